@@ -1,0 +1,58 @@
+"""院坝 (Yuanba): neighbourhood self-governance backend.
+
+create_app() wires settings, extensions, blueprints, CLI commands and error handlers.
+"""
+import logging
+from pathlib import Path
+
+import redis
+import swagger_ui_bundle
+from flask import Flask, send_from_directory
+
+from app.errors import register_error_handlers
+from app.extensions import api, configure_sqlite, db, limiter, migrate
+from config import load_config
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config=None):
+    """Build the app. `config` is a settings object (tests pass one); default: from the environment."""
+    config = config or load_config()
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    app.config.from_object(config)
+    app.config["SETTINGS"] = config
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    app.extensions["redis"] = getattr(config, "REDIS_CLIENT", None) or (
+        redis.Redis.from_url(config.REDIS_URL) if config.REDIS_URL else None
+    )
+    app.config.setdefault("RATELIMIT_STORAGE_URI", config.REDIS_URL or "memory://")
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    limiter.init_app(app)
+    api.init_app(app)
+    app.json.ensure_ascii = False
+
+    from app import health
+    from app.auth import routes as auth_routes
+    from app.community import routes as community_routes
+
+    for module in (health, auth_routes, community_routes):
+        api.register_blueprint(module.blp)
+
+    @app.get("/api/docs/static/<path:filename>")
+    def swagger_static(filename):
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
+
+    register_error_handlers(app)
+
+    from app.cli import register_commands
+
+    register_commands(app)
+    return app

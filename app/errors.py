@@ -1,0 +1,114 @@
+"""The one error type and the one JSON error envelope.
+
+Every failure leaves the service as
+``{"error": {"code": "snake_case", "message": "...", "details": {...}}}`` with a fitting status:
+never an HTML page, never a stack trace. Messages are Chinese because residents read them.
+"""
+import logging
+
+import marshmallow as ma
+from flask import jsonify
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+# Default code and resident-facing message per HTTP status.
+STATUS_TEXT = {
+    400: ("bad_request", "请求格式有误"),
+    401: ("unauthorized", "请先登录"),
+    403: ("forbidden", "没有权限进行此操作"),
+    404: ("not_found", "内容不存在"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    409: ("conflict", "操作与当前状态冲突，请刷新后重试"),
+    410: ("gone", "内容已失效"),
+    413: ("payload_too_large", "上传的内容太大"),
+    415: ("unsupported_media_type", "不支持的内容格式"),
+    422: ("validation_error", "提交的内容有误，请检查后重试"),
+    429: ("rate_limited", "操作太频繁，请稍后再试"),
+    500: ("internal_error", "服务器开小差了，请稍后再试"),
+    502: ("upstream_error", "外部服务出错，请稍后再试"),
+    503: ("service_unavailable", "服务暂时不可用，请稍后再试"),
+}
+
+
+class ApiError(Exception):
+    """Raise anywhere (services included) to answer with the error envelope."""
+
+    def __init__(self, status, code=None, message=None, details=None, headers=None):
+        default_code, default_message = STATUS_TEXT.get(status, ("error", "出错了"))
+        self.status = status
+        self.code = code or default_code
+        self.message = message or default_message
+        self.details = details or {}
+        self.headers = headers or {}
+        super().__init__(f"{self.status} {self.code}: {self.message}")
+
+
+class ErrorBodySchema(ma.Schema):
+    code = ma.fields.String(required=True, metadata={"description": "snake_case error code"})
+    message = ma.fields.String(required=True, metadata={"description": "human-readable (Chinese)"})
+    details = ma.fields.Dict(metadata={"description": "field errors or context"})
+
+
+class ErrorSchema(ma.Schema):
+    """The error envelope, for the OpenAPI document."""
+
+    error = ma.fields.Nested(ErrorBodySchema, required=True)
+
+
+def error_response(error):
+    body = {"error": {"code": error.code, "message": error.message, "details": error.details}}
+    response = jsonify(body)
+    response.status_code = error.status
+    for name, value in error.headers.items():
+        response.headers[name] = value
+    return response
+
+
+def from_http_exception(exc):
+    """Translate werkzeug/webargs/Flask-Limiter exceptions into an ApiError."""
+    status = exc.code or 500
+    data = getattr(exc, "data", None) or {}
+    headers = dict(data.get("headers") or {})
+    if status == 400 and "messages" in data:  # webargs could not parse the body
+        return ApiError(400, "invalid_json", "请求内容不是有效的 JSON", headers=headers)
+    details = {"fields": _flatten_locations(data["messages"])} if status == 422 and "messages" in data else {}
+    if status == 429 and exc.response is not None and "Retry-After" in exc.response.headers:
+        headers["Retry-After"] = exc.response.headers["Retry-After"]
+    if status == 405 and getattr(exc, "valid_methods", None):
+        headers["Allow"] = ", ".join(exc.valid_methods)
+    return ApiError(status, details=details, headers=headers)
+
+
+def _flatten_locations(messages):
+    """webargs nests errors by location ('json', 'query'); residents only need the fields."""
+    flat = {}
+    for location_errors in messages.values():
+        if isinstance(location_errors, dict):
+            flat.update(location_errors)
+    return flat
+
+
+def register_error_handlers(app):
+    from app.extensions import db
+
+    @app.errorhandler(ApiError)
+    def handle_api_error(error):
+        return error_response(error)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(exc):
+        return error_response(from_http_exception(exc))
+
+    @app.errorhandler(OperationalError)
+    def handle_database_down(exc):
+        log.error("database unavailable: %s", exc.orig.__class__.__name__)
+        db.session.rollback()
+        return error_response(ApiError(503, "database_unavailable", "数据库暂时不可用，请稍后再试"))
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(exc):
+        log.exception("unhandled error")
+        db.session.rollback()
+        return error_response(ApiError(500))

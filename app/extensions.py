@@ -1,0 +1,57 @@
+"""Extensions, created once here and bound to the app in create_app()."""
+import flask_smorest
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData
+
+from app.errors import ErrorSchema, error_response, from_http_exception
+from app.models_base import render_item
+
+# Named constraints so Alembic can alter them on SQLite (batch mode) and PostgreSQL alike.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest, answering errors with the project's envelope instead of its own."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def handle_http_exception(self, error):
+        return error_response(from_http_exception(error))
+
+
+db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
+migrate = Migrate(render_as_batch=True, compare_type=True, render_item=render_item)
+api = Api()
+limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+
+
+def configure_sqlite(engine):
+    """Make SQLite transactional the way the code assumes.
+
+    pysqlite emits no BEGIN before a SAVEPOINT, so releasing a savepoint would commit the
+    whole transaction (SQLAlchemy's documented workaround follows). BEGIN IMMEDIATE takes the
+    write lock up front: concurrent writers queue for it (busy timeout) instead of failing
+    with "database is locked" when two readers both try to become the writer.
+    """
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,123 @@
+"""Settings classes, read from the environment (see README: Environment).
+
+`load_config()` picks the class by APP_ENV. Production validates its settings at start-up
+and refuses to run without what it needs, so a mis-deployed server fails loudly instead of
+signing tokens with a throwaway key or letting anyone log in with a development code.
+"""
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+def _env(name, default=None):
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _int_env(name, default):
+    value = _env(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {value!r}") from None
+
+
+class BaseConfig:
+    APP_ENV = "development"
+    TESTING = False
+    DEBUG = False
+
+    def __init__(self):
+        self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE / 'yuanba.db'}")
+        self.REDIS_URL = _env("REDIS_URL")
+        self.SECRET_KEY = _env("SECRET_KEY")
+        self.WECHAT_APPID = _env("WECHAT_APPID")
+        self.WECHAT_SECRET = _env("WECHAT_SECRET")
+        self.WECHAT_API_BASE = _env("WECHAT_API_BASE", "https://api.weixin.qq.com").rstrip("/")
+        # A slow WeChat must not hold a worker thread: connect/read timeout in seconds.
+        self.WECHAT_TIMEOUT = float(_env("WECHAT_TIMEOUT", "5"))
+        self.MEDIA_ROOT = _env("MEDIA_ROOT", str(INSTANCE / "media"))
+        self.TOKEN_TTL_SECONDS = _int_env("TOKEN_TTL_SECONDS", 7 * 24 * 3600)
+        self.JOIN_CODE_TTL_DAYS = _int_env("JOIN_CODE_TTL_DAYS", 14)
+        self.MAX_CONTENT_LENGTH = _int_env("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # flask-smorest / OpenAPI
+    API_TITLE = "院坝 Yuanba API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    # Served from the swagger-ui-bundle package: no CDN needed (many deployments have none).
+    OPENAPI_SWAGGER_UI_URL = "/api/docs/static/"
+    API_SPEC_OPTIONS = {
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
+        },
+        "security": [{"bearerAuth": []}],
+    }
+    JSON_AS_ASCII = False
+
+    @property
+    def dev_login_enabled(self):
+        return not self.WECHAT_APPID and self.APP_ENV != "production"
+
+    def validate(self):
+        """Fill in what development may default, refuse what production may not."""
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = secrets.token_hex(32)
+        if bool(self.WECHAT_APPID) != bool(self.WECHAT_SECRET):
+            raise ConfigError("WECHAT_APPID and WECHAT_SECRET must be set together")
+        return self
+
+
+class DevelopmentConfig(BaseConfig):
+    APP_ENV = "development"
+    DEBUG = False
+
+
+class TestingConfig(BaseConfig):
+    APP_ENV = "testing"
+    TESTING = True
+
+
+class ProductionConfig(BaseConfig):
+    APP_ENV = "production"
+
+    def validate(self):
+        missing = [name for name in ("SECRET_KEY", "WECHAT_APPID", "WECHAT_SECRET")
+                   if not getattr(self, name)]
+        if missing:
+            raise ConfigError(
+                "production refuses to start: set " + ", ".join(missing)
+                + " in the environment (see README, Production)"
+            )
+        if len(self.SECRET_KEY) < 32:
+            raise ConfigError("production refuses to start: SECRET_KEY must be at least 32 characters")
+        if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+            raise ConfigError("production refuses to start: set DATABASE_URL to PostgreSQL")
+        return super().validate()
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(app_env=None):
+    app_env = app_env or _env("APP_ENV", "development")
+    if app_env not in CONFIGS:
+        raise ConfigError(f"APP_ENV must be one of {', '.join(CONFIGS)}, got {app_env!r}")
+    return CONFIGS[app_env]().validate()
