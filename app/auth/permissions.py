@@ -1,0 +1,156 @@
+"""The one permission check every endpoint uses.
+
+`POLICY` says, per action, which roles may act and how a role's place must relate to the
+target's place. Routes declare their action with `@requires(...)`; services that need a finer
+check call `authorize()`. Admins may do everything. The decorator records the action on the
+view (`view.permission`) so a table-driven test can walk every endpoint against every role.
+"""
+import enum
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import g, request
+
+from app.auth.service import authenticate
+from app.community.models import SCOPE_MODELS, HouseholdMember, Role, RoleAssignment
+from app.errors import ApiError
+from app.extensions import db
+
+
+class Action(enum.StrEnum):
+    VIEW_COMMUNITY = "community.view"
+    CREATE_COMMUNITY = "community.create"
+    MANAGE_PLACES = "places.manage"
+    VIEW_HOUSEHOLDS = "households.view"        # flags, head's name and phone
+    MANAGE_HOUSEHOLDS = "households.manage"
+    ISSUE_JOIN_CODES = "join_codes.issue"
+    GRANT_ROLES = "roles.grant"
+    IMPORT_ROSTER = "roster.import"
+    MANAGE_DEPARTMENTS = "departments.manage"
+    MANAGE_VOLUNTEER_TEAMS = "volunteer_teams.manage"
+
+
+class Reach(enum.Enum):
+    COVERS = "covers"  # the role's place is the target's place or one of its ancestors
+    WITHIN = "within"  # the target's place is the role's place or one of its ancestors
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset
+    reach: Reach = Reach.COVERS
+
+
+EVERY_ROLE = frozenset(Role) - {Role.ADMIN}
+TRIAGE_ROLES = frozenset({Role.STAFF, Role.GRID_WORKER, Role.BUILDING_HEAD, Role.COUNCIL_MEMBER})
+
+POLICY = {
+    Action.VIEW_COMMUNITY: Rule(EVERY_ROLE, Reach.WITHIN),
+    Action.CREATE_COMMUNITY: Rule(frozenset()),
+    Action.MANAGE_PLACES: Rule(frozenset({Role.STAFF})),
+    Action.VIEW_HOUSEHOLDS: Rule(TRIAGE_ROLES),
+    Action.MANAGE_HOUSEHOLDS: Rule(frozenset({Role.STAFF})),
+    Action.ISSUE_JOIN_CODES: Rule(frozenset({Role.STAFF, Role.GRID_WORKER, Role.BUILDING_HEAD})),
+    Action.GRANT_ROLES: Rule(frozenset({Role.STAFF})),
+    Action.IMPORT_ROSTER: Rule(frozenset({Role.STAFF})),
+    Action.MANAGE_DEPARTMENTS: Rule(frozenset()),
+    Action.MANAGE_VOLUNTEER_TEAMS: Rule(frozenset({Role.STAFF})),
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A role the user holds, with the path of the place it is held over."""
+
+    role: Role
+    scope_kind: str | None
+    scope_id: int | None
+    path: frozenset
+
+
+def grants_of(user):
+    """Every role the user holds, the implied resident role included. Cached per request."""
+    cache = g.setdefault("_grants", {})
+    if user.id in cache:
+        return cache[user.id]
+    grants = []
+    assignments = db.select(RoleAssignment).filter_by(user_id=user.id).order_by(RoleAssignment.id)
+    for assignment in db.session.scalars(assignments):
+        role = Role(assignment.role)
+        kind = assignment.scope_kind
+        place = db.session.get(SCOPE_MODELS[kind], assignment.scope_id) if kind else None
+        if kind and place is None:
+            continue  # its place was removed; the grant means nothing
+        grants.append(Grant(role, kind, assignment.scope_id, place.scope_path if place else frozenset()))
+    membership = db.session.scalar(db.select(HouseholdMember).filter_by(user_id=user.id))
+    if membership:
+        household = membership.household
+        grants.append(Grant(Role.RESIDENT, "household", household.id, household.scope_path))
+    cache[user.id] = grants
+    return grants
+
+
+def is_admin(user):
+    return any(grant.role is Role.ADMIN for grant in grants_of(user))
+
+
+def can(user, action, target=None):
+    """May `user` do `action` to `target` (a place, or anything with a `scope_path`)?"""
+    if is_admin(user):
+        return True
+    rule = POLICY[action]
+    target_path = target.scope_path if target is not None else frozenset()
+    for grant in grants_of(user):
+        if grant.role not in rule.roles:
+            continue
+        if rule.reach is Reach.COVERS and (grant.scope_kind, grant.scope_id) in target_path:
+            return True
+        if rule.reach is Reach.WITHIN and target_path and target_path <= grant.path:
+            return True
+    return False
+
+
+def authorize(user, action, target=None):
+    if not can(user, action, target):
+        raise ApiError(403, "forbidden", "没有权限进行此操作", details={"action": str(action)})
+
+
+def current_user():
+    """The signed-in user of this request (401 if none)."""
+    user = g.get("user")
+    if user is None:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise ApiError(401, "unauthorized", "请先登录")
+        user, auth_session = authenticate(token.strip())
+        g.user, g.auth_session = user, auth_session
+    return user
+
+
+def requires(action=None, target=None):
+    """Sign-in required; with `action`, also permission over `target(**view_args)`.
+
+    `target` loads the object the request acts on (404 when missing), so the check and the
+    404 come before any work.
+    """
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            user = current_user()
+            if action is not None:
+                authorize(user, action, target(**kwargs) if target else None)
+            return view(*args, **kwargs)
+
+        wrapper.permission = action
+        return wrapper
+
+    return decorator
+
+
+def get_or_404(model, ident, message="内容不存在"):
+    obj = db.session.get(model, ident)
+    if obj is None:
+        raise ApiError(404, "not_found", message)
+    return obj
+

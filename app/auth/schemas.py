@@ -1,0 +1,45 @@
+import marshmallow as ma
+from marshmallow import validate
+
+PHONE_PATTERN = r"^\+?[0-9][0-9-]{4,19}$"
+
+
+class LoginSchema(ma.Schema):
+    code = ma.fields.String(required=True, validate=validate.Length(min=1, max=128),
+                            metadata={"description": "wx.login code; `dev:<name>` in development"})
+
+
+class RoleSchema(ma.Schema):
+    role = ma.fields.String(required=True)
+    scope_id = ma.fields.Integer(allow_none=True)
+    scope_name = ma.fields.String(allow_none=True)
+
+
+class HouseholdBriefSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    community_id = ma.fields.Integer(required=True)
+    community_name = ma.fields.String(required=True)
+    building_id = ma.fields.Integer(required=True)
+    building_name = ma.fields.String(required=True)
+    unit = ma.fields.String(required=True)
+    room = ma.fields.String(required=True)
+    is_head = ma.fields.Boolean(required=True)
+
+
+class UserSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(allow_none=True)
+    phone = ma.fields.String(allow_none=True)
+    roles = ma.fields.List(ma.fields.Nested(RoleSchema), required=True)
+    household = ma.fields.Nested(HouseholdBriefSchema, allow_none=True, required=True)
+
+
+class TokenSchema(ma.Schema):
+    token = ma.fields.String(required=True)
+    expires_at = ma.fields.AwareDateTime(required=True)
+    user = ma.fields.Nested(UserSchema, required=True)
+
+
+class ProfileUpdateSchema(ma.Schema):
+    name = ma.fields.String(validate=validate.Length(min=1, max=50))
+    phone = ma.fields.String(validate=validate.Regexp(PHONE_PATTERN, error="电话号码格式不正确"))

@@ -1,0 +1,124 @@
+"""Sign-in: WeChat code → user, signed expiring tokens bound to a revocable session."""
+import logging
+import re
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
+
+from app import wechat
+from app.auth.models import AuthSession, User
+from app.errors import ApiError
+from app.extensions import db
+from app.models_base import utcnow
+
+log = logging.getLogger(__name__)
+
+DEV_NAME = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+TOKEN_SALT = "yuanba-auth"
+
+
+def _serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
+
+
+def _ttl():
+    return timedelta(seconds=current_app.config["TOKEN_TTL_SECONDS"])
+
+
+def openid_for_code(code):
+    """The openid behind a wx.login code; `dev:<name>` in development (no WeChat credentials)."""
+    if code.startswith("dev:"):
+        name = code[4:]
+        if not current_app.config["SETTINGS"].dev_login_enabled:
+            raise ApiError(401, "invalid_login_code", "登录凭证无效，请重新登录")
+        if not DEV_NAME.match(name):
+            raise ApiError(422, "validation_error", "开发登录名只能包含字母、数字、下划线和短横线",
+                           details={"fields": {"code": ["dev:<name>"]}})
+        return f"dev-{name}"
+    if not current_app.config["WECHAT_APPID"]:
+        raise ApiError(401, "invalid_login_code", "未配置微信登录；开发环境请用 dev:<name> 登录")
+    return wechat.code_to_session(code)["openid"]
+
+
+def find_or_create_user(openid):
+    user = db.session.scalar(db.select(User).filter_by(openid=openid))
+    if user is not None:
+        return user
+    try:
+        with db.session.begin_nested():
+            user = User(openid=openid)
+            db.session.add(user)
+    except IntegrityError:  # the same person signed in twice at once: use the first row
+        user = db.session.scalar(db.select(User).filter_by(openid=openid))
+    return user
+
+
+def issue_token(auth_session):
+    return _serializer().dumps({"s": auth_session.id, "g": auth_session.generation})
+
+
+def login(code):
+    """Sign a user in; returns (user, token, expires_at)."""
+    user = find_or_create_user(openid_for_code(code))
+    now = utcnow()
+    user.last_login_at = now
+    auth_session = AuthSession(id=secrets.token_hex(16), user_id=user.id, expires_at=now + _ttl())
+    db.session.add(auth_session)
+    db.session.commit()
+    log.info("user %s signed in", user.id)
+    return user, issue_token(auth_session), auth_session.expires_at
+
+
+def authenticate(token):
+    """The (user, session) a token stands for, or 401."""
+    try:
+        claims = _serializer().loads(token, max_age=current_app.config["TOKEN_TTL_SECONDS"])
+    except SignatureExpired:
+        raise ApiError(401, "token_expired", "登录已过期，请重新登录") from None
+    except BadSignature:
+        raise ApiError(401, "token_invalid", "登录状态无效，请重新登录") from None
+    auth_session = db.session.get(AuthSession, claims.get("s")) if isinstance(claims, dict) else None
+    if (auth_session is None or auth_session.revoked_at is not None
+            or auth_session.generation != claims.get("g")):
+        raise ApiError(401, "token_invalid", "登录状态无效，请重新登录")
+    if auth_session.expires_at <= utcnow():
+        raise ApiError(401, "token_expired", "登录已过期，请重新登录")
+    return db.session.get(User, auth_session.user_id), auth_session
+
+
+def refresh(auth_session):
+    """A fresh token for the same session; the token used to ask dies with it.
+
+    The generation moves by a conditional UPDATE, so two refreshes racing with one token
+    give one new token, not two.
+    """
+    expires_at = utcnow() + _ttl()
+    moved = db.session.execute(
+        db.update(AuthSession)
+        .where(AuthSession.id == auth_session.id, AuthSession.generation == auth_session.generation,
+               AuthSession.revoked_at.is_(None))
+        .values(generation=AuthSession.generation + 1, expires_at=expires_at)
+    ).rowcount
+    if moved != 1:
+        db.session.rollback()
+        raise ApiError(401, "token_invalid", "登录状态无效，请重新登录")
+    db.session.commit()
+    db.session.refresh(auth_session)
+    return issue_token(auth_session), auth_session.expires_at
+
+
+def logout(auth_session):
+    auth_session.revoked_at = utcnow()
+    db.session.commit()
+
+
+def update_profile(user, name=None, phone=None):
+    if name is not None:
+        user.name = name
+    if phone is not None:
+        user.phone = phone
+    db.session.commit()
+    return user

@@ -1,0 +1,100 @@
+"""Idempotency-Key for create endpoints that a phone may retry.
+
+The record is inserted in the same transaction as the work, so it commits iff the work
+commits: a retry after a lost response replays the stored response instead of acting twice.
+The same key with another body → 422; a retry while the first is still running → 409 (on
+PostgreSQL the second insert waits for the first transaction, then replays).
+"""
+import hashlib
+from copy import deepcopy
+from functools import wraps
+
+from flask import Response, request
+from flask_smorest.utils import deepupdate
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.auth.permissions import current_user
+from app.errors import ApiError
+from app.extensions import db
+from app.models_base import UTCDateTime, utcnow
+
+HEADER = "Idempotency-Key"
+HEADER_DOC = {
+    "in": "header", "name": HEADER, "required": False,
+    "description": "Any unique string (≤ 100 chars) per attempted action; retries reuse it.",
+    "schema": {"type": "string", "maxLength": 100},
+}
+
+
+class IdempotencyRecord(db.Model):
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer)  # None while the first is running
+    response_body: Mapped[str | None] = mapped_column(Text)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+def _request_hash():
+    digest = hashlib.sha256()
+    digest.update(f"{request.method} {request.path}\n".encode())
+    digest.update(request.get_data(cache=True))
+    return digest.hexdigest()
+
+
+def _replay(user, key, request_hash):
+    existing = db.session.scalar(db.select(IdempotencyRecord).filter_by(user_id=user.id, key=key))
+    if existing is None:  # the first attempt rolled back meanwhile
+        raise ApiError(409, "request_in_progress", "请求正在处理中，请稍后再试")
+    if existing.request_hash != request_hash:
+        raise ApiError(422, "idempotency_key_reused", "同一个请求编号不能用于不同的内容")
+    if existing.status_code is None:
+        raise ApiError(409, "request_in_progress", "请求正在处理中，请稍后再试")
+    response = Response(existing.response_body, status=existing.status_code, mimetype="application/json")
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def idempotent(view):
+    """Place between `@blp.route` and `@blp.arguments`; the view must sign the user in."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        key = request.headers.get(HEADER)
+        if key is None:
+            return view(*args, **kwargs)
+        if not 1 <= len(key) <= 100:
+            raise ApiError(422, "validation_error", "请求编号长度应为 1 到 100 个字符",
+                           details={"fields": {HEADER: ["1..100 characters"]}})
+        user = current_user()
+        request_hash = _request_hash()
+        record = IdempotencyRecord(user_id=user.id, key=key, request_hash=request_hash)
+        try:
+            with db.session.begin_nested():
+                db.session.add(record)
+        except IntegrityError:
+            db.session.rollback()
+            return _replay(user, key, request_hash)
+        try:
+            response = view(*args, **kwargs)
+        except Exception:
+            db.session.rollback()
+            raise
+        if response.status_code < 300:
+            record.status_code = response.status_code
+            record.response_body = response.get_data(as_text=True)
+        else:
+            db.session.delete(record)
+        db.session.commit()
+        return response
+
+    wrapper._apidoc = deepcopy(getattr(view, "_apidoc", {}))
+    wrapper._apidoc["manual_doc"] = deepupdate(
+        deepcopy(wrapper._apidoc.get("manual_doc", {})), {"parameters": [HEADER_DOC]})
+    return wrapper
