@@ -1,0 +1,1 @@
+"""Places (community → grid → courtyard → building → household), memberships, roles, roster."""

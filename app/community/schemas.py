@@ -1,0 +1,148 @@
+import marshmallow as ma
+from marshmallow import validate
+
+from app.auth.schemas import HouseholdBriefSchema, PHONE_PATTERN
+from app.community.models import GRANTABLE_ROLES
+from app.pagination import page_schema
+
+NAME = validate.Length(min=1, max=100)
+
+
+class CommunitySchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String(required=True, validate=NAME)
+    district = ma.fields.String(allow_none=True, validate=validate.Length(max=100))
+    subdistrict = ma.fields.String(allow_none=True, validate=validate.Length(max=100),
+                                   metadata={"description": "街道, where overdue matters escalate"})
+
+
+class PlaceSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String(required=True, validate=NAME)
+
+
+class CourtyardTreeSchema(PlaceSchema):
+    buildings = ma.fields.List(ma.fields.Nested(PlaceSchema), dump_only=True)
+
+
+class GridTreeSchema(PlaceSchema):
+    courtyards = ma.fields.List(ma.fields.Nested(CourtyardTreeSchema), dump_only=True)
+
+
+class CommunityTreeSchema(CommunitySchema):
+    grids = ma.fields.List(ma.fields.Nested(GridTreeSchema), dump_only=True)
+
+
+class MemberSchema(ma.Schema):
+    user_id = ma.fields.Integer(required=True)
+    name = ma.fields.String(allow_none=True)
+    is_head = ma.fields.Boolean(required=True)
+
+
+class HouseholdFieldsSchema(ma.Schema):
+    unit = ma.fields.String(validate=validate.Length(max=20), metadata={"description": "单元; blank if none"})
+    room = ma.fields.String(validate=validate.Length(min=1, max=20))
+    floor_area = ma.fields.Decimal(places=2, validate=validate.Range(min=0, min_inclusive=False, max=99999999),
+                                   as_string=False, metadata={"description": "m²"})
+    head_name = ma.fields.String(allow_none=True, validate=validate.Length(max=50))
+    head_phone = ma.fields.String(allow_none=True, validate=validate.Regexp(PHONE_PATTERN, error="电话号码格式不正确"))
+    elderly_alone = ma.fields.Boolean(metadata={"description": "独居老人"})
+    disabled = ma.fields.Boolean(metadata={"description": "残疾"})
+    low_income = ma.fields.Boolean(metadata={"description": "低保"})
+
+
+class HouseholdCreateSchema(HouseholdFieldsSchema):
+    room = ma.fields.String(required=True, validate=validate.Length(min=1, max=20))
+    floor_area = ma.fields.Decimal(places=2, required=True, as_string=False,
+                                   validate=validate.Range(min=0, min_inclusive=False, max=99999999))
+
+
+class HouseholdSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    community_id = ma.fields.Integer(required=True)
+    building_id = ma.fields.Integer(required=True)
+    building_name = ma.fields.String(required=True)
+    unit = ma.fields.String(required=True)
+    room = ma.fields.String(required=True)
+    floor_area = ma.fields.Float(required=True)
+    head_name = ma.fields.String(allow_none=True)
+    head_phone = ma.fields.String(allow_none=True, metadata={"description": "masked unless the viewer calls residents"})
+    elderly_alone = ma.fields.Boolean(required=True)
+    disabled = ma.fields.Boolean(required=True)
+    low_income = ma.fields.Boolean(required=True)
+    members = ma.fields.List(ma.fields.Nested(MemberSchema), required=True)
+
+
+HouseholdPageSchema = page_schema(HouseholdSchema, "HouseholdPageSchema")
+
+
+class JoinCodeRequestSchema(ma.Schema):
+    as_head = ma.fields.Boolean(load_default=False, metadata={"description": "the joiner becomes 户主"})
+
+
+class JoinCodeSchema(ma.Schema):
+    code = ma.fields.String(required=True, metadata={"description": "shown once; only its hash is kept"})
+    household_id = ma.fields.Integer(required=True)
+    as_head = ma.fields.Boolean(required=True)
+    expires_at = ma.fields.AwareDateTime(required=True)
+
+
+class JoinSchema(ma.Schema):
+    code = ma.fields.String(required=True, validate=validate.Length(min=1, max=32))
+
+
+class JoinResultSchema(ma.Schema):
+    household = ma.fields.Nested(HouseholdBriefSchema, required=True)
+    is_head = ma.fields.Boolean(required=True)
+
+
+class MemberCreateSchema(ma.Schema):
+    user_id = ma.fields.Integer(required=True)
+    is_head = ma.fields.Boolean(load_default=False)
+
+
+class RoleAssignmentCreateSchema(ma.Schema):
+    user_id = ma.fields.Integer(required=True)
+    role = ma.fields.String(required=True, validate=validate.OneOf(GRANTABLE_ROLES))
+    scope_id = ma.fields.Integer(load_default=None, allow_none=True,
+                                 metadata={"description": "id of the community, grid, building, "
+                                           "department or volunteer team the role is held over"})
+
+
+class RoleAssignmentSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    user_id = ma.fields.Integer(required=True)
+    role = ma.fields.String(required=True)
+    scope_id = ma.fields.Integer(allow_none=True)
+    granted_at = ma.fields.AwareDateTime(required=True)
+
+
+RoleAssignmentPageSchema = page_schema(RoleAssignmentSchema, "RoleAssignmentPageSchema")
+CommunityPageSchema = page_schema(CommunitySchema, "CommunityPageSchema")
+
+
+class DepartmentSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String(required=True, validate=NAME)
+
+
+class VolunteerTeamSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String(required=True, validate=NAME)
+    description = ma.fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
+class RosterUploadSchema(ma.Schema):
+    file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class RowErrorSchema(ma.Schema):
+    row = ma.fields.Integer(required=True, metadata={"description": "spreadsheet row number (header is 1)"})
+    reason = ma.fields.String(required=True)
+
+
+class RosterReportSchema(ma.Schema):
+    created = ma.fields.Integer(required=True)
+    updated = ma.fields.Integer(required=True)
+    unchanged = ma.fields.Integer(required=True)
+    errors = ma.fields.List(ma.fields.Nested(RowErrorSchema), required=True)

@@ -1,0 +1,360 @@
+"""Rules for places, households, memberships and roles. No request, no g: callable from
+routes, CLI commands, jobs and tests alike. `actor` is the user acting (None: an operator
+at the command line)."""
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import and_, or_
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.models import User
+from app.auth.permissions import Action, authorize, grants_of, is_admin
+from app.community.models import (SCOPE_MODELS, Building, Community, Courtyard, Department, Grid,
+                                  Household, HouseholdMember, JoinCode, Role, RoleAssignment,
+                                  ROLE_SCOPE, VolunteerTeam)
+from app.errors import ApiError
+from app.extensions import db
+from app.models_base import utcnow
+
+# No 0/O, 1/I/L: codes are read aloud to elderly residents and typed on small screens.
+JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+JOIN_CODE_LENGTH = 8
+PHONE = re.compile(r"^\+?[0-9][0-9-]{4,19}$")
+# Roles only an admin grants: they reach beyond one community's internal affairs.
+ADMIN_GRANTED = {Role.ADMIN, Role.STAFF, Role.DEPARTMENT_LIAISON}
+
+
+def _conflict_on_duplicate(message):
+    """Commit, turning a unique-constraint violation into a clear 409."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ApiError(409, "duplicate", message) from None
+
+
+# ---- places --------------------------------------------------------------------------------
+
+def create_community(name, district=None, subdistrict=None):
+    community = Community(name=name, district=district, subdistrict=subdistrict)
+    db.session.add(community)
+    _conflict_on_duplicate(f"社区“{name}”已存在")
+    return community
+
+
+def communities_for(user):
+    """Communities the user may look at: all for admins, else those of their roles and home."""
+    query = db.select(Community)
+    if not is_admin(user):
+        ids = {place_id for grant in grants_of(user) for kind, place_id in grant.path if kind == "community"}
+        query = query.where(Community.id.in_(ids))
+    return query
+
+
+def add_grid(community, name):
+    grid = Grid(community_id=community.id, name=name)
+    db.session.add(grid)
+    _conflict_on_duplicate(f"网格“{name}”已存在")
+    return grid
+
+
+def add_courtyard(grid, name):
+    courtyard = Courtyard(community_id=grid.community_id, grid_id=grid.id, name=name)
+    db.session.add(courtyard)
+    _conflict_on_duplicate(f"院落“{name}”已存在")
+    return courtyard
+
+
+def add_building(courtyard, name):
+    building = Building(community_id=courtyard.community_id, grid_id=courtyard.grid_id,
+                        courtyard_id=courtyard.id, name=name)
+    db.session.add(building)
+    _conflict_on_duplicate(f"楼栋“{name}”已存在")
+    return building
+
+
+def community_tree(community):
+    """The community with its grids, courtyards and buildings, in three queries."""
+    grids = db.session.scalars(db.select(Grid).filter_by(community_id=community.id).order_by(Grid.id)).all()
+    courtyards = db.session.scalars(
+        db.select(Courtyard).filter_by(community_id=community.id).order_by(Courtyard.id)).all()
+    buildings = db.session.scalars(
+        db.select(Building).filter_by(community_id=community.id).order_by(Building.id)).all()
+    by_courtyard = {}
+    for building in buildings:
+        by_courtyard.setdefault(building.courtyard_id, []).append(building)
+    by_grid = {}
+    for courtyard in courtyards:
+        by_grid.setdefault(courtyard.grid_id, []).append(
+            {"id": courtyard.id, "name": courtyard.name, "buildings": by_courtyard.get(courtyard.id, [])})
+    return {
+        "id": community.id, "name": community.name, "district": community.district,
+        "subdistrict": community.subdistrict,
+        "grids": [{"id": grid.id, "name": grid.name, "courtyards": by_grid.get(grid.id, [])}
+                  for grid in grids],
+    }
+
+
+# ---- households ----------------------------------------------------------------------------
+
+def normalize_phone(phone):
+    if phone is None:
+        return None
+    phone = re.sub(r"[\s()]", "", str(phone))
+    if not phone:
+        return None
+    if not PHONE.match(phone):
+        raise ValueError("电话号码格式不正确")
+    return phone
+
+
+def create_household(building, **fields):
+    household = Household(community_id=building.community_id, grid_id=building.grid_id,
+                          courtyard_id=building.courtyard_id, building_id=building.id)
+    _assign_household_fields(household, fields)
+    db.session.add(household)
+    _conflict_on_duplicate("该楼栋已有相同单元和房号的住户")
+    return household
+
+
+def update_household(household, **fields):
+    _assign_household_fields(household, fields)
+    _conflict_on_duplicate("该楼栋已有相同单元和房号的住户")
+    return household
+
+
+def _assign_household_fields(household, fields):
+    if "head_phone" in fields:
+        try:
+            fields["head_phone"] = normalize_phone(fields["head_phone"])
+        except ValueError as exc:
+            raise ApiError(422, "validation_error", str(exc),
+                           details={"fields": {"head_phone": [str(exc)]}}) from None
+    for name, value in fields.items():
+        setattr(household, name, value)
+
+
+def may_see_phone(viewer, household):
+    """Staff, grid workers and building heads call residents; others see a masked number."""
+    return viewer is None or any(
+        (grant.role is Role.ADMIN)
+        or (grant.role in {Role.STAFF, Role.GRID_WORKER, Role.BUILDING_HEAD}
+            and (grant.scope_kind, grant.scope_id) in household.scope_path)
+        for grant in grants_of(viewer))
+
+
+def mask_phone(phone):
+    if not phone:
+        return phone
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
+def household_view(household, viewer):
+    return {
+        "id": household.id, "community_id": household.community_id,
+        "building_id": household.building_id, "building_name": household.building.name,
+        "unit": household.unit, "room": household.room, "floor_area": household.floor_area,
+        "head_name": household.head_name,
+        "head_phone": household.head_phone if may_see_phone(viewer, household) else mask_phone(household.head_phone),
+        "elderly_alone": household.elderly_alone, "disabled": household.disabled,
+        "low_income": household.low_income,
+        "members": [{"user_id": m.user_id, "name": m.user.name, "is_head": m.is_head}
+                    for m in household.members],
+    }
+
+
+def households_in(building):
+    return db.select(Household).filter_by(building_id=building.id)
+
+
+def _join_code_hash(code):
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def normalize_join_code(code):
+    return re.sub(r"[\s-]", "", code).upper()
+
+
+def issue_join_code(household, issued_by, as_head=False):
+    """A fresh one-time code; returns (code, expiry). Only its hash is stored."""
+    code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+    expires_at = utcnow() + timedelta(days=current_app.config["JOIN_CODE_TTL_DAYS"])
+    db.session.add(JoinCode(code_hash=_join_code_hash(code), household_id=household.id,
+                            as_head=as_head, issued_by_id=issued_by.id if issued_by else None,
+                            expires_at=expires_at))
+    db.session.commit()
+    return code, expires_at
+
+
+def join_with_code(user, code):
+    """Use a join code. The code is spent by a conditional UPDATE, so two phones racing with
+    one code get one membership; the membership and the spent code commit together."""
+    code_hash = _join_code_hash(normalize_join_code(code))
+    join_code = db.session.scalar(db.select(JoinCode).filter_by(code_hash=code_hash))
+    if join_code is None:
+        raise ApiError(404, "join_code_invalid", "入户码不正确，请核对后重新输入")
+    if db.session.scalar(db.select(HouseholdMember).filter_by(user_id=user.id)) is not None:
+        raise ApiError(409, "already_member", "您已绑定住户，如需更换请联系社区工作人员")
+    now = utcnow()
+    spent = db.session.execute(
+        db.update(JoinCode)
+        .where(JoinCode.id == join_code.id, JoinCode.used_at.is_(None), JoinCode.expires_at > now)
+        .values(used_at=now, used_by_id=user.id)
+    ).rowcount
+    if spent != 1:
+        db.session.rollback()
+        raise ApiError(410, "join_code_expired", "入户码已使用或已过期，请向楼栋长重新索取")
+    household = db.session.get(Household, join_code.household_id)
+    membership = _add_member(household, user, join_code.as_head, join_code.issued_by_id)
+    return membership
+
+
+def add_member(household, user, is_head=False, added_by=None):
+    if db.session.scalar(db.select(HouseholdMember).filter_by(user_id=user.id)) is not None:
+        raise ApiError(409, "already_member", "该用户已绑定住户")
+    return _add_member(household, user, is_head, added_by.id if added_by else None)
+
+
+def _add_member(household, user, is_head, added_by_id):
+    membership = HouseholdMember(household_id=household.id, user_id=user.id, is_head=is_head,
+                                 added_by_id=added_by_id)
+    db.session.add(membership)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ApiError(409, "already_member" if not is_head else "household_has_head",
+                       "该用户已绑定住户" if not is_head else "该住户已有户主") from None
+    return membership
+
+
+def remove_member(household, user_id):
+    membership = db.session.scalar(
+        db.select(HouseholdMember).filter_by(household_id=household.id, user_id=user_id))
+    if membership is None:
+        raise ApiError(404, "not_found", "该用户不是此住户成员")
+    db.session.delete(membership)
+    db.session.commit()
+
+
+# ---- roles ---------------------------------------------------------------------------------
+
+def resolve_scope(role, scope_id):
+    """The place a role would be held over (None for admin); 422 when it does not fit."""
+    kind = ROLE_SCOPE[role]
+    if kind is None:
+        if scope_id is not None:
+            raise ApiError(422, "validation_error", "管理员角色不需要范围",
+                           details={"fields": {"scope_id": ["must be empty for admin"]}})
+        return None
+    if scope_id is None:
+        raise ApiError(422, "validation_error", "请指定角色的范围",
+                       details={"fields": {"scope_id": [f"a {kind} id is required"]}})
+    place = db.session.get(SCOPE_MODELS[kind], scope_id)
+    if place is None:
+        raise ApiError(422, "validation_error", "角色范围不存在",
+                       details={"fields": {"scope_id": [f"no {kind} {scope_id}"]}})
+    return place
+
+
+def grant_role(actor, user, role, scope_id=None):
+    """Grant `role` over `scope_id`. Staff grant roles inside their community; admins grant
+    anything. Granting twice returns the existing assignment."""
+    role = Role(role)
+    if role is Role.RESIDENT:
+        raise ApiError(422, "validation_error", "居民身份由绑定住户获得，无需授予")
+    place = resolve_scope(role, scope_id)
+    if actor is not None:
+        if role in ADMIN_GRANTED and not is_admin(actor):
+            raise ApiError(403, "forbidden", "只有系统管理员可以授予该角色")
+        authorize(actor, Action.GRANT_ROLES, place)
+    existing = db.session.scalar(db.select(RoleAssignment).filter_by(
+        user_id=user.id, role=role.value, scope_id=scope_id))
+    if existing:
+        return existing
+    assignment = RoleAssignment(user_id=user.id, role=role.value, scope_id=scope_id,
+                                granted_by_id=actor.id if actor else None)
+    db.session.add(assignment)
+    try:
+        db.session.commit()
+    except IntegrityError:  # granted concurrently: the first one stands
+        db.session.rollback()
+        assignment = db.session.scalar(db.select(RoleAssignment).filter_by(
+            user_id=user.id, role=role.value, scope_id=scope_id))
+    return assignment
+
+
+def revoke_role(actor, assignment):
+    role = Role(assignment.role)
+    if role in ADMIN_GRANTED and not is_admin(actor):
+        raise ApiError(403, "forbidden", "只有系统管理员可以撤销该角色")
+    authorize(actor, Action.GRANT_ROLES, resolve_scope(role, assignment.scope_id))
+    db.session.delete(assignment)
+    db.session.commit()
+
+
+def assignments_in(community):
+    """Role assignments over the community or any place inside it."""
+    def kinds(kind):
+        return [role.value for role, scope in ROLE_SCOPE.items() if scope == kind]
+
+    inside = {
+        "community": db.select(Community.id).where(Community.id == community.id),
+        "grid": db.select(Grid.id).where(Grid.community_id == community.id),
+        "building": db.select(Building.id).where(Building.community_id == community.id),
+        "volunteer_team": db.select(VolunteerTeam.id).where(VolunteerTeam.community_id == community.id),
+    }
+    return db.select(RoleAssignment).where(or_(*(
+        and_(RoleAssignment.role.in_(kinds(kind)), RoleAssignment.scope_id.in_(ids))
+        for kind, ids in inside.items())))
+
+
+def scope_name(kind, scope_id):
+    place = db.session.get(SCOPE_MODELS[kind], scope_id) if kind else None
+    return getattr(place, "name", None)
+
+
+def profile(user):
+    """What /me shows: the user, their roles with place names, their household."""
+    roles = [{"role": grant.role.value, "scope_id": grant.scope_id,
+              "scope_name": scope_name(grant.scope_kind, grant.scope_id)}
+             for grant in grants_of(user)]
+    membership = db.session.scalar(db.select(HouseholdMember).filter_by(user_id=user.id))
+    household = household_brief(membership) if membership else None
+    return {"id": user.id, "name": user.name, "phone": user.phone, "roles": roles, "household": household}
+
+
+def household_brief(membership):
+    household = membership.household
+    community = db.session.get(Community, household.community_id)
+    return {"id": household.id, "community_id": community.id, "community_name": community.name,
+            "building_id": household.building_id, "building_name": household.building.name,
+            "unit": household.unit, "room": household.room, "is_head": membership.is_head}
+
+
+# ---- departments and volunteer teams -------------------------------------------------------
+
+def create_department(name):
+    department = Department(name=name)
+    db.session.add(department)
+    _conflict_on_duplicate(f"部门“{name}”已存在")
+    return department
+
+
+def create_volunteer_team(community, name, description=None):
+    team = VolunteerTeam(community_id=community.id, name=name, description=description)
+    db.session.add(team)
+    _conflict_on_duplicate(f"义工队“{name}”已存在")
+    return team
+
+
+def user_by_id(user_id):
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise ApiError(422, "validation_error", "用户不存在",
+                       details={"fields": {"user_id": [f"no user {user_id}"]}})
+    return user
+

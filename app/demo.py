@@ -1,0 +1,113 @@
+"""A demo community modelled on Donghai community (东海社区, Shengsi, Zhejiang) in the articles:
+7 grids, 3 council members per grid (21 in all), building heads, grid workers, staff, two
+departments and the "Golden Harbour" volunteer team. Households go in through the roster
+import, the same path real data takes. Running it again changes nothing.
+
+Every demo person signs in with the development login `dev:<name>` (see README).
+"""
+import random
+from decimal import Decimal
+
+from app.auth.service import find_or_create_user
+from app.community import roster, service
+from app.community.models import Building, Community, Department, Grid, Household, HouseholdMember, Role, VolunteerTeam
+from app.extensions import db
+
+COMMUNITY = {"name": "东海社区", "district": "嵊泗县", "subdistrict": "菜园镇"}
+GRID_NAMES = ["第一网格", "第二网格", "第三网格", "第四网格", "第五网格", "第六网格", "第七网格"]
+COURTYARDS = ["海滨新村", "渔港小区", "东海弄", "沙河路院落", "金平小区", "后岙院落", "青沙新村",
+              "南长涂院落", "五龙小区", "石柱院落", "关岙新村", "黄沙小区", "田岙院落", "基湖弄"]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余"
+GIVEN = "海燕建国秀英志强桂兰国华丽娟明军玉梅德胜春花永林小平金凤宝珍阿毛根娣荣"
+DEPARTMENTS = ["县综合行政执法局（城管）", "县住房和城乡建设局"]
+VOLUNTEER_TEAM = ("金色港湾义工队", "每月25日上门看望独居和空巢老人")
+
+
+def roster_rows(seed=20261121):
+    """About 500 households: 14 courtyards × 3 buildings × 2 units × 6 flats."""
+    rng = random.Random(seed)
+    rows = []
+    for index, courtyard in enumerate(COURTYARDS):
+        grid = GRID_NAMES[index // 2]
+        for building in range(1, 4):
+            for unit in (1, 2):
+                for floor in (1, 2, 3):
+                    for flat in (1, 2):
+                        name = rng.choice(SURNAMES) + rng.choice(GIVEN[::2]) + rng.choice(GIVEN[1::2])
+                        flags = []
+                        if rng.random() < 0.08:
+                            flags.append("独居老人")
+                        if rng.random() < 0.03:
+                            flags.append("残疾")
+                        if rng.random() < 0.04:
+                            flags.append("低保")
+                        rows.append((len(rows) + 2, {
+                            "grid": grid, "courtyard": courtyard, "building": f"{building}幢",
+                            "unit": f"{unit}单元", "room": f"{floor}0{flat}",
+                            "floor_area": str(Decimal(rng.randint(4500, 12000)) / 100),
+                            "head_name": name, "phone": f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
+                            "flags": "、".join(flags),
+                        }))
+    return rows
+
+
+def _user(login_name, display_name):
+    user = find_or_create_user(f"dev-{login_name}")
+    user.name = user.name or display_name
+    return user
+
+
+def _home(user, household, is_head=True):
+    if db.session.scalar(db.select(HouseholdMember).filter_by(user_id=user.id)) is None:
+        service.add_member(household, user, is_head=is_head and not any(m.is_head for m in household.members))
+
+
+def load_demo():
+    """Load (or top up) the demo community; returns a summary of what is there."""
+    community = db.session.scalar(db.select(Community).filter_by(name=COMMUNITY["name"]))
+    if community is None:
+        community = service.create_community(**COMMUNITY)
+    report = roster.import_rows(community, roster_rows())
+
+    departments = []
+    for name in DEPARTMENTS:
+        department = db.session.scalar(db.select(Department).filter_by(name=name))
+        departments.append(department or service.create_department(name))
+    team = db.session.scalar(db.select(VolunteerTeam).filter_by(community_id=community.id, name=VOLUNTEER_TEAM[0]))
+    team = team or service.create_volunteer_team(community, *VOLUNTEER_TEAM)
+
+    grids = db.session.scalars(db.select(Grid).filter_by(community_id=community.id).order_by(Grid.id)).all()
+    buildings = db.session.scalars(
+        db.select(Building).filter_by(community_id=community.id).order_by(Building.id)).all()
+
+    def households_of(grid):
+        return db.session.scalars(db.select(Household).filter_by(grid_id=grid.id).order_by(Household.id)).all()
+
+    service.grant_role(None, _user("admin", "系统管理员"), Role.ADMIN)
+    service.grant_role(None, _user("staff", "王海燕"), Role.STAFF, community.id)
+    service.grant_role(None, _user("owners", "陈国华"), Role.OWNERS_COMMITTEE, community.id)
+    service.grant_role(None, _user("supervisor", "林秀英"), Role.SUPERVISOR, community.id)
+    service.grant_role(None, _user("liaison-cg", "城管联络员"), Role.DEPARTMENT_LIAISON, departments[0].id)
+    service.grant_role(None, _user("liaison-zj", "住建联络员"), Role.DEPARTMENT_LIAISON, departments[1].id)
+    service.grant_role(None, _user("volunteer", "金港义工队长"), Role.VOLUNTEER_LEAD, team.id)
+    for number, grid in enumerate(grids, start=1):
+        service.grant_role(None, _user(f"grid{number}", f"{grid.name}网格员"), Role.GRID_WORKER, grid.id)
+        homes = households_of(grid)
+        for seat in range(3):  # 3 council members per grid, 21 in all, each living in it
+            council = _user(f"council{(number - 1) * 3 + seat + 1}", homes[seat * 7].head_name)
+            service.grant_role(None, council, Role.COUNCIL_MEMBER, community.id)
+            _home(council, homes[seat * 7])
+    for number, building in enumerate(buildings[:6], start=1):
+        service.grant_role(None, _user("bhead" if number == 1 else f"bhead{number}", f"{building.name}楼栋长"),
+                           Role.BUILDING_HEAD, building.id)
+
+    first_building_homes = db.session.scalars(
+        db.select(Household).filter_by(building_id=buildings[0].id).order_by(Household.id)).all()
+    _home(_user("resident", first_building_homes[1].head_name), first_building_homes[1])
+    elder_home = db.session.scalar(db.select(Household).filter_by(
+        community_id=community.id, elderly_alone=True).order_by(Household.id))
+    _home(_user("elder", elder_home.head_name), elder_home)
+    db.session.commit()
+    households = db.session.scalar(db.select(db.func.count(Household.id)).filter_by(community_id=community.id))
+    return {"community": community.name, "community_id": community.id, "households": households,
+            "roster": report.as_dict()}
