@@ -1,0 +1,171 @@
+// 契约检查用的源码扫描工具：找出小程序里所有 api.get/post/patch/put/del 调用，
+// 与后端导出的 OpenAPI 文档比对。供 test/contract.test.js 使用。
+const fs = require('fs')
+const path = require('path')
+
+const API_PREFIX = '/api/v1'
+const EXCLUDED_DIRS = new Set(['node_modules', 'test', 'miniprogram_npm', 'coverage'])
+const HTTP_METHODS = { get: 'get', post: 'post', patch: 'patch', put: 'put', del: 'delete' }
+const PLACEHOLDER = '{}'
+
+// 列出 root 下所有 .js 文件（跳过 node_modules、test 等目录），返回绝对路径
+function listSourceFiles(root) {
+  const out = []
+  const walk = dir => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue
+      const full = path.join(dir, entry.name)
+      if (entry.isDirectory()) {
+        if (!EXCLUDED_DIRS.has(entry.name)) walk(full)
+      } else if (entry.isFile() && entry.name.endsWith('.js')) {
+        out.push(full)
+      }
+    }
+  }
+  walk(root)
+  return out.sort()
+}
+
+// 把注释换成空白（保留换行，行号不变），字符串和模板字符串原样保留。
+// 这样注释里的示例调用不会被当成真实调用。
+function stripComments(src) {
+  let out = ''
+  let i = 0
+  let quote = null
+  while (i < src.length) {
+    const ch = src[i]
+    const next = src[i + 1]
+    if (quote) {
+      out += ch
+      if (ch === '\\') {
+        out += next === undefined ? '' : next
+        i += 2
+        continue
+      }
+      if (ch === quote) quote = null
+      i += 1
+      continue
+    }
+    if (ch === '"' || ch === "'" || ch === '`') {
+      quote = ch
+      out += ch
+      i += 1
+      continue
+    }
+    if (ch === '/' && next === '/') {
+      while (i < src.length && src[i] !== '\n') {
+        out += ' '
+        i += 1
+      }
+      continue
+    }
+    if (ch === '/' && next === '*') {
+      const end = src.indexOf('*/', i + 2)
+      const stop = end === -1 ? src.length : end + 2
+      out += src.slice(i, stop).replace(/[^\n]/g, ' ')
+      i = stop
+      continue
+    }
+    out += ch
+    i += 1
+  }
+  return out
+}
+
+// `${...}` → {}，去掉查询串
+function normalizeCallPath(rawPath) {
+  return rawPath.replace(/\$\{[^}]*\}/g, PLACEHOLDER).split('?')[0]
+}
+
+// "/api/v1/households/{household_id}/join-codes" → "/households/{}/join-codes"
+function normalizeOpenApiPath(docPath) {
+  const withoutPrefix = docPath === API_PREFIX || docPath.startsWith(`${API_PREFIX}/`) ? docPath.slice(API_PREFIX.length) : docPath
+  return (withoutPrefix || '/').replace(/\{[^}]+\}/g, PLACEHOLDER)
+}
+
+// 在一段源码里找调用。返回 { calls, nonLiteral }：
+//   calls：路径是字面量/模板字符串的调用 [{method, rawPath, path, line}]
+//   nonLiteral：路径不是字面量的调用（契约检查无法核对，一律算错）
+function findApiCalls(source) {
+  const src = stripComments(source)
+  const lineOf = index => src.slice(0, index).split('\n').length
+  const calls = []
+  const nonLiteral = []
+  const anyCall = /\bapi\.(get|post|patch|put|del)\(\s*/g
+  let m
+  while ((m = anyCall.exec(src)) !== null) {
+    const rest = src.slice(m.index + m[0].length)
+    const literal = /^(?:'([^'\\\n]*)'|"([^"\\\n]*)"|`([^`\\]*)`)/.exec(rest)
+    const method = HTTP_METHODS[m[1]]
+    if (!literal) {
+      nonLiteral.push({ method, line: lineOf(m.index), snippet: src.slice(m.index, m.index + 60).split('\n')[0] })
+      continue
+    }
+    const rawPath = literal[1] !== undefined ? literal[1] : literal[2] !== undefined ? literal[2] : literal[3]
+    calls.push({ method, rawPath, path: normalizeCallPath(rawPath), line: lineOf(m.index) })
+  }
+  return { calls, nonLiteral }
+}
+
+// 扫描整个小程序目录
+function scanProject(root) {
+  const calls = []
+  const nonLiteral = []
+  for (const file of listSourceFiles(root)) {
+    const rel = path.relative(root, file)
+    const found = findApiCalls(fs.readFileSync(file, 'utf8'))
+    found.calls.forEach(c => calls.push(Object.assign({ file: rel }, c)))
+    found.nonLiteral.forEach(c => nonLiteral.push(Object.assign({ file: rel }, c)))
+  }
+  return { calls, nonLiteral }
+}
+
+// 读取 OPENAPI_JSON 指向的文档；没设置或读不了时给出明确的报错
+function loadOpenApi(env = process.env) {
+  const file = env.OPENAPI_JSON
+  if (!file) {
+    throw new Error(
+      'OPENAPI_JSON is not set. The contract test needs the backend OpenAPI document: ' +
+        'run it through the Makefile (which exports the document from the backend first), ' +
+        'or set OPENAPI_JSON=/path/to/openapi.json yourself.',
+    )
+  }
+  if (!fs.existsSync(file)) {
+    throw new Error(`OPENAPI_JSON points to a missing file: ${file}`)
+  }
+  let doc
+  try {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8'))
+  } catch (err) {
+    throw new Error(`OPENAPI_JSON is not valid JSON (${file}): ${err.message}`)
+  }
+  if (!doc || typeof doc.paths !== 'object' || !Object.keys(doc.paths).length) {
+    throw new Error(`OPENAPI_JSON has no "paths" (${file})`)
+  }
+  return doc
+}
+
+// 文档里的所有操作，形如 "post /households/{}/join-codes"
+function documentedOperations(doc) {
+  const ops = new Set()
+  for (const [docPath, item] of Object.entries(doc.paths)) {
+    for (const method of Object.keys(item || {})) {
+      if (['get', 'post', 'patch', 'put', 'delete'].includes(method)) {
+        ops.add(`${method} ${normalizeOpenApiPath(docPath)}`)
+      }
+    }
+  }
+  return ops
+}
+
+module.exports = {
+  API_PREFIX,
+  listSourceFiles,
+  stripComments,
+  normalizeCallPath,
+  normalizeOpenApiPath,
+  findApiCalls,
+  scanProject,
+  loadOpenApi,
+  documentedOperations,
+}

@@ -1,0 +1,44 @@
+// 用 miniprogram-simulate 加载页面。本项目的页面用 Component 构造器编写，
+// 所以可以直接 simulate.load 页面路径；页面生命周期（onLoad/onShow）由测试手动调用。
+const path = require('path')
+const simulate = require('miniprogram-simulate')
+
+const ROOT = path.resolve(__dirname, '..')
+
+// 同一个页面只 load 一次：在 jest 里页面 js 被 require 后会留在模块缓存中，
+// 再次 load 不会重新执行 Component()。每次 render 都会得到一个全新的页面实例。
+const loaded = {}
+
+function loadPage(pagePath) {
+  if (!loaded[pagePath]) loaded[pagePath] = simulate.load(path.join(ROOT, pagePath))
+  const page = simulate.render(loaded[pagePath])
+  page.attach(document.createElement('parent-wrapper'))
+  return page
+}
+
+// 页面（或其中某个节点）上的全部文字，去掉多余空白
+function textOf(page, selector) {
+  const node = selector ? page.querySelector(selector) : page
+  if (!node) return null
+  return node.dom.textContent.replace(/\s+/g, ' ').trim()
+}
+
+// j-component 派发事件是异步的（微任务），所以这里等事件处理函数开始执行后再返回。
+// 处理函数里后续的异步步骤（请求等）需要测试自己等待。
+async function dispatch(page, selector, eventName, options) {
+  const node = page.querySelector(selector)
+  if (!node) throw new Error(`no node matches ${selector}`)
+  node.dispatchEvent(eventName, options)
+  await Promise.resolve()
+  await Promise.resolve()
+}
+
+function tap(page, selector) {
+  return dispatch(page, selector, 'tap')
+}
+
+function input(page, selector, value) {
+  return dispatch(page, selector, 'input', { detail: { value } })
+}
+
+module.exports = { loadPage, textOf, tap, input }

@@ -1,0 +1,158 @@
+// 测试用的 wx 全局对象替身。每个测试用 installWx() 装一个新的，再按需编排：
+//
+//   const wx = installWx()
+//   wx.server.reply('GET', '/me', 200, { id: 1 })            // 下一次 GET /me 的响应（按顺序消耗）
+//   wx.server.reply('GET', '/me', 401, { error: {...} })
+//   wx.server.networkFail('GET', '/me', 'request:fail timeout')
+//   wx.server.always('GET', '/me', 401, {...})                // 之后每次都这样答
+//   wx.loginCodes.push('code-1')                               // wx.login 依次给出的 code
+//   wx.server.requests                                         // 发出的请求记录 {method, path, query, header, data}
+//
+// 没有编排过的请求会得到 599 响应并记入 wx.server.unexpected，测试可以断言它为空。
+const config = require('../config')
+
+function clone(value) {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value))
+}
+
+function createServer() {
+  const queues = {}
+  const sticky = {}
+  const server = {
+    requests: [],
+    unexpected: [],
+    reply(method, path, statusCode, data) {
+      const key = `${method} ${path}`
+      ;(queues[key] = queues[key] || []).push({ statusCode, data })
+      return server
+    },
+    networkFail(method, path, errMsg = 'request:fail timeout') {
+      const key = `${method} ${path}`
+      ;(queues[key] = queues[key] || []).push({ fail: errMsg })
+      return server
+    },
+    always(method, path, statusCode, data) {
+      sticky[`${method} ${path}`] = { statusCode, data }
+      return server
+    },
+    // 按方法和路径筛选请求记录
+    calls(method, path) {
+      return server.requests.filter(r => r.method === method && r.path === path)
+    },
+    handle(req) {
+      const key = `${req.method} ${req.path}`
+      const queue = queues[key]
+      if (queue && queue.length) return queue.shift()
+      if (sticky[key]) return sticky[key]
+      server.unexpected.push(key)
+      return { statusCode: 599, data: { error: { code: 'unmocked', message: `测试没有编排：${key}` } } }
+    },
+  }
+  return server
+}
+
+function parseUrl(url) {
+  if (!url.startsWith(config.API_BASE)) throw new Error(`request to unexpected base url: ${url}`)
+  const rest = url.slice(config.API_BASE.length)
+  const [path, qs = ''] = rest.split('?')
+  const query = {}
+  qs.split('&').filter(Boolean).forEach(pair => {
+    const [k, v = ''] = pair.split('=')
+    query[decodeURIComponent(k)] = decodeURIComponent(v)
+  })
+  return { path, query }
+}
+
+function createWxMock() {
+  const storage = {}
+  const server = createServer()
+  const loginCodes = []
+  let loginCount = 0
+
+  const wx = {
+    server,
+    storage,
+    loginCodes,
+    loginShouldFail: false,
+    modalConfirm: true,
+
+    getStorageSync: jest.fn(key => (key in storage ? clone(storage[key]) : '')),
+    setStorageSync: jest.fn((key, value) => {
+      storage[key] = clone(value)
+    }),
+    removeStorageSync: jest.fn(key => {
+      delete storage[key]
+    }),
+    clearStorageSync: jest.fn(() => {
+      Object.keys(storage).forEach(key => delete storage[key])
+    }),
+
+    request: jest.fn(opts => {
+      const { path, query } = parseUrl(opts.url)
+      const req = { method: opts.method, path, query, header: clone(opts.header) || {}, data: clone(opts.data), url: opts.url }
+      server.requests.push(req)
+      const reply = server.handle(req)
+      // 真实的 wx.request 是异步回调的
+      Promise.resolve().then(() => {
+        if (reply.fail) {
+          opts.fail && opts.fail({ errMsg: reply.fail })
+        } else {
+          opts.success && opts.success({ statusCode: reply.statusCode, data: reply.data === undefined ? '' : clone(reply.data), header: {} })
+        }
+        opts.complete && opts.complete()
+      })
+      return { abort() {} }
+    }),
+
+    login: jest.fn(opts => {
+      Promise.resolve().then(() => {
+        if (wx.loginShouldFail) {
+          opts.fail && opts.fail({ errMsg: 'login:fail' })
+          return
+        }
+        loginCount += 1
+        const code = loginCodes.length ? loginCodes.shift() : `wx-code-${loginCount}`
+        opts.success && opts.success({ code, errMsg: 'login:ok' })
+      })
+    }),
+
+    showModal: jest.fn(opts => {
+      Promise.resolve().then(() => {
+        opts.success && opts.success({ confirm: wx.modalConfirm, cancel: !wx.modalConfirm })
+      })
+    }),
+
+    showToast: jest.fn(),
+    showLoading: jest.fn(),
+    hideLoading: jest.fn(),
+    stopPullDownRefresh: jest.fn(),
+    reLaunch: jest.fn(),
+    redirectTo: jest.fn(),
+    navigateTo: jest.fn(),
+    navigateBack: jest.fn(),
+  }
+  return wx
+}
+
+// 替换全局 wx（miniprogram-simulate 在加载时也会注入一个 wx，这里整个覆盖掉）
+function installWx() {
+  const wx = createWxMock()
+  global.wx = wx
+  return wx
+}
+
+// 让排队中的 Promise 回调和 0ms 定时器都跑完
+function flush() {
+  return new Promise(resolve => setTimeout(resolve, 0))
+}
+
+// 反复 flush，直到条件成立（最多 50 轮），用于等待多步异步流程
+async function until(predicate, rounds = 50) {
+  for (let i = 0; i < rounds; i++) {
+    if (predicate()) return
+    await flush()
+  }
+  throw new Error('condition not met in time')
+}
+
+module.exports = { createWxMock, installWx, flush, until }

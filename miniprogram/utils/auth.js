@@ -1,0 +1,83 @@
+// 登录、续期、退出。登录状态（token、用户信息）保存在微信本地存储里，由 api.js 管理。
+const api = require('./api')
+
+const WX_LOGIN_FAILED_MESSAGE = '微信登录没有成功，请稍后再试'
+// token 剩余有效期少于这个时间就在启动时续期
+const REFRESH_WITHIN_MS = 24 * 60 * 60 * 1000
+
+function wxLoginCode() {
+  return new Promise((resolve, reject) => {
+    const failed = errMsg => {
+      const err = new Error(WX_LOGIN_FAILED_MESSAGE)
+      err.code = 'wx_login_failed'
+      err.status = 0
+      err.details = { errMsg: errMsg || '' }
+      reject(err)
+    }
+    wx.login({
+      timeout: 10000,
+      success: res => (res && res.code ? resolve(res.code) : failed(res && res.errMsg)),
+      fail: res => failed(res && res.errMsg),
+    })
+  })
+}
+
+// wx.login → POST /auth/login {code} → 保存 token 和用户信息。
+// 返回 { token, expires_at, user }。
+async function login(opts = {}) {
+  let code
+  try {
+    code = await wxLoginCode()
+  } catch (err) {
+    if (!opts.silent) wx.showToast({ title: err.message, icon: 'none', duration: 3000 })
+    throw err
+  }
+  const session = await api.post('/auth/login', { code }, { silent: opts.silent })
+  api.saveSession(session)
+  return session
+}
+
+// 用当前 token 换一个新 token。
+async function refresh(opts = {}) {
+  const session = await api.post('/auth/refresh', undefined, { silent: opts.silent })
+  api.saveSession(session)
+  return session
+}
+
+// token 快过期时续期；失败不打扰用户（过期后 api.js 会自动重新登录）。
+async function refreshIfExpiring(now = Date.now()) {
+  const expiresAt = Date.parse(api.getTokenExpiresAt())
+  if (!api.getToken() || Number.isNaN(expiresAt)) return false
+  if (expiresAt - now > REFRESH_WITHIN_MS || expiresAt <= now) return false
+  try {
+    await refresh({ silent: true })
+    return true
+  } catch (err) {
+    return false
+  }
+}
+
+// 通知后端作废 token，然后清掉本地登录状态（后端出错也照样清）。
+async function logout() {
+  try {
+    if (api.getToken()) {
+      await api.post('/auth/logout', undefined, { silent: true, noRelogin: true })
+    }
+  } catch (err) {
+    // 退出登录不因网络问题卡住用户
+  } finally {
+    api.clearSession()
+  }
+}
+
+function isLoggedIn() {
+  return Boolean(api.getToken())
+}
+
+module.exports = {
+  login,
+  refresh,
+  refreshIfExpiring,
+  logout,
+  isLoggedIn,
+}

@@ -1,0 +1,61 @@
+// 把后端返回的数据整理成页面上好读的中文。
+
+const ROLE_NAMES = {
+  admin: '系统管理员',
+  staff: '社区工作人员',
+  grid_worker: '网格员',
+  building_head: '楼栋长',
+  council_member: '议事会成员',
+  owners_committee: '业委会成员',
+  supervisor: '监委会成员',
+  department_liaison: '职能部门联络员',
+  volunteer_lead: '义工队负责人',
+  resident: '居民',
+}
+
+function roleName(code) {
+  return ROLE_NAMES[code] || code
+}
+
+// roles: [{role, scope_id, scope_name}] → [{key, text}]，例如 “楼栋长（3栋）”
+function formatRoles(roles) {
+  return (roles || []).map((r, index) => ({
+    key: `${r.role}-${r.scope_id === undefined || r.scope_id === null ? '' : r.scope_id}-${index}`,
+    text: r.scope_name ? `${roleName(r.role)}（${r.scope_name}）` : roleName(r.role),
+  }))
+}
+
+function withSuffix(value, suffix) {
+  if (value === undefined || value === null || value === '') return ''
+  const text = String(value).trim()
+  return text.endsWith(suffix) ? text : text + suffix
+}
+
+// household → “3栋 2单元 501室”（单元、室已带后缀时不重复添加）
+function formatHouseAddress(household) {
+  if (!household) return ''
+  return [household.building_name || '', withSuffix(household.unit, '单元'), withSuffix(household.room, '室')]
+    .filter(Boolean)
+    .join(' ')
+}
+
+// 入户码：全角字母数字转半角（中文输入法常见），去掉空格和连字符，转大写
+function normalizeJoinCode(raw) {
+  return String(raw || '')
+    .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g, ch => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
+    .replace(/[\s\-\uFF0D]+/g, '')
+    .toUpperCase()
+}
+
+function isValidJoinCode(code) {
+  return /^[A-Z0-9]{8}$/.test(code)
+}
+
+module.exports = {
+  ROLE_NAMES,
+  roleName,
+  formatRoles,
+  formatHouseAddress,
+  normalizeJoinCode,
+  isValidJoinCode,
+}
