@@ -1,0 +1,55 @@
+# `make run` and `make test` do every set-up step themselves on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+OPENAPI := build/openapi.json
+# Test runs against PostgreSQL/Redis when these are set (see .ci/run), else SQLite/fakeredis.
+TEST_DATABASE_URL ?=
+TEST_REDIS_URL ?=
+
+.PHONY: run test test-backend test-miniprogram openapi migrate demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+miniprogram/node_modules/.installed: miniprogram/package.json miniprogram/package-lock.json
+	cd miniprogram && npm ci --no-audit --no-fund
+	touch $@
+
+migrate: $(VENV)/.runtime
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) demo
+
+## Serve the demo community on http://127.0.0.1:5000 (SQLite, jobs inline, development login).
+run: demo
+	$(FLASK) run --host 127.0.0.1 --port 5000 --with-threads
+
+## Every test: backend (pytest) and mini-program (jest, with the contract test).
+test: test-backend test-miniprogram
+
+test-backend: $(VENV)/.dev
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest -q
+
+$(OPENAPI): $(VENV)/.runtime $(shell find app config -name '*.py')
+	mkdir -p build
+	$(FLASK) openapi write --format=json $@
+
+openapi: $(OPENAPI)
+
+test-miniprogram: miniprogram/node_modules/.installed $(OPENAPI)
+	cd miniprogram && OPENAPI_JSON=$(CURDIR)/$(OPENAPI) npx jest --ci
+
+clean:
+	rm -rf $(VENV) build miniprogram/node_modules
