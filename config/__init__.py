@@ -31,6 +31,20 @@ def _int_env(name, default):
         raise ConfigError(f"{name} must be a whole number, got {value!r}") from None
 
 
+def _local_secret_key():
+    """Development's key: made once and kept in instance/, so every worker process and every
+    restart signs tokens alike (a key per process would sign people out at random)."""
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        try:
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+                handle.write(secrets.token_hex(32))
+        except FileExistsError:  # another worker made it first
+            pass
+    return path.read_text().strip()
+
+
 class BaseConfig:
     APP_ENV = "development"
     TESTING = False
@@ -75,7 +89,7 @@ class BaseConfig:
     def validate(self):
         """Fill in what development may default, refuse what production may not."""
         if not self.SECRET_KEY:
-            self.SECRET_KEY = secrets.token_hex(32)
+            self.SECRET_KEY = _local_secret_key()
         if bool(self.WECHAT_APPID) != bool(self.WECHAT_SECRET):
             raise ConfigError("WECHAT_APPID and WECHAT_SECRET must be set together")
         return self

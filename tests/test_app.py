@@ -22,7 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # ---- settings ------------------------------------------------------------------------------
 
 @pytest.fixture
-def clean_env(monkeypatch):
+def clean_env(monkeypatch, tmp_path):
+    import config
+
+    monkeypatch.setattr(config, "INSTANCE", tmp_path / "instance")
     for name in ("APP_ENV", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "WECHAT_APPID", "WECHAT_SECRET",
                  "WECHAT_API_BASE", "MEDIA_ROOT"):
         monkeypatch.delenv(name, raising=False)
@@ -252,3 +255,9 @@ def test_roster_upload_size_is_bounded(make_app, places):
     response = client.post(f"/api/v1/communities/{places['community']}/roster", headers=login(client, "staff"),
                            data={"file": (io.BytesIO(b"a" * 10000), "big.csv")}, content_type="multipart/form-data")
     assert_envelope(response, 413, "payload_too_large")
+
+
+def test_development_key_is_shared_by_every_process(clean_env, tmp_path):
+    first, second = load_config(), load_config()
+    assert first.SECRET_KEY == second.SECRET_KEY and len(first.SECRET_KEY) == 64
+    assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o777 == 0o600

@@ -230,7 +230,7 @@ def test_staff_grants_building_head_inside_their_community(app, client, places):
         "user_id": places["nobody"], "role": "building_head", "scope_id": places["b2"]}, headers=headers)
     assert again.get_json()["id"] == response.get_json()["id"]
     me = client.get("/api/v1/me", headers=login(client, "nobody")).get_json()
-    assert {"role": "building_head", "scope_id": places["b2"], "scope_name": "2幢"} in me["roles"]
+    assert {"role": "building_head", "scope_id": places["b2"], "scope_name": "渔港小区2幢"} in me["roles"]
     listed = client.get(f"/api/v1/communities/{places['community']}/role-assignments", headers=headers).get_json()
     assert {(a["role"], a["scope_id"]) for a in listed["items"]} >= {
         ("staff", places["community"]), ("building_head", places["b1"]), ("building_head", places["b2"]),

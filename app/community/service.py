@@ -313,7 +313,10 @@ def assignments_in(community):
 
 
 def scope_name(kind, scope_id):
+    """A place's name as people say it: a building with its courtyard (every estate has a 1幢)."""
     place = db.session.get(SCOPE_MODELS[kind], scope_id) if kind else None
+    if isinstance(place, Building):
+        return place.courtyard.name + place.name
     return getattr(place, "name", None)
 
 
