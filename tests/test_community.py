@@ -300,3 +300,31 @@ def test_pagination_walks_every_household_once(client, places):
             break
     assert len(seen) == len(set(seen)) == 11
     assert client.get(f"/api/v1/buildings/{places['b1']}/households?limit=1000", headers=headers).status_code == 422
+
+
+def test_household_list_costs_the_same_queries_at_any_size(app, client, places):
+    """No N+1: a page of households with members issues as many statements as a near-empty one."""
+    from sqlalchemy import event
+
+    staff = login(client, "staff")
+    url = f"/api/v1/buildings/{places['b1']}/households?limit=50"
+
+    def statements():
+        count = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *args: count.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(url, headers=staff).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(count)
+
+    small = statements()
+    for room in range(20):
+        created = client.post(f"/api/v1/buildings/{places['b1']}/households",
+                              json={"room": f"6{room:02d}", "floor_area": 50}, headers=staff).get_json()
+        code = client.post(f"/api/v1/households/{created['id']}/join-codes", json={}, headers=staff).get_json()
+        client.post("/api/v1/households/join", json={"code": code["code"]}, headers=login(client, f"m{room}"))
+    assert statements() == small
