@@ -4,9 +4,9 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
 
-from app.errors import ErrorSchema, error_response, from_http_exception
+from app.errors import ErrorSchema
 from app.models_base import render_item
 
 # Named constraints so Alembic can alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -20,12 +20,9 @@ NAMING = {
 
 
 class Api(flask_smorest.Api):
-    """flask-smorest, answering errors with the project's envelope instead of its own."""
+    """flask-smorest, documenting the project's error envelope (app/errors.py answers it)."""
 
     ERROR_SCHEMA = ErrorSchema
-
-    def handle_http_exception(self, error):
-        return error_response(from_http_exception(error))
 
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
@@ -42,8 +39,6 @@ def configure_sqlite(engine):
     write lock up front: concurrent writers queue for it (busy timeout) instead of failing
     with "database is locked" when two readers both try to become the writer.
     """
-    from sqlalchemy import event
-
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None

@@ -4,6 +4,9 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# Phone numbers as stored: mobile (13812345678), landline (023-62881234), or +86….
+PHONE_PATTERN = r"^\+?[0-9][0-9-]{4,19}$"
+
 
 def utcnow():
     return datetime.now(timezone.utc)

@@ -97,7 +97,6 @@ class BaseConfig:
 
 class DevelopmentConfig(BaseConfig):
     APP_ENV = "development"
-    DEBUG = False
 
 
 class TestingConfig(BaseConfig):

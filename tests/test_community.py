@@ -79,6 +79,10 @@ def test_staff_builds_the_community_tree(client, places):
     duplicate = client.post(f"/api/v1/buildings/{building.get_json()['id']}/households",
                             json={"unit": "1单元", "room": "302", "floor_area": 70}, headers=headers)
     assert duplicate.status_code == 409
+    corrected = client.patch(f"/api/v1/households/{household.get_json()['id']}", json={"elderly_alone": True},
+                             headers=headers)
+    assert corrected.status_code == 200
+    assert corrected.get_json()["elderly_alone"] is True and corrected.get_json()["floor_area"] == 66.5
 
     tree = client.get(f"/api/v1/communities/{places['community']}", headers=login(client, "resident"))
     assert tree.status_code == 200

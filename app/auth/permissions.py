@@ -21,10 +21,12 @@ class Action(enum.StrEnum):
     VIEW_COMMUNITY = "community.view"
     CREATE_COMMUNITY = "community.create"
     MANAGE_PLACES = "places.manage"
-    VIEW_HOUSEHOLDS = "households.view"        # flags, head's name and phone
+    VIEW_HOUSEHOLDS = "households.view"        # flags, head's name and masked phone
+    VIEW_PHONES = "households.view_phones"     # the phone in full, to call residents
     MANAGE_HOUSEHOLDS = "households.manage"
     ISSUE_JOIN_CODES = "join_codes.issue"
     GRANT_ROLES = "roles.grant"
+    GRANT_OFFICIAL_ROLES = "roles.grant_official"  # admin, staff, department liaison
     IMPORT_ROSTER = "roster.import"
     MANAGE_DEPARTMENTS = "departments.manage"
     MANAGE_VOLUNTEER_TEAMS = "volunteer_teams.manage"
@@ -49,9 +51,11 @@ POLICY = {
     Action.CREATE_COMMUNITY: Rule(frozenset()),
     Action.MANAGE_PLACES: Rule(frozenset({Role.STAFF})),
     Action.VIEW_HOUSEHOLDS: Rule(TRIAGE_ROLES),
+    Action.VIEW_PHONES: Rule(frozenset({Role.STAFF, Role.GRID_WORKER, Role.BUILDING_HEAD})),
     Action.MANAGE_HOUSEHOLDS: Rule(frozenset({Role.STAFF})),
     Action.ISSUE_JOIN_CODES: Rule(frozenset({Role.STAFF, Role.GRID_WORKER, Role.BUILDING_HEAD})),
     Action.GRANT_ROLES: Rule(frozenset({Role.STAFF})),
+    Action.GRANT_OFFICIAL_ROLES: Rule(frozenset()),
     Action.IMPORT_ROSTER: Rule(frozenset({Role.STAFF})),
     Action.MANAGE_DEPARTMENTS: Rule(frozenset()),
     Action.MANAGE_VOLUNTEER_TEAMS: Rule(frozenset({Role.STAFF})),

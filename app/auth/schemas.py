@@ -1,7 +1,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
-PHONE_PATTERN = r"^\+?[0-9][0-9-]{4,19}$"
+from app.models_base import PHONE_PATTERN
 
 
 class LoginSchema(ma.Schema):

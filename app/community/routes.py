@@ -6,7 +6,7 @@ from app.auth.permissions import Action, current_user, get_or_404, requires
 from app.community import roster, service
 from app.community.models import Building, Community, Courtyard, Department, Grid, Household, RoleAssignment, VolunteerTeam
 from app.community.schemas import (CommunityPageSchema, CommunitySchema, CommunityTreeSchema, DepartmentSchema,
-                                   HouseholdCreateSchema, HouseholdFieldsSchema, HouseholdPageSchema,
+                                   HouseholdInSchema, HouseholdPageSchema, HouseholdPatchSchema,
                                    HouseholdSchema, JoinCodeRequestSchema, JoinCodeSchema, JoinResultSchema,
                                    JoinSchema, MemberCreateSchema, PlaceSchema, RoleAssignmentCreateSchema,
                                    RoleAssignmentPageSchema, RoleAssignmentSchema, RosterReportSchema,
@@ -109,7 +109,7 @@ def list_households(page, building_id):
 
 
 @blp.route("/buildings/<int:building_id>/households", methods=["POST"])
-@blp.arguments(HouseholdCreateSchema)
+@blp.arguments(HouseholdInSchema)
 @blp.response(201, HouseholdSchema)
 @requires(Action.MANAGE_HOUSEHOLDS, building)
 def create_household(args, building_id):
@@ -127,7 +127,7 @@ def get_household(household_id):
 
 
 @blp.route("/households/<int:household_id>", methods=["PATCH"])
-@blp.arguments(HouseholdFieldsSchema)
+@blp.arguments(HouseholdPatchSchema)
 @blp.response(200, HouseholdSchema)
 @requires(Action.MANAGE_HOUSEHOLDS, household)
 def update_household(args, household_id):

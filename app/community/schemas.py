@@ -1,8 +1,9 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from app.auth.schemas import HouseholdBriefSchema, PHONE_PATTERN
+from app.auth.schemas import HouseholdBriefSchema
 from app.community.models import GRANTABLE_ROLES
+from app.models_base import PHONE_PATTERN
 from app.pagination import page_schema
 
 NAME = validate.Length(min=1, max=100)
@@ -39,11 +40,13 @@ class MemberSchema(ma.Schema):
     is_head = ma.fields.Boolean(required=True)
 
 
-class HouseholdFieldsSchema(ma.Schema):
+class HouseholdInSchema(ma.Schema):
+    """A household as staff enter it."""
+
     unit = ma.fields.String(validate=validate.Length(max=20), metadata={"description": "单元; blank if none"})
-    room = ma.fields.String(validate=validate.Length(min=1, max=20))
-    floor_area = ma.fields.Decimal(places=2, validate=validate.Range(min=0, min_inclusive=False, max=99999999),
-                                   as_string=False, metadata={"description": "m²"})
+    room = ma.fields.String(required=True, validate=validate.Length(min=1, max=20))
+    floor_area = ma.fields.Decimal(required=True, places=2, as_string=False, metadata={"description": "m²"},
+                                   validate=validate.Range(min=0, min_inclusive=False, max=99999999))
     head_name = ma.fields.String(allow_none=True, validate=validate.Length(max=50))
     head_phone = ma.fields.String(allow_none=True, validate=validate.Regexp(PHONE_PATTERN, error="电话号码格式不正确"))
     elderly_alone = ma.fields.Boolean(metadata={"description": "独居老人"})
@@ -51,10 +54,11 @@ class HouseholdFieldsSchema(ma.Schema):
     low_income = ma.fields.Boolean(metadata={"description": "低保"})
 
 
-class HouseholdCreateSchema(HouseholdFieldsSchema):
-    room = ma.fields.String(required=True, validate=validate.Length(min=1, max=20))
-    floor_area = ma.fields.Decimal(places=2, required=True, as_string=False,
-                                   validate=validate.Range(min=0, min_inclusive=False, max=99999999))
+class HouseholdPatchSchema(HouseholdInSchema):
+    """Any subset of a household's fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
 
 
 class HouseholdSchema(ma.Schema):

@@ -12,20 +12,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
-from app.auth.permissions import Action, authorize, grants_of, is_admin
+from app.auth.permissions import Action, authorize, can, grants_of, is_admin
 from app.community.models import (SCOPE_MODELS, Building, Community, Courtyard, Department, Grid,
                                   Household, HouseholdMember, JoinCode, Role, RoleAssignment,
                                   ROLE_SCOPE, VolunteerTeam)
 from app.errors import ApiError
 from app.extensions import db
-from app.models_base import utcnow
+from app.models_base import PHONE_PATTERN, utcnow
 
 # No 0/O, 1/I/L: codes are read aloud to elderly residents and typed on small screens.
 JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 JOIN_CODE_LENGTH = 8
-PHONE = re.compile(r"^\+?[0-9][0-9-]{4,19}$")
-# Roles only an admin grants: they reach beyond one community's internal affairs.
-ADMIN_GRANTED = {Role.ADMIN, Role.STAFF, Role.DEPARTMENT_LIAISON}
+PHONE = re.compile(PHONE_PATTERN)
+# Roles that reach beyond one community's internal affairs: only an admin grants them.
+OFFICIAL_ROLES = {Role.ADMIN, Role.STAFF, Role.DEPARTMENT_LIAISON}
 
 
 def _conflict_on_duplicate(message):
@@ -138,15 +138,6 @@ def _assign_household_fields(household, fields):
         setattr(household, name, value)
 
 
-def may_see_phone(viewer, household):
-    """Staff, grid workers and building heads call residents; others see a masked number."""
-    return viewer is None or any(
-        (grant.role is Role.ADMIN)
-        or (grant.role in {Role.STAFF, Role.GRID_WORKER, Role.BUILDING_HEAD}
-            and (grant.scope_kind, grant.scope_id) in household.scope_path)
-        for grant in grants_of(viewer))
-
-
 def mask_phone(phone):
     if not phone:
         return phone
@@ -159,7 +150,8 @@ def household_view(household, viewer):
         "building_id": household.building_id, "building_name": household.building.name,
         "unit": household.unit, "room": household.room, "floor_area": household.floor_area,
         "head_name": household.head_name,
-        "head_phone": household.head_phone if may_see_phone(viewer, household) else mask_phone(household.head_phone),
+        "head_phone": (household.head_phone if can(viewer, Action.VIEW_PHONES, household)
+                       else mask_phone(household.head_phone)),
         "elderly_alone": household.elderly_alone, "disabled": household.disabled,
         "low_income": household.low_income,
         "members": [{"user_id": m.user_id, "name": m.user.name, "is_head": m.is_head}
@@ -265,6 +257,10 @@ def resolve_scope(role, scope_id):
     return place
 
 
+def _grant_action(role):
+    return Action.GRANT_OFFICIAL_ROLES if role in OFFICIAL_ROLES else Action.GRANT_ROLES
+
+
 def grant_role(actor, user, role, scope_id=None):
     """Grant `role` over `scope_id`. Staff grant roles inside their community; admins grant
     anything. Granting twice returns the existing assignment."""
@@ -273,9 +269,7 @@ def grant_role(actor, user, role, scope_id=None):
         raise ApiError(422, "validation_error", "居民身份由绑定住户获得，无需授予")
     place = resolve_scope(role, scope_id)
     if actor is not None:
-        if role in ADMIN_GRANTED and not is_admin(actor):
-            raise ApiError(403, "forbidden", "只有系统管理员可以授予该角色")
-        authorize(actor, Action.GRANT_ROLES, place)
+        authorize(actor, _grant_action(role), place)
     existing = db.session.scalar(db.select(RoleAssignment).filter_by(
         user_id=user.id, role=role.value, scope_id=scope_id))
     if existing:
@@ -294,9 +288,7 @@ def grant_role(actor, user, role, scope_id=None):
 
 def revoke_role(actor, assignment):
     role = Role(assignment.role)
-    if role in ADMIN_GRANTED and not is_admin(actor):
-        raise ApiError(403, "forbidden", "只有系统管理员可以撤销该角色")
-    authorize(actor, Action.GRANT_ROLES, resolve_scope(role, assignment.scope_id))
+    authorize(actor, _grant_action(role), resolve_scope(role, assignment.scope_id))
     db.session.delete(assignment)
     db.session.commit()
 
