@@ -11,6 +11,7 @@ from flask import Flask, send_from_directory
 
 from app.errors import register_error_handlers
 from app.extensions import api, configure_sqlite, db, limiter, migrate
+from app.jobs import queue
 from config import load_config
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -36,14 +37,21 @@ def create_app(config=None):
             configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     limiter.init_app(app)
+    queue.init_app(app)
     api.init_app(app)
     app.json.ensure_ascii = False
 
     from app import health
     from app.auth import routes as auth_routes
     from app.community import routes as community_routes
+    from app.notifications import routes as notification_routes
+    from app.notifications.templates import load_templates
 
-    for module in (health, auth_routes, community_routes):
+    # A mistyped template setting fails here, at start. Without WeChat credentials nothing is
+    # sent, so every notification is inbox-only.
+    templates = load_templates(config.WECHAT_TEMPLATES)
+    app.extensions["notification_templates"] = templates if config.WECHAT_APPID else {}
+    for module in (health, auth_routes, community_routes, notification_routes):
         api.register_blueprint(module.blp)
 
     @app.get("/api/docs/static/<path:filename>")

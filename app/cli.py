@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from rq.job import Job
 
 from app.auth.models import User
 from app.auth.service import find_or_create_user
@@ -11,12 +12,15 @@ from app.community import roster, service
 from app.community.models import GRANTABLE_ROLES, Community
 from app.errors import ApiError
 from app.extensions import db
+from app.jobs import queue
 
 
 def register_commands(app):
     app.cli.add_command(demo)
     app.cli.add_command(grant_role)
     app.cli.add_command(import_roster)
+    app.cli.add_command(worker)
+    app.cli.add_command(jobs)
 
 
 @click.command("demo")
@@ -72,3 +76,60 @@ def import_roster(file, community_id):
     click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     if report.errors:
         raise SystemExit(2)
+
+
+def _require_redis():
+    if queue.inline:
+        raise click.ClickException("REDIS_URL is not set: jobs run inline in the web process, "
+                                   "there is no queue to work on")
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--burst", is_flag=True, help="work until the queues are empty, then stop")
+def worker(burst):
+    """Run an rq worker (with the scheduler) on the default and bulk queues."""
+    _require_redis()
+    queue.worker().work(burst=burst, with_scheduler=True)
+
+
+@click.group("jobs")
+def jobs():
+    """Inspect and requeue failed background jobs."""
+
+
+@jobs.command("failed")
+@with_appcontext
+def failed_jobs():
+    """List failed jobs: id, queue, function, arguments, the error's last line."""
+    _require_redis()
+    count = 0
+    for registry in queue.failed_registries():
+        for job in Job.fetch_many(registry.get_job_ids(), connection=registry.connection):
+            if job is None:  # expired meanwhile
+                continue
+            count += 1
+            result = job.latest_result()
+            error = (result.exc_string if result else "") or ""
+            last_line = error.strip().splitlines()[-1] if error.strip() else ""
+            click.echo(f"{job.id}\t{registry.name}\t{job.func_name}\t{job.args!r}\t{last_line}")
+    if not count:
+        click.echo("no failed jobs")
+
+
+@jobs.command("requeue")
+@with_appcontext
+@click.argument("job_ids", nargs=-1)
+@click.option("--all", "requeue_all", is_flag=True, help="requeue every failed job")
+def requeue_jobs(job_ids, requeue_all):
+    """Put failed jobs back on their queue (each notification is still sent at most once)."""
+    _require_redis()
+    if not job_ids and not requeue_all:
+        raise click.UsageError("name JOB_IDS or pass --all")
+    requeued = 0
+    for registry in queue.failed_registries():
+        for job_id in registry.get_job_ids():
+            if requeue_all or job_id in job_ids:
+                registry.requeue(job_id)
+                requeued += 1
+    click.echo(f"requeued {requeued} job(s)")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
+TEMPLATE_PREFIX = "WECHAT_TEMPLATE_"
 
 
 class ConfigError(RuntimeError):
@@ -64,6 +65,18 @@ class BaseConfig:
         self.JOIN_CODE_TTL_DAYS = _int_env("JOIN_CODE_TTL_DAYS", 14)
         self.MAX_CONTENT_LENGTH = _int_env("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # Jobs run in-process unless Redis is configured (decided in validate()).
+        self.JOBS_INLINE = None
+        # Subscribe-message templates: WECHAT_TEMPLATE_<KIND>=<template id> and optionally
+        # WECHAT_TEMPLATE_<KIND>_FIELDS=thing1=title,time2=time (app/notifications/templates.py).
+        self.WECHAT_TEMPLATES = {
+            name[len(TEMPLATE_PREFIX):].lower(): value for name, value in os.environ.items()
+            if name.startswith(TEMPLATE_PREFIX) and value
+        }
+        # Which build of the mini-program a subscribe message opens: formal, trial or developer.
+        self.WECHAT_MINIPROGRAM_STATE = _env("WECHAT_MINIPROGRAM_STATE", "formal")
+        # Times in messages to residents are written in this zone.
+        self.TIME_ZONE = _env("TIME_ZONE", "Asia/Shanghai")
 
     # flask-smorest / OpenAPI
     API_TITLE = "院坝 Yuanba API"
@@ -90,6 +103,8 @@ class BaseConfig:
         """Fill in what development may default, refuse what production may not."""
         if not self.SECRET_KEY:
             self.SECRET_KEY = _local_secret_key()
+        if self.JOBS_INLINE is None:
+            self.JOBS_INLINE = not self.REDIS_URL
         if bool(self.WECHAT_APPID) != bool(self.WECHAT_SECRET):
             raise ConfigError("WECHAT_APPID and WECHAT_SECRET must be set together")
         return self

@@ -1,0 +1,214 @@
+"""Background jobs: rq on Redis when REDIS_URL is set, inline in-process when it is not.
+
+Domain code enqueues through `queue`, never through rq directly, so the embedded default
+(SQLite, no Redis) and production behave alike:
+
+- `queue.enqueue_after_commit(fn, *args)` — the job is handed over only when the caller's
+  database transaction commits (nothing is sent for a change that rolled back). Inline, it runs
+  right after the commit; with rq, it is pushed to Redis then. A Redis outage at that moment
+  is logged, not raised: the change is committed and its rows say what is still pending.
+- `queue.schedule(job_id, when, fn, *args)` / `queue.cancel(job_id)` — delayed jobs under a
+  name the caller chooses (``meeting-12-reminder-24h``: letters, digits, - and _), so moving a meeting reschedules its
+  reminder and cancelling it cancels the reminder. rq's scheduler runs inside the worker
+  (`flask --app wsgi worker`). Inline, a timer thread stands in: it lives only as long as the
+  process, which is fine for the embedded demo and is why production runs with Redis.
+
+Job functions are decorated with `@task`: each run gets its own app context, hence its own
+database session, removed afterwards.
+"""
+import functools
+import logging
+import re
+import threading
+from datetime import datetime, timezone
+
+import redis
+from flask import current_app, has_app_context
+from rq import Queue, Retry, SimpleWorker, get_current_job
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
+from rq.registry import FailedJobRegistry
+from sqlalchemy import event
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+# Worker order is priority: one resident's update is not queued behind a 10,000-household
+# invitation.
+DEFAULT, BULK = "default", "bulk"
+QUEUES = (DEFAULT, BULK)
+# Backoff for jobs that raise (WeChat busy, timeouts): ~10 s, 1 min, 5 min, 30 min, 2 h.
+RETRY = Retry(max=5, interval=[10, 60, 300, 1800, 7200])
+JOB_TIMEOUT = 600
+_PENDING = "yuanba_jobs_after_commit"
+_JOB_ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what rq accepts
+_job_app = None
+
+
+def task(fn):
+    """Mark `fn` as a job: it runs in a fresh app context with its own database session."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        with _app_for_job().app_context():
+            return fn(*args, **kwargs)
+
+    return run
+
+
+def _app_for_job():
+    """The running app (worker command, inline run); a plain `rq worker` gets one built once."""
+    global _job_app
+    if has_app_context():
+        return current_app._get_current_object()
+    if _job_app is None:
+        from app import create_app
+
+        _job_app = create_app()
+    return _job_app
+
+
+def is_last_attempt():
+    """True when a failure now is final: inline runs, and rq runs with no retries left."""
+    job = get_current_job()
+    return job is None or not job.retries_left
+
+
+class _Backend:
+    """Per-app state: the rq queues, or the inline timers."""
+
+    def __init__(self, app):
+        self.app = app
+        self.connection = app.extensions.get("redis") if not app.config["JOBS_INLINE"] else None
+        self.queues = {name: Queue(name, connection=self.connection) for name in QUEUES} \
+            if self.connection is not None else None
+        self.timers = {}
+        self.lock = threading.Lock()
+
+
+class JobQueue:
+    def init_app(self, app):
+        app.extensions["jobs"] = _Backend(app)
+
+    @property
+    def _backend(self):
+        return current_app.extensions["jobs"]
+
+    @property
+    def inline(self):
+        return self._backend.queues is None
+
+    def enqueue_after_commit(self, fn, *args, queue=DEFAULT):
+        """Hand `fn(*args)` over when the current transaction commits."""
+        session = db.session()
+        session.info.setdefault(_PENDING, []).append((fn, args, queue))
+
+    def enqueue(self, calls, queue=DEFAULT):
+        """Enqueue `[(fn, args), …]` now: one Redis round trip, or run each inline."""
+        backend = self._backend
+        if backend.queues is None:
+            for fn, args in calls:
+                _run_inline(backend.app, fn, args)
+            return
+        target = backend.queues[queue]
+        try:
+            with backend.connection.pipeline() as pipe:
+                target.enqueue_many([
+                    Queue.prepare_data(fn, args, timeout=JOB_TIMEOUT, retry=RETRY) for fn, args in calls
+                ], pipeline=pipe)
+                pipe.execute()
+        except redis.RedisError as exc:
+            log.warning("could not enqueue %d job(s) on %s: %s; their rows stay pending",
+                        len(calls), queue, exc)
+
+    def schedule(self, job_id, when, fn, *args):
+        """Run `fn(*args)` at `when` (aware datetime) under `job_id`; scheduling an existing
+        id again moves it."""
+        if not _JOB_ID.match(job_id):
+            raise ValueError(f"job id {job_id!r}: use letters, digits, '-' and '_' only")
+        backend = self._backend
+        if backend.queues is None:
+            delay = max((when - datetime.now(timezone.utc)).total_seconds(), 0)
+            timer = threading.Timer(delay, _fire_timer, (backend, job_id, fn, args))
+            timer.daemon = True
+            with backend.lock:
+                old = backend.timers.pop(job_id, None)
+                if old is not None:
+                    old.cancel()
+                backend.timers[job_id] = timer
+            timer.start()
+            return
+        backend.queues[DEFAULT].enqueue_at(when, fn, *args, job_id=job_id, job_timeout=JOB_TIMEOUT,
+                                           retry=RETRY)
+
+    def cancel(self, job_id):
+        """Cancel a scheduled job; True if there was one."""
+        backend = self._backend
+        if backend.queues is None:
+            with backend.lock:
+                timer = backend.timers.pop(job_id, None)
+            if timer is not None:
+                timer.cancel()
+            return timer is not None
+        try:
+            Job.fetch(job_id, connection=backend.connection).delete()
+        except NoSuchJobError:
+            return False
+        return True
+
+    def is_scheduled(self, job_id):
+        backend = self._backend
+        if backend.queues is None:
+            return job_id in backend.timers
+        return job_id in backend.queues[DEFAULT].scheduled_job_registry
+
+    def failed_registries(self):
+        backend = self._backend
+        if backend.queues is None:
+            return []
+        return [FailedJobRegistry(queue=q) for q in backend.queues.values()]
+
+    def worker(self):
+        """An rq worker for every queue, highest priority first (run with the scheduler)."""
+        backend = self._backend
+        if backend.queues is None:
+            return None
+        return SimpleWorker([backend.queues[name] for name in QUEUES], connection=backend.connection)
+
+
+def _run_inline(app, fn, args):
+    """Run a job in-process; its failure is logged, never raised into the caller's request."""
+    try:
+        with app.app_context():
+            fn(*args)
+    except Exception:
+        log.exception("inline job %s failed", getattr(fn, "__name__", fn))
+
+
+def _fire_timer(backend, job_id, fn, args):
+    with backend.lock:
+        if backend.timers.get(job_id) is threading.current_thread():
+            del backend.timers[job_id]
+    _run_inline(backend.app, fn, args)
+
+
+queue = JobQueue()
+
+
+@event.listens_for(db.session, "after_commit")
+def _after_commit(session):
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    by_queue = {}
+    for fn, args, name in pending:
+        by_queue.setdefault(name, []).append((fn, args))
+    for name, calls in by_queue.items():
+        queue.enqueue(calls, queue=name)
+
+
+@event.listens_for(db.session, "after_soft_rollback")
+def _after_rollback(session, previous_transaction):
+    if previous_transaction.parent is None:
+        session.info.pop(_PENDING, None)
