@@ -3,6 +3,15 @@
 Behaviour is set per login code: `fake.codes["abc"] = {"openid": "o-1"}` answers code2Session
 with that body; an `errcode` body answers an error; `fake.delay` makes every answer slow.
 Every request is recorded in `fake.requests` as (method, path, query, json body).
+
+Access tokens behave like stable_token: a plain fetch returns the current token while it is
+valid, `force_refresh` mints a new one. `expire_token()` makes the current one answer 42001
+(a plain fetch then mints a new one); `revoke_token()` makes it answer 40001 while a plain
+fetch still returns it (only a forced refresh helps).
+
+Subscribe messages: `fake.send_answers` is a list of answers consumed one per send (None for
+success, a body with an errcode, "http500", or ("slow", seconds) for a success that takes that
+long); when it is empty a send succeeds. Successful sends are appended to `fake.sent`.
 """
 import json
 import threading
@@ -18,9 +27,15 @@ class FakeWeChat:
         self.delay = 0.0
         self.token_counter = 0
         self.token_errcode = None
+        self.current_token = None
+        self.valid_tokens = set()
+        self.expired_tokens = set()
+        self.send_answers = []
+        self.sent = []
+        self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     def start(self):
         self.thread.start()
@@ -33,24 +48,62 @@ class FakeWeChat:
     def paths(self):
         return [path for _, path, _, _ in self.requests]
 
+    def expire_token(self):
+        self.valid_tokens.discard(self.current_token)
+        self.expired_tokens.add(self.current_token)
+        self.current_token = None
+
+    def revoke_token(self):
+        self.valid_tokens.discard(self.current_token)
+
+    def _token_error(self, token):
+        if token in self.valid_tokens:
+            return None
+        if token in self.expired_tokens:
+            return {"errcode": 42001, "errmsg": "access_token expired"}
+        return {"errcode": 40001, "errmsg": "invalid credential"}
+
     def _answer(self, method, path, query, body):
-        self.requests.append((method, path, query, body))
+        with self.lock:
+            self.requests.append((method, path, query, body))
         if self.delay:
             time.sleep(self.delay)
         if path == "/cgi-bin/stable_token":
             if self.token_errcode:
                 return 200, {"errcode": self.token_errcode, "errmsg": "token refused"}
-            self.token_counter += 1
-            return 200, {"access_token": f"token-{self.token_counter}", "expires_in": 7200}
+            with self.lock:
+                if self.current_token is None or body.get("force_refresh"):
+                    self.token_counter += 1
+                    self.valid_tokens.discard(self.current_token)
+                    self.current_token = f"token-{self.token_counter}"
+                    self.valid_tokens.add(self.current_token)
+                return 200, {"access_token": self.current_token, "expires_in": 7200}
         if path == "/sns/jscode2session":
-            if query.get("access_token") not in {f"token-{n}" for n in range(1, self.token_counter + 1)}:
-                return 200, {"errcode": 40001, "errmsg": "invalid credential"}
+            error = self._token_error(query.get("access_token"))
+            if error:
+                return 200, error
             answer = self.codes.get(query.get("js_code"))
             if answer is None:
                 return 200, {"errcode": 40029, "errmsg": "invalid code"}
             if answer == "http500":
                 return 500, {"errmsg": "internal"}
             return 200, answer
+        if path == "/cgi-bin/message/subscribe/send":
+            error = self._token_error(query.get("access_token"))
+            if error:
+                return 200, error
+            with self.lock:
+                answer = self.send_answers.pop(0) if self.send_answers else None
+            if isinstance(answer, tuple):
+                time.sleep(answer[1])
+                answer = None
+            if answer == "http500":
+                return 500, {"errmsg": "internal"}
+            if answer is not None:
+                return 200, answer
+            with self.lock:
+                self.sent.append(body)
+                return 200, {"errcode": 0, "errmsg": "ok", "msgid": len(self.sent)}
         return 404, {"errcode": 404, "errmsg": "no such api"}
 
     def _handler(self):

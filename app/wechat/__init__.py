@@ -6,10 +6,16 @@ call through WECHAT_API_BASE with a timeout, and fetches tokens from `cgi-bin/st
 which unlike `cgi-bin/token` does not invalidate the token other processes hold. Tokens are
 kept in Redis when configured, so all processes share one.
 
-WeChat failures become ApiErrors here, so callers never see wechatpy's exceptions.
+wechatpy's own retry on a refused token is off (it recurses for as long as WeChat refuses);
+`call()` instead refreshes the token once, for all processes, and retries once.
+
+Login failures become ApiErrors here; other callers get WeChatUnavailable (try later) or
+wechatpy's WeChatClientException with WeChat's errcode (a refusal).
 """
 import logging
+import threading
 import time
+from urllib.parse import parse_qs, urlparse
 
 import requests
 from flask import current_app
@@ -30,6 +36,8 @@ TOKEN_EXPIRY_MARGIN = 300
 INVALID_CODE = {40029, 40163}  # invalid code, code already used
 RATE_LIMITED = {45011}
 SYSTEM_BUSY = {-1}
+# invalid credential, invalid token, expired token: refresh the token and try once more.
+TOKEN_REFUSED = {40001, 40014, 42001}
 
 
 class WeChatUnavailable(Exception):
@@ -39,9 +47,10 @@ class WeChatUnavailable(Exception):
 class MiniProgramClient(WeChatClient):
     """wechatpy's client with every URL under `api_base` and a timeout on every call."""
 
-    def __init__(self, appid, secret, api_base, timeout, session):
-        super().__init__(appid, secret, session=session, timeout=timeout)
+    def __init__(self, appid, secret, api_base, timeout, session, refresh_lock):
+        super().__init__(appid, secret, session=session, timeout=timeout, auto_retry=False)
         self.api_base = api_base.rstrip("/")
+        self.refresh_lock = refresh_lock
         self.API_BASE_URL = f"{self.api_base}/cgi-bin/"
         # wechatpy puts one instance of each API group in the client's __dict__ (never
         # inspect.getmembers: it would read the access_token property and fetch a token).
@@ -50,11 +59,11 @@ class MiniProgramClient(WeChatClient):
             if base and base.startswith(WECHAT_HOST):
                 group.API_BASE_URL = self.api_base + base[len(WECHAT_HOST):]
 
-    def fetch_access_token(self):
+    def fetch_access_token(self, force_refresh=False):
         response = self._http.post(
             f"{self.api_base}/cgi-bin/stable_token",
             json={"grant_type": "client_credential", "appid": self.appid,
-                  "secret": self.secret, "force_refresh": False},
+                  "secret": self.secret, "force_refresh": force_refresh},
             timeout=self.timeout,
         )
         if response.status_code >= 400:
@@ -69,6 +78,22 @@ class MiniProgramClient(WeChatClient):
         self.expires_at = int(time.time()) + ttl
         return result
 
+    def refresh_access_token(self, refused):
+        """WeChat refused the token `refused`: make the shared token a different one.
+
+        Under a lock held across processes, so a burst of refusals costs one refresh. If another
+        process already replaced the token, that one is used. A plain stable_token call returns
+        the same token until it expires, so when it does, force a new one (WeChat allows a few
+        forced refreshes a day; they invalidate the old token for everyone, which is the point).
+        """
+        with self.refresh_lock:
+            current = self.session.get(self.access_token_key)
+            if current and current != refused:
+                return
+            self.session.delete(self.access_token_key)
+            if self.fetch_access_token()["access_token"] == refused:
+                self.fetch_access_token(force_refresh=True)
+
 
 def get_client():
     """The app's client, built once per process."""
@@ -76,27 +101,56 @@ def get_client():
     client = app.extensions.get("wechat")
     if client is None:
         redis_client = app.extensions.get("redis")
-        storage = RedisStorage(redis_client, prefix="yuanba:wechat") if redis_client else MemoryStorage()
+        if redis_client is not None:
+            storage = RedisStorage(redis_client, prefix="yuanba:wechat")
+            lock = redis_client.lock("yuanba:wechat:token-refresh", timeout=30, blocking_timeout=30)
+        else:
+            storage, lock = MemoryStorage(), threading.Lock()
         client = MiniProgramClient(
             app.config["WECHAT_APPID"], app.config["WECHAT_SECRET"],
-            app.config["WECHAT_API_BASE"], app.config["WECHAT_TIMEOUT"], storage,
+            app.config["WECHAT_API_BASE"], app.config["WECHAT_TIMEOUT"], storage, lock,
         )
         app.extensions["wechat"] = client
     return client
 
 
 def call(fn, *args, **kwargs):
-    """Run a wechatpy call; network faults and 'system busy' become WeChatUnavailable."""
-    try:
-        return fn(*args, **kwargs)
-    except requests.RequestException as exc:
-        log.warning("WeChat unreachable: %s", exc.__class__.__name__)
-        raise WeChatUnavailable() from exc
-    except WeChatClientException as exc:
-        if exc.errcode is None or exc.errcode in SYSTEM_BUSY:
-            log.warning("WeChat unavailable: errcode=%s", exc.errcode)
+    """Run a wechatpy call of the app's client.
+
+    A refused access token is refreshed and the call tried once more. Network faults, HTTP
+    errors, 'system busy' (-1) and a token refused twice become WeChatUnavailable.
+    """
+    for attempt in (1, 2):
+        try:
+            return fn(*args, **kwargs)
+        except requests.RequestException as exc:
+            log.warning("WeChat unreachable: %s", exc.__class__.__name__)
             raise WeChatUnavailable() from exc
-        raise
+        except WeChatClientException as exc:
+            if exc.errcode in TOKEN_REFUSED and attempt == 1:
+                log.info("WeChat refused the access token (errcode=%s); refreshing", exc.errcode)
+                call(get_client().refresh_access_token, _token_of(exc))
+                continue
+            if exc.errcode is None or exc.errcode in SYSTEM_BUSY or exc.errcode in TOKEN_REFUSED:
+                log.warning("WeChat unavailable: errcode=%s", exc.errcode)
+                raise WeChatUnavailable() from exc
+            raise
+
+
+def _token_of(exc):
+    """The access token the refused request carried."""
+    url = getattr(exc.request, "url", None) or ""
+    return parse_qs(urlparse(url).query).get("access_token", [None])[0]
+
+
+def send_subscribe_message(openid, template_id, data, page=None):
+    """Send one subscribe message (订阅消息); `data` is already fitted to the template."""
+    body = {"touser": openid, "template_id": template_id, "data": data, "lang": "zh_CN",
+            "miniprogram_state": current_app.config["WECHAT_MINIPROGRAM_STATE"]}
+    if page:
+        body["page"] = page
+    client = get_client()
+    return call(client.post, "message/subscribe/send", data=body)
 
 
 def code_to_session(code):
