@@ -8,10 +8,14 @@ Every demo person signs in with the development login `dev:<name>` (see README).
 import random
 from decimal import Decimal
 
+from app.auth.models import User
 from app.auth.service import find_or_create_user
 from app.community import roster, service
 from app.community.models import Building, Community, Department, Grid, Household, HouseholdMember, Role, VolunteerTeam
 from app.extensions import db
+from app.notifications.models import Notification
+from app.notifications.service import notify
+from app.notifications.templates import NotificationKind
 
 COMMUNITY = {"name": "东海社区", "district": "嵊泗县", "subdistrict": "菜园镇"}
 GRID_NAMES = ["第一网格", "第二网格", "第三网格", "第四网格", "第五网格", "第六网格", "第七网格"]
@@ -107,7 +111,17 @@ def load_demo():
     elder_home = db.session.scalar(db.select(Household).filter_by(
         community_id=community.id, elderly_alone=True).order_by(Household.id))
     _home(_user("elder", elder_home.head_name), elder_home)
+    _welcome(community)
     db.session.commit()
     households = db.session.scalar(db.select(db.func.count(Household.id)).filter_by(community_id=community.id))
     return {"community": community.name, "community_id": community.id, "households": households,
             "roster": report.as_dict()}
+
+
+def _welcome(community):
+    """A first notice in each demo user's inbox (once: users who already have one are skipped)."""
+    users = db.session.scalars(db.select(User.id).where(
+        User.openid.like("dev-%"), ~User.id.in_(db.select(Notification.user_id)))).all()
+    notify(users, NotificationKind.NOTICE,
+           {"title": f"欢迎使用{community.name}院坝", "body": "有事好商量，大家的事大家议。诉求、会议和投票的消息都会出现在这里。"},
+           page="pages/index/index")

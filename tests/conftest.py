@@ -3,12 +3,13 @@ default, real Redis when TEST_REDIS_URL is set. The schema is built by the migra
 per run; every test starts from empty tables."""
 import os
 import socket
+from contextlib import contextmanager
 
 import fakeredis
 import pytest
 import redis
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from app import create_app
 from app.extensions import db
@@ -33,6 +34,9 @@ def make_settings(database_url, **overrides):
     if not TEST_REDIS_URL:
         settings.REDIS_CLIENT = fakeredis.FakeRedis()
     settings.RATELIMIT_ENABLED = False
+    # Jobs run inline unless a test asks for rq (tests/test_jobs.py); no subscribe templates.
+    settings.JOBS_INLINE = True
+    settings.WECHAT_TEMPLATES = {}
     for name, value in overrides.items():
         setattr(settings, name, value)
     return settings.validate()
@@ -109,6 +113,23 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def counting_statements(app):
+    """Collect the SQL statements the app sends while the block runs."""
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def listener(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
 
 
 def login(client, name):

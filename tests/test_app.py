@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from app.auth.models import User
 from app.community.models import Community, Grid, Household, HouseholdMember, RoleAssignment
 from app.extensions import db
+from app.notifications.models import Notification
 from config import ConfigError, load_config
 from app import create_app
 from tests.conftest import login, make_settings
@@ -171,7 +172,7 @@ def test_openapi_documents_every_endpoint(app, client):
         operation = spec["paths"][path][method.lower()]
         assert any(code.startswith("2") for code in operation["responses"]), (path, method)
         if method in {"POST", "PATCH", "PUT"} and "requestBody" not in operation:
-            assert path.endswith(("/refresh", "/logout")), (path, method)
+            assert path.endswith(("/refresh", "/logout", "/read")), (path, method)
     login_op = spec["paths"]["/api/v1/auth/login"]["post"]
     assert login_op["security"] == []
     assert "Idempotency-Key" in str(spec["paths"]["/api/v1/households/join"]["post"]["parameters"])
@@ -232,7 +233,7 @@ def test_demo_builds_donghai_and_is_safe_to_rerun(app, client):
     assert runner.invoke(args=["demo"]).exit_code == 0
     with app.app_context():
         count = {model: db.session.scalar(db.select(db.func.count(model.id)))
-                 for model in (Grid, Household, HouseholdMember, RoleAssignment, User)}
+                 for model in (Grid, Household, HouseholdMember, RoleAssignment, User, Notification)}
         council = db.session.scalar(db.select(db.func.count(RoleAssignment.id)).filter_by(role="council_member"))
         elders = db.session.scalar(db.select(db.func.count(Household.id)).filter_by(elderly_alone=True))
     assert count[Grid] == 7 and 300 <= count[Household] <= 600 and council == 21 and elders > 0
@@ -247,6 +248,8 @@ def test_demo_builds_donghai_and_is_safe_to_rerun(app, client):
     staff = login(client, "staff")
     tree = client.get("/api/v1/communities/1", headers=staff).get_json()
     assert tree["name"] == "东海社区" and len(tree["grids"]) == 7
+    inbox = client.get("/api/v1/notifications", headers=login(client, "resident")).get_json()["items"]
+    assert [item["title"] for item in inbox] == ["欢迎使用东海社区院坝"]
 
 
 def test_roster_upload_size_is_bounded(make_app, places):

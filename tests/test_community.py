@@ -8,7 +8,7 @@ import pytest
 from app.community.models import HouseholdMember, JoinCode, RoleAssignment
 from app.extensions import db
 from app.models_base import utcnow
-from tests.conftest import login
+from tests.conftest import counting_statements, login
 
 
 def issue_code(client, places, who="bhead", household="h1", as_head=False):
@@ -308,22 +308,13 @@ def test_pagination_walks_every_household_once(client, places):
 
 def test_household_list_costs_the_same_queries_at_any_size(app, client, places):
     """No N+1: a page of households with members issues as many statements as a near-empty one."""
-    from sqlalchemy import event
-
     staff = login(client, "staff")
     url = f"/api/v1/buildings/{places['b1']}/households?limit=50"
 
     def statements():
-        count = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: count.append(1)  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with counting_statements(app) as seen:
             assert client.get(url, headers=staff).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(count)
+        return len(seen)
 
     small = statements()
     for room in range(20):

@@ -1,0 +1,65 @@
+"""Notifications (the outbox and inbox in one table) and subscribe-message consents."""
+from enum import StrEnum
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models_base import UTCDateTime, utcnow
+
+
+class WeChatStatus(StrEnum):
+    """Where a notification's WeChat copy stands; the inbox copy exists whatever it says."""
+
+    NONE = "none"            # inbox only: no template for the kind, or no consent left
+    PENDING = "pending"      # waiting for a delivery job
+    SENDING = "sending"      # claimed by a job; never sent again (at most one message)
+    SENT = "sent"
+    FAILED = "failed"        # WeChat unavailable through every retry; a requeue may try again
+    REJECTED = "rejected"    # refused for good (43101 user refused, 40003 bad openid, …)
+
+
+class Notification(db.Model):
+    """One message to one user (通知): written in the transaction of the change it reports."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        # The inbox: newest first per user; the unread count reads the partial index only.
+        Index("ix_notifications_user_id_id", "user_id", "id"),
+        Index("ix_notifications_unread", "user_id",
+              postgresql_where=text("read_at IS NULL"), sqlite_where=text("read_at IS NULL")),
+        CheckConstraint("wechat_status IN ('none', 'pending', 'sending', 'sent', 'failed', 'rejected')",
+                        name="wechat_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text, default="")
+    page: Mapped[str | None] = mapped_column(String(200))
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    read_at = mapped_column(UTCDateTime)
+    template_id: Mapped[str | None] = mapped_column(String(64))
+    wechat_status: Mapped[str] = mapped_column(String(10), default=WeChatStatus.NONE)
+    wechat_note: Mapped[str | None] = mapped_column(String(200))  # why it is not (yet) sent
+    wechat_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    consent_spent: Mapped[bool] = mapped_column(Boolean, default=False)
+    sent_at = mapped_column(UTCDateTime)
+
+
+class SubscriptionConsent(db.Model):
+    """One-time subscribe consents (一次性订阅) a user has left for a template.
+
+    Each `accept` from wx.requestSubscribeMessage allows exactly one message; WeChat offers no
+    way to ask how many remain, so they are counted here and spent one per send.
+    """
+
+    __tablename__ = "subscription_consents"
+    __table_args__ = (CheckConstraint("remaining >= 0", name="remaining_not_negative"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    template_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    remaining: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)

@@ -1,0 +1,70 @@
+from flask_smorest import Blueprint
+
+from app.auth.permissions import current_user, requires
+from app.idempotency import idempotent
+from app.notifications import service
+from app.notifications.schemas import (
+    ConsentListSchema,
+    ConsentReportSchema,
+    InboxArgsSchema,
+    NotificationPageSchema,
+    NotificationSchema,
+    ReadAllResultSchema,
+    ReadAllSchema,
+    UnreadCountSchema,
+)
+
+blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications",
+                description="The signed-in user's inbox and WeChat subscribe-message consents")
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(InboxArgsSchema, location="query")
+@blp.response(200, NotificationPageSchema)
+@requires()
+def inbox(args):
+    """My notifications, newest first."""
+    return service.inbox(current_user(), **args)
+
+
+@blp.route("/unread-count", methods=["GET"])
+@blp.response(200, UnreadCountSchema)
+@requires()
+def unread_count():
+    """How many of my notifications are unread."""
+    return {"unread": service.unread_count(current_user())}
+
+
+@blp.route("/<int:notification_id>/read", methods=["POST"])
+@blp.response(200, NotificationSchema)
+@requires()
+def mark_read(notification_id):
+    """Mark one of my notifications read."""
+    return service.mark_read(current_user(), notification_id)
+
+
+@blp.route("/read-all", methods=["POST"])
+@blp.arguments(ReadAllSchema)
+@blp.response(200, ReadAllResultSchema)
+@requires()
+def mark_all_read(args):
+    """Mark my notifications read (up to the newest one I have seen)."""
+    return service.mark_all_read(current_user(), args["up_to_id"])
+
+
+@blp.route("/consents", methods=["GET"])
+@blp.response(200, ConsentListSchema)
+@requires()
+def consents():
+    """The subscribe-message templates in use, with how many messages I have allowed."""
+    return {"items": service.consents(current_user())}
+
+
+@blp.route("/consents", methods=["POST"])
+@idempotent
+@blp.arguments(ConsentReportSchema)
+@blp.response(200, ConsentListSchema)
+@requires()
+def report_consents(args):
+    """Report a wx.requestSubscribeMessage result; each accept allows one more message."""
+    return {"items": service.record_consents(current_user(), args["results"])}

@@ -1,0 +1,59 @@
+import marshmallow as ma
+from marshmallow import validate
+
+from app.notifications.service import CONSENT_RESULTS
+from app.pagination import PageArgsSchema, page_schema
+
+
+class NotificationSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    kind = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    body = ma.fields.String(required=True)
+    page = ma.fields.String(allow_none=True, required=True,
+                            metadata={"description": "mini-program page the notification opens"})
+    payload = ma.fields.Dict(required=True)
+    created_at = ma.fields.DateTime(required=True)
+    read_at = ma.fields.DateTime(allow_none=True, required=True)
+
+
+NotificationPageSchema = page_schema(NotificationSchema, "NotificationPage")
+
+
+class InboxArgsSchema(PageArgsSchema):
+    unread = ma.fields.Boolean(load_default=False, metadata={"description": "only unread ones"})
+
+
+class UnreadCountSchema(ma.Schema):
+    unread = ma.fields.Integer(required=True)
+
+
+class ReadAllSchema(ma.Schema):
+    up_to_id = ma.fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1),
+                                 metadata={"description": "mark only those with id ≤ this (seen)"})
+
+
+class ReadAllResultSchema(ma.Schema):
+    marked = ma.fields.Integer(required=True)
+    unread = ma.fields.Integer(required=True)
+
+
+class ConsentSchema(ma.Schema):
+    kind = ma.fields.String(required=True)
+    label = ma.fields.String(required=True)
+    template_id = ma.fields.String(required=True)
+    remaining = ma.fields.Integer(required=True, metadata={"description": "messages still allowed"})
+
+
+class ConsentListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ConsentSchema), required=True)
+
+
+class ConsentReportSchema(ma.Schema):
+    results = ma.fields.Dict(
+        keys=ma.fields.String(validate=validate.Length(min=1, max=64)),
+        values=ma.fields.String(validate=validate.OneOf(CONSENT_RESULTS)),
+        required=True, validate=validate.Length(min=1, max=20),
+        metadata={"description": "wx.requestSubscribeMessage's result: template id → accept, "
+                                 "reject, ban or filter (its errMsg left out)"},
+    )

@@ -1,0 +1,207 @@
+"""Notifying people: the one way any capability tells a resident something.
+
+`notify()` writes the inbox rows in the caller's transaction and hands WeChat delivery to a
+job after commit, so a notification exists iff the change it reports was saved, and a slow
+WeChat never slows the request. Delivery (tasks.py) sends at most one subscribe message per
+notification, and only while the user has a consent left for the template.
+"""
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.errors import ApiError
+from app.extensions import db
+from app.jobs import BULK, DEFAULT, queue
+from app.models_base import utcnow
+from app.notifications.models import Notification, SubscriptionConsent, WeChatStatus
+from app.notifications.templates import LABELS, NotificationKind
+
+# Rows per INSERT, and notifications per delivery job.
+INSERT_BATCH = 1000
+DELIVERY_BATCH = 100
+CONSENT_RESULTS = ("accept", "reject", "ban", "filter")
+
+
+def templates():
+    """The configured templates by kind (create_app loads them; none without WeChat)."""
+    return current_app.extensions["notification_templates"]
+
+
+def notify(user_ids, kind, payload, page=None):
+    """Tell each of `user_ids` about something, in the caller's transaction.
+
+    `payload` carries `title` (required), `body`, and the fields the kind's template shows
+    (see templates.DEFAULT_FIELDS); datetimes are stored as ISO strings. `page` is the
+    mini-program page the message opens. Rows are inserted in batches and delivery is
+    enqueued in batches after commit, so notifying a whole community costs the inserts and a
+    few enqueues, not a WeChat call per household. Returns the number of notifications.
+    """
+    kind = NotificationKind(kind)
+    payload = _jsonable(payload)
+    title = str(payload.get("title") or "").strip()
+    if not title:
+        raise ValueError("a notification needs payload['title']")
+    recipients = list(dict.fromkeys(user_ids))
+    template = templates().get(kind)
+    now = utcnow()
+    to_deliver = []
+    for start in range(0, len(recipients), INSERT_BATCH):
+        batch = recipients[start:start + INSERT_BATCH]
+        consenting = _consenting(batch, template)
+        rows = [{
+            "user_id": user_id, "kind": kind.value, "title": title[:100],
+            "body": str(payload.get("body") or ""), "page": page, "payload": payload,
+            "created_at": now, "read_at": None,
+            "template_id": template.id if template else None,
+            "wechat_status": WeChatStatus.PENDING if user_id in consenting else WeChatStatus.NONE,
+            "wechat_note": None if user_id in consenting else ("no_consent" if template else "no_template"),
+            "wechat_attempts": 0, "consent_spent": False,
+        } for user_id in batch]
+        # A Core insert (the ORM's would split rows by which values are None) with RETURNING
+        # in no particular order (SQLite batches only then): one statement per batch.
+        table = Notification.__table__
+        inserted = db.session.execute(insert(table).returning(table.c.id, table.c.wechat_status), rows)
+        to_deliver += sorted(nid for nid, status in inserted if status == WeChatStatus.PENDING)
+    from app.notifications.tasks import deliver
+
+    target = BULK if len(recipients) > DELIVERY_BATCH else DEFAULT
+    for start in range(0, len(to_deliver), DELIVERY_BATCH):
+        queue.enqueue_after_commit(deliver, to_deliver[start:start + DELIVERY_BATCH], queue=target)
+    return len(recipients)
+
+
+def _consenting(user_ids, template):
+    if template is None or not user_ids:
+        return set()
+    return set(db.session.scalars(select(SubscriptionConsent.user_id).where(
+        SubscriptionConsent.template_id == template.id,
+        SubscriptionConsent.remaining > 0,
+        SubscriptionConsent.user_id.in_(user_ids),
+    )))
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+# ---- the inbox ----------------------------------------------------------------------------
+
+def inbox(user, cursor=None, limit=20, unread=False):
+    """One page of the user's notifications, newest first (keyset on id)."""
+    query = select(Notification).where(Notification.user_id == user.id)
+    if unread:
+        query = query.where(Notification.read_at.is_(None))
+    if cursor is not None:
+        query = query.where(Notification.id < cursor)
+    rows = list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit + 1)))
+    return {"items": rows[:limit], "next_cursor": rows[limit - 1].id if len(rows) > limit else None}
+
+
+def unread_count(user):
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)))
+
+
+def mark_read(user, notification_id):
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != user.id:
+        raise ApiError(404, "not_found", "消息不存在")
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.commit()
+    return notification
+
+
+def mark_all_read(user, up_to_id=None):
+    """Mark read what the user has seen: every unread one, or those with id ≤ `up_to_id`
+    (a notification that arrived after the list was loaded stays unread)."""
+    statement = update(Notification).where(Notification.user_id == user.id,
+                                           Notification.read_at.is_(None))
+    if up_to_id is not None:
+        statement = statement.where(Notification.id <= up_to_id)
+    marked = db.session.execute(statement.values(read_at=utcnow())).rowcount
+    db.session.commit()
+    return {"marked": marked, "unread": unread_count(user)}
+
+
+# ---- consents -----------------------------------------------------------------------------
+
+def consents(user):
+    """Each configured template with the consents the user has left for it."""
+    configured = templates()
+    remaining = dict(db.session.execute(
+        select(SubscriptionConsent.template_id, SubscriptionConsent.remaining).where(
+            SubscriptionConsent.user_id == user.id,
+            SubscriptionConsent.template_id.in_([t.id for t in configured.values()]),
+        )).all())
+    return [{"kind": kind.value, "label": LABELS[kind], "template_id": template.id,
+             "remaining": remaining.get(template.id, 0)} for kind, template in configured.items()]
+
+
+def record_consents(user, results):
+    """Count what wx.requestSubscribeMessage returned: each `accept` allows one more message;
+    `ban` (the user switched messages off) leaves none; reject and filter change nothing.
+    Template ids the server does not use are ignored (an old mini-program build may ask)."""
+    known = {template.id for template in templates().values()}
+    for template_id, result in results.items():
+        if template_id not in known:
+            continue
+        if result == "accept":
+            _add_consent(user.id, template_id)
+        elif result == "ban":
+            db.session.execute(update(SubscriptionConsent).where(
+                SubscriptionConsent.user_id == user.id, SubscriptionConsent.template_id == template_id,
+            ).values(remaining=0, updated_at=utcnow()))
+    db.session.commit()
+    return consents(user)
+
+
+def _add_consent(user_id, template_id, count=1):
+    """remaining += count, creating the row if need be, in one statement (no lost update)."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(SubscriptionConsent).values(
+        user_id=user_id, template_id=template_id, remaining=count, updated_at=utcnow())
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["user_id", "template_id"],
+        set_={"remaining": SubscriptionConsent.remaining + count, "updated_at": utcnow()},
+    ))
+
+
+def spend_consent(user_id, template_id):
+    """Take one consent; False when none is left."""
+    return db.session.execute(update(SubscriptionConsent).where(
+        SubscriptionConsent.user_id == user_id, SubscriptionConsent.template_id == template_id,
+        SubscriptionConsent.remaining > 0,
+    ).values(remaining=SubscriptionConsent.remaining - 1, updated_at=utcnow())).rowcount == 1
+
+
+def refund_consent(user_id, template_id):
+    """Give back a consent WeChat did not use (the message was never accepted)."""
+    _add_consent(user_id, template_id)
+
+
+def clear_consents(user_id, template_id):
+    """WeChat says the user has no consent (43101): stop counting on ours."""
+    db.session.execute(update(SubscriptionConsent).where(
+        SubscriptionConsent.user_id == user_id, SubscriptionConsent.template_id == template_id,
+    ).values(remaining=0, updated_at=utcnow()))
+
+
+def template_for(notification):
+    """The Template a pending notification is sent with (None if it was unconfigured since)."""
+    for template in templates().values():
+        if template.id == notification.template_id:
+            return template
+    return None
+

@@ -1,0 +1,227 @@
+"""Background jobs through a real rq worker: over fakeredis by default, over the real Redis of
+TEST_REDIS_URL in CI (where `flask --app wsgi worker` also runs as its own process)."""
+import os
+import subprocess
+import sys
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import fakeredis
+import pytest
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+from flask import current_app
+from rq.job import Job
+from sqlalchemy import select
+
+from app.extensions import db
+from app.jobs import BULK, DEFAULT, queue, task
+from app.notifications import service
+from app.notifications.models import Notification
+from tests.conftest import TEST_REDIS_URL
+from tests.test_notifications import TEMPLATES, consent_left, give_consent, make_users, notification_of
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@task
+def remember(value):
+    """A job for these tests: leaves `value` in Redis."""
+    current_app.extensions["redis"].rpush("test:remembered", value)
+
+
+@pytest.fixture
+def connection():
+    if TEST_REDIS_URL:
+        conn = redis.Redis.from_url(TEST_REDIS_URL)
+        conn.flushdb()
+        return conn
+    return fakeredis.FakeRedis(server=fakeredis.FakeServer())
+
+
+@pytest.fixture
+def rq_app(make_app, fake_wechat, connection):
+    return make_app(WECHAT_APPID="wx-test-app", WECHAT_SECRET="wx-test-secret", WECHAT_API_BASE=fake_wechat.url,
+                    WECHAT_TIMEOUT=1.0, WECHAT_TEMPLATES=TEMPLATES, JOBS_INLINE=False, REDIS_CLIENT=connection)
+
+
+def work(app):
+    """Run a worker until the queues are empty (due scheduled jobs included)."""
+    with app.app_context():
+        queue.worker().work(burst=True, with_scheduler=True)
+
+
+def make_due(app):
+    """Bring every scheduled job (rq's retry backoff, reminders) forward to now."""
+    with app.app_context():
+        registry = app.extensions["jobs"].queues[DEFAULT].scheduled_job_registry
+        ids = registry.get_job_ids()
+        for job_id in ids:
+            registry.schedule(Job.fetch(job_id, connection=registry.connection),
+                              datetime.now(timezone.utc) - timedelta(seconds=1))
+        return ids
+
+
+def queued(app, name=DEFAULT):
+    return app.extensions["jobs"].queues[name].count
+
+
+def notify_one(app, user_id, title="您的诉求已办结"):
+    with app.app_context():
+        service.notify([user_id], "matter_status", {"title": title, "status": "已办结"})
+        db.session.commit()
+
+
+def test_delivery_waits_for_commit_then_a_worker_sends_it(rq_app, fake_wechat):
+    resident, = make_users(rq_app, "resident")
+    give_consent(rq_app, resident)
+    with rq_app.app_context():
+        service.notify([resident], "matter_status", {"title": "已受理"})
+        db.session.rollback()
+    assert queued(rq_app) == 0
+
+    notify_one(rq_app, resident)
+    assert queued(rq_app) == 1
+    assert notification_of(rq_app, resident).wechat_status == "pending" and fake_wechat.sent == []
+    work(rq_app)
+    assert queued(rq_app) == 0
+    assert notification_of(rq_app, resident).wechat_status == "sent"
+    assert [m["touser"] for m in fake_wechat.sent] == ["dev-resident"]
+
+
+def test_fan_out_enqueues_batched_jobs_on_the_bulk_queue(rq_app, fake_wechat):
+    users = make_users(rq_app, *[f"h{n}" for n in range(250)])
+    for user_id in users:
+        give_consent(rq_app, user_id)
+    with rq_app.app_context():
+        service.notify(users, "matter_status", {"title": "院坝会通知"})
+        db.session.commit()
+    assert (queued(rq_app, BULK), queued(rq_app, DEFAULT)) == (3, 0)  # 100 + 100 + 50
+    work(rq_app)
+    assert len(fake_wechat.sent) == 250
+    assert len({m["touser"] for m in fake_wechat.sent}) == 250
+
+
+def test_busy_wechat_is_retried_with_backoff_and_sent_once(rq_app, fake_wechat):
+    resident, = make_users(rq_app, "resident")
+    give_consent(rq_app, resident)
+    fake_wechat.send_answers = [{"errcode": -1, "errmsg": "system busy"}]
+    notify_one(rq_app, resident)
+    work(rq_app)
+    row = notification_of(rq_app, resident)
+    assert (row.wechat_status, row.wechat_note, row.wechat_attempts) == ("pending", "wechat_unavailable", 1)
+    [job_id] = make_due(rq_app)  # rq scheduled the retry; don't wait out the backoff
+    assert Job.fetch(job_id, connection=rq_app.extensions["redis"]).retries_left == 4
+    work(rq_app)
+    row = notification_of(rq_app, resident)
+    assert (row.wechat_status, row.wechat_attempts) == ("sent", 2)
+    assert len(fake_wechat.sent) == 1 and consent_left(rq_app, resident) == 0
+
+
+def test_exhausted_retries_land_in_the_failed_registry_and_can_be_requeued(rq_app, fake_wechat):
+    resident, = make_users(rq_app, "resident")
+    give_consent(rq_app, resident)
+    fake_wechat.send_answers = [{"errcode": -1, "errmsg": "system busy"}] * 6
+    notify_one(rq_app, resident)
+    work(rq_app)
+    while make_due(rq_app):
+        work(rq_app)
+    row = notification_of(rq_app, resident)
+    assert (row.wechat_status, row.wechat_attempts) == ("failed", 6)
+    assert consent_left(rq_app, resident) == 1  # WeChat never used it
+
+    runner = rq_app.test_cli_runner()
+    listing = runner.invoke(args=["jobs", "failed"])
+    assert listing.exit_code == 0
+    assert "app.notifications.tasks.deliver" in listing.output and "DeliveryDeferred" in listing.output
+    assert runner.invoke(args=["jobs", "requeue"]).exit_code != 0  # says what to name
+    result = runner.invoke(args=["jobs", "requeue", "--all"])
+    assert "requeued 1 job(s)" in result.output
+    work(rq_app)
+    assert notification_of(rq_app, resident).wechat_status == "sent"
+    assert len(fake_wechat.sent) == 1
+    assert "no failed jobs" in runner.invoke(args=["jobs", "failed"]).output
+
+
+def test_enqueue_failure_keeps_the_change_and_the_pending_row(make_app, fake_wechat, free_port, caplog):
+    """Redis down when the transaction commits: the change stands, the notification waits."""
+    down = redis.Redis(host="127.0.0.1", port=free_port, socket_timeout=1, socket_connect_timeout=1,
+                       retry=Retry(NoBackoff(), 0))
+    app = make_app(WECHAT_APPID="wx-test-app", WECHAT_SECRET="wx-test-secret", WECHAT_API_BASE=fake_wechat.url,
+                   WECHAT_TEMPLATES=TEMPLATES, JOBS_INLINE=False, REDIS_CLIENT=down)
+    resident, = make_users(app, "resident")
+    give_consent(app, resident)
+    notify_one(app, resident)
+    assert notification_of(app, resident).wechat_status == "pending"
+    assert "stay pending" in caplog.text
+
+
+# ---- scheduled jobs --------------------------------------------------------------------------------
+
+def test_scheduled_job_can_be_moved_and_cancelled(rq_app):
+    connection = rq_app.extensions["redis"]
+    in_an_hour = datetime.now(timezone.utc) + timedelta(hours=1)
+    with rq_app.app_context():
+        queue.schedule("meeting-7-reminder-24h", in_an_hour, remember, "reminder")
+        registry = rq_app.extensions["jobs"].queues[DEFAULT].scheduled_job_registry
+        assert registry.get_job_ids() == ["meeting-7-reminder-24h"]
+        queue.schedule("meeting-7-reminder-24h", in_an_hour + timedelta(days=1), remember, "moved")
+        assert registry.get_job_ids() == ["meeting-7-reminder-24h"]
+        assert registry.get_scheduled_time("meeting-7-reminder-24h") > in_an_hour + timedelta(hours=23)
+        assert queue.is_scheduled("meeting-7-reminder-24h")
+        assert queue.cancel("meeting-7-reminder-24h") is True
+        assert not queue.is_scheduled("meeting-7-reminder-24h")
+        assert queue.cancel("meeting-7-reminder-24h") is False
+
+        queue.schedule("poll-3-close", in_an_hour, remember, "closed")
+    make_due(rq_app)
+    work(rq_app)
+    assert connection.lrange("test:remembered", 0, -1) == [b"closed"]
+
+
+def test_inline_scheduled_job_runs_when_due_unless_cancelled(make_app):
+    app = make_app()
+    ran = threading.Event()
+    calls = []
+
+    def record(value):
+        calls.append(value)
+        ran.set()
+
+    with app.app_context():
+        assert queue.inline
+        queue.schedule("soon", datetime.now(timezone.utc), record, "now")
+        queue.schedule("later", datetime.now(timezone.utc) + timedelta(seconds=30), record, "later")
+        timer = app.extensions["jobs"].timers["later"]
+        assert queue.is_scheduled("later")
+        assert queue.cancel("later") is True
+    timer.join(5)
+    assert ran.wait(5)
+    assert calls == ["now"] and not timer.is_alive()
+    with app.app_context():
+        assert not queue.is_scheduled("soon") and not queue.is_scheduled("later")
+
+
+def test_worker_command_needs_redis(app):
+    result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    assert result.exit_code != 0 and "REDIS_URL is not set" in result.output
+
+
+@pytest.mark.skipif(not TEST_REDIS_URL, reason="needs a real Redis shared with a second process (CI sets TEST_REDIS_URL)")
+def test_flask_worker_command_delivers(rq_app, fake_wechat, database_url):
+    """`flask --app wsgi worker --burst` as its own process, over the real Redis and database."""
+    resident, = make_users(rq_app, "resident")
+    give_consent(rq_app, resident)
+    notify_one(rq_app, resident)
+    env = {**os.environ, "APP_ENV": "testing", "DATABASE_URL": database_url, "REDIS_URL": TEST_REDIS_URL,
+           "SECRET_KEY": "x" * 40, "WECHAT_APPID": "wx-test-app", "WECHAT_SECRET": "wx-test-secret",
+           "WECHAT_API_BASE": fake_wechat.url, "WECHAT_TEMPLATE_MATTER_STATUS": TEMPLATES["matter_status"]}
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert notification_of(rq_app, resident).wechat_status == "sent"
+    assert [m["touser"] for m in fake_wechat.sent] == ["dev-resident"]
+    with rq_app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Notification)) == 1
