@@ -37,11 +37,12 @@ test('未登录：去登录页，不请求后端', async () => {
 test('显示 /me：称呼、手机号、住户、中文身份', async () => {
   loggedIn()
   wx.server.reply('GET', '/me', 200, ME)
+  wx.server.reply('GET', '/notifications/unread-count', 200, { unread: 0 })
   const page = loadPage('pages/index/index')
 
   await page.instance.onShow()
 
-  expect(wx.server.requests.map(r => `${r.method} ${r.path}`)).toEqual(['GET /me'])
+  expect(wx.server.requests.map(r => `${r.method} ${r.path}`)).toEqual(['GET /me', 'GET /notifications/unread-count'])
   expect(wx.server.requests[0].header.Authorization).toBe('Bearer tok')
   expect(textOf(page, '#greeting')).toBe('您好，张大爷')
   expect(textOf(page, '#phone')).toBe('手机：138****5678')
@@ -162,4 +163,58 @@ test('登录彻底失效（重新登录也不行）：回登录页', async () =>
   expect(wx.server.requests.map(r => `${r.method} ${r.path}`)).toEqual(['GET /me', 'POST /auth/login'])
   expect(wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/login/login' })
   expect(api.getToken()).toBe('')
+})
+
+describe('消息入口和未读数', () => {
+  test('显示未读数角标，点“消息”打开消息页', async () => {
+    loggedIn()
+    wx.server.reply('GET', '/me', 200, ME)
+    wx.server.reply('GET', '/notifications/unread-count', 200, { unread: 3 })
+    const page = loadPage('pages/index/index')
+
+    await page.instance.onShow()
+
+    expect(textOf(page, '#inbox-entry')).toContain('消息')
+    expect(textOf(page, '#unread-badge')).toBe('3')
+    expect(wx.server.calls('GET', '/notifications/unread-count')[0].header.Authorization).toBe('Bearer tok')
+    await tap(page, '#inbox-entry')
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/notifications/notifications' })
+    expect(wx.server.unexpected).toEqual([])
+  })
+
+  test('没有未读时不显示角标；超过 99 显示 99+；每次显示页面都重新读', async () => {
+    loggedIn()
+    wx.server.always('GET', '/me', 200, ME)
+    wx.server
+      .reply('GET', '/notifications/unread-count', 200, { unread: 0 })
+      .reply('GET', '/notifications/unread-count', 200, { unread: 120 })
+    const page = loadPage('pages/index/index')
+
+    await page.instance.onShow()
+    expect(page.querySelector('#unread-badge')).toBeUndefined()
+
+    await page.instance.onShow()
+    expect(textOf(page, '#unread-badge')).toBe('99+')
+    expect(wx.server.calls('GET', '/notifications/unread-count')).toHaveLength(2)
+  })
+
+  test('读未读数失败：不弹提示、不显示错误，保留原来的数字，其余照常', async () => {
+    loggedIn()
+    wx.server.always('GET', '/me', 200, ME)
+    wx.server
+      .reply('GET', '/notifications/unread-count', 200, { unread: 2 })
+      .reply('GET', '/notifications/unread-count', 503, { error: { code: 'database_unavailable', message: '服务暂时不可用', details: {} } })
+    const page = loadPage('pages/index/index')
+    await page.instance.onShow()
+    expect(textOf(page, '#unread-badge')).toBe('2')
+
+    await page.instance.onPullDownRefresh()
+
+    expect(wx.server.calls('GET', '/notifications/unread-count')).toHaveLength(2)
+    expect(textOf(page, '#unread-badge')).toBe('2')
+    expect(wx.showToast).not.toHaveBeenCalled()
+    expect(page.querySelector('#load-error')).toBeUndefined()
+    expect(textOf(page, '#greeting')).toBe('您好，张大爷')
+    expect(wx.stopPullDownRefresh).toHaveBeenCalledTimes(1)
+  })
 })

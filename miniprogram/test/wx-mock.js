@@ -7,6 +7,9 @@
 //   wx.server.always('GET', '/me', 401, {...})                // 之后每次都这样答
 //   wx.loginCodes.push('code-1')                               // wx.login 依次给出的 code
 //   wx.server.requests                                         // 发出的请求记录 {method, path, query, header, data}
+//   wx.subscribeReplies.push({ T1: 'accept', T2: 'reject' })  // wx.requestSubscribeMessage 依次的结果
+//   wx.subscribeReplies.push({ fail: { errCode: 20004 } })     // 这一次走 fail 回调
+//                                                              // （没有编排时：每个模板都 accept）
 //
 // 没有编排过的请求会得到 599 响应并记入 wx.server.unexpected，测试可以断言它为空。
 const config = require('../config')
@@ -75,6 +78,7 @@ function createWxMock() {
     loginCodes,
     loginShouldFail: false,
     modalConfirm: true,
+    subscribeReplies: [],
 
     getStorageSync: jest.fn(key => (key in storage ? clone(storage[key]) : '')),
     setStorageSync: jest.fn((key, value) => {
@@ -113,6 +117,21 @@ function createWxMock() {
         loginCount += 1
         const code = loginCodes.length ? loginCodes.shift() : `wx-code-${loginCount}`
         opts.success && opts.success({ code, errMsg: 'login:ok' })
+      })
+    }),
+
+    requestSubscribeMessage: jest.fn(opts => {
+      const reply = wx.subscribeReplies.length ? wx.subscribeReplies.shift() : null
+      Promise.resolve().then(() => {
+        if (reply && reply.fail) {
+          opts.fail && opts.fail(Object.assign({ errMsg: 'requestSubscribeMessage:fail' }, reply.fail))
+          return
+        }
+        const res = { errMsg: 'requestSubscribeMessage:ok' }
+        opts.tmplIds.forEach(id => {
+          res[id] = reply ? reply[id] : 'accept'
+        })
+        opts.success && opts.success(res)
       })
     }),
 

@@ -51,6 +51,32 @@ function isValidJoinCode(code) {
   return /^[A-Z0-9]{8}$/.test(code)
 }
 
+function pad2(n) {
+  return n < 10 ? `0${n}` : String(n)
+}
+
+function startOfDay(date) {
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime()
+}
+
+// 消息时间（ISO 字符串）→ 手机本地时间的相对说法：
+// 刚刚 / 5分钟前 / 3小时前（今天）/ 昨天 08:30 / 3月5日 / 2029年12月31日
+function formatRelativeTime(iso, now = Date.now()) {
+  const time = Date.parse(iso || '')
+  if (Number.isNaN(time)) return ''
+  const diff = now - time
+  if (diff < 60 * 1000) return '刚刚' // 手机时钟略快于服务器时也算“刚刚”
+  if (diff < 60 * 60 * 1000) return `${Math.floor(diff / 60000)}分钟前`
+  const date = new Date(time)
+  const today = startOfDay(new Date(now))
+  if (time >= today) return `${Math.floor(diff / 3600000)}小时前`
+  if (time >= startOfDay(new Date(today - 1))) {
+    return `昨天 ${pad2(date.getHours())}:${pad2(date.getMinutes())}`
+  }
+  if (date.getFullYear() === new Date(now).getFullYear()) return `${date.getMonth() + 1}月${date.getDate()}日`
+  return `${date.getFullYear()}年${date.getMonth() + 1}月${date.getDate()}日`
+}
+
 module.exports = {
   ROLE_NAMES,
   roleName,
@@ -58,4 +84,5 @@ module.exports = {
   formatHouseAddress,
   normalizeJoinCode,
   isValidJoinCode,
+  formatRelativeTime,
 }

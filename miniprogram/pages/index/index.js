@@ -1,4 +1,4 @@
-// 首页：显示 GET /me 的结果（称呼、住户、身份），可以去绑定住户或退出登录。
+// 首页：显示 GET /me 的结果（称呼、住户、身份）和未读消息数，可以去消息页、绑定住户或退出登录。
 // 页面用 Component 构造器编写，生命周期（onShow 等）写在 methods 里。
 const api = require('../../utils/api')
 const auth = require('../../utils/auth')
@@ -26,6 +26,8 @@ Component({
     household: null,
     houseAddress: '',
     roles: [],
+    unread: 0,
+    unreadText: '',
   },
 
   methods: {
@@ -36,11 +38,16 @@ Component({
       }
       const cached = api.getUser()
       if (cached) this.showUser(cached)
-      return this.loadMe()
+      return this.loadAll()
     },
 
     onPullDownRefresh() {
-      return this.loadMe().then(() => wx.stopPullDownRefresh())
+      return this.loadAll().then(() => wx.stopPullDownRefresh())
+    },
+
+    // 先读 /me；登录有效时再读未读消息数
+    loadAll() {
+      return this.loadMe().then(ok => (ok ? this.loadUnread() : undefined))
     },
 
     async loadMe() {
@@ -49,12 +56,25 @@ Component({
         api.setUser(user)
         this.showUser(user)
         this.setData({ loadError: '' })
+        return true
       } catch (err) {
         if (err.status === 401) {
           wx.reLaunch({ url: '/pages/login/login' })
-          return
+          return false
         }
         this.setData({ loadError: err.message })
+        return false
+      }
+    },
+
+    // 未读消息数只是个提示：失败时不打扰用户，保留原来的数字
+    async loadUnread() {
+      try {
+        const res = await api.get('/notifications/unread-count', undefined, { silent: true })
+        const unread = Math.max(0, Number(res && res.unread) || 0)
+        this.setData({ unread, unreadText: unread > 99 ? '99+' : String(unread) })
+      } catch (err) {
+        // 静默
       }
     },
 
@@ -67,6 +87,10 @@ Component({
         houseAddress: formatHouseAddress(user.household),
         roles: formatRoles(user.roles),
       })
+    },
+
+    goInbox() {
+      wx.navigateTo({ url: '/pages/notifications/notifications' })
     },
 
     goJoin() {

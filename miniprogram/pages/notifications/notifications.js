@@ -1,0 +1,185 @@
+// 消息页（收件箱）：GET /notifications 按时间从新到旧，拉到底加载更多，下拉刷新；
+// 点一条标为已读并打开相关页面；“全部已读”；“开启微信提醒”（订阅消息授权）。
+// 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
+const api = require('../../utils/api')
+const subscribe = require('../../utils/subscribe')
+const { formatRelativeTime } = require('../../utils/format')
+
+const PAGE_SIZE = 20
+
+function toItem(n, now) {
+  return {
+    id: n.id,
+    title: n.title || '',
+    body: n.body || '',
+    page: n.page || '',
+    unread: !n.read_at,
+    timeText: formatRelativeTime(n.created_at, now),
+  }
+}
+
+// 有某种已配置的提醒用完了次数，才显示“开启微信提醒”
+function needsReminder(consents) {
+  return (consents || []).some(c => c.remaining === 0)
+}
+
+function totalRemaining(consents) {
+  return (consents || []).reduce((sum, c) => sum + (c.remaining || 0), 0)
+}
+
+Component({
+  data: {
+    items: [],
+    nextCursor: null,
+    loading: false,
+    loaded: false,
+    loadError: '',
+    hasUnread: false,
+    markingAll: false,
+    showReminder: false,
+    subscribing: false,
+  },
+
+  methods: {
+    onLoad() {
+      if (!api.getToken()) {
+        wx.reLaunch({ url: '/pages/login/login' })
+        return Promise.resolve()
+      }
+      return Promise.all([this.loadFirstPage(), this.loadConsents()])
+    },
+
+    onPullDownRefresh() {
+      return Promise.all([this.loadFirstPage(), this.loadConsents()]).then(() => wx.stopPullDownRefresh())
+    },
+
+    onReachBottom() {
+      return this.loadMore()
+    },
+
+    // ---------- 列表 ----------
+
+    async loadFirstPage() {
+      // 刷新时作废还在路上的“加载更多”，免得旧数据接到新列表后面
+      const generation = (this._generation = (this._generation || 0) + 1)
+      this.setData({ loading: true })
+      try {
+        const res = await api.get('/notifications', { limit: PAGE_SIZE }, { silent: true })
+        if (generation !== this._generation) return
+        this.showItems(res.items || [], res.next_cursor || null, false)
+        this.setData({ loadError: '' })
+      } catch (err) {
+        if (generation !== this._generation) return
+        this._failedMore = false
+        this.setData({ loadError: err.message })
+      } finally {
+        if (generation === this._generation) this.setData({ loading: false, loaded: true })
+      }
+    },
+
+    async loadMore() {
+      const cursor = this.data.nextCursor
+      if (!cursor || this.data.loading) return
+      const generation = this._generation
+      this.setData({ loading: true })
+      try {
+        const res = await api.get('/notifications', { cursor, limit: PAGE_SIZE }, { silent: true })
+        if (generation !== this._generation) return
+        this.showItems(res.items || [], res.next_cursor || null, true)
+        this.setData({ loadError: '' })
+      } catch (err) {
+        if (generation !== this._generation) return
+        this._failedMore = true
+        this.setData({ loadError: err.message })
+      } finally {
+        if (generation === this._generation) this.setData({ loading: false })
+      }
+    },
+
+    showItems(notifications, nextCursor, append) {
+      const now = Date.now()
+      const fresh = notifications.map(n => toItem(n, now))
+      let items = fresh
+      if (append) {
+        const seen = new Set(this.data.items.map(item => item.id))
+        items = this.data.items.concat(fresh.filter(item => !seen.has(item.id)))
+      }
+      this.setItems(items, { nextCursor })
+    },
+
+    setItems(items, extra) {
+      this.setData(Object.assign({ items, hasUnread: items.some(item => item.unread) }, extra || {}))
+    },
+
+    // “重新加载”：哪一步失败就重做哪一步
+    retry() {
+      return this._failedMore ? this.loadMore() : this.loadFirstPage()
+    },
+
+    // ---------- 已读 ----------
+
+    markLocally(id, unread) {
+      this.setItems(this.data.items.map(item => (item.id === id ? Object.assign({}, item, { unread }) : item)))
+    },
+
+    onTapItem(e) {
+      const id = Number(e.currentTarget.dataset.id)
+      const item = this.data.items.find(it => it.id === id)
+      if (!item) return Promise.resolve()
+      let marking = Promise.resolve()
+      if (item.unread) {
+        // 先在本地标为已读，马上打开页面；后端没标上就恢复未读
+        this.markLocally(id, false)
+        marking = api.post(`/notifications/${id}/read`, undefined, { silent: true }).catch(() => this.markLocally(id, true))
+      }
+      if (item.page) {
+        const url = item.page.charAt(0) === '/' ? item.page : `/${item.page}`
+        wx.navigateTo({ url })
+      }
+      return marking
+    },
+
+    async onMarkAllRead() {
+      if (this.data.markingAll || !this.data.items.length) return
+      const upToId = Math.max.apply(null, this.data.items.map(item => item.id))
+      this.setData({ markingAll: true })
+      try {
+        await api.post('/notifications/read-all', { up_to_id: upToId })
+        this.setItems(this.data.items.map(item => (item.id <= upToId ? Object.assign({}, item, { unread: false }) : item)))
+      } catch (err) {
+        // api.js 已经弹出中文提示
+      } finally {
+        this.setData({ markingAll: false })
+      }
+    },
+
+    // ---------- 微信提醒（订阅消息） ----------
+
+    async loadConsents() {
+      try {
+        this._consents = await subscribe.loadConsents({ silent: true })
+      } catch (err) {
+        this._consents = null // 取不到就不提供这个按钮
+      }
+      this.setData({ showReminder: needsReminder(this._consents) })
+    },
+
+    onEnableReminder() {
+      if (this.data.subscribing || !this._consents) return Promise.resolve()
+      const before = totalRemaining(this._consents)
+      // 必须在点击处理函数里同步调用（前面不能有 await），微信才会弹出授权框
+      const asking = subscribe.requestConsents(subscribe.ALL_KINDS, this._consents)
+      this.setData({ subscribing: true })
+      return asking
+        .then(list => {
+          this._consents = list
+          this.setData({ showReminder: needsReminder(list) })
+          if (totalRemaining(list) > before) wx.showToast({ title: '已开启提醒', icon: 'success' })
+        })
+        .catch(() => {
+          // 上报失败：api.js 已经弹出中文提示，按钮留着可以再点
+        })
+        .then(() => this.setData({ subscribing: false }))
+    },
+  },
+})
