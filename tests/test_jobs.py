@@ -225,3 +225,15 @@ def test_flask_worker_command_delivers(rq_app, fake_wechat, database_url):
     assert [m["touser"] for m in fake_wechat.sent] == ["dev-resident"]
     with rq_app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(Notification)) == 1
+
+
+def test_access_token_is_shared_by_every_process(make_app, fake_wechat, connection):
+    """Two app processes over one Redis: one token fetch serves both (and the worker)."""
+    apps = [make_app(WECHAT_APPID="wx-test-app", WECHAT_SECRET="wx-test-secret", WECHAT_API_BASE=fake_wechat.url,
+                     WECHAT_TEMPLATES=TEMPLATES, REDIS_CLIENT=connection) for _ in range(2)]
+    users = make_users(apps[0], "a", "b")
+    for app, user_id in zip(apps, users):
+        give_consent(app, user_id)
+        notify_one(app, user_id)
+    assert len(fake_wechat.sent) == 2
+    assert [path for _, path, _, _ in fake_wechat.requests].count("/cgi-bin/stable_token") == 1
