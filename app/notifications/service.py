@@ -60,11 +60,15 @@ def notify(user_ids, kind, payload, page=None):
             "wechat_note": None if user_id in consenting else ("no_consent" if template else "no_template"),
             "wechat_attempts": 0, "consent_spent": False,
         } for user_id in batch]
-        # A Core insert (the ORM's would split rows by which values are None) with RETURNING
-        # in no particular order (SQLite batches only then): one statement per batch.
+        # Core inserts (the ORM's would split rows by which values are None). Only the rows to
+        # send need their ids back; the rest go without RETURNING, the driver's fastest path.
         table = Notification.__table__
-        inserted = db.session.execute(insert(table).returning(table.c.id, table.c.wechat_status), rows)
-        to_deliver += sorted(nid for nid, status in inserted if status == WeChatStatus.PENDING)
+        pending = [row for row in rows if row["wechat_status"] == WeChatStatus.PENDING]
+        inbox_only = [row for row in rows if row["wechat_status"] != WeChatStatus.PENDING]
+        if pending:
+            to_deliver += sorted(db.session.scalars(insert(table).returning(table.c.id), pending))
+        if inbox_only:
+            db.session.execute(insert(table), inbox_only)
     from app.notifications.tasks import deliver
 
     target = BULK if len(recipients) > DELIVERY_BATCH else DEFAULT
