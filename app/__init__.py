@@ -44,6 +44,7 @@ def create_app(config=None):
     from app import health
     from app.auth import routes as auth_routes
     from app.community import routes as community_routes
+    from app.matters import routes as matter_routes
     from app.notifications import routes as notification_routes
     from app.notifications.templates import load_templates
 
@@ -51,7 +52,7 @@ def create_app(config=None):
     # sent, so every notification is inbox-only.
     templates = load_templates(config.WECHAT_TEMPLATES)
     app.extensions["notification_templates"] = templates if config.WECHAT_APPID else {}
-    for module in (health, auth_routes, community_routes, notification_routes):
+    for module in (health, auth_routes, community_routes, matter_routes, notification_routes):
         api.register_blueprint(module.blp)
 
     @app.get("/api/docs/static/<path:filename>")

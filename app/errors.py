@@ -9,6 +9,7 @@ import logging
 import marshmallow as ma
 from flask import jsonify
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,12 @@ def register_error_handlers(app):
         log.error("database unavailable: %s", exc.orig.__class__.__name__)
         db.session.rollback()
         return error_response(ApiError(503, "database_unavailable", "数据库暂时不可用，请稍后再试"))
+
+    @app.errorhandler(StaleDataError)
+    def handle_changed_meanwhile(_exc):
+        """A versioned row (a matter) was changed by someone else since it was read."""
+        db.session.rollback()
+        return error_response(ApiError(409, "changed_meanwhile", "内容刚被其他人修改，请刷新后再试"))
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc):

@@ -30,6 +30,12 @@ class Action(enum.StrEnum):
     IMPORT_ROSTER = "roster.import"
     MANAGE_DEPARTMENTS = "departments.manage"
     MANAGE_VOLUNTEER_TEAMS = "volunteer_teams.manage"
+    VIEW_PUBLIC_MATTERS = "matters.view_public"  # major and minor ones, submitter masked
+    VIEW_MATTERS = "matters.view"                # every matter, private ones included
+    RECORD_MATTER_FOR = "matters.record_for"     # 走访登记 for a household without a phone
+    TRIAGE_MATTERS = "matters.triage"            # classify, assign, merge
+    HANDLE_MATTERS = "matters.handle"            # progress and resolve what one is handling
+    MANAGE_MATTER_CATEGORIES = "matter_categories.manage"
 
 
 class Reach(enum.Enum):
@@ -59,6 +65,15 @@ POLICY = {
     Action.IMPORT_ROSTER: Rule(frozenset({Role.STAFF})),
     Action.MANAGE_DEPARTMENTS: Rule(frozenset()),
     Action.MANAGE_VOLUNTEER_TEAMS: Rule(frozenset({Role.STAFF})),
+    Action.VIEW_PUBLIC_MATTERS: Rule(EVERY_ROLE, Reach.WITHIN),
+    # A department's liaisons and a team's lead reach a matter only once it is referred to them.
+    Action.VIEW_MATTERS: Rule(frozenset({Role.STAFF, Role.COUNCIL_MEMBER, Role.GRID_WORKER,
+                                         Role.DEPARTMENT_LIAISON, Role.VOLUNTEER_LEAD})),
+    Action.RECORD_MATTER_FOR: Rule(frozenset({Role.STAFF, Role.GRID_WORKER, Role.BUILDING_HEAD})),
+    Action.TRIAGE_MATTERS: Rule(frozenset({Role.STAFF, Role.COUNCIL_MEMBER})),
+    Action.HANDLE_MATTERS: Rule(frozenset({Role.STAFF, Role.GRID_WORKER, Role.DEPARTMENT_LIAISON,
+                                           Role.VOLUNTEER_LEAD})),
+    Action.MANAGE_MATTER_CATEGORIES: Rule(frozenset({Role.STAFF})),
 }
 
 

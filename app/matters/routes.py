@@ -1,0 +1,174 @@
+from flask_smorest import Blueprint
+
+from app.auth.permissions import Action, current_user, get_or_404, requires
+from app.community.models import Community
+from app.idempotency import idempotent
+from app.matters import service
+from app.matters.schemas import (
+    AssignSchema,
+    CategoryInSchema,
+    CategoryListSchema,
+    CategorySchema,
+    ClassifySchema,
+    EvaluateSchema,
+    MatterInSchema,
+    MatterPageSchema,
+    MatterSchema,
+    MergeSchema,
+    NoteSchema,
+    OptionalNoteSchema,
+    TriagePageSchema,
+)
+from app.pagination import PageArgsSchema
+
+blp = Blueprint("matters", __name__, url_prefix="/api/v1",
+                description="Matters (诉求): report, triage (三事分流), handle, evaluate")
+
+
+def _community(community_id, **_):
+    return get_or_404(Community, community_id, "社区不存在")
+
+
+def _detail(matter):
+    user = current_user()
+    matter, level = service.get_visible(user, matter.id)
+    return service.matter_view(matter, level, user)
+
+
+def _visible(matter_id):
+    return service.get_visible(current_user(), matter_id)[0]
+
+
+@blp.route("/communities/<int:community_id>/matter-categories", methods=["GET"])
+@blp.response(200, CategoryListSchema)
+@requires(Action.VIEW_PUBLIC_MATTERS, _community)
+def list_categories(community_id):
+    """Categories a matter can be filed under in a community: built-in and the community's own."""
+    return {"items": service.categories(_community(community_id))}
+
+
+@blp.route("/communities/<int:community_id>/matter-categories", methods=["POST"])
+@blp.arguments(CategoryInSchema)
+@blp.response(201, CategorySchema)
+@requires(Action.MANAGE_MATTER_CATEGORIES, _community)
+def add_category(args, community_id):
+    """Add a category for this community (staff)."""
+    return service.add_category(_community(community_id), **args)
+
+
+@blp.route("/matters", methods=["POST"])
+@idempotent
+@blp.arguments(MatterInSchema)
+@blp.response(201, MatterSchema)
+@requires()
+def submit(args):
+    """Report a matter (or record one for a household, 走访登记)."""
+    return _detail(service.submit(current_user(), **args))
+
+
+@blp.route("/matters/mine", methods=["GET"])
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, MatterPageSchema)
+@requires()
+def mine(args):
+    """Matters I reported or that concern my household, newest first."""
+    return service.my_matters(current_user(), **args)
+
+
+@blp.route("/matters/<int:matter_id>", methods=["GET"])
+@blp.response(200, MatterSchema)
+@requires()
+def detail(matter_id):
+    """A matter with its timeline (submitter masked for neighbours)."""
+    return _detail(_visible(matter_id))
+
+
+@blp.route("/communities/<int:community_id>/triage-queue", methods=["GET"])
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, TriagePageSchema)
+@requires(Action.TRIAGE_MATTERS, _community)
+def triage_queue(args, community_id):
+    """Unclassified matters, oldest first, with household flags and likely duplicates."""
+    return service.triage_queue(_community(community_id), **args)
+
+
+@blp.route("/matters/<int:matter_id>/classify", methods=["POST"])
+@blp.arguments(ClassifySchema)
+@blp.response(200, MatterSchema)
+@requires()
+def classify(args, matter_id):
+    """Sort as major, minor or private (大事/小事/私事), with the reason."""
+    return _detail(service.classify(current_user(), _visible(matter_id), args["matter_class"], args["reason"]))
+
+
+@blp.route("/matters/<int:matter_id>/reclassify", methods=["POST"])
+@blp.arguments(ClassifySchema)
+@blp.response(200, MatterSchema)
+@requires()
+def reclassify(args, matter_id):
+    """Change the class with a reason; the earlier decision stays in the timeline."""
+    return _detail(service.reclassify(current_user(), _visible(matter_id), args["matter_class"], args["reason"]))
+
+
+@blp.route("/matters/<int:matter_id>/assign", methods=["POST"])
+@blp.arguments(AssignSchema)
+@blp.response(200, MatterSchema)
+@requires()
+def assign(args, matter_id):
+    """Name the handler: a department with a due date (major), the committee, a grid worker or a
+    resident group (minor), the resident or a referral (private)."""
+    return _detail(service.assign(current_user(), _visible(matter_id), **args))
+
+
+@blp.route("/matters/<int:matter_id>/progress", methods=["POST"])
+@blp.arguments(NoteSchema)
+@blp.response(200, MatterSchema)
+@requires()
+def progress(args, matter_id):
+    """The handler reports progress."""
+    return _detail(service.post_progress(current_user(), _visible(matter_id), args["note"]))
+
+
+@blp.route("/matters/<int:matter_id>/resolve", methods=["POST"])
+@blp.arguments(NoteSchema)
+@blp.response(200, MatterSchema)
+@requires()
+def resolve(args, matter_id):
+    """The handler resolves it with a note; the household is asked to evaluate."""
+    return _detail(service.resolve(current_user(), _visible(matter_id), args["note"]))
+
+
+@blp.route("/matters/<int:matter_id>/evaluate", methods=["POST"])
+@blp.arguments(EvaluateSchema)
+@blp.response(200, MatterSchema)
+@requires()
+def evaluate(args, matter_id):
+    """群众评议: 1–5 and a comment; unsatisfied (≤ 2) within 7 days reopens it."""
+    return _detail(service.evaluate(current_user(), _visible(matter_id), args["satisfaction"], args["comment"]))
+
+
+@blp.route("/matters/<int:matter_id>/withdraw", methods=["POST"])
+@blp.arguments(OptionalNoteSchema)
+@blp.response(200, MatterSchema)
+@requires()
+def withdraw(args, matter_id):
+    """Withdraw one's own matter while it is not yet handled."""
+    return _detail(service.withdraw(current_user(), _visible(matter_id), args["note"]))
+
+
+@blp.route("/matters/<int:matter_id>/merge", methods=["POST"])
+@blp.arguments(MergeSchema)
+@blp.response(200, MatterSchema)
+@requires()
+def merge(args, matter_id):
+    """Merge a duplicate into the matter it repeats."""
+    return _detail(service.merge(current_user(), _visible(matter_id), args["into_id"], args["note"]))
+
+
+@blp.route("/matters/<int:matter_id>/comments", methods=["POST"])
+@blp.arguments(NoteSchema)
+@blp.response(200, MatterSchema)
+@requires()
+def add_comment(args, matter_id):
+    """Add a comment to the timeline."""
+    return _detail(service.comment(current_user(), _visible(matter_id), args["note"]))

@@ -1,0 +1,148 @@
+import marshmallow as ma
+from marshmallow import validate
+
+from app.matters.models import HandlerType, MatterClass
+
+CLASSES = validate.OneOf([c.value for c in MatterClass])
+
+
+class CategorySchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    default_class = ma.fields.String(allow_none=True, required=True,
+                                     metadata={"description": "a suggestion shown at triage, never applied"})
+    builtin = ma.fields.Boolean(required=True)
+
+
+class CategoryListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(CategorySchema), required=True)
+
+
+class CategoryInSchema(ma.Schema):
+    code = ma.fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$"))
+    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
+    default_class = ma.fields.String(load_default=None, allow_none=True, validate=CLASSES)
+
+
+class MatterInSchema(ma.Schema):
+    title = ma.fields.String(required=True, validate=validate.Length(min=2, max=60))
+    description = ma.fields.String(load_default="", validate=validate.Length(max=2000))
+    category = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
+    building_id = ma.fields.Integer(load_default=None, allow_none=True,
+                                    metadata={"description": "default: the submitter's building"})
+    place_text = ma.fields.String(load_default="", validate=validate.Length(max=200))
+    latitude = ma.fields.Decimal(load_default=None, allow_none=True, places=6, as_string=True,
+                                 validate=validate.Range(min=-90, max=90))
+    longitude = ma.fields.Decimal(load_default=None, allow_none=True, places=6, as_string=True,
+                                  validate=validate.Range(min=-180, max=180))
+    on_behalf_of_household_id = ma.fields.Integer(
+        load_default=None, allow_none=True,
+        metadata={"description": "走访登记: a building head or grid worker records for this household"})
+
+
+class MatterBriefSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    title = ma.fields.String(required=True)
+    category = ma.fields.String(required=True)
+    status = ma.fields.String(required=True)
+    status_label = ma.fields.String(required=True)
+    matter_class = ma.fields.String(allow_none=True, required=True)
+    community_id = ma.fields.Integer(required=True)
+    building_id = ma.fields.Integer(required=True)
+    building_name = ma.fields.String(required=True)
+    created_at = ma.fields.DateTime(required=True)
+    updated_at = ma.fields.DateTime(required=True)
+
+
+class MatterPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(MatterBriefSchema), required=True)
+    next_cursor = ma.fields.Integer(allow_none=True, required=True)
+
+
+class EventSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    action = ma.fields.String(required=True)
+    status_from = ma.fields.String(allow_none=True, required=True)
+    status_to = ma.fields.String(allow_none=True, required=True)
+    matter_class = ma.fields.String(allow_none=True, required=True)
+    note = ma.fields.String(required=True)
+    data = ma.fields.Dict(required=True)
+    actor_name = ma.fields.String(allow_none=True, required=True)
+    created_at = ma.fields.DateTime(required=True)
+
+
+class HandlerSchema(ma.Schema):
+    type = ma.fields.String(required=True)
+    name = ma.fields.String(allow_none=True, required=True)
+    department_id = ma.fields.Integer(allow_none=True, required=True)
+    user_id = ma.fields.Integer(allow_none=True, required=True)
+    team_id = ma.fields.Integer(allow_none=True, required=True)
+
+
+class MatterSchema(MatterBriefSchema):
+    description = ma.fields.String(required=True)
+    place_text = ma.fields.String(required=True)
+    latitude = ma.fields.Decimal(allow_none=True, as_string=True, required=True)
+    longitude = ma.fields.Decimal(allow_none=True, as_string=True, required=True)
+    household_id = ma.fields.Integer(allow_none=True, required=True)
+    submitter_name = ma.fields.String(allow_none=True, required=True)
+    submitter_phone = ma.fields.String(allow_none=True, required=True)
+    on_behalf = ma.fields.Boolean(required=True)
+    handler = ma.fields.Nested(HandlerSchema, allow_none=True, required=True)
+    due_date = ma.fields.Date(allow_none=True, required=True)
+    merged_into_id = ma.fields.Integer(allow_none=True, required=True)
+    satisfaction = ma.fields.Integer(allow_none=True, required=True)
+    evaluation_comment = ma.fields.String(allow_none=True, required=True)
+    timeline = ma.fields.List(ma.fields.Nested(EventSchema), required=True)
+
+
+class HouseholdFlagsSchema(ma.Schema):
+    elderly_alone = ma.fields.Boolean(required=True)
+    disabled = ma.fields.Boolean(required=True)
+    low_income = ma.fields.Boolean(required=True)
+
+
+class TriageItemSchema(MatterBriefSchema):
+    description = ma.fields.String(required=True)
+    suggested_class = ma.fields.String(allow_none=True, required=True)
+    household_flags = ma.fields.Nested(HouseholdFlagsSchema, allow_none=True, required=True)
+    similar_ids = ma.fields.List(ma.fields.Integer(), required=True,
+                                 metadata={"description": "open matters, same building and category, last 30 days"})
+
+
+class TriagePageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(TriageItemSchema), required=True)
+    next_cursor = ma.fields.Integer(allow_none=True, required=True)
+
+
+class ClassifySchema(ma.Schema):
+    matter_class = ma.fields.String(required=True, validate=CLASSES)
+    reason = ma.fields.String(required=True, validate=validate.Length(min=2, max=500))
+
+
+class AssignSchema(ma.Schema):
+    handler_type = ma.fields.String(required=True, validate=validate.OneOf([h.value for h in HandlerType]))
+    note = ma.fields.String(load_default="", validate=validate.Length(max=500))
+    department_id = ma.fields.Integer(load_default=None, allow_none=True)
+    user_id = ma.fields.Integer(load_default=None, allow_none=True)
+    team_id = ma.fields.Integer(load_default=None, allow_none=True)
+    handler_name = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    due_date = ma.fields.Date(load_default=None, allow_none=True)
+
+
+class NoteSchema(ma.Schema):
+    note = ma.fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class OptionalNoteSchema(ma.Schema):
+    note = ma.fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class EvaluateSchema(ma.Schema):
+    satisfaction = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    comment = ma.fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class MergeSchema(ma.Schema):
+    into_id = ma.fields.Integer(required=True)
+    note = ma.fields.String(load_default="", validate=validate.Length(max=500))

@@ -1,0 +1,272 @@
+"""Matters: submission, the triage state machine, handling, evaluation, who sees what."""
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.auth.models import User
+from app.auth.service import find_or_create_user
+from app.community import service as community
+from app.community.models import Building, Community, Household, Role
+from app.errors import ApiError
+from app.extensions import db
+from app.matters import service
+from app.matters.models import TRANSITIONS, Matter, MatterEvent, MatterStatus
+from app.models_base import utcnow
+from app.notifications.models import Notification
+from tests.conftest import login
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def people(app, places):
+    """places, plus a neighbour in h2, a department with its liaison, another department's
+    liaison, and a volunteer team with its lead."""
+    with app.app_context():
+        neighbour = find_or_create_user("dev-neighbour")
+        community.add_member(db.session.get(Household, places["h2"]), neighbour, is_head=True)
+        cg, zj = community.create_department("城管"), community.create_department("住建")
+        community.grant_role(None, find_or_create_user("dev-liaison"), Role.DEPARTMENT_LIAISON, cg.id)
+        community.grant_role(None, find_or_create_user("dev-other-liaison"), Role.DEPARTMENT_LIAISON, zj.id)
+        team = community.create_volunteer_team(db.session.get(Community, places["community"]), "金色港湾义工队")
+        community.grant_role(None, find_or_create_user("dev-volunteer"), Role.VOLUNTEER_LEAD, team.id)
+        db.session.commit()
+        return {**places, "department": cg.id, "other_department": zj.id, "team": team.id,
+                "neighbour": neighbour.id}
+
+
+def submit(client, name="resident", key=None, **fields):
+    body = {"title": "单元门口路灯坏了", "description": "晚上很黑，老人出门不方便", "category": "street_lamp", **fields}
+    headers = login(client, name)
+    if key:
+        headers["Idempotency-Key"] = key
+    return client.post(f"{API}/matters", json=body, headers=headers)
+
+
+def act(client, name, matter_id, action, **body):
+    return client.post(f"{API}/matters/{matter_id}/{action}", json=body, headers=login(client, name))
+
+
+def test_resident_reports_council_sorts_handler_resolves_resident_evaluates(app, client, people):
+    first = submit(client, key="submit-1")
+    assert first.status_code == 201, first.get_json()
+    matter = first.get_json()
+    again = submit(client, key="submit-1")  # the phone retried after a lost response
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["id"] == matter["id"]
+    assert (matter["status"], matter["building_id"], matter["household_id"]) == ("submitted", people["b1"], people["h1"])
+
+    queue = client.get(f"{API}/communities/{people['community']}/triage-queue", headers=login(client, "council"))
+    [item] = queue.get_json()["items"]
+    assert item["household_flags"]["elderly_alone"] is True and item["suggested_class"] == "minor"
+
+    mid = matter["id"]
+    assert act(client, "council", mid, "classify", matter_class="minor", reason="独居老人门口照明，社区统筹").status_code == 200
+    assert act(client, "council", mid, "assign", handler_type="committee", note="居委会安排电工").status_code == 200
+    assert act(client, "staff", mid, "progress", note="电工明天上午到").get_json()["status"] == "in_progress"
+    assert act(client, "staff", mid, "resolve", note="已换新灯").get_json()["status"] == "resolved"
+    done = act(client, "resident", mid, "evaluate", satisfaction=5, comment="很快，谢谢")
+    assert done.get_json()["status"] == "closed" and done.get_json()["satisfaction"] == 5
+
+    timeline = done.get_json()["timeline"]
+    assert [e["action"] for e in timeline] == ["submit", "classify", "assign", "progress", "resolve", "accept"]
+    assert timeline[1]["note"] == "独居老人门口照明，社区统筹" and timeline[1]["matter_class"] == "minor"
+    assert all(e["created_at"] for e in timeline)
+    with app.app_context():
+        statuses = [n.payload["status"] for n in db.session.scalars(
+            select(Notification).where(Notification.user_id == people["resident"]).order_by(Notification.id))]
+    assert statuses == ["已分类", "已交办", "办理中", "已办结", "已评议"]
+
+
+def test_reclassification_keeps_the_history(client, people):
+    mid = submit(client, title="邻居违规搭建围墙", category="neighbour_dispute").get_json()["id"]
+    act(client, "council", mid, "classify", matter_class="minor", reason="邻里协商")
+    act(client, "council", mid, "assign", handler_type="grid_worker", user_id=people["grid_worker"])
+    moved = act(client, "staff", mid, "reclassify", matter_class="major", reason="现场查看属违法建设，移交城管")
+    assert moved.status_code == 200
+    body = moved.get_json()
+    assert (body["status"], body["matter_class"], body["handler"]) == ("triaged", "major", None)
+    due = (date.today() + timedelta(days=15)).isoformat()
+    assigned = act(client, "staff", mid, "assign", handler_type="department", department_id=people["department"],
+                   due_date=due).get_json()
+    assert assigned["handler"]["name"] == "城管" and assigned["due_date"] == due
+    classes = [(e["action"], e["matter_class"], e["data"].get("from_class")) for e in assigned["timeline"]
+               if e["action"] in ("classify", "reclassify")]
+    assert classes == [("classify", "minor", None), ("reclassify", "major", "minor")]
+    assert act(client, "staff", mid, "reclassify", matter_class="major", reason="再次").status_code == 422
+
+
+@pytest.mark.parametrize("action", sorted(TRANSITIONS))
+@pytest.mark.parametrize("status", list(MatterStatus))
+def test_every_transition_follows_the_table(app, people, action, status):
+    allowed, to = TRANSITIONS[action]
+    with app.app_context():
+        actor = db.session.get(User, people["staff"])
+        building = db.session.get(Building, people["b1"])
+        matter = Matter(community_id=people["community"], grid_id=building.grid_id, courtyard_id=building.courtyard_id,
+                        building_id=building.id, submitter_id=people["resident"], title="t", category="other",
+                        status=status)
+        db.session.add(matter)
+        db.session.flush()
+        if status in allowed:
+            service._transition(matter, action, actor, "note")
+            assert matter.status == (to or status)
+            assert db.session.scalars(select(MatterEvent.action).filter_by(matter_id=matter.id)).all() == [action]
+        else:
+            with pytest.raises(ApiError) as refused:
+                service._transition(matter, action, actor)
+            assert refused.value.status == 409 and matter.status == status
+        db.session.rollback()
+
+
+def test_illegal_transitions_answer_409_and_change_nothing(client, people):
+    mid = submit(client).get_json()["id"]
+    response = act(client, "staff", mid, "resolve", note="想直接办结")
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "invalid_transition"
+    act(client, "council", mid, "classify", matter_class="private", reason="自家灯")
+    act(client, "council", mid, "assign", handler_type="resident")
+    assert act(client, "resident", mid, "withdraw").status_code == 409  # already being handled
+    detail = client.get(f"{API}/matters/{mid}", headers=login(client, "resident")).get_json()
+    assert detail["status"] == "assigned" and [e["action"] for e in detail["timeline"]][-1] == "assign"
+
+
+def test_unsatisfied_within_seven_days_reopens_later_it_closes(app, client, people):
+    def resolved_matter():
+        mid = submit(client).get_json()["id"]
+        act(client, "council", mid, "classify", matter_class="minor", reason="公共照明")
+        act(client, "council", mid, "assign", handler_type="committee")
+        act(client, "staff", mid, "resolve", note="已修")
+        return mid
+
+    mid = resolved_matter()
+    reopened = act(client, "resident", mid, "evaluate", satisfaction=1, comment="灯还是不亮")
+    assert reopened.get_json()["status"] == "in_progress"
+    assert act(client, "neighbour", mid, "evaluate", satisfaction=1).status_code == 403
+
+    late = resolved_matter()
+    with app.app_context():
+        db.session.get(Matter, late).resolved_at = utcnow() - timedelta(days=8)
+        db.session.commit()
+    closed = act(client, "resident", late, "evaluate", satisfaction=2, comment="太慢")
+    assert closed.get_json()["status"] == "closed" and closed.get_json()["satisfaction"] == 2
+
+
+def test_withdraw_and_merge_duplicates(client, people):
+    first = submit(client).get_json()["id"]
+    second = submit(client, "neighbour", building_id=people["b1"]).get_json()["id"]
+    queue = client.get(f"{API}/communities/{people['community']}/triage-queue", headers=login(client, "staff"))
+    similar = {item["id"]: item["similar_ids"] for item in queue.get_json()["items"]}
+    assert similar == {first: [second], second: [first]}
+    merged = act(client, "council", second, "merge", into_id=first, note="同一盏灯")
+    assert merged.get_json()["status"] == "merged" and merged.get_json()["merged_into_id"] == first
+    assert act(client, "council", first, "merge", into_id=first).status_code == 422
+    assert act(client, "resident", first, "withdraw", note="邻居已修好").get_json()["status"] == "withdrawn"
+
+
+def test_building_head_records_for_a_household_of_their_building_only(app, client, people):
+    recorded = submit(client, "bhead", on_behalf_of_household_id=people["h1"])
+    assert recorded.status_code == 201
+    body = recorded.get_json()
+    assert body["on_behalf"] is True and body["household_id"] == people["h1"]
+    assert body["timeline"][0]["note"] == "代为登记（走访）"
+    # the household sees it as its own
+    assert client.get(f"{API}/matters/mine", headers=login(client, "resident")).get_json()["items"][0]["id"] == body["id"]
+    assert submit(client, "bhead", on_behalf_of_household_id=people["h2"]).status_code == 403
+
+
+@pytest.mark.parametrize("viewer, private, major", [
+    ("resident", "full", "full"),            # the household
+    ("neighbour", None, "public"),           # a resident of the community
+    ("council", "full", "full"),
+    ("staff", "full", "full"),
+    ("gridworker", "full", "full"),          # grid 1 is theirs
+    ("liaison", None, "full"),               # the department it was referred to
+    ("other-liaison", None, None),           # another department
+    ("other-staff", None, None),             # another community
+    ("nobody", None, None),
+])
+def test_who_sees_a_private_and_a_major_matter(client, people, viewer, private, major):
+    private_id = submit(client).get_json()["id"]
+    act(client, "council", private_id, "classify", matter_class="private", reason="自家事")
+    major_id = submit(client, title="违建", category="illegal_construction").get_json()["id"]
+    act(client, "council", major_id, "classify", matter_class="major", reason="违法建设")
+    act(client, "staff", major_id, "assign", handler_type="department", department_id=people["department"],
+        due_date=(date.today() + timedelta(days=10)).isoformat())
+
+    for matter_id, expected in ((private_id, private), (major_id, major)):
+        response = client.get(f"{API}/matters/{matter_id}", headers=login(client, viewer))
+        if expected is None:
+            assert response.status_code == 404, (viewer, matter_id)
+            continue
+        body = response.get_json()
+        assert response.status_code == 200
+        if expected == "public":
+            assert body["submitter_name"].endswith("**") and body["household_id"] is None
+            assert body["submitter_phone"] in (None, "138****5678")
+        else:
+            assert body["household_id"] == people["h1"]
+
+
+def test_handlers_only_handle_what_is_theirs(client, people):
+    mid = submit(client, title="违建", category="illegal_construction").get_json()["id"]
+    act(client, "council", mid, "classify", matter_class="major", reason="违法建设")
+    act(client, "staff", mid, "assign", handler_type="department", department_id=people["department"],
+        due_date=(date.today() + timedelta(days=10)).isoformat())
+    assert act(client, "other-liaison", mid, "progress", note="x").status_code == 404
+    assert act(client, "council", mid, "progress", note="x").status_code == 403
+    assert act(client, "liaison", mid, "progress", note="已立案").get_json()["status"] == "in_progress"
+    assert act(client, "resident", mid, "classify", matter_class="minor", reason="我觉得").status_code == 403
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"category": "ufo"}, "category"),
+    ({"title": ""}, "title"),
+    ({"latitude": 200}, "latitude"),
+    ({"building_id": 99999}, "building_id"),
+])
+def test_submission_refuses_bad_input(client, people, body, field):
+    response = submit(client, **body)
+    assert response.status_code == 422
+    assert field in response.get_json()["error"]["details"]["fields"]
+
+
+def test_assign_checks_the_handler_fits_the_class(client, people):
+    mid = submit(client).get_json()["id"]
+    assert act(client, "council", mid, "assign", handler_type="committee").status_code == 409  # not classified
+    act(client, "council", mid, "classify", matter_class="major", reason="需部门处理")
+    assert act(client, "council", mid, "assign", handler_type="committee").status_code == 422
+    no_date = act(client, "council", mid, "assign", handler_type="department", department_id=people["department"])
+    assert no_date.status_code == 422 and "due_date" in no_date.get_json()["error"]["details"]["fields"]
+
+
+def test_categories_built_in_and_added_by_staff(client, people):
+    url = f"{API}/communities/{people['community']}/matter-categories"
+    added = client.post(url, json={"code": "parking", "name": "停车", "default_class": "minor"},
+                        headers=login(client, "staff"))
+    assert added.status_code == 201
+    assert client.post(url, json={"code": "parking", "name": "停车"}, headers=login(client, "staff")).status_code == 409
+    assert client.post(url, json={"code": "x1", "name": "x"}, headers=login(client, "council")).status_code == 403
+    codes = [c["code"] for c in client.get(url, headers=login(client, "resident")).get_json()["items"]]
+    assert codes[0] == "street_lamp" and codes[-1] == "parking" and len(codes) == 11
+    assert submit(client, category="parking").status_code == 201
+
+
+def test_concurrent_triage_of_one_matter_is_refused_not_overwritten(app, client, people):
+    mid = submit(client).get_json()["id"]
+    with app.app_context():
+        council = db.session.get(User, people["council"])
+        stale = db.session.get(Matter, mid)  # on the council member's screen, before…
+        db.session.expunge(stale)
+        db.session.rollback()
+        with app.app_context():  # …staff classify it first
+
+            staff = db.session.get(User, people["staff"])
+            service.classify(staff, db.session.get(Matter, mid), "minor", "先到")
+        db.session.add(stale)
+        with pytest.raises(StaleDataError):  # the API answers 409 changed_meanwhile (app/errors.py)
+            service.classify(council, stale, "major", "后到")
+        db.session.rollback()
+    detail = client.get(f"{API}/matters/{mid}", headers=login(client, "staff")).get_json()
+    assert detail["matter_class"] == "minor" and [e["action"] for e in detail["timeline"]] == ["submit", "classify"]
