@@ -12,6 +12,8 @@ fetch still returns it (only a forced refresh helps).
 Subscribe messages: `fake.send_answers` is a list of answers consumed one per send (None for
 success, a body with an errcode, "http500", or ("slow", seconds) for a success that takes that
 long); when it is empty a send succeeds. Successful sends are appended to `fake.sent`.
+
+Content security: msgSecCheck answers `risky` when the text holds one of `fake.risky_words`.
 """
 import json
 import threading
@@ -32,6 +34,7 @@ class FakeWeChat:
         self.expired_tokens = set()
         self.send_answers = []
         self.sent = []
+        self.risky_words = set()
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -104,6 +107,13 @@ class FakeWeChat:
             with self.lock:
                 self.sent.append(body)
                 return 200, {"errcode": 0, "errmsg": "ok", "msgid": len(self.sent)}
+        if path == "/wxa/msg_sec_check":
+            error = self._token_error(query.get("access_token"))
+            if error:
+                return 200, error
+            risky = any(word in body.get("content", "") for word in self.risky_words)
+            return 200, {"errcode": 0, "errmsg": "ok",
+                         "result": {"suggest": "risky" if risky else "pass", "label": 20001 if risky else 100}}
         return 404, {"errcode": 404, "errmsg": "no such api"}
 
     def _handler(self):

@@ -1,5 +1,6 @@
 """Matters: submission, the triage state machine, handling, evaluation, who sees what."""
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -28,13 +29,14 @@ def people(app, places):
         neighbour = find_or_create_user("dev-neighbour")
         community.add_member(db.session.get(Household, places["h2"]), neighbour, is_head=True)
         cg, zj = community.create_department("城管"), community.create_department("住建")
-        community.grant_role(None, find_or_create_user("dev-liaison"), Role.DEPARTMENT_LIAISON, cg.id)
+        liaison = find_or_create_user("dev-liaison")
+        community.grant_role(None, liaison, Role.DEPARTMENT_LIAISON, cg.id)
         community.grant_role(None, find_or_create_user("dev-other-liaison"), Role.DEPARTMENT_LIAISON, zj.id)
         team = community.create_volunteer_team(db.session.get(Community, places["community"]), "金色港湾义工队")
         community.grant_role(None, find_or_create_user("dev-volunteer"), Role.VOLUNTEER_LEAD, team.id)
         db.session.commit()
         return {**places, "department": cg.id, "other_department": zj.id, "team": team.id,
-                "neighbour": neighbour.id}
+                "neighbour": neighbour.id, "liaison_user": liaison.id}
 
 
 def submit(client, name="resident", key=None, **fields):
@@ -270,3 +272,134 @@ def test_concurrent_triage_of_one_matter_is_refused_not_overwritten(app, client,
         db.session.rollback()
     detail = client.get(f"{API}/matters/{mid}", headers=login(client, "staff")).get_json()
     assert detail["matter_class"] == "minor" and [e["action"] for e in detail["timeline"]] == ["submit", "classify"]
+
+
+def test_triage_sheet_and_statistics_for_a_period(app, client, people):
+    import io
+
+    from openpyxl import load_workbook
+
+    lamp = submit(client).get_json()["id"]
+    act(client, "council", lamp, "classify", matter_class="minor", reason="公共照明")
+    act(client, "council", lamp, "assign", handler_type="committee")
+    act(client, "staff", lamp, "resolve", note="已修")
+    act(client, "resident", lamp, "evaluate", satisfaction=4, comment="满意")
+    shed = submit(client, "neighbour", title="楼顶违建", category="illegal_construction").get_json()["id"]
+    act(client, "council", shed, "classify", matter_class="major", reason="违法建设")
+    act(client, "staff", shed, "assign", handler_type="department", department_id=people["department"],
+        due_date=(date.today() + timedelta(days=20)).isoformat())
+    submit(client, title="楼道堆物", category="sanitation")
+    with app.app_context():  # last year's matter is outside the period
+        old = db.session.get(Matter, shed)
+        db.session.add(Matter(community_id=old.community_id, grid_id=old.grid_id, courtyard_id=old.courtyard_id,
+                              building_id=old.building_id, submitter_id=old.submitter_id, title="去年的",
+                              category="other", created_at=utcnow() - timedelta(days=400)))
+        db.session.commit()
+
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the period is in the community's days
+    period = f"from={(today - timedelta(days=1)).isoformat()}&to={today.isoformat()}"
+    staff = login(client, "staff")
+    response = client.get(f"{API}/communities/{people['community']}/triage-sheet?{period}", headers=staff)
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert rows[1][:3] == ("编号", "标题", "类别")
+    by_title = {row[1]: row for row in rows[2:]}
+    assert set(by_title) == {"单元门口路灯坏了", "楼顶违建", "楼道堆物"}
+    assert by_title["单元门口路灯坏了"][6:] == ("小事", "居委会", "已评议", 0, 4, "满意")
+    assert by_title["楼顶违建"][6:9] == ("大事", "城管", "已交办")
+    assert by_title["楼道堆物"][6] == "未分类" and by_title["楼道堆物"][2] == "环境卫生"
+
+    stats = client.get(f"{API}/communities/{people['community']}/matter-stats?{period}", headers=staff).get_json()
+    assert stats["total"] == 3
+    assert stats["by_class"] == {"major": 1, "minor": 1, "private": 0, "unclassified": 1}
+    assert stats["by_status"] == {"closed": 1, "assigned": 1, "submitted": 1}
+    assert stats["median_days_to_resolution"] == 0.0
+    assert stats["satisfaction"]["average"] == 4 and stats["satisfaction"]["distribution"]["4"] == 1
+    assert sum(stats["by_grid"].values()) == 3
+
+    assert client.get(f"{API}/communities/{people['community']}/matter-stats?{period}",
+                      headers=login(client, "resident")).status_code == 403
+    backwards = client.get(f"{API}/communities/{people['community']}/matter-stats?from={today}&to=2020-01-01",
+                           headers=staff)
+    assert backwards.status_code == 422
+
+
+def test_council_votes_on_the_class_and_the_record_keeps_every_vote(app, client, people):
+    with app.app_context():
+        members = [people["council"]]
+        for name in ("c2", "c3"):
+            user = find_or_create_user(f"dev-{name}")
+            user.name = name.upper()
+            community.grant_role(None, user, Role.COUNCIL_MEMBER, people["community"])
+            members.append(user.id)
+        db.session.commit()
+    mid = submit(client).get_json()["id"]
+
+    def vote(*classes, voters=members):
+        return act(client, "staff", mid, "class-votes", reason="议事会第3次会议表决",
+                   votes=[{"user_id": u, "matter_class": c} for u, c in zip(voters, classes)])
+
+    tied = vote("minor", "major")
+    assert tied.status_code == 409 and tied.get_json()["error"]["details"]["tally"] == {"minor": 1, "major": 1}
+    assert vote("minor", "minor", voters=[members[0], members[0]]).status_code == 422
+    assert vote("minor", voters=[people["resident"]]).status_code == 422
+    decided = vote("minor", "minor", "major")
+    assert decided.status_code == 200
+    body = decided.get_json()
+    assert (body["status"], body["matter_class"]) == ("triaged", "minor")
+    record = body["timeline"][-1]
+    assert record["action"] == "classify" and record["data"]["tally"] == {"minor": 2, "major": 1}
+    assert [(v["name"], v["matter_class"]) for v in record["data"]["votes"]] == \
+        [(None, "minor"), ("C2", "minor"), ("C3", "major")]
+    assert act(client, "council", mid, "class-votes", reason="再议",
+               votes=[{"user_id": members[1], "matter_class": "minor"}]).status_code == 409  # unchanged
+
+
+def test_overdue_matter_warns_handler_and_staff_and_can_be_escalated(app, client, people):
+    from app.jobs import queue
+
+    mid = submit(client, title="违建", category="illegal_construction").get_json()["id"]
+    act(client, "council", mid, "classify", matter_class="major", reason="违法建设")
+    act(client, "staff", mid, "assign", handler_type="department", department_id=people["department"],
+        due_date=(date.today() + timedelta(days=3)).isoformat())
+    with app.app_context():
+        assert queue.is_scheduled(f"matter-{mid}-overdue")
+        assert service.warn_overdue(mid) is False  # not due yet
+        db.session.get(Matter, mid).due_date = date.today() - timedelta(days=2)
+        db.session.commit()
+        assert service.warn_overdue(mid) is True
+        warned = {user_id for user_id, in db.session.execute(
+            select(Notification.user_id).where(Notification.kind == "notice"))}
+    assert warned == {people["staff"], people["liaison_user"]}
+    detail = client.get(f"{API}/matters/{mid}", headers=login(client, "staff")).get_json()
+    assert detail["timeline"][-1]["action"] == "overdue"
+
+    assert act(client, "council", mid, "escalate", note="上报街道").status_code == 403
+    escalated = act(client, "staff", mid, "escalate", note="逾期未办，上报街道协调")
+    assert escalated.get_json()["timeline"][-1]["action"] == "escalate"
+    act(client, "liaison", mid, "resolve", note="已拆除")
+    with app.app_context():
+        assert not queue.is_scheduled(f"matter-{mid}-overdue")
+        assert service.warn_overdue(mid) is False
+
+
+def test_text_goes_through_wechat_content_security(make_app, fake_wechat, places):
+    """With WeChat configured, a risky text is refused with a clear message; WeChat down never
+    stops a report (fail open)."""
+    app = make_app(WECHAT_APPID="wx-test-app", WECHAT_SECRET="wx-test-secret",
+                   WECHAT_API_BASE=fake_wechat.url, WECHAT_TIMEOUT=1.0)
+    client = app.test_client()
+    fake_wechat.codes["c"] = {"openid": "dev-resident"}
+    token = client.post(f"{API}/auth/login", json={"code": "c"}).get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    fake_wechat.risky_words = {"违禁词"}
+    body = {"title": "楼道灯坏了", "description": "含违禁词的描述", "category": "street_lamp"}
+    refused = client.post(f"{API}/matters", json=body, headers=headers)
+    assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "content_risky"
+    checks = [b for _, path, _, b in fake_wechat.requests if path == "/wxa/msg_sec_check"]
+    assert checks[0]["version"] == 2 and checks[0]["openid"] == "dev-resident" and "违禁词" in checks[0]["content"]
+    assert client.post(f"{API}/matters", json={**body, "description": "晚上很黑"}, headers=headers).status_code == 201
+    fake_wechat.delay = 1.5  # slower than the app's timeout
+    assert client.post(f"{API}/matters", json={**body, "description": "还是很黑"}, headers=headers).status_code == 201
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Matter)) == 2

@@ -35,6 +35,7 @@ class Action(enum.StrEnum):
     RECORD_MATTER_FOR = "matters.record_for"     # 走访登记 for a household without a phone
     TRIAGE_MATTERS = "matters.triage"            # classify, assign, merge
     HANDLE_MATTERS = "matters.handle"            # progress and resolve what one is handling
+    ESCALATE_MATTERS = "matters.escalate"        # refer up to the sub-district (街道)
     MANAGE_MATTER_CATEGORIES = "matter_categories.manage"
 
 
@@ -73,6 +74,7 @@ POLICY = {
     Action.TRIAGE_MATTERS: Rule(frozenset({Role.STAFF, Role.COUNCIL_MEMBER})),
     Action.HANDLE_MATTERS: Rule(frozenset({Role.STAFF, Role.GRID_WORKER, Role.DEPARTMENT_LIAISON,
                                            Role.VOLUNTEER_LEAD})),
+    Action.ESCALATE_MATTERS: Rule(frozenset({Role.STAFF})),
     Action.MANAGE_MATTER_CATEGORIES: Rule(frozenset({Role.STAFF})),
 }
 

@@ -61,6 +61,8 @@ TRANSITIONS = {
     "withdraw": ({S.SUBMITTED, S.TRIAGED}, S.WITHDRAWN),
     "merge": ({S.SUBMITTED, S.TRIAGED}, S.MERGED),
     "comment": (OPEN | {S.RESOLVED}, None),
+    "overdue": ({S.ASSIGNED, S.IN_PROGRESS}, None),   # the due date passed (a scheduled job)
+    "escalate": ({S.ASSIGNED, S.IN_PROGRESS}, None),  # staff refer it up to the sub-district (街道)
 }
 
 STATUS_LABELS = {
@@ -150,6 +152,7 @@ class Matter(db.Model):
     updated_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     resolved_at = mapped_column(UTCDateTime)
     closed_at = mapped_column(UTCDateTime)
+    escalated_at = mapped_column(UTCDateTime)
     # Two council members acting on one matter at once: the second gets 409, not a silent overwrite.
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}

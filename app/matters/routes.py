@@ -1,25 +1,31 @@
+from flask import Response
 from flask_smorest import Blueprint
 
 from app.auth.permissions import Action, current_user, get_or_404, requires
 from app.community.models import Community
 from app.idempotency import idempotent
-from app.matters import service
+from app.matters import report, service
 from app.matters.schemas import (
     AssignSchema,
     CategoryInSchema,
     CategoryListSchema,
     CategorySchema,
     ClassifySchema,
+    ClassVotesSchema,
     EvaluateSchema,
     MatterInSchema,
     MatterPageSchema,
     MatterSchema,
+    MatterStatsSchema,
     MergeSchema,
     NoteSchema,
     OptionalNoteSchema,
+    PeriodArgsSchema,
     TriagePageSchema,
 )
 from app.pagination import PageArgsSchema
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 blp = Blueprint("matters", __name__, url_prefix="/api/v1",
                 description="Matters (诉求): report, triage (三事分流), handle, evaluate")
@@ -110,6 +116,24 @@ def reclassify(args, matter_id):
     return _detail(service.reclassify(current_user(), _visible(matter_id), args["matter_class"], args["reason"]))
 
 
+@blp.route("/matters/<int:matter_id>/class-votes", methods=["POST"])
+@blp.arguments(ClassVotesSchema)
+@blp.response(200, MatterSchema)
+@requires()
+def class_votes(args, matter_id):
+    """Record the council's vote on the class at a sitting; the majority decides, a tie does not."""
+    return _detail(service.classify_by_vote(current_user(), _visible(matter_id), args["votes"], args["reason"]))
+
+
+@blp.route("/matters/<int:matter_id>/escalate", methods=["POST"])
+@blp.arguments(NoteSchema)
+@blp.response(200, MatterSchema)
+@requires()
+def escalate(args, matter_id):
+    """Refer the matter up to the sub-district (上报街道), e.g. when it is overdue."""
+    return _detail(service.escalate(current_user(), _visible(matter_id), args["note"]))
+
+
 @blp.route("/matters/<int:matter_id>/assign", methods=["POST"])
 @blp.arguments(AssignSchema)
 @blp.response(200, MatterSchema)
@@ -172,3 +196,25 @@ def merge(args, matter_id):
 def add_comment(args, matter_id):
     """Add a comment to the timeline."""
     return _detail(service.comment(current_user(), _visible(matter_id), args["note"]))
+
+
+@blp.route("/communities/<int:community_id>/triage-sheet", methods=["GET"])
+@blp.arguments(PeriodArgsSchema, location="query")
+@blp.response(200, content_type=XLSX, description="三事归类单 (.xlsx)")
+@blp.doc(responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
+@requires(Action.TRIAGE_MATTERS, _community)
+def triage_sheet(args, community_id):
+    """The triage sheet for a period: each matter with class, handler, status, days open, evaluation."""
+    community = _community(community_id)
+    data = report.triage_sheet(community, args["start"], args["end"])
+    filename = f"triage-{community_id}-{args['start']:%Y%m%d}-{args['end']:%Y%m%d}.xlsx"
+    return Response(data, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@blp.route("/communities/<int:community_id>/matter-stats", methods=["GET"])
+@blp.arguments(PeriodArgsSchema, location="query")
+@blp.response(200, MatterStatsSchema)
+@requires(Action.TRIAGE_MATTERS, _community)
+def matter_stats(args, community_id):
+    """Counts by class, status and grid; median days to resolution; satisfaction."""
+    return report.matter_stats(_community(community_id), args["start"], args["end"])

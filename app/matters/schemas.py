@@ -120,6 +120,17 @@ class ClassifySchema(ma.Schema):
     reason = ma.fields.String(required=True, validate=validate.Length(min=2, max=500))
 
 
+class CouncilVoteSchema(ma.Schema):
+    user_id = ma.fields.Integer(required=True)
+    matter_class = ma.fields.String(required=True, validate=CLASSES)
+
+
+class ClassVotesSchema(ma.Schema):
+    votes = ma.fields.List(ma.fields.Nested(CouncilVoteSchema), required=True,
+                           validate=validate.Length(min=1, max=100))
+    reason = ma.fields.String(required=True, validate=validate.Length(min=2, max=500))
+
+
 class AssignSchema(ma.Schema):
     handler_type = ma.fields.String(required=True, validate=validate.OneOf([h.value for h in HandlerType]))
     note = ma.fields.String(load_default="", validate=validate.Length(max=500))
@@ -146,3 +157,24 @@ class EvaluateSchema(ma.Schema):
 class MergeSchema(ma.Schema):
     into_id = ma.fields.Integer(required=True)
     note = ma.fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class PeriodArgsSchema(ma.Schema):
+    start = ma.fields.Date(required=True, data_key="from", metadata={"description": "first day, YYYY-MM-DD"})
+    end = ma.fields.Date(required=True, data_key="to", metadata={"description": "last day, included"})
+
+    @ma.validates_schema
+    def _span(self, data, **_):
+        if data["end"] < data["start"]:
+            raise ma.ValidationError("must not be before from", "to")
+        if (data["end"] - data["start"]).days > 366:
+            raise ma.ValidationError("a period of at most a year", "to")
+
+
+class MatterStatsSchema(ma.Schema):
+    total = ma.fields.Integer(required=True)
+    by_class = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(), required=True)
+    by_status = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(), required=True)
+    by_grid = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(), required=True)
+    median_days_to_resolution = ma.fields.Float(allow_none=True, required=True)
+    satisfaction = ma.fields.Dict(required=True, metadata={"description": "count, average, distribution 1–5"})

@@ -4,17 +4,31 @@ Every status change goes through `_transition`, which consults TRANSITIONS (mode
 the timeline line in the same transaction and notifies the household; a change the table does
 not allow is a 409. Who may see what: `view_level`.
 """
-from datetime import date, timedelta
+from collections import Counter
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
+from app import wechat
 from app.auth.models import User
 from app.auth.permissions import Action, authorize, can
-from app.community.models import Building, Community, Department, Household, HouseholdMember, VolunteerTeam
+from app.community.models import (
+    Building,
+    Community,
+    Department,
+    Household,
+    HouseholdMember,
+    Role,
+    RoleAssignment,
+    VolunteerTeam,
+)
 from app.community.service import mask_phone
 from app.errors import ApiError
 from app.extensions import db
+from app.jobs import queue, task
 from app.matters.models import (
     BUILTIN_CATEGORIES,
     CLASS_LABELS,
@@ -39,7 +53,7 @@ UNSATISFIED = 2          # satisfaction at or below this is "unsatisfied"
 ACTION_LABELS = {
     "classify": "分类", "reclassify": "重新分类", "assign": "交办", "progress": "更新进展",
     "resolve": "办结", "accept": "评议", "reopen": "重新办理", "withdraw": "撤回", "merge": "合并",
-    "comment": "留言",
+    "comment": "留言", "overdue": "逾期提醒", "escalate": "上报街道",
 }
 
 
@@ -109,6 +123,7 @@ def submit(user, title, category, description="", building_id=None, place_text="
     if household is None and not can(user, Action.VIEW_PUBLIC_MATTERS, community):
         raise ApiError(403, "forbidden", "只能向自己所在的社区反映诉求")
     _category(community.id, category)
+    _check_text(user, f"{title}\n{description}\n{place_text}")
     matter = Matter(
         community_id=community.id, grid_id=building.grid_id, courtyard_id=building.courtyard_id,
         building_id=building.id, household_id=household.id if household else None,
@@ -124,6 +139,12 @@ def submit(user, title, category, description="", building_id=None, place_text="
                                data={"on_behalf": bool(recorded_by)}))
     db.session.commit()
     return matter
+
+
+def _check_text(user, text):
+    """Text others will read goes through WeChat content security when WeChat is configured."""
+    if current_app.config["WECHAT_APPID"] and wechat.text_is_risky(user.openid, text):
+        raise ApiError(422, "content_risky", "内容可能含有不适宜公开的信息，请修改后再提交")
 
 
 # ---- reading -------------------------------------------------------------------------------------
@@ -320,6 +341,7 @@ def reclassify(actor, matter, matter_class, reason):
     matter.matter_class = matter_class
     _clear_handler(matter)
     db.session.commit()
+    _watch_due_date(matter)
     return matter
 
 
@@ -341,7 +363,7 @@ def assign(actor, matter, handler_type, note="", department_id=None, user_id=Non
     if handler_type == HandlerType.DEPARTMENT:
         if db.session.get(Department, department_id or 0) is None:
             fields["department_id"] = ["required: an existing department"]
-        if due_date is None or due_date < date.today():
+        if due_date is None or due_date < local_today():
             fields["due_date"] = ["required for a department, not in the past"]
     elif handler_type == HandlerType.GRID_WORKER:
         if user_id is None or db.session.get(User, user_id) is None:
@@ -363,6 +385,7 @@ def assign(actor, matter, handler_type, note="", department_id=None, user_id=Non
     matter.handler_name = handler_name if handler_type in (HandlerType.RESIDENT_GROUP, HandlerType.MARKET) else None
     matter.due_date = due_date
     db.session.commit()
+    _watch_due_date(matter)
     return matter
 
 
@@ -384,6 +407,7 @@ def resolve(actor, matter, note):
     _transition(matter, "resolve", actor, note)
     matter.resolved_at = utcnow()
     db.session.commit()
+    _watch_due_date(matter)
     return matter
 
 
@@ -397,7 +421,9 @@ def evaluate(user, matter, satisfaction, comment=""):
     _transition(matter, "reopen" if reopen else "accept", user, comment,
                 data={"satisfaction": satisfaction})
     matter.satisfaction, matter.evaluation_comment = satisfaction, comment
-    if not reopen:
+    if reopen:
+        matter.resolved_at = None  # open again: days-to-resolution counts until the next resolve
+    else:
         matter.closed_at = utcnow()
     db.session.commit()
     return matter
@@ -437,6 +463,95 @@ def merge(actor, matter, into_id, reason=""):
 
 
 def comment(user, matter, text):
+    _check_text(user, text)
     _transition(matter, "comment", user, text, tell_household=not _is_household(user, matter))
+    db.session.commit()
+    return matter
+
+
+# ---- council votes, due dates ------------------------------------------------------------------------
+
+def classify_by_vote(actor, matter, votes, reason):
+    """The council votes on the class at a sitting (议事会); the timeline keeps every vote, the
+    tally and the outcome. Only the community's council members vote, once each; a tie is no
+    decision (409: discuss again)."""
+    authorize(actor, Action.TRIAGE_MATTERS, matter)
+    council = dict(db.session.execute(
+        select(RoleAssignment.user_id, User.name).join(User, User.id == RoleAssignment.user_id)
+        .where(RoleAssignment.role == Role.COUNCIL_MEMBER, RoleAssignment.scope_id == matter.community_id)).all())
+    voters = [vote["user_id"] for vote in votes]
+    strangers = sorted(set(voters) - set(council))
+    if strangers or len(set(voters)) != len(voters):
+        raise ApiError(422, "validation_error", "只有本社区议事会成员可以投票，每人一票",
+                       details={"fields": {"votes": [f"not council members: {strangers}" if strangers
+                                                     else "one vote per member"]}})
+    (outcome, top), *others = Counter(vote["matter_class"] for vote in votes).most_common()
+    if others and others[0][1] == top:
+        raise ApiError(409, "tied_vote", "票数相同，未能决定，请再议",
+                       details={"tally": dict(Counter(vote["matter_class"] for vote in votes))})
+    record = {"by_vote": True, "outcome": outcome,
+              "tally": dict(Counter(vote["matter_class"] for vote in votes)),
+              "votes": [{"user_id": v["user_id"], "name": council[v["user_id"]], "matter_class": v["matter_class"]}
+                        for v in votes]}
+    if matter.matter_class is None:
+        _transition(matter, "classify", actor, reason, matter_class=outcome, data=record)
+    else:
+        if outcome == matter.matter_class:
+            raise ApiError(409, "class_unchanged", "表决结果与原分类相同", details=record)
+        _transition(matter, "reclassify", actor, reason, matter_class=outcome,
+                    data={**record, "from_class": matter.matter_class})
+        _clear_handler(matter)
+    matter.matter_class = outcome
+    db.session.commit()
+    _watch_due_date(matter)
+    return matter
+
+
+def local_today():
+    return datetime.now(ZoneInfo(current_app.config["TIME_ZONE"])).date()
+
+
+def _overdue_job(matter):
+    return f"matter-{matter.id}-overdue"
+
+
+def _watch_due_date(matter):
+    """Schedule the overdue warning for the end of the due date, or cancel it."""
+    if matter.due_date is not None and matter.status in (MatterStatus.ASSIGNED, MatterStatus.IN_PROGRESS):
+        zone = ZoneInfo(current_app.config["TIME_ZONE"])
+        queue.schedule(_overdue_job(matter), datetime.combine(matter.due_date + timedelta(days=1), time(), zone),
+                       warn_overdue, matter.id)
+    else:
+        queue.cancel(_overdue_job(matter))
+
+
+@task
+def warn_overdue(matter_id):
+    """The due date passed with the matter still open: tell its handler (the department's
+    liaisons) and the community's staff, and say so in the timeline."""
+    matter = db.session.get(Matter, matter_id)
+    if matter is None or matter.status not in (MatterStatus.ASSIGNED, MatterStatus.IN_PROGRESS) \
+            or matter.due_date is None or matter.due_date >= local_today():
+        return False
+    _transition(matter, "overdue", None, f"已超过办理期限（{matter.due_date:%Y-%m-%d}）", tell_household=False)
+    scopes = [(Role.STAFF, matter.community_id)]
+    if matter.handler_department_id:
+        scopes.append((Role.DEPARTMENT_LIAISON, matter.handler_department_id))
+    recipients = db.session.scalars(select(RoleAssignment.user_id).where(or_(*(
+        (RoleAssignment.role == role) & (RoleAssignment.scope_id == scope) for role, scope in scopes)))).all()
+    notify(sorted(set(recipients)), NotificationKind.NOTICE, {
+        "title": f"诉求逾期：{matter.title}",
+        "body": f"诉求 #{matter.id} 已超过办理期限（{matter.due_date:%Y-%m-%d}），请尽快办理或说明情况。",
+        "matter_id": matter.id,
+    })
+    db.session.commit()
+    return True
+
+
+def escalate(actor, matter, note):
+    """Refer an overdue or stuck matter up to the sub-district (上报街道); recorded, not a new handler."""
+    authorize(actor, Action.ESCALATE_MATTERS, matter)
+    _transition(matter, "escalate", actor, note)
+    matter.escalated_at = utcnow()
     db.session.commit()
     return matter

@@ -175,3 +175,19 @@ def code_to_session(code):
     if not result.get("openid"):
         raise ApiError(502, "wechat_error", "微信登录失败，请稍后再试")
     return {"openid": result["openid"], "unionid": result.get("unionid")}
+
+
+def text_is_risky(openid, text, scene=3):
+    """WeChat content security (msgSecCheck v2) for text residents publish; scene 3 = forum.
+
+    Fails open: when WeChat is down or refuses the call, the text is accepted and the failure
+    logged, so a WeChat outage never stops a resident reporting a broken drain.
+    """
+    client = get_client()
+    try:
+        result = call(client.post, f"{client.api_base}/wxa/msg_sec_check",
+                      data={"version": 2, "openid": openid, "scene": scene, "content": text})
+    except (WeChatUnavailable, WeChatClientException) as exc:
+        log.warning("msgSecCheck unavailable, text accepted: %s", getattr(exc, "errcode", exc.__class__.__name__))
+        return False
+    return (result.get("result") or {}).get("suggest") == "risky"

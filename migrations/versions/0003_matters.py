@@ -2,7 +2,7 @@
 
 Revision ID: 0003_matters
 Revises: 0002_notifications
-Create Date: 2026-11-21 23:25:03.876877
+Create Date: 2026-11-21 23:30:36.680922
 
 """
 from alembic import op
@@ -58,6 +58,7 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('escalated_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint("handler_type != 'department' OR (handler_department_id IS NOT NULL AND due_date IS NOT NULL)", name=op.f('ck_matters_department_has_due_date')),
     sa.CheckConstraint("handler_type IS NULL OR handler_type IN ('department', 'committee', 'grid_worker', 'resident_group', 'resident', 'volunteer_team', 'market')", name=op.f('ck_matters_handler_type')),
