@@ -61,6 +61,19 @@ class BaseConfig:
         # A slow WeChat must not hold a worker thread: connect/read timeout in seconds.
         self.WECHAT_TIMEOUT = float(_env("WECHAT_TIMEOUT", "5"))
         self.MEDIA_ROOT = _env("MEDIA_ROOT", str(INSTANCE / "media"))
+        # Photos (app/media): bytes and pixels refused beyond these (pixels are read from the
+        # header, so a decompression bomb is refused before it is decoded); the stored
+        # original's longest side is scaled down to MEDIA_MAX_SIDE.
+        self.MEDIA_MAX_BYTES = _int_env("MEDIA_MAX_BYTES", 10 * 1024 * 1024)
+        self.MEDIA_MAX_PIXELS = _int_env("MEDIA_MAX_PIXELS", 40_000_000)
+        self.MEDIA_MAX_SIDE = _int_env("MEDIA_MAX_SIDE", 2560)
+        # S3-compatible object storage instead of MEDIA_ROOT, iff a bucket is named.
+        self.MEDIA_S3_BUCKET = _env("MEDIA_S3_BUCKET")
+        self.MEDIA_S3_ENDPOINT_URL = _env("MEDIA_S3_ENDPOINT_URL")
+        self.MEDIA_S3_ACCESS_KEY = _env("MEDIA_S3_ACCESS_KEY")
+        self.MEDIA_S3_SECRET_KEY = _env("MEDIA_S3_SECRET_KEY")
+        self.MEDIA_S3_REGION = _env("MEDIA_S3_REGION", "us-east-1")
+        self.MEDIA_S3_ADDRESSING_STYLE = _env("MEDIA_S3_ADDRESSING_STYLE", "auto")
         self.TOKEN_TTL_SECONDS = _int_env("TOKEN_TTL_SECONDS", 7 * 24 * 3600)
         self.JOIN_CODE_TTL_DAYS = _int_env("JOIN_CODE_TTL_DAYS", 14)
         self.MAX_CONTENT_LENGTH = _int_env("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
