@@ -42,9 +42,19 @@ class IdempotencyRecord(db.Model):
 
 
 def _request_hash():
+    """The request's method, path and content. For a multipart upload, the fields and files
+    themselves: a retry's boundary differs, its content does not."""
     digest = hashlib.sha256()
     digest.update(f"{request.method} {request.path}\n".encode())
-    digest.update(request.get_data(cache=True))
+    if request.mimetype == "multipart/form-data":
+        for name, value in sorted(request.form.items(multi=True)):
+            digest.update(f"{name}={value}\n".encode())
+        for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+            digest.update(f"{name}:".encode())
+            digest.update(hashlib.sha256(upload.read()).digest())
+            upload.seek(0)
+    else:
+        digest.update(request.get_data(cache=True))
     return digest.hexdigest()
 
 

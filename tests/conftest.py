@@ -64,13 +64,14 @@ def _empty_tables():
 
 
 @pytest.fixture
-def make_app(database_url, _schema):
+def make_app(database_url, _schema, tmp_path):
     """Build an app with settings overridden. Tests open `app.app_context()` only around
     their own database reads: a context left pushed would be shared by every request the
     test client makes (and so would `g`), which production never does."""
     apps = []
 
     def build(**overrides):
+        overrides.setdefault("MEDIA_ROOT", str(tmp_path / "media"))
         app = create_app(make_settings(database_url, **overrides))
         apps.append(app)
         return app

@@ -403,3 +403,67 @@ def test_text_goes_through_wechat_content_security(make_app, fake_wechat, places
     assert client.post(f"{API}/matters", json={**body, "description": "还是很黑"}, headers=headers).status_code == 201
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(Matter)) == 2
+
+
+def jpeg_with_gps():
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90°
+    exif.get_ifd(0x8825)[2] = (29.0, 33.0, 0.0)  # GPSLatitude
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), "red").save(buffer, "JPEG", exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def upload(client, name, data, key=None):
+    import io
+
+    headers = login(client, name)
+    if key:
+        headers["Idempotency-Key"] = key
+    return client.post(f"{API}/photos", data={"file": (io.BytesIO(data), "photo.jpg")},
+                       content_type="multipart/form-data", headers=headers)
+
+
+def test_photos_are_cleaned_attached_and_served_only_by_signed_url(app, client, people):
+    import io
+
+    from PIL import Image
+
+    assert Image.open(io.BytesIO(jpeg_with_gps())).getexif().get_ifd(0x8825)  # the input carries GPS
+    first = upload(client, "resident", jpeg_with_gps(), key="p1")
+    assert first.status_code == 201, first.get_json()
+    photo = first.get_json()
+    retried = upload(client, "resident", jpeg_with_gps(), key="p1")  # new multipart boundary, same photo
+    assert retried.get_json()["id"] == photo["id"] and retried.headers["Idempotent-Replayed"] == "true"
+
+    stored = client.get(photo["url"])  # no token: the signature is the permission
+    assert stored.status_code == 200 and stored.mimetype == "image/jpeg"
+    image = Image.open(io.BytesIO(stored.data))
+    assert image.size == (40, 60) and not image.getexif()  # turned upright, EXIF and GPS gone
+    assert client.get(photo["thumbnail_url"]).status_code == 200
+    tampered = photo["url"].replace("sig=", "sig=x")
+    assert client.get(tampered).status_code == 403
+    assert client.get(f"{API}/photos/{photo['id']}").status_code == 422  # no signature at all
+
+    assert submit(client, "neighbour", photo_ids=[photo["id"]]).status_code == 422  # not theirs
+    matter = submit(client, photo_ids=[photo["id"]]).get_json()
+    assert [p["id"] for p in matter["photos"]] == [photo["id"]]
+    assert submit(client, photo_ids=[photo["id"]]).status_code == 422  # already used
+
+    act(client, "council", matter["id"], "classify", matter_class="minor", reason="公共照明")
+    act(client, "council", matter["id"], "assign", handler_type="committee")
+    after = upload(client, "staff", jpeg_with_gps()).get_json()
+    done = act(client, "staff", matter["id"], "resolve", note="已换灯", photo_ids=[after["id"]]).get_json()
+    assert [p["id"] for p in done["timeline"][-1]["photos"]] == [after["id"]]
+    assert client.get(done["timeline"][-1]["photos"][0]["thumbnail_url"]).status_code == 200
+
+
+def test_uploads_that_are_not_images_are_refused(client, people):
+    response = upload(client, "resident", b"GIF89a not really" * 10)
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "invalid_image"
+    assert client.post(f"{API}/photos", data={}, content_type="multipart/form-data",
+                       headers=login(client, "resident")).status_code == 422

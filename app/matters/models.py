@@ -195,3 +195,25 @@ class MatterEvent(db.Model):
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     actor = relationship("User", lazy="joined")
+
+
+class MatterPhoto(db.Model):
+    """A photo of a matter, or of a handler's progress or resolution (then tied to that timeline
+    line). Uploaded first, owned by the uploader until a submission or an update attaches it.
+    The bytes (cleaned: no EXIF, no GPS) live in media storage under `key`."""
+
+    __tablename__ = "matter_photos"
+    __table_args__ = (Index("ix_matter_photos_matter_id_id", "matter_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("matter_events.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    thumbnail_key: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(30))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -4,7 +4,8 @@ from flask_smorest import Blueprint
 from app.auth.permissions import Action, current_user, get_or_404, requires
 from app.community.models import Community
 from app.idempotency import idempotent
-from app.matters import report, service
+from app.extensions import limiter
+from app.matters import photos, report, service
 from app.matters.schemas import (
     AssignSchema,
     CategoryInSchema,
@@ -13,6 +14,7 @@ from app.matters.schemas import (
     ClassifySchema,
     ClassVotesSchema,
     EvaluateSchema,
+    HandlerUpdateSchema,
     MatterInSchema,
     MatterPageSchema,
     MatterSchema,
@@ -21,6 +23,9 @@ from app.matters.schemas import (
     NoteSchema,
     OptionalNoteSchema,
     PeriodArgsSchema,
+    PhotoFileArgsSchema,
+    PhotoSchema,
+    PhotoUploadSchema,
     TriagePageSchema,
 )
 from app.pagination import PageArgsSchema
@@ -145,21 +150,21 @@ def assign(args, matter_id):
 
 
 @blp.route("/matters/<int:matter_id>/progress", methods=["POST"])
-@blp.arguments(NoteSchema)
+@blp.arguments(HandlerUpdateSchema)
 @blp.response(200, MatterSchema)
 @requires()
 def progress(args, matter_id):
-    """The handler reports progress."""
-    return _detail(service.post_progress(current_user(), _visible(matter_id), args["note"]))
+    """The handler reports progress, with photos if any."""
+    return _detail(service.post_progress(current_user(), _visible(matter_id), **args))
 
 
 @blp.route("/matters/<int:matter_id>/resolve", methods=["POST"])
-@blp.arguments(NoteSchema)
+@blp.arguments(HandlerUpdateSchema)
 @blp.response(200, MatterSchema)
 @requires()
 def resolve(args, matter_id):
-    """The handler resolves it with a note; the household is asked to evaluate."""
-    return _detail(service.resolve(current_user(), _visible(matter_id), args["note"]))
+    """The handler resolves it with a note and photos; the household is asked to evaluate."""
+    return _detail(service.resolve(current_user(), _visible(matter_id), **args))
 
 
 @blp.route("/matters/<int:matter_id>/evaluate", methods=["POST"])
@@ -218,3 +223,38 @@ def triage_sheet(args, community_id):
 def matter_stats(args, community_id):
     """Counts by class, status and grid; median days to resolution; satisfaction."""
     return report.matter_stats(_community(community_id), args["start"], args["end"])
+
+
+@blp.route("/photos", methods=["POST"])
+@idempotent
+@limiter.limit("60 per minute")
+@blp.arguments(PhotoUploadSchema, location="files")
+@blp.response(201, PhotoSchema)
+@requires()
+def upload_photo(files):
+    """Upload a photo (JPEG, PNG or WebP; checked by decoding, EXIF and GPS removed) to attach
+    to a submission or an update."""
+    return photos.photo_view(photos.upload(current_user(), files["file"].read()))
+
+
+def _photo_response(photo_id, sig, thumbnail):
+    data, content_type = photos.signed_file(photo_id, sig, thumbnail)
+    return Response(data, mimetype=content_type, headers={"Cache-Control": "private, max-age=3600"})
+
+
+@blp.route("/photos/<int:photo_id>", methods=["GET"])
+@blp.arguments(PhotoFileArgsSchema, location="query")
+@blp.response(200, content_type="image/jpeg", description="the photo (JPEG, PNG or WebP)")
+@blp.doc(security=[])
+def photo_file(args, photo_id):
+    """A photo, by the signed URL a matter's view handed out."""
+    return _photo_response(photo_id, args["sig"], thumbnail=False)
+
+
+@blp.route("/photos/<int:photo_id>/thumbnail", methods=["GET"])
+@blp.arguments(PhotoFileArgsSchema, location="query")
+@blp.response(200, content_type="image/jpeg", description="the thumbnail (JPEG)")
+@blp.doc(security=[])
+def photo_thumbnail(args, photo_id):
+    """A photo's thumbnail, by signed URL."""
+    return _photo_response(photo_id, args["sig"], thumbnail=True)

@@ -38,6 +38,24 @@ class MatterInSchema(ma.Schema):
     on_behalf_of_household_id = ma.fields.Integer(
         load_default=None, allow_none=True,
         metadata={"description": "走访登记: a building head or grid worker records for this household"})
+    photo_ids = ma.fields.List(ma.fields.Integer(), load_default=list, validate=validate.Length(max=9),
+                               metadata={"description": "photos uploaded with POST /photos, at most 9"})
+
+
+class PhotoSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    width = ma.fields.Integer(required=True)
+    height = ma.fields.Integer(required=True)
+    url = ma.fields.String(required=True, metadata={"description": "signed, valid for an hour; no token needed"})
+    thumbnail_url = ma.fields.String(required=True)
+
+
+class PhotoUploadSchema(ma.Schema):
+    file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class PhotoFileArgsSchema(ma.Schema):
+    sig = ma.fields.String(required=True, validate=validate.Length(max=300))
 
 
 class MatterBriefSchema(ma.Schema):
@@ -69,6 +87,7 @@ class EventSchema(ma.Schema):
     data = ma.fields.Dict(required=True)
     actor_name = ma.fields.String(allow_none=True, required=True)
     created_at = ma.fields.DateTime(required=True)
+    photos = ma.fields.List(ma.fields.Nested(PhotoSchema), required=True)
 
 
 class HandlerSchema(ma.Schema):
@@ -93,6 +112,7 @@ class MatterSchema(MatterBriefSchema):
     merged_into_id = ma.fields.Integer(allow_none=True, required=True)
     satisfaction = ma.fields.Integer(allow_none=True, required=True)
     evaluation_comment = ma.fields.String(allow_none=True, required=True)
+    photos = ma.fields.List(ma.fields.Nested(PhotoSchema), required=True)
     timeline = ma.fields.List(ma.fields.Nested(EventSchema), required=True)
 
 
@@ -143,6 +163,10 @@ class AssignSchema(ma.Schema):
 
 class NoteSchema(ma.Schema):
     note = ma.fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class HandlerUpdateSchema(NoteSchema):
+    photo_ids = ma.fields.List(ma.fields.Integer(), load_default=list, validate=validate.Length(max=9))
 
 
 class OptionalNoteSchema(ma.Schema):

@@ -29,6 +29,7 @@ from app.community.service import mask_phone
 from app.errors import ApiError
 from app.extensions import db
 from app.jobs import queue, task
+from app.matters import photos
 from app.matters.models import (
     BUILTIN_CATEGORIES,
     CLASS_LABELS,
@@ -41,6 +42,7 @@ from app.matters.models import (
     MatterCategory,
     MatterClass,
     MatterEvent,
+    MatterPhoto,
     MatterStatus,
 )
 from app.models_base import utcnow
@@ -95,7 +97,7 @@ def _membership(user):
 
 
 def submit(user, title, category, description="", building_id=None, place_text="",
-           latitude=None, longitude=None, on_behalf_of_household_id=None):
+           latitude=None, longitude=None, on_behalf_of_household_id=None, photo_ids=()):
     """A resident reports a matter; a building head or grid worker may record one for a
     household (走访登记), which the matter then says."""
     recorded_by = None
@@ -137,6 +139,7 @@ def submit(user, title, category, description="", building_id=None, place_text="
                                status_to=MatterStatus.SUBMITTED,
                                note="代为登记（走访）" if recorded_by else "",
                                data={"on_behalf": bool(recorded_by)}))
+    photos.attach(user, photo_ids, matter)
     db.session.commit()
     return matter
 
@@ -188,6 +191,9 @@ def matter_view(matter, level, viewer):
     phone = submitter.phone or (matter.household.head_phone if matter.household else None)
     full = level == FULL
     events = db.session.scalars(select(MatterEvent).filter_by(matter_id=matter.id).order_by(MatterEvent.id))
+    by_event = {}
+    for photo in db.session.scalars(select(MatterPhoto).filter_by(matter_id=matter.id).order_by(MatterPhoto.id)):
+        by_event.setdefault(photo.event_id, []).append(photos.photo_view(photo))
     return {
         **brief(matter),
         "description": matter.description, "place_text": matter.place_text,
@@ -199,7 +205,8 @@ def matter_view(matter, level, viewer):
         "handler": _handler(matter),
         "due_date": matter.due_date, "merged_into_id": matter.merged_into_id,
         "satisfaction": matter.satisfaction, "evaluation_comment": matter.evaluation_comment,
-        "timeline": [_event_view(event, full) for event in events],
+        "photos": by_event.get(None, []),
+        "timeline": [{**_event_view(event, full), "photos": by_event.get(event.id, [])} for event in events],
     }
 
 
@@ -300,11 +307,13 @@ def _transition(matter, action, actor, note="", matter_class=None, data=None, te
     if to is not None:
         matter.status = to
     matter.updated_at = utcnow()
-    db.session.add(MatterEvent(matter_id=matter.id, action=action, actor_id=actor.id if actor else None,
-                               status_from=status_from, status_to=matter.status, matter_class=matter_class,
-                               note=note or "", data=data or {}))
+    event = MatterEvent(matter_id=matter.id, action=action, actor_id=actor.id if actor else None,
+                        status_from=status_from, status_to=matter.status, matter_class=matter_class,
+                        note=note or "", data=data or {})
+    db.session.add(event)
     if tell_household:
         _notify_household(matter, note)
+    return event
 
 
 def _notify_household(matter, note):
@@ -395,16 +404,20 @@ def _authorize_handler(actor, matter):
         raise ApiError(403, "forbidden", "只有承办人可以更新办理情况")
 
 
-def post_progress(actor, matter, note):
+def post_progress(actor, matter, note, photo_ids=()):
     _authorize_handler(actor, matter)
-    _transition(matter, "progress", actor, note)
+    event = _transition(matter, "progress", actor, note)
+    db.session.flush()
+    photos.attach(actor, photo_ids, matter, event)
     db.session.commit()
     return matter
 
 
-def resolve(actor, matter, note):
+def resolve(actor, matter, note, photo_ids=()):
     _authorize_handler(actor, matter)
-    _transition(matter, "resolve", actor, note)
+    event = _transition(matter, "resolve", actor, note)
+    db.session.flush()
+    photos.attach(actor, photo_ids, matter, event)
     matter.resolved_at = utcnow()
     db.session.commit()
     _watch_due_date(matter)

@@ -1,8 +1,8 @@
-"""matters: demands, their categories and timeline (三事分流)
+"""matters: demands, their categories, photos and timeline (三事分流)
 
 Revision ID: 0003_matters
 Revises: 0002_notifications
-Create Date: 2026-11-21 23:30:36.680922
+Create Date: 2026-11-21 23:38:15.375032
 
 """
 from alembic import op
@@ -103,9 +103,36 @@ def upgrade():
     with op.batch_alter_table('matter_events', schema=None) as batch_op:
         batch_op.create_index('ix_matter_events_matter_id_id', ['matter_id', 'id'], unique=False)
 
+    op.create_table('matter_photos',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('uploader_id', sa.Integer(), nullable=False),
+    sa.Column('matter_id', sa.Integer(), nullable=True),
+    sa.Column('event_id', sa.Integer(), nullable=True),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('thumbnail_key', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=30), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('height', sa.Integer(), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['matter_events.id'], name=op.f('fk_matter_photos_event_id_matter_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['matter_id'], ['matters.id'], name=op.f('fk_matter_photos_matter_id_matters'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploader_id'], ['users.id'], name=op.f('fk_matter_photos_uploader_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_matter_photos'))
+    )
+    with op.batch_alter_table('matter_photos', schema=None) as batch_op:
+        batch_op.create_index('ix_matter_photos_matter_id_id', ['matter_id', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_matter_photos_uploader_id'), ['uploader_id'], unique=False)
+
 
 
 def downgrade():
+    with op.batch_alter_table('matter_photos', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_matter_photos_uploader_id'))
+        batch_op.drop_index('ix_matter_photos_matter_id_id')
+
+    op.drop_table('matter_photos')
     with op.batch_alter_table('matter_events', schema=None) as batch_op:
         batch_op.drop_index('ix_matter_events_matter_id_id')
 

@@ -1,0 +1,87 @@
+"""Photos of matters: upload (cleaned by app/media), attach, and serve by signed URL.
+
+The mini-program's <image> cannot send an Authorization header, so a photo is served by a URL
+signed for that photo and valid for an hour. URLs are only handed to someone allowed to see
+the matter (or to the uploader, before it is attached), so the signature is the permission.
+"""
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from flask import current_app, url_for
+from sqlalchemy import func, select
+
+from app.errors import ApiError
+from app.extensions import db
+from app.matters.models import MatterPhoto
+from app.media import get_storage, new_key, process_image
+
+PER_SUBMISSION = 9       # photos with one submission or one update
+PER_MATTER = 40          # all photos of one matter, updates included
+URL_TTL_SECONDS = 3600
+
+
+def upload(user, data):
+    """Clean and store an uploaded image; the row waits, owned by `user`, to be attached."""
+    image = process_image(data)
+    storage = get_storage()
+    key = new_key(f"photos/{user.id}", image.extension)
+    thumbnail_key = key.rsplit(".", 1)[0] + "-thumb.jpg"
+    storage.put(key, image.original, image.content_type)
+    storage.put(thumbnail_key, image.thumbnail, image.thumbnail_content_type)
+    photo = MatterPhoto(uploader_id=user.id, key=key, thumbnail_key=thumbnail_key,
+                        content_type=image.content_type, width=image.width, height=image.height,
+                        size=len(image.original), sha256=image.sha256)
+    db.session.add(photo)
+    db.session.commit()
+    return photo
+
+
+def attach(user, photo_ids, matter, event=None):
+    """Tie the user's unattached photos to a matter (and a timeline line); 422 for any photo
+    that is not theirs, already used, or over the limits."""
+    if not photo_ids:
+        return []
+    ids = list(dict.fromkeys(photo_ids))
+    if len(ids) > PER_SUBMISSION:
+        raise ApiError(422, "validation_error", f"每次最多 {PER_SUBMISSION} 张照片",
+                       details={"fields": {"photo_ids": [f"at most {PER_SUBMISSION}"]}})
+    photos = db.session.scalars(select(MatterPhoto).where(
+        MatterPhoto.id.in_(ids), MatterPhoto.uploader_id == user.id, MatterPhoto.matter_id.is_(None))).all()
+    if len(photos) != len(ids):
+        unusable = sorted(set(ids) - {photo.id for photo in photos})
+        raise ApiError(422, "validation_error", "照片不存在或已使用，请重新上传",
+                       details={"fields": {"photo_ids": [f"unusable: {unusable}"]}})
+    already = db.session.scalar(select(func.count()).select_from(MatterPhoto).filter_by(matter_id=matter.id))
+    if already + len(photos) > PER_MATTER:
+        raise ApiError(422, "validation_error", f"一件诉求最多 {PER_MATTER} 张照片",
+                       details={"fields": {"photo_ids": [f"at most {PER_MATTER} per matter"]}})
+    for photo in photos:
+        photo.matter_id = matter.id
+        photo.event_id = event.id if event is not None else None
+    return photos
+
+
+def _signer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="matter-photo")
+
+
+def photo_view(photo):
+    """The photo with URLs signed for whoever receives this view."""
+    signature = _signer().dumps(photo.id)
+    return {"id": photo.id, "width": photo.width, "height": photo.height,
+            "url": url_for("matters.photo_file", photo_id=photo.id, sig=signature),
+            "thumbnail_url": url_for("matters.photo_thumbnail", photo_id=photo.id, sig=signature)}
+
+
+def signed_file(photo_id, signature, thumbnail=False):
+    """(bytes, content type) of a photo for a valid, unexpired signature naming it."""
+    try:
+        signed_id = _signer().loads(signature, max_age=URL_TTL_SECONDS)
+    except SignatureExpired:
+        raise ApiError(403, "link_expired", "图片链接已过期，请刷新页面") from None
+    except BadSignature:
+        raise ApiError(403, "forbidden", "没有权限查看这张图片") from None
+    photo = db.session.get(MatterPhoto, photo_id)
+    if signed_id != photo_id or photo is None:
+        raise ApiError(403, "forbidden", "没有权限查看这张图片")
+    if thumbnail:
+        return get_storage().get(photo.thumbnail_key), "image/jpeg"
+    return get_storage().get(photo.key), photo.content_type
