@@ -437,6 +437,7 @@ def test_photos_are_cleaned_attached_and_served_only_by_signed_url(app, client, 
     first = upload(client, "resident", jpeg_with_gps(), key="p1")
     assert first.status_code == 201, first.get_json()
     photo = first.get_json()
+    assert photo["url"].startswith("http://localhost/api/v1/photos/")  # absolute: <image src> needs it
     retried = upload(client, "resident", jpeg_with_gps(), key="p1")  # new multipart boundary, same photo
     assert retried.get_json()["id"] == photo["id"] and retried.headers["Idempotent-Replayed"] == "true"
 
@@ -467,3 +468,22 @@ def test_uploads_that_are_not_images_are_refused(client, people):
     assert response.status_code == 422 and response.get_json()["error"]["code"] == "invalid_image"
     assert client.post(f"{API}/photos", data={}, content_type="multipart/form-data",
                        headers=login(client, "resident")).status_code == 422
+
+
+def test_working_list_names_and_links(app, client, people):
+    lamp = submit(client).get_json()
+    assert (lamp["category_name"], lamp["class_label"], lamp["mine"]) == ("路灯", None, True)
+    act(client, "council", lamp["id"], "classify", matter_class="minor", reason="公共照明")
+    submit(client, title="楼道堆物", category="sanitation")
+    url = f"{API}/communities/{people['community']}/matters"
+    staff = login(client, "staff")
+    every = client.get(url, headers=staff).get_json()["items"]
+    assert [m["title"] for m in every] == ["楼道堆物", "单元门口路灯坏了"]
+    triaged = client.get(f"{url}?status=triaged&matter_class=minor", headers=staff).get_json()["items"]
+    assert [(m["id"], m["class_label"]) for m in triaged] == [(lamp["id"], "小事")]
+    assert client.get(url, headers=login(client, "resident")).status_code == 403
+    assert client.get(f"{url}?status=lost", headers=staff).status_code == 422
+    assert client.get(f"{API}/matters/{lamp['id']}", headers=staff).get_json()["mine"] is False
+    with app.app_context():
+        pages = {n.page for n in db.session.scalars(select(Notification))}
+    assert pages == {f"pages/matter/matter?id={lamp['id']}"}

@@ -67,8 +67,9 @@ def photo_view(photo):
     """The photo with URLs signed for whoever receives this view."""
     signature = _signer().dumps(photo.id)
     return {"id": photo.id, "width": photo.width, "height": photo.height,
-            "url": url_for("matters.photo_file", photo_id=photo.id, sig=signature),
-            "thumbnail_url": url_for("matters.photo_thumbnail", photo_id=photo.id, sig=signature)}
+            "url": url_for("matters.photo_file", photo_id=photo.id, sig=signature, _external=True),
+            "thumbnail_url": url_for("matters.photo_thumbnail", photo_id=photo.id, sig=signature,
+                                     _external=True)}
 
 
 def signed_file(photo_id, signature, thumbnail=False):

@@ -13,6 +13,7 @@ from app.matters.schemas import (
     CategorySchema,
     ClassifySchema,
     ClassVotesSchema,
+    CommunityMattersArgsSchema,
     EvaluateSchema,
     HandlerUpdateSchema,
     MatterInSchema,
@@ -94,6 +95,15 @@ def detail(matter_id):
     return _detail(_visible(matter_id))
 
 
+@blp.route("/communities/<int:community_id>/matters", methods=["GET"])
+@blp.arguments(CommunityMattersArgsSchema, location="query")
+@blp.response(200, MatterPageSchema)
+@requires(Action.VIEW_MATTERS, _community)
+def community_matters(args, community_id):
+    """A community's matters by status and class, newest first (staff and council)."""
+    return service.community_matters(_community(community_id), **args)
+
+
 @blp.route("/communities/<int:community_id>/triage-queue", methods=["GET"])
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, TriagePageSchema)
@@ -122,6 +132,7 @@ def reclassify(args, matter_id):
 
 
 @blp.route("/matters/<int:matter_id>/class-votes", methods=["POST"])
+@idempotent
 @blp.arguments(ClassVotesSchema)
 @blp.response(200, MatterSchema)
 @requires()
@@ -150,6 +161,7 @@ def assign(args, matter_id):
 
 
 @blp.route("/matters/<int:matter_id>/progress", methods=["POST"])
+@idempotent
 @blp.arguments(HandlerUpdateSchema)
 @blp.response(200, MatterSchema)
 @requires()
@@ -159,6 +171,7 @@ def progress(args, matter_id):
 
 
 @blp.route("/matters/<int:matter_id>/resolve", methods=["POST"])
+@idempotent
 @blp.arguments(HandlerUpdateSchema)
 @blp.response(200, MatterSchema)
 @requires()
@@ -168,6 +181,7 @@ def resolve(args, matter_id):
 
 
 @blp.route("/matters/<int:matter_id>/evaluate", methods=["POST"])
+@idempotent
 @blp.arguments(EvaluateSchema)
 @blp.response(200, MatterSchema)
 @requires()
@@ -195,6 +209,7 @@ def merge(args, matter_id):
 
 
 @blp.route("/matters/<int:matter_id>/comments", methods=["POST"])
+@idempotent
 @blp.arguments(NoteSchema)
 @blp.response(200, MatterSchema)
 @requires()

@@ -1,7 +1,8 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from app.matters.models import HandlerType, MatterClass
+from app.matters.models import HandlerType, MatterClass, MatterStatus
+from app.pagination import PageArgsSchema
 
 CLASSES = validate.OneOf([c.value for c in MatterClass])
 
@@ -62,6 +63,8 @@ class MatterBriefSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     title = ma.fields.String(required=True)
     category = ma.fields.String(required=True)
+    category_name = ma.fields.String(required=True)
+    class_label = ma.fields.String(allow_none=True, required=True, metadata={"description": "大事, 小事 or 私事"})
     status = ma.fields.String(required=True)
     status_label = ma.fields.String(required=True)
     matter_class = ma.fields.String(allow_none=True, required=True)
@@ -107,6 +110,8 @@ class MatterSchema(MatterBriefSchema):
     submitter_name = ma.fields.String(allow_none=True, required=True)
     submitter_phone = ma.fields.String(allow_none=True, required=True)
     on_behalf = ma.fields.Boolean(required=True)
+    mine = ma.fields.Boolean(required=True, metadata={"description": "the viewer's household reported it"})
+    resolved_at = ma.fields.DateTime(allow_none=True, required=True)
     handler = ma.fields.Nested(HandlerSchema, allow_none=True, required=True)
     due_date = ma.fields.Date(allow_none=True, required=True)
     merged_into_id = ma.fields.Integer(allow_none=True, required=True)
@@ -133,6 +138,11 @@ class TriageItemSchema(MatterBriefSchema):
 class TriagePageSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(TriageItemSchema), required=True)
     next_cursor = ma.fields.Integer(allow_none=True, required=True)
+
+
+class CommunityMattersArgsSchema(PageArgsSchema):
+    status = ma.fields.String(load_default=None, validate=validate.OneOf([s.value for s in MatterStatus]))
+    matter_class = ma.fields.String(load_default=None, validate=CLASSES)
 
 
 class ClassifySchema(ma.Schema):

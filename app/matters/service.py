@@ -203,21 +203,36 @@ def matter_view(matter, level, viewer):
         "submitter_phone": phone if full and can(viewer, Action.VIEW_PHONES, matter) else mask_phone(phone),
         "on_behalf": matter.recorded_by_id is not None,
         "handler": _handler(matter),
+        "mine": _is_household(viewer, matter),
         "due_date": matter.due_date, "merged_into_id": matter.merged_into_id,
+        "resolved_at": matter.resolved_at,
         "satisfaction": matter.satisfaction, "evaluation_comment": matter.evaluation_comment,
         "photos": by_event.get(None, []),
         "timeline": [{**_event_view(event, full), "photos": by_event.get(event.id, [])} for event in events],
     }
 
 
-def brief(matter):
+def brief(matter, names=None):
+    names = names if names is not None else category_names([matter])
     return {
         "id": matter.id, "title": matter.title, "category": matter.category,
+        "category_name": names.get((matter.community_id, matter.category), matter.category),
+        "class_label": CLASS_LABELS.get(matter.matter_class),
         "status": matter.status, "status_label": STATUS_LABELS[MatterStatus(matter.status)],
         "matter_class": matter.matter_class, "community_id": matter.community_id,
         "building_id": matter.building_id, "building_name": matter.building.name,
         "created_at": matter.created_at, "updated_at": matter.updated_at,
     }
+
+
+def category_names(matters):
+    """(community id, code) → the category's name, for a page of matters in one query."""
+    names = {(m.community_id, code): name for m in matters for code, (name, _) in BUILTIN_CATEGORIES.items()}
+    custom = {(m.community_id, m.category) for m in matters if m.category not in BUILTIN_CATEGORIES}
+    if custom:
+        names.update({(row.community_id, row.code): row.name for row in db.session.scalars(
+            select(MatterCategory).where(tuple_(MatterCategory.community_id, MatterCategory.code).in_(custom)))})
+    return names
 
 
 def _event_view(event, full):
@@ -252,8 +267,27 @@ def my_matters(user, cursor=None, limit=20):
     if cursor is not None:
         query = query.where(Matter.id < cursor)
     rows = list(db.session.scalars(query.order_by(Matter.id.desc()).limit(limit + 1)))
-    return {"items": [brief(m) for m in rows[:limit]],
+    return _brief_page(rows, limit)
+
+
+def _brief_page(rows, limit):
+    page = rows[:limit]
+    names = category_names(page)
+    return {"items": [brief(m, names) for m in page],
             "next_cursor": rows[limit - 1].id if len(rows) > limit else None}
+
+
+def community_matters(community, status=None, matter_class=None, cursor=None, limit=20):
+    """A community's matters, newest first, by status and class: the council's and staff's
+    working list beyond the triage queue."""
+    query = select(Matter).where(Matter.community_id == community.id)
+    if status:
+        query = query.where(Matter.status == status)
+    if matter_class:
+        query = query.where(Matter.matter_class == matter_class)
+    if cursor is not None:
+        query = query.where(Matter.id < cursor)
+    return _brief_page(list(db.session.scalars(query.order_by(Matter.id.desc()).limit(limit + 1))), limit)
 
 
 def triage_queue(community, cursor=None, limit=20):
@@ -274,10 +308,11 @@ def triage_queue(community, cursor=None, limit=20):
                 Matter.status.in_(list(OPEN)), Matter.created_at >= since).order_by(Matter.id)):
             similar.setdefault((other.building_id, other.category), []).append(other.id)
     items = []
+    names = category_names(page)
     for matter in page:
         household = matter.household
         items.append({
-            **brief(matter),
+            **brief(matter, names),
             "description": matter.description,
             "suggested_class": _category(matter.community_id, matter.category)[1],
             "household_flags": {"elderly_alone": household.elderly_alone, "disabled": household.disabled,
@@ -325,7 +360,7 @@ def _notify_household(matter, note):
         "title": matter.title, "status": STATUS_LABELS[MatterStatus(matter.status)],
         "body": f"您反映的“{matter.title}”{STATUS_LABELS[MatterStatus(matter.status)]}" + (f"：{note}" if note else ""),
         "note": note or STATUS_LABELS[MatterStatus(matter.status)], "matter_id": matter.id,
-    })
+    }, page=f"pages/matter/matter?id={matter.id}")
 
 
 def classify(actor, matter, matter_class, reason):
@@ -556,7 +591,7 @@ def warn_overdue(matter_id):
         "title": f"诉求逾期：{matter.title}",
         "body": f"诉求 #{matter.id} 已超过办理期限（{matter.due_date:%Y-%m-%d}），请尽快办理或说明情况。",
         "matter_id": matter.id,
-    })
+    }, page=f"pages/matter/matter?id={matter.id}")
     db.session.commit()
     return True
 
