@@ -6,6 +6,8 @@ module.exports = {
   API_BASE: 'http://127.0.0.1:5000/api/v1',
   // 单次请求超时（毫秒）
   REQUEST_TIMEOUT_MS: 10000,
+  // 单张照片上传超时（毫秒）
+  UPLOAD_TIMEOUT_MS: 60000,
   // 网络失败后的重试等待时间（毫秒）；数组长度即额外重试次数
   RETRY_DELAYS_MS: [500, 1500],
 }

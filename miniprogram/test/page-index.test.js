@@ -218,3 +218,41 @@ describe('消息入口和未读数', () => {
     expect(wx.stopPullDownRefresh).toHaveBeenCalledTimes(1)
   })
 })
+
+describe('诉求入口', () => {
+  test('“我要反映”“我的诉求”人人都有，分别打开对应页面；居民没有“三事分流”', async () => {
+    loggedIn()
+    wx.server.reply('GET', '/me', 200, Object.assign({}, ME, { roles: [{ role: 'resident', scope_id: 11, scope_name: null }] }))
+    wx.server.reply('GET', '/notifications/unread-count', 200, { unread: 0 })
+    const page = loadPage('pages/index/index')
+    await page.instance.onShow()
+
+    expect(textOf(page, '#report-entry')).toContain('我要反映')
+    expect(textOf(page, '#mine-entry')).toContain('我的诉求')
+    expect(page.querySelector('#triage-entry')).toBeUndefined()
+    await tap(page, '#report-entry')
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/matter-new/matter-new' })
+    await tap(page, '#mine-entry')
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/matters/matters' })
+  })
+
+  test('议事会成员、社区工作人员有“三事分流”；楼栋长、网格员没有', async () => {
+    const cases = [
+      [[{ role: 'council_member', scope_id: 1, scope_name: '幸福里社区' }], true],
+      [[{ role: 'staff', scope_id: 1, scope_name: '幸福里社区' }], true],
+      [[{ role: 'building_head', scope_id: 3, scope_name: '3栋' }, { role: 'grid_worker', scope_id: 2, scope_name: '第二网格' }], false],
+    ]
+    for (const [roles, expected] of cases) {
+      loggedIn()
+      wx.server.reply('GET', '/me', 200, Object.assign({}, ME, { roles }))
+      wx.server.reply('GET', '/notifications/unread-count', 200, { unread: 0 })
+      const page = loadPage('pages/index/index')
+      await page.instance.onShow()
+      expect(page.querySelector('#triage-entry') !== undefined).toBe(expected)
+      if (expected) {
+        await tap(page, '#triage-entry')
+        expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/triage/triage' })
+      }
+    }
+  })
+})

@@ -10,6 +10,12 @@
 //   wx.subscribeReplies.push({ T1: 'accept', T2: 'reject' })  // wx.requestSubscribeMessage 依次的结果
 //   wx.subscribeReplies.push({ fail: { errCode: 20004 } })     // 这一次走 fail 回调
 //                                                              // （没有编排时：每个模板都 accept）
+//   wx.uploadReplies.push({ progress: [40, 100], statusCode: 201, data: {id: 7, ...} })  // wx.uploadFile 依次的结果
+//   wx.uploadReplies.push({ fail: 'uploadFile:fail timeout' })                          // 网络失败
+//   wx.uploadReplies.push({ hold: true })   // 先挂着：wx.heldUploads[i].progress(30) / .finish(201, {...}) / .fail()
+//   wx.uploads                               // 发出的上传记录 {url, path, filePath, name, header, formData, task}
+//   wx.chooseMediaReplies.push({ tempFiles: [{ tempFilePath: 'wxfile://a.jpg' }] })  // 或 { fail: 'chooseMedia:fail cancel' }
+//   wx.locationReply = { latitude: 30.7123456, longitude: 122.4567891 }              // 或 { fail: 'getLocation:fail auth deny' }
 //
 // 没有编排过的请求会得到 599 响应并记入 wx.server.unexpected，测试可以断言它为空。
 const config = require('../config')
@@ -79,6 +85,11 @@ function createWxMock() {
     loginShouldFail: false,
     modalConfirm: true,
     subscribeReplies: [],
+    uploadReplies: [],
+    uploads: [],
+    heldUploads: [],
+    chooseMediaReplies: [],
+    locationReply: { latitude: 30.7123456, longitude: 122.4567891 },
 
     getStorageSync: jest.fn(key => (key in storage ? clone(storage[key]) : '')),
     setStorageSync: jest.fn((key, value) => {
@@ -134,6 +145,67 @@ function createWxMock() {
         opts.success && opts.success(res)
       })
     }),
+
+    uploadFile: jest.fn(opts => {
+      const { path } = parseUrl(opts.url)
+      const listeners = []
+      const task = {
+        aborted: false,
+        onProgressUpdate: jest.fn(cb => listeners.push(cb)),
+        abort: jest.fn(() => {
+          task.aborted = true
+        }),
+      }
+      wx.uploads.push({ url: opts.url, path, filePath: opts.filePath, name: opts.name, header: clone(opts.header) || {}, formData: clone(opts.formData), task })
+      const reply = wx.uploadReplies.length ? wx.uploadReplies.shift() : { statusCode: 599, data: { error: { code: 'unmocked', message: '测试没有编排：上传' } } }
+      let done = false
+      const progress = p => listeners.forEach(cb => cb({ progress: p, totalBytesSent: p * 100, totalBytesExpectedToSend: 10000 }))
+      const finish = (statusCode, data) => {
+        if (done) return
+        done = true
+        if (task.aborted) {
+          opts.fail && opts.fail({ errMsg: 'uploadFile:fail abort' })
+          return
+        }
+        // 真实的 wx.uploadFile 返回的 data 是字符串，不会自动解析 JSON
+        const body = data === undefined ? '' : typeof data === 'string' ? data : JSON.stringify(data)
+        opts.success && opts.success({ statusCode, data: body, errMsg: 'uploadFile:ok' })
+      }
+      const fail = (errMsg = 'uploadFile:fail timeout') => {
+        if (done) return
+        done = true
+        opts.fail && opts.fail({ errMsg })
+      }
+      if (reply.hold) {
+        wx.heldUploads.push({ progress, finish, fail, task })
+      } else {
+        Promise.resolve().then(() => {
+          ;(reply.progress || []).forEach(progress)
+          if (reply.fail) fail(reply.fail)
+          else finish(reply.statusCode, reply.data)
+        })
+      }
+      return task
+    }),
+
+    chooseMedia: jest.fn(opts => {
+      const reply = wx.chooseMediaReplies.length ? wx.chooseMediaReplies.shift() : { fail: 'chooseMedia:fail cancel' }
+      Promise.resolve().then(() => {
+        if (reply.fail) opts.fail && opts.fail({ errMsg: reply.fail })
+        else opts.success && opts.success({ type: 'image', tempFiles: reply.tempFiles.map(f => Object.assign({ size: 1000, fileType: 'image' }, f)) })
+      })
+    }),
+
+    getLocation: jest.fn(opts => {
+      const reply = wx.locationReply
+      Promise.resolve().then(() => {
+        if (reply.fail) opts.fail && opts.fail({ errMsg: reply.fail })
+        else opts.success && opts.success(Object.assign({ errMsg: 'getLocation:ok' }, reply))
+      })
+    }),
+
+    openLocation: jest.fn(),
+    previewImage: jest.fn(),
 
     showModal: jest.fn(opts => {
       Promise.resolve().then(() => {

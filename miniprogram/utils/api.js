@@ -233,6 +233,11 @@ const api = {
   newIdempotencyKey,
   NETWORK_ERROR_MESSAGE,
   fallbackMessage,
+  // 供 utils/upload.js 复用（上传走 wx.uploadFile，不经过 request）
+  relogin,
+  responseError,
+  makeError,
+  showError,
 }
 
 module.exports = api

@@ -3,6 +3,7 @@
 const api = require('../../utils/api')
 const auth = require('../../utils/auth')
 const { formatRoles, formatHouseAddress } = require('../../utils/format')
+const matters = require('../../utils/matters')
 
 function confirmLogout() {
   return new Promise(resolve => {
@@ -28,6 +29,7 @@ Component({
     roles: [],
     unread: 0,
     unreadText: '',
+    canTriage: false,
   },
 
   methods: {
@@ -86,11 +88,24 @@ Component({
         household: user.household || null,
         houseAddress: formatHouseAddress(user.household),
         roles: formatRoles(user.roles),
+        canTriage: matters.canTriage(user) && Boolean(matters.triageCommunityId(user)),
       })
     },
 
     goInbox() {
       wx.navigateTo({ url: '/pages/notifications/notifications' })
+    },
+
+    goNewMatter() {
+      wx.navigateTo({ url: '/pages/matter-new/matter-new' })
+    },
+
+    goMyMatters() {
+      wx.navigateTo({ url: '/pages/matters/matters' })
+    },
+
+    goTriage() {
+      wx.navigateTo({ url: '/pages/triage/triage' })
     },
 
     goJoin() {

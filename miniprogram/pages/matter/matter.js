@@ -1,0 +1,446 @@
+// 诉求详情：GET /matters/{id}，显示标题、类别、状态、大事/小事/私事、承办方、期限、说明、地点、
+// 反映人（需要时后端已打码）和时间线；下面按“谁在看、诉求到了哪一步”只显示说得通的操作：
+// - 反映诉求的住户：待分类/已分类时可以撤回；已办结时评议（1–5 星；7 天内评 1–2 星会退回重新办理）；
+// - 家园理事会成员、社区工作人员：分类/重新分类（要写理由）、交办（承办方按大事/小事/私事给选项）、合并重复；
+// - 承办人（社区工作人员、网格员、部门联络员、义工队负责人）：更新进展、办结；
+// - 看得到这件诉求的人：留言。
+// 后端说了算：不允许的操作回 403/409，api.js 弹出后端的中文说明；409 时重新读取诉求。
+// 本页路径：/pages/matter/matter?id=N（消息里的 page 也指向这里）。
+const api = require('../../utils/api')
+const upload = require('../../utils/upload')
+const matters = require('../../utils/matters')
+const { formatRelativeTime } = require('../../utils/format')
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+function pad2(n) {
+  return n < 10 ? `0${n}` : String(n)
+}
+
+function localDate(time) {
+  const d = new Date(time)
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`
+}
+
+// "2026-12-01" → "2026年12月1日"
+function dateText(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '')
+  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : ''
+}
+
+function emptyForms() {
+  return {
+    evalScore: 0,
+    evalComment: '',
+    commentText: '',
+    classifyClass: '',
+    classifyReason: '',
+    assignType: '',
+    departmentIndex: -1,
+    dueDate: '',
+    userIdText: '',
+    handlerName: '',
+    teamId: null,
+    assignNote: '',
+    mergeIntoText: '',
+    mergeNote: '',
+    handleNote: '',
+    formError: '',
+  }
+}
+
+Component({
+  data: Object.assign(
+    {
+      id: null,
+      loaded: false,
+      loadError: '',
+      matter: null,
+      timeline: [],
+      photos: [],
+      actions: {},
+      hasActions: false,
+      busy: '',
+      classOptions: [],
+      classifyMode: '',
+      assignOptions: [],
+      departments: [],
+      departmentsError: '',
+      teams: [],
+      teamsError: '',
+      today: '',
+      reopenPossible: false,
+      unsatisfiedChosen: false,
+      stars: [1, 2, 3, 4, 5],
+    },
+    emptyForms(),
+  ),
+
+  methods: {
+    onLoad(query) {
+      const id = Number(query && query.id)
+      if (!api.getToken()) {
+        wx.reLaunch({ url: '/pages/login/login' })
+        return Promise.resolve()
+      }
+      if (!Number.isInteger(id) || id <= 0) {
+        this.setData({ loaded: true, loadError: '诉求编号不对' })
+        return Promise.resolve()
+      }
+      this.setData({ id, today: localDate(Date.now()) })
+      return this.loadAll()
+    },
+
+    onPullDownRefresh() {
+      return this.loadAll().then(() => wx.stopPullDownRefresh())
+    },
+
+    async loadAll() {
+      await this.loadUser()
+      await this.loadMatter()
+    },
+
+    // 角色决定显示哪些操作：用本地缓存的 /me，没有时读一次
+    async loadUser() {
+      this._user = api.getUser()
+      if (this._user && this._user.roles) return
+      try {
+        this._user = await api.get('/me', undefined, { silent: true })
+        api.setUser(this._user)
+      } catch (err) {
+        this._user = this._user || { roles: [], household: null }
+      }
+    },
+
+    async loadMatter() {
+      try {
+        const matter = await api.get(`/matters/${this.data.id}`, undefined, { silent: true })
+        this.showMatter(matter)
+        this.setData({ loadError: '' })
+        this.loadCategoryName(matter)
+      } catch (err) {
+        this.setData({ loaded: true, loadError: err.message })
+      }
+    },
+
+    async loadCategoryName(matter) {
+      if (matters.BUILTIN_CATEGORY_NAMES[matter.category]) return
+      const items = await matters.loadCategories(matter.community_id, { silent: true })
+      if (!items || !this.data.matter) return
+      this.setData({ 'matter.categoryName': matters.categoryName(matter.category, matters.categoryNames(items)) })
+    },
+
+    showMatter(m) {
+      const now = Date.now()
+      this._matter = m
+      const user = this._user || {}
+      const actions = matters.availableActions(m, user)
+      const lastResolve = (m.timeline || []).filter(e => e.action === 'resolve').pop()
+      const resolvedAt = lastResolve ? Date.parse(lastResolve.created_at) : NaN
+      const reopenPossible = m.status === 'resolved' && !Number.isNaN(resolvedAt) && now - resolvedAt <= matters.REOPEN_DAYS * DAY_MS
+      const classifyMode = actions.classify ? 'classify' : actions.reclassify ? 'reclassify' : ''
+      const classOptions = matters.CLASS_ORDER.filter(c => classifyMode !== 'reclassify' || c !== m.matter_class).map(c => ({
+        code: c,
+        label: matters.CLASS_LABELS[c],
+        hint: matters.CLASS_HINTS[c],
+      }))
+      const assignOptions = actions.assign ? matters.handlerOptions(m.matter_class) : []
+      const view = {
+        id: m.id,
+        title: m.title || '',
+        status: m.status,
+        statusLabel: m.status_label || '',
+        matterClass: m.matter_class || '',
+        classLabel: matters.classLabel(m.matter_class),
+        categoryName: matters.categoryName(m.category),
+        handlerText: matters.handlerText(m.handler),
+        dueDate: dateText(m.due_date),
+        description: m.description || '',
+        placeText: m.place_text || '',
+        buildingName: m.building_name || '',
+        hasLocation: m.latitude !== null && m.latitude !== undefined && m.longitude !== null && m.longitude !== undefined,
+        submitterName: m.submitter_name || '',
+        submitterPhone: m.submitter_phone || '',
+        onBehalf: Boolean(m.on_behalf),
+        mergedIntoId: m.merged_into_id || null,
+        satisfaction: m.satisfaction || 0,
+        satisfactionStars: m.satisfaction ? matters.stars(m.satisfaction) : '',
+        evaluationComment: m.evaluation_comment || '',
+        createdText: formatRelativeTime(m.created_at, now),
+      }
+      const timeline = (m.timeline || []).map(e => ({
+        id: e.id,
+        action: e.action,
+        actionText: matters.eventText(e),
+        note: e.note || '',
+        actorName: e.actor_name || '',
+        timeText: formatRelativeTime(e.created_at, now),
+        photos: (e.photos || []).map(p => ({
+          id: p.id,
+          thumb: upload.mediaUrl(p.thumbnail_url || p.url),
+          url: upload.mediaUrl(p.url || p.thumbnail_url),
+        })),
+      }))
+      // 照片地址是后端签过名的（一段时间内有效，不需要 token），相对地址按 API_BASE 的域名补全
+      const photos = (m.photos || []).map(p => ({
+        id: p.id,
+        thumb: upload.mediaUrl(p.thumbnail_url || p.url),
+        url: upload.mediaUrl(p.url || p.thumbnail_url),
+      }))
+      const keepAssignType = assignOptions.some(o => o.type === this.data.assignType) ? this.data.assignType : ''
+      this.setData({
+        loaded: true,
+        matter: view,
+        timeline,
+        photos,
+        actions,
+        hasActions: Object.keys(actions).some(key => actions[key]),
+        reopenPossible,
+        classifyMode,
+        classOptions,
+        assignOptions,
+        assignType: keepAssignType || (assignOptions.length === 1 ? assignOptions[0].type : ''),
+      })
+      this.prepareAssignLists()
+    },
+
+    // ---------- 小工具 ----------
+
+    field(e) {
+      return e.currentTarget.dataset.field
+    },
+
+    // 各种输入框共用：data-field 写着存到哪个字段
+    onFieldInput(e) {
+      this.setData({ [this.field(e)]: e.detail.value, formError: '' })
+    },
+
+    fail(message) {
+      this.setData({ formError: message })
+      return Promise.resolve()
+    },
+
+    // 执行一个操作：成功后用后端返回的诉求刷新页面并清空表单；409（状态变了）时重新读取
+    async run(name, send, successText) {
+      if (this.data.busy) return
+      this.setData({ busy: name, formError: '' })
+      try {
+        const matter = await send()
+        this.setData(emptyForms())
+        this.showMatter(matter)
+        wx.showToast({ title: successText || '已提交', icon: 'success' })
+      } catch (err) {
+        // api.js 已经弹出后端的中文说明
+        this.setData({ formError: err.message || '' })
+        if (err.status === 409) await this.loadMatter()
+      } finally {
+        this.setData({ busy: '' })
+      }
+    },
+
+    confirm(title, content, confirmText) {
+      return new Promise(resolve => {
+        wx.showModal({
+          title,
+          content,
+          confirmText: confirmText || '确定',
+          cancelText: '取消',
+          success: res => resolve(Boolean(res && res.confirm)),
+          fail: () => resolve(false),
+        })
+      })
+    },
+
+    // ---------- 居民：撤回、评议、留言 ----------
+
+    async onWithdraw() {
+      if (this.data.busy) return
+      if (!(await this.confirm('撤回诉求', '撤回后这件事就不再办理了，确定撤回吗？', '撤回'))) return
+      await this.run('withdraw', () => api.post(`/matters/${this.data.id}/withdraw`, { note: '' }), '已撤回')
+    },
+
+    onPickStar(e) {
+      const score = Number(e.currentTarget.dataset.score)
+      this.setData({ evalScore: score, unsatisfiedChosen: score <= matters.UNSATISFIED, formError: '' })
+    },
+
+    onEvaluate() {
+      const score = this.data.evalScore
+      if (!(score >= 1 && score <= 5)) return this.fail('请先点星星打分')
+      const body = { satisfaction: score, comment: this.data.evalComment.trim() }
+      return this.run('evaluate', () => api.post(`/matters/${this.data.id}/evaluate`, body), '谢谢您的评议')
+    },
+
+    onComment() {
+      const note = this.data.commentText.trim()
+      if (!note) return this.fail('请先写留言')
+      return this.run('comment', () => api.post(`/matters/${this.data.id}/comments`, { note }), '已留言')
+    },
+
+    // ---------- 分类、交办、合并 ----------
+
+    onPickClass(e) {
+      this.setData({ classifyClass: e.currentTarget.dataset.code, formError: '' })
+    },
+
+    onClassify() {
+      const body = { matter_class: this.data.classifyClass, reason: this.data.classifyReason.trim() }
+      if (!body.matter_class) return this.fail('请选大事、小事还是私事')
+      if (body.reason.length < 2) return this.fail('请写明分类的理由（至少 2 个字）')
+      if (this.data.classifyMode === 'reclassify') {
+        return this.run('classify', () => api.post(`/matters/${this.data.id}/reclassify`, body), '已重新分类')
+      }
+      return this.run('classify', () => api.post(`/matters/${this.data.id}/classify`, body), '已分类')
+    },
+
+    onPickAssignType(e) {
+      this.setData({ assignType: e.currentTarget.dataset.type, formError: '' })
+      return this.prepareAssignLists()
+    },
+
+    // 选了“职能部门”就读部门列表，选了“义工队”就读本社区的义工队（各读一次）
+    prepareAssignLists() {
+      const type = this.data.assignType
+      if (type === 'department' && !this._departmentsLoaded) return this.loadDepartments()
+      if (type === 'volunteer_team' && !this._teamsLoaded) return this.loadTeams()
+      return Promise.resolve()
+    },
+
+    async loadDepartments() {
+      this._departmentsLoaded = true
+      try {
+        const items = []
+        let cursor = null
+        do {
+          const res = await api.get('/departments', { limit: 100, cursor }, { silent: true })
+          items.push(...((res && res.items) || []))
+          cursor = (res && res.next_cursor) || null
+        } while (cursor && items.length < 1000)
+        this.setData({ departments: items.map(d => ({ id: d.id, name: d.name })), departmentsError: '' })
+      } catch (err) {
+        this._departmentsLoaded = false
+        this.setData({ departmentsError: err.message || '部门列表没有加载出来' })
+      }
+    },
+
+    async loadTeams() {
+      this._teamsLoaded = true
+      try {
+        const communityId = this._matter.community_id
+        const items = []
+        let cursor = null
+        do {
+          const res = await api.get(`/communities/${communityId}/volunteer-teams`, { limit: 100, cursor }, { silent: true })
+          items.push(...((res && res.items) || []))
+          cursor = (res && res.next_cursor) || null
+        } while (cursor && items.length < 1000)
+        this.setData({ teams: items.map(t => ({ id: t.id, name: t.name, description: t.description || '' })), teamsError: '' })
+      } catch (err) {
+        this._teamsLoaded = false
+        this.setData({ teamsError: err.message || '义工队列表没有加载出来' })
+      }
+    },
+
+    onDepartmentChange(e) {
+      this.setData({ departmentIndex: Number(e.detail.value), formError: '' })
+    },
+
+    onDueDateChange(e) {
+      this.setData({ dueDate: e.detail.value, formError: '' })
+    },
+
+    onPickTeam(e) {
+      this.setData({ teamId: Number(e.currentTarget.dataset.id), formError: '' })
+    },
+
+    assignBody() {
+      const d = this.data
+      const body = { handler_type: d.assignType, note: d.assignNote.trim() }
+      switch (d.assignType) {
+        case 'department': {
+          const dept = d.departments[d.departmentIndex]
+          if (!dept) return { error: '请选承办的职能部门' }
+          if (!d.dueDate) return { error: '请选办理期限' }
+          if (d.dueDate < d.today) return { error: '办理期限不能早于今天' }
+          return { body: Object.assign(body, { department_id: dept.id, due_date: d.dueDate }) }
+        }
+        case 'grid_worker': {
+          const userId = Number(String(d.userIdText).trim())
+          if (!Number.isInteger(userId) || userId <= 0) return { error: '请填网格员的用户编号' }
+          return { body: Object.assign(body, { user_id: userId }) }
+        }
+        case 'resident_group':
+        case 'market': {
+          const name = d.handlerName.trim()
+          if (!name) return { error: d.assignType === 'market' ? '请填市场服务的名称' : '请填居民小组的名称' }
+          return { body: Object.assign(body, { handler_name: name }) }
+        }
+        case 'volunteer_team':
+          if (!d.teamId) return { error: '请选义工队' }
+          return { body: Object.assign(body, { team_id: d.teamId }) }
+        case 'committee':
+        case 'resident':
+          return { body }
+        default:
+          return { error: '请选交给谁办' }
+      }
+    },
+
+    onAssign() {
+      const { body, error } = this.assignBody()
+      if (error) return this.fail(error)
+      return this.run('assign', () => api.post(`/matters/${this.data.id}/assign`, body), '已交办')
+    },
+
+    async onMerge() {
+      if (this.data.busy) return
+      const intoId = Number(String(this.data.mergeIntoText).trim())
+      if (!Number.isInteger(intoId) || intoId <= 0) return this.fail('请填要合并到的诉求编号')
+      if (intoId === this.data.id) return this.fail('不能合并到自己')
+      if (!(await this.confirm('合并重复诉求', `把 #${this.data.id} 合并到 #${intoId}？合并后本条不再单独办理。`, '合并'))) return
+      const body = { into_id: intoId, note: this.data.mergeNote.trim() }
+      await this.run('merge', () => api.post(`/matters/${this.data.id}/merge`, body), '已合并')
+    },
+
+    // ---------- 承办：进展、办结 ----------
+
+    onProgress() {
+      const note = this.data.handleNote.trim()
+      if (!note) return this.fail('请写明办理进展')
+      return this.run('progress', () => api.post(`/matters/${this.data.id}/progress`, { note }), '已更新进展')
+    },
+
+    async onResolve() {
+      if (this.data.busy) return
+      const note = this.data.handleNote.trim()
+      if (!note) return this.fail('请写明是怎么办好的')
+      if (!(await this.confirm('办结', '确定这件事已经办好了吗？办结后会请居民评议。', '办结'))) return
+      await this.run('resolve', () => api.post(`/matters/${this.data.id}/resolve`, { note }), '已办结')
+    },
+
+    // ---------- 其他 ----------
+
+    onOpenLocation() {
+      const m = this._matter
+      if (!m || m.latitude == null || m.longitude == null) return
+      wx.openLocation({ latitude: Number(m.latitude), longitude: Number(m.longitude), name: m.title, address: m.place_text || '' })
+    },
+
+    // data-group：'matter' 是诉求本身的照片，数字是时间线那一行的照片
+    onPreviewPhoto(e) {
+      const group = e.currentTarget.dataset.group
+      const photos = group === 'matter' ? this.data.photos : ((this.data.timeline.find(t => String(t.id) === String(group)) || {}).photos || [])
+      wx.previewImage({ urls: photos.map(p => p.url), current: e.currentTarget.dataset.url })
+    },
+
+    goMerged() {
+      const target = this.data.matter && this.data.matter.mergedIntoId
+      if (target) wx.navigateTo({ url: `/pages/matter/matter?id=${target}` })
+    },
+
+    retry() {
+      this.setData({ loadError: '' })
+      return this.loadAll()
+    },
+  },
+})

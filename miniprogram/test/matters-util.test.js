@@ -1,0 +1,38 @@
+const matters = require('../utils/matters')
+
+const user = (roles, household = null) => ({ id: 1, roles: roles.map(([role, scope_id]) => ({ role, scope_id })), household })
+
+test('每一类事的承办方选项与后端 HANDLERS_BY_CLASS 一致', () => {
+  expect(matters.handlerOptions('major').map(o => o.type)).toEqual(['department'])
+  expect(matters.handlerOptions('minor').map(o => o.type)).toEqual(['committee', 'grid_worker', 'resident_group'])
+  expect(matters.handlerOptions('private').map(o => o.type)).toEqual(['resident', 'volunteer_team', 'market'])
+  expect(matters.handlerOptions(null)).toEqual([])
+})
+
+test('三事分流看哪个社区：staff / council_member 的 scope，没有时用自家社区；没有角色就不能看', () => {
+  expect(matters.triageCommunityId(user([['council_member', 3]], { id: 1, community_id: 1 }))).toBe(3)
+  expect(matters.triageCommunityId(user([['resident', 1]], { id: 1, community_id: 1 }))).toBe(1)
+  expect(matters.canTriage(user([['staff', 3]]))).toBe(true)
+  expect(matters.canTriage(user([['building_head', 3], ['grid_worker', 1]]))).toBe(false)
+  expect(matters.canTriage(user([['admin', null]]))).toBe(true)
+})
+
+test('按状态：分类只在待分类；交办要先有分类；合并、撤回只在办理前', () => {
+  const council = user([['council_member', 1]])
+  const at = (status, matter_class = null) => matters.availableActions({ status, matter_class, household_id: 5 }, council)
+  expect(at('submitted')).toMatchObject({ classify: true, reclassify: false, assign: false, merge: true })
+  expect(at('triaged', 'minor')).toMatchObject({ classify: false, reclassify: true, assign: true, merge: true })
+  expect(at('in_progress', 'minor')).toMatchObject({ reclassify: true, assign: false, merge: false })
+  expect(at('closed', 'minor')).toMatchObject({ reclassify: false, assign: false, comment: false })
+  expect(at('resolved', 'minor')).toMatchObject({ comment: true, evaluate: false })
+})
+
+test('承办方文字和类别名', () => {
+  expect(matters.handlerText({ type: 'committee', name: '居委会' })).toBe('居委会')
+  expect(matters.handlerText({ type: 'volunteer_team', name: '金色港湾义工队' })).toBe('义工队：金色港湾义工队')
+  expect(matters.handlerText(null)).toBe('')
+  expect(matters.categoryName('drains')).toBe('下水道/排水')
+  expect(matters.categoryName('parking', { parking: '停车' })).toBe('停车')
+  expect(matters.categoryName('unknown_code')).toBe('unknown_code')
+  expect(matters.flagLabels({ elderly_alone: true, disabled: true, low_income: true })).toEqual(['独居老人', '残疾', '低保'])
+})

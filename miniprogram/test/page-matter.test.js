@@ -1,0 +1,475 @@
+const { installWx, until, flush } = require('./wx-mock')
+const { loadPage, textOf, tap, input } = require('./page-helper')
+const api = require('../utils/api')
+const matters = require('../utils/matters')
+const { formatRelativeTime } = require('../utils/format')
+
+const PAGE = 'pages/matter/matter'
+
+const HOUSEHOLD = { id: 2, community_id: 1, community_name: '东海社区', building_id: 1, building_name: '1幢', unit: '1单元', room: '102', is_head: true }
+const RESIDENT = { id: 42, name: '宋永华', roles: [{ role: 'resident', scope_id: 2, scope_name: null }], household: HOUSEHOLD }
+const NEIGHBOUR = { id: 43, name: '邻居', roles: [{ role: 'resident', scope_id: 3, scope_name: null }], household: Object.assign({}, HOUSEHOLD, { id: 3 }) }
+const COUNCIL = {
+  id: 9,
+  name: '田国梅',
+  roles: [{ role: 'council_member', scope_id: 1, scope_name: '东海社区' }, { role: 'resident', scope_id: 1, scope_name: null }],
+  household: Object.assign({}, HOUSEHOLD, { id: 1 }),
+}
+const STAFF = { id: 2, name: '王海燕', roles: [{ role: 'staff', scope_id: 1, scope_name: '东海社区' }], household: null }
+const GRID = { id: 8, name: '网格员', roles: [{ role: 'grid_worker', scope_id: 1, scope_name: '第一网格' }], household: null }
+const LIAISON = { id: 11, name: '联络员', roles: [{ role: 'department_liaison', scope_id: 2, scope_name: '住建' }], household: null }
+
+const HOUR = 60 * 60 * 1000
+function ago(ms) {
+  return new Date(Date.now() - ms).toISOString()
+}
+
+function event(id, action, fields = {}) {
+  return Object.assign({ id, action, status_from: null, status_to: null, matter_class: null, note: '', data: {}, actor_name: '宋永华', created_at: ago((10 - id) * HOUR) }, fields)
+}
+
+const TIMELINE = [
+  event(1, 'submit', { status_to: 'submitted' }),
+  event(2, 'classify', { matter_class: 'minor', note: '公共照明，居委会协调', actor_name: '田国梅', status_from: 'submitted', status_to: 'triaged' }),
+  event(3, 'assign', { data: { handler_type: 'grid_worker' }, actor_name: '田国梅', status_from: 'triaged', status_to: 'assigned' }),
+  event(4, 'progress', { note: '已联系电工', actor_name: '第一网格网格员', status_from: 'assigned', status_to: 'in_progress' }),
+]
+
+function matter(fields = {}) {
+  return Object.assign({
+    id: 31,
+    title: '1幢门口路灯不亮',
+    category: 'street_lamp',
+    status: 'submitted',
+    status_label: '待分类',
+    matter_class: null,
+    community_id: 1,
+    building_id: 1,
+    building_name: '1幢',
+    created_at: ago(10 * HOUR),
+    updated_at: ago(HOUR),
+    description: '晚上很黑，老人不敢出门',
+    place_text: '1幢门口',
+    latitude: null,
+    longitude: null,
+    household_id: 2,
+    submitter_name: '宋永华',
+    submitter_phone: '131****5536',
+    on_behalf: false,
+    handler: null,
+    due_date: null,
+    merged_into_id: null,
+    satisfaction: null,
+    evaluation_comment: null,
+    timeline: [event(1, 'submit', { status_to: 'submitted' })],
+  }, fields)
+}
+
+const IN_PROGRESS = {
+  status: 'in_progress',
+  status_label: '办理中',
+  matter_class: 'minor',
+  handler: { type: 'grid_worker', name: null, department_id: null, user_id: 8, team_id: null },
+  timeline: TIMELINE,
+}
+const RESOLVED = {
+  status: 'resolved',
+  status_label: '已办结',
+  matter_class: 'minor',
+  handler: IN_PROGRESS.handler,
+  timeline: TIMELINE.concat([event(5, 'resolve', { note: '换了灯泡', actor_name: '第一网格网格员', created_at: ago(2 * HOUR) })]),
+}
+
+let wx
+beforeEach(() => {
+  wx = installWx()
+  matters.clearCategoryCache()
+})
+
+async function open(user, m) {
+  api.saveSession({ token: 'tok', expires_at: '2030-01-01T00:00:00Z', user })
+  wx.server.reply('GET', `/matters/${m.id}`, 200, m)
+  const page = loadPage(PAGE)
+  await page.instance.onLoad({ id: String(m.id) })
+  return page
+}
+
+const FORMS = ['#evaluate-form', '#classify-form', '#assign-form', '#handle-form', '#merge-form', '#comment-form', '#withdraw-btn']
+function shownForms(page) {
+  return FORMS.filter(sel => page.querySelector(sel) !== undefined)
+}
+
+function assignOptions(page) {
+  return page.querySelectorAll('#assign-options .chip').map(n => n.dom.textContent.trim())
+}
+
+describe('显示', () => {
+  test('标题、类别、状态、分类、承办、期限、说明、地点、反映人', async () => {
+    const page = await open(RESIDENT, matter({
+      status: 'assigned',
+      status_label: '已交办',
+      matter_class: 'major',
+      category: 'illegal_construction',
+      handler: { type: 'department', name: '县住房和城乡建设局', department_id: 2, user_id: null, team_id: null },
+      due_date: '2030-12-01',
+      on_behalf: true,
+    }))
+
+    expect(wx.server.calls('GET', '/matters/31')).toHaveLength(1)
+    expect(textOf(page, '#matter-title')).toBe('1幢门口路灯不亮')
+    expect(textOf(page, '#matter-status')).toBe('已交办')
+    expect(textOf(page, '#matter-category')).toBe('违章搭建')
+    expect(textOf(page, '#matter-class')).toBe('大事')
+    expect(textOf(page, '#matter-handler')).toBe('职能部门：县住房和城乡建设局')
+    expect(textOf(page, '#matter-due')).toBe('2030年12月1日前办好')
+    expect(textOf(page, '#matter-description')).toBe('晚上很黑，老人不敢出门')
+    expect(textOf(page, '#matter-place')).toBe('1幢 · 1幢门口')
+    expect(textOf(page, '#matter-submitter')).toBe('宋永华 131****5536（代为登记）')
+  })
+
+  test('邻居看到的是后端打了码的反映人；未分类时写“还没有分类”', async () => {
+    const page = await open(NEIGHBOUR, matter({ household_id: null, submitter_name: '宋**', submitter_phone: '131****5536' }))
+    expect(textOf(page, '#matter-submitter')).toBe('宋** 131****5536')
+    expect(textOf(page, '#matter-class')).toBe('还没有分类')
+  })
+
+  test('时间线按顺序显示中文说明、备注、操作人和相对时间', async () => {
+    const page = await open(RESIDENT, matter(RESOLVED))
+
+    const rows = page.querySelectorAll('#timeline .event')
+    expect(rows.map(n => Number(n.dom.getAttribute('data-id')))).toEqual([1, 2, 3, 4, 5])
+    const actions = page.querySelectorAll('#timeline .event-action').map(n => n.dom.textContent.trim())
+    expect(actions).toEqual(['提交诉求', '分类为“小事”', '交办给网格员', '更新办理进展', '办结'])
+    expect(textOf(page, '#event-2')).toContain('公共照明，居委会协调')
+    const when = formatRelativeTime(RESOLVED.timeline[1].created_at)
+    expect(when).toMatch(/小时前|昨天/)
+    expect(textOf(page, '#event-2 .event-meta')).toBe(`田国梅 · ${when}`)
+    expect(textOf(page, '#event-5')).toContain('换了灯泡')
+    expect(textOf(page, '#event-5 .event-meta')).toContain('第一网格网格员')
+  })
+
+  test('重新分类、评议、合并、撤回的时间线说明', () => {
+    expect(matters.eventText(event(1, 'reclassify', { matter_class: 'major', data: { from_class: 'minor' } }))).toBe('由“小事”重新分类为“大事”')
+    expect(matters.eventText(event(1, 'accept', { data: { satisfaction: 5 } }))).toBe('评议：5 星')
+    expect(matters.eventText(event(1, 'reopen', { data: { satisfaction: 1 } }))).toBe('评议 1 星，不满意，重新办理')
+    expect(matters.eventText(event(1, 'merge', { data: { into_id: 12 } }))).toBe('合并到诉求 #12')
+    expect(matters.eventText(event(1, 'submit', { data: { on_behalf: true } }))).toBe('代为登记诉求')
+    expect(matters.eventText(event(1, 'withdraw'))).toBe('撤回诉求')
+    expect(matters.eventText(event(1, 'comment'))).toBe('留言')
+  })
+
+  test('照片：诉求的和时间线上的都显示缩略图（相对地址补全域名），点了大图预览', async () => {
+    const pic = id => ({ id, width: 800, height: 600, url: `/api/v1/photos/${id}?sig=s${id}`, thumbnail_url: `/api/v1/photos/${id}/thumbnail?sig=s${id}` })
+    const page = await open(RESIDENT, matter(Object.assign({}, IN_PROGRESS, {
+      photos: [pic(7), pic(8)],
+      timeline: TIMELINE.map(e => (e.id === 4 ? Object.assign({}, e, { photos: [pic(9)] }) : e)),
+    })))
+
+    expect(page.querySelectorAll('#matter-photos .photo-img')).toHaveLength(2)
+    expect(page.data.photos.map(p => p.thumb)).toEqual(['http://127.0.0.1:5000/api/v1/photos/7/thumbnail?sig=s7', 'http://127.0.0.1:5000/api/v1/photos/8/thumbnail?sig=s8'])
+    expect(page.querySelectorAll('#event-4 .event-photo')).toHaveLength(1)
+    expect(page.querySelectorAll('#event-2 .event-photo')).toHaveLength(0)
+
+    await tap(page, '#matter-photos .photo-img')
+    expect(wx.previewImage).toHaveBeenLastCalledWith({
+      urls: ['http://127.0.0.1:5000/api/v1/photos/7?sig=s7', 'http://127.0.0.1:5000/api/v1/photos/8?sig=s8'],
+      current: 'http://127.0.0.1:5000/api/v1/photos/7?sig=s7',
+    })
+    await tap(page, '#event-4 .event-photo')
+    expect(wx.previewImage).toHaveBeenLastCalledWith({ urls: ['http://127.0.0.1:5000/api/v1/photos/9?sig=s9'], current: 'http://127.0.0.1:5000/api/v1/photos/9?sig=s9' })
+  })
+
+  test('已合并：显示合并到哪一条，点了打开那一条', async () => {
+    const page = await open(RESIDENT, matter({ status: 'merged', status_label: '已合并', merged_into_id: 12 }))
+    expect(textOf(page, '#merged-into')).toContain('#12')
+    expect(shownForms(page)).toEqual([])
+    await tap(page, '#merged-into')
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/matter/matter?id=12' })
+  })
+
+  test('诉求不存在（404）：显示后端的说明和“重新加载”', async () => {
+    api.saveSession({ token: 'tok', expires_at: '2030-01-01T00:00:00Z', user: RESIDENT })
+    wx.server.reply('GET', '/matters/404', 404, { error: { code: 'not_found', message: '诉求不存在', details: {} } })
+    const page = loadPage(PAGE)
+    await page.instance.onLoad({ id: '404' })
+    expect(textOf(page, '#load-error')).toBe('诉求不存在')
+    expect(page.querySelector('#matter-title')).toBeUndefined()
+  })
+})
+
+describe('居民能做什么', () => {
+  test('待分类：可以撤回、留言；不能评议，也看不到分类/交办/办理', async () => {
+    const page = await open(RESIDENT, matter())
+    expect(shownForms(page)).toEqual(['#comment-form', '#withdraw-btn'])
+  })
+
+  test('办理中：不能撤回，也不能评议', async () => {
+    const page = await open(RESIDENT, matter(IN_PROGRESS))
+    expect(shownForms(page)).toEqual(['#comment-form'])
+  })
+
+  test('已办结：只有这时才能评议；写明 7 天内评 1–2 星会重新办理', async () => {
+    const page = await open(RESIDENT, matter(RESOLVED))
+    expect(shownForms(page)).toEqual(['#evaluate-form', '#comment-form'])
+    expect(textOf(page, '#reopen-hint')).toBe('办结后 7 天内评 1–2 星，这件事会退回重新办理。')
+  })
+
+  test('办结超过 7 天：说明评议后就结束了', async () => {
+    const old = Object.assign({}, RESOLVED, {
+      timeline: TIMELINE.concat([event(5, 'resolve', { created_at: ago(8 * 24 * HOUR) })]),
+    })
+    const page = await open(RESIDENT, matter(old))
+    expect(textOf(page, '#reopen-hint')).toBe('已办结超过 7 天，评议后这件事就结束了。')
+  })
+
+  test('不是自家的诉求（邻居）：办结了也不能评议、不能撤回', async () => {
+    const page = await open(NEIGHBOUR, matter(Object.assign({}, RESOLVED, { household_id: null })))
+    expect(shownForms(page)).toEqual(['#comment-form'])
+  })
+
+  test('评议：点 2 颗星出现“会重新办理”的警示，提交分数和评语，页面换成后端返回的状态', async () => {
+    const page = await open(RESIDENT, matter(RESOLVED))
+    await tap(page, '#evaluate-btn')
+    expect(textOf(page, '#form-error')).toBe('请先点星星打分')
+    expect(wx.server.calls('POST', '/matters/31/evaluate')).toHaveLength(0)
+
+    await tap(page, '#star-2')
+    expect(page.querySelectorAll('.star-on')).toHaveLength(2)
+    expect(page.querySelector('#reopen-hint').dom.className).toContain('warn')
+    await input(page, '#eval-comment', '  灯还是时亮时不亮 ')
+    wx.server.reply('POST', '/matters/31/evaluate', 200, matter(Object.assign({}, RESOLVED, {
+      status: 'in_progress', status_label: '办理中', satisfaction: 2, evaluation_comment: '灯还是时亮时不亮',
+      timeline: RESOLVED.timeline.concat([event(6, 'reopen', { data: { satisfaction: 2 }, note: '灯还是时亮时不亮' })]),
+    })))
+
+    await tap(page, '#evaluate-btn')
+    await until(() => page.data.matter.status === 'in_progress')
+
+    expect(wx.server.calls('POST', '/matters/31/evaluate')[0].data).toEqual({ satisfaction: 2, comment: '灯还是时亮时不亮' })
+    expect(textOf(page, '#matter-status')).toBe('办理中')
+    expect(textOf(page, '#event-6')).toContain('评议 2 星，不满意，重新办理')
+    expect(textOf(page, '#matter-evaluation')).toContain('★★☆☆☆')
+    expect(page.querySelector('#evaluate-form')).toBeUndefined()
+  })
+
+  test('撤回：先确认，再 POST withdraw', async () => {
+    const page = await open(RESIDENT, matter())
+    wx.server.reply('POST', '/matters/31/withdraw', 200, matter({ status: 'withdrawn', status_label: '已撤回' }))
+    await page.instance.onWithdraw()
+
+    expect(wx.showModal).toHaveBeenCalledTimes(1)
+    expect(wx.server.calls('POST', '/matters/31/withdraw')[0].data).toEqual({ note: '' })
+    expect(textOf(page, '#matter-status')).toBe('已撤回')
+    expect(page.querySelector('#withdraw-btn')).toBeUndefined()
+  })
+
+  test('撤回时取消确认：不请求', async () => {
+    const page = await open(RESIDENT, matter())
+    wx.modalConfirm = false
+    await page.instance.onWithdraw()
+    expect(wx.server.calls('POST', '/matters/31/withdraw')).toHaveLength(0)
+  })
+
+  test('留言：空的不发；发出后清空输入框', async () => {
+    const page = await open(RESIDENT, matter())
+    await tap(page, '#comment-btn')
+    expect(wx.server.calls('POST', '/matters/31/comments')).toHaveLength(0)
+
+    await input(page, '#comment-input', '晚上七点以后最黑')
+    wx.server.reply('POST', '/matters/31/comments', 200, matter({ timeline: [event(1, 'submit'), event(2, 'comment', { note: '晚上七点以后最黑' })] }))
+    await tap(page, '#comment-btn')
+    await until(() => page.querySelector('#event-2') !== undefined)
+    expect(wx.server.calls('POST', '/matters/31/comments')[0].data).toEqual({ note: '晚上七点以后最黑' })
+    expect(page.data.commentText).toBe('')
+  })
+})
+
+describe('理事会 / 社区工作人员：分类、交办、合并', () => {
+  test('待分类：看到分类（三个选项）和合并；看不到评议、撤回、办理', async () => {
+    const page = await open(COUNCIL, matter())
+    expect(shownForms(page)).toEqual(['#classify-form', '#merge-form', '#comment-form'])
+    const options = page.querySelectorAll('#classify-form .option-label').map(n => n.dom.textContent.trim())
+    expect(options).toEqual(['大事', '小事', '私事'])
+  })
+
+  test('分类要写理由；分成大事后交办只能选职能部门，要选部门和期限', async () => {
+    const page = await open(COUNCIL, matter())
+    await tap(page, '#class-major')
+    await tap(page, '#classify-btn')
+    expect(textOf(page, '#form-error')).toContain('理由')
+    expect(wx.server.calls('POST', '/matters/31/classify')).toHaveLength(0)
+
+    await input(page, '#classify-reason', '涉及违章搭建，需城管处理')
+    wx.server.reply('POST', '/matters/31/classify', 200, matter({ status: 'triaged', status_label: '已分类', matter_class: 'major' }))
+    wx.server.reply('GET', '/departments', 200, { items: [{ id: 1, name: '县综合行政执法局（城管）' }, { id: 2, name: '县住房和城乡建设局' }], next_cursor: null })
+    await tap(page, '#classify-btn')
+    await until(() => page.data.departments.length === 2)
+
+    expect(wx.server.calls('POST', '/matters/31/classify')[0].data).toEqual({ matter_class: 'major', reason: '涉及违章搭建，需城管处理' })
+    expect(page.querySelector('#classify-form')).toBeDefined() // 已分类后可以重新分类
+    expect(textOf(page, '#classify-btn')).toBe('确定重新分类')
+    expect(assignOptions(page)).toEqual(['职能部门'])
+    expect(page.querySelector('#department-picker')).toBeDefined()
+    expect(page.querySelector('#due-date-picker')).toBeDefined()
+    expect(wx.server.calls('GET', '/departments')[0].query).toEqual({ limit: '100' })
+
+    await tap(page, '#assign-btn')
+    expect(textOf(page, '#form-error')).toBe('请选承办的职能部门')
+    page.querySelector('#department-picker').dispatchEvent('change', { detail: { value: '1' } })
+    await flush()
+    await tap(page, '#assign-btn')
+    expect(textOf(page, '#form-error')).toBe('请选办理期限')
+    page.querySelector('#due-date-picker').dispatchEvent('change', { detail: { value: '2030-06-30' } })
+    await flush()
+
+    wx.server.reply('POST', '/matters/31/assign', 200, matter({
+      status: 'assigned', status_label: '已交办', matter_class: 'major', due_date: '2030-06-30',
+      handler: { type: 'department', name: '县住房和城乡建设局', department_id: 2, user_id: null, team_id: null },
+    }))
+    await tap(page, '#assign-btn')
+    await until(() => page.data.matter.status === 'assigned')
+    expect(wx.server.calls('POST', '/matters/31/assign')[0].data).toEqual({
+      handler_type: 'department', note: '', department_id: 2, due_date: '2030-06-30',
+    })
+    expect(textOf(page, '#matter-handler')).toBe('职能部门：县住房和城乡建设局')
+    expect(wx.server.unexpected).toEqual([])
+  })
+
+  test('小事：交办给居委会 / 网格员 / 居民小组；网格员要填编号', async () => {
+    const page = await open(STAFF, matter({ status: 'triaged', status_label: '已分类', matter_class: 'minor', household_id: 2 }))
+    expect(assignOptions(page)).toEqual(['居委会', '网格员', '居民小组'])
+    expect(page.querySelector('#department-picker')).toBeUndefined()
+
+    await tap(page, '#handler-grid_worker')
+    await tap(page, '#assign-btn')
+    expect(textOf(page, '#form-error')).toBe('请填网格员的用户编号')
+    await input(page, '#grid-worker-input', '8')
+    await input(page, '#assign-note', '请本周内处理')
+    wx.server.reply('POST', '/matters/31/assign', 200, matter(Object.assign({}, IN_PROGRESS, { status: 'assigned', status_label: '已交办' })))
+    await tap(page, '#assign-btn')
+    await until(() => wx.server.calls('POST', '/matters/31/assign').length === 1)
+    expect(wx.server.calls('POST', '/matters/31/assign')[0].data).toEqual({ handler_type: 'grid_worker', note: '请本周内处理', user_id: 8 })
+  })
+
+  test('私事：交办给居民自己 / 义工队 / 市场服务；义工队从本社区读取', async () => {
+    const page = await open(COUNCIL, matter({ status: 'triaged', status_label: '已分类', matter_class: 'private' }))
+    expect(assignOptions(page)).toEqual(['居民自己', '义工队', '市场服务'])
+
+    wx.server.reply('GET', '/communities/1/volunteer-teams', 200, { items: [{ id: 1, name: '金色港湾义工队', description: '每月25日上门看望独居老人' }], next_cursor: null })
+    await tap(page, '#handler-volunteer_team')
+    await until(() => page.querySelector('#team-1') !== undefined)
+    expect(textOf(page, '#team-1')).toContain('金色港湾义工队')
+    await tap(page, '#team-1')
+    wx.server.reply('POST', '/matters/31/assign', 200, matter({ status: 'assigned', status_label: '已交办', matter_class: 'private' }))
+    await tap(page, '#assign-btn')
+    await until(() => wx.server.calls('POST', '/matters/31/assign').length === 1)
+    expect(wx.server.calls('POST', '/matters/31/assign')[0].data).toEqual({ handler_type: 'volunteer_team', note: '', team_id: 1 })
+
+    // 市场服务要填名称
+    const again = await open(COUNCIL, matter({ status: 'triaged', status_label: '已分类', matter_class: 'private' }))
+    await tap(again, '#handler-market')
+    await tap(again, '#assign-btn')
+    expect(textOf(again, '#form-error')).toBe('请填市场服务的名称')
+  })
+
+  test('已交办的小事：重新分类不再提供“小事”，走 reclassify', async () => {
+    const page = await open(COUNCIL, matter(Object.assign({}, IN_PROGRESS, { status: 'assigned', status_label: '已交办' })))
+    const options = page.querySelectorAll('#classify-form .option-label').map(n => n.dom.textContent.trim())
+    expect(options).toEqual(['大事', '私事'])
+    expect(page.querySelector('#merge-form')).toBeUndefined() // 已交办的不能合并
+
+    await tap(page, '#class-major')
+    await input(page, '#classify-reason', '现场看是违章搭建')
+    wx.server.reply('POST', '/matters/31/reclassify', 200, matter({ status: 'triaged', status_label: '已分类', matter_class: 'major' }))
+    wx.server.reply('GET', '/departments', 200, { items: [], next_cursor: null })
+    await tap(page, '#classify-btn')
+    await until(() => page.data.matter.matterClass === 'major')
+    expect(wx.server.calls('POST', '/matters/31/reclassify')[0].data).toEqual({ matter_class: 'major', reason: '现场看是违章搭建' })
+    expect(wx.server.calls('POST', '/matters/31/classify')).toHaveLength(0)
+    expect(assignOptions(page)).toEqual(['职能部门'])
+  })
+
+  test('合并：填编号、确认后 POST merge', async () => {
+    const page = await open(COUNCIL, matter())
+    await input(page, '#merge-into-input', '12')
+    wx.server.reply('POST', '/matters/31/merge', 200, matter({ status: 'merged', status_label: '已合并', merged_into_id: 12 }))
+    await page.instance.onMerge()
+    expect(wx.server.calls('POST', '/matters/31/merge')[0].data).toEqual({ into_id: 12, note: '' })
+    expect(textOf(page, '#merged-into')).toContain('#12')
+  })
+
+  test('别人刚刚已经分类（409）：弹出后端说明，并重新读取诉求', async () => {
+    const page = await open(COUNCIL, matter())
+    await tap(page, '#class-minor')
+    await input(page, '#classify-reason', '公共照明')
+    wx.server.reply('POST', '/matters/31/classify', 409, { error: { code: 'invalid_transition', message: '诉求已分类，不能分类', details: {} } })
+    wx.server.reply('GET', '/matters/31', 200, matter({ status: 'triaged', status_label: '已分类', matter_class: 'minor' }))
+    await page.instance.onClassify()
+
+    expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '诉求已分类，不能分类' }))
+    expect(wx.server.calls('GET', '/matters/31')).toHaveLength(2)
+    expect(textOf(page, '#matter-status')).toBe('已分类')
+    expect(textOf(page, '#classify-btn')).toBe('确定重新分类')
+  })
+
+  test('普通居民看不到分类、交办、合并', async () => {
+    const page = await open(NEIGHBOUR, matter({ household_id: null, matter_class: null }))
+    expect(shownForms(page)).toEqual(['#comment-form'])
+  })
+})
+
+describe('承办人：进展、办结', () => {
+  test('网格员看到“更新进展”和“办结”；居民看不到', async () => {
+    const page = await open(GRID, matter(Object.assign({}, IN_PROGRESS, { status: 'assigned', status_label: '已交办', household_id: 2 })))
+    expect(shownForms(page)).toEqual(['#handle-form', '#comment-form'])
+    expect(page.querySelector('#progress-btn')).toBeDefined()
+    expect(page.querySelector('#resolve-btn')).toBeDefined()
+
+    const resident = await open(RESIDENT, matter(IN_PROGRESS))
+    expect(resident.querySelector('#handle-form')).toBeUndefined()
+  })
+
+  test('更新进展要写内容；办结先确认', async () => {
+    const page = await open(GRID, matter(IN_PROGRESS))
+    await tap(page, '#progress-btn')
+    expect(textOf(page, '#form-error')).toBe('请写明办理进展')
+
+    await input(page, '#handle-note', '电工明天来')
+    wx.server.reply('POST', '/matters/31/progress', 200, matter(IN_PROGRESS))
+    await tap(page, '#progress-btn')
+    await until(() => wx.server.calls('POST', '/matters/31/progress').length === 1)
+    expect(wx.server.calls('POST', '/matters/31/progress')[0].data).toEqual({ note: '电工明天来' })
+
+    await until(() => page.data.busy === '')
+    await input(page, '#handle-note', '灯修好了')
+    wx.server.reply('POST', '/matters/31/resolve', 200, matter(RESOLVED))
+    await page.instance.onResolve()
+    expect(wx.showModal).toHaveBeenCalledTimes(1)
+    expect(wx.server.calls('POST', '/matters/31/resolve')[0].data).toEqual({ note: '灯修好了' })
+    expect(textOf(page, '#matter-status')).toBe('已办结')
+    expect(page.querySelector('#handle-form')).toBeUndefined()
+  })
+
+  test('部门联络员只办交给本部门的', async () => {
+    const other = await open(LIAISON, matter({
+      status: 'assigned', status_label: '已交办', matter_class: 'major',
+      handler: { type: 'department', name: '城管', department_id: 1, user_id: null, team_id: null },
+    }))
+    expect(other.querySelector('#handle-form')).toBeUndefined()
+
+    const mine = await open(LIAISON, matter({
+      status: 'assigned', status_label: '已交办', matter_class: 'major',
+      handler: { type: 'department', name: '住建', department_id: 2, user_id: null, team_id: null },
+    }))
+    expect(mine.querySelector('#handle-form')).toBeDefined()
+  })
+
+  test('交给“居民自己”办的私事：住户自己可以更新进展、办结', async () => {
+    const page = await open(RESIDENT, matter({
+      status: 'assigned', status_label: '已交办', matter_class: 'private',
+      handler: { type: 'resident', name: null, department_id: null, user_id: null, team_id: null },
+    }))
+    expect(page.querySelector('#handle-form')).toBeDefined()
+    expect(textOf(page, '#matter-handler')).toBe('居民自己')
+  })
+})

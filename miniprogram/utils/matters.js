@@ -1,0 +1,261 @@
+// 诉求（三事分流）页面共用的中文名称、规则和小工具。
+//
+// 这里的规则照抄后端 app/matters/models.py（TRANSITIONS、HANDLERS_BY_CLASS）和
+// app/auth/permissions.py（哪些角色能分类、能办理），只用来决定“页面上显示哪些按钮”。
+// 真正说了算的是后端：不允许的操作后端回 403/409，api.js 会弹出后端给的中文说明。
+const api = require('./api')
+
+const CLASS_LABELS = { major: '大事', minor: '小事', private: '私事' }
+const CLASS_HINTS = {
+  major: '由政府职能部门办理',
+  minor: '居委会和居民一起商量着办',
+  private: '自己办，或转介义工队、市场服务',
+}
+const CLASS_ORDER = ['major', 'minor', 'private']
+
+const HANDLER_LABELS = {
+  department: '职能部门',
+  committee: '居委会',
+  grid_worker: '网格员',
+  resident_group: '居民小组',
+  resident: '居民自己',
+  volunteer_team: '义工队',
+  market: '市场服务',
+}
+
+// 每一类事可以交给谁办（后端 HANDLERS_BY_CLASS）
+const HANDLERS_BY_CLASS = {
+  major: ['department'],
+  minor: ['committee', 'grid_worker', 'resident_group'],
+  private: ['resident', 'volunteer_team', 'market'],
+}
+
+const OPEN_STATUSES = ['submitted', 'triaged', 'assigned', 'in_progress']
+
+// 操作 → 可以从哪些状态开始（后端 TRANSITIONS；evaluate 对应 accept/reopen）
+const ACTION_FROM = {
+  classify: ['submitted'],
+  reclassify: ['triaged', 'assigned', 'in_progress'],
+  assign: ['triaged', 'assigned'],
+  progress: ['assigned', 'in_progress'],
+  resolve: ['assigned', 'in_progress'],
+  evaluate: ['resolved'],
+  withdraw: ['submitted', 'triaged'],
+  merge: ['submitted', 'triaged'],
+  comment: OPEN_STATUSES.concat(['resolved']),
+}
+
+// 能分类、交办、合并的角色（后端 Action.TRIAGE_MATTERS；admin 什么都能做）
+const TRIAGE_ROLES = ['staff', 'council_member']
+// 能更新进展、办结的角色（后端 Action.HANDLE_MATTERS）
+const HANDLER_ROLES = ['staff', 'grid_worker', 'department_liaison', 'volunteer_lead']
+
+// 不满意（≤ 2 星）且在办结后 7 天内评议，诉求会退回重新办理（后端 UNSATISFIED、REOPEN_DAYS）
+const UNSATISFIED = 2
+const REOPEN_DAYS = 7
+
+// 内置分类的中文名（后端 BUILTIN_CATEGORIES）。社区自己加的分类从
+// GET /communities/{id}/matter-categories 读；读不到时至少内置的能显示中文。
+const BUILTIN_CATEGORY_NAMES = {
+  street_lamp: '路灯',
+  drains: '下水道/排水',
+  sanitation: '环境卫生',
+  illegal_construction: '违章搭建',
+  noise_fumes: '噪音/油烟',
+  dogs: '犬只管理',
+  security: '治安',
+  facility_repair: '设施维修',
+  neighbour_dispute: '邻里纠纷',
+  other: '其他',
+}
+
+const HOUSEHOLD_FLAG_LABELS = { elderly_alone: '独居老人', disabled: '残疾', low_income: '低保' }
+
+function classLabel(code) {
+  return CLASS_LABELS[code] || ''
+}
+
+function handlerLabel(type) {
+  return HANDLER_LABELS[type] || type || ''
+}
+
+// 承办方：“职能部门：县住建局”“网格员”“居委会”
+function handlerText(handler) {
+  if (!handler) return ''
+  const label = handlerLabel(handler.type)
+  if (!handler.name || handler.name === label) return label
+  return `${label}：${handler.name}`
+}
+
+function categoryName(code, names) {
+  if (!code) return ''
+  return (names && names[code]) || BUILTIN_CATEGORY_NAMES[code] || code
+}
+
+function roleCodes(user) {
+  return ((user && user.roles) || []).map(r => r.role)
+}
+
+function hasAnyRole(user, roles) {
+  const mine = roleCodes(user)
+  return mine.includes('admin') || roles.some(role => mine.includes(role))
+}
+
+function canTriage(user) {
+  return hasAnyRole(user, TRIAGE_ROLES)
+}
+
+// 三事分流看哪个社区：staff / council_member 的 scope 就是社区 id，没有时用自家所在社区
+function triageCommunityId(user) {
+  const role = ((user && user.roles) || []).find(r => TRIAGE_ROLES.includes(r.role) && r.scope_id)
+  if (role) return role.scope_id
+  return (user && user.household && user.household.community_id) || null
+}
+
+// 用户是不是这件诉求所属的住户（后端只对“能完整查看”的人给出 household_id）
+function isHouseholdOf(user, matter) {
+  return Boolean(user && user.household && matter && matter.household_id && user.household.id === matter.household_id)
+}
+
+// 当前用户能不能办理这件诉求：部门联络员只办交给本部门的，义工队负责人只办转介给本队的；
+// 交给“居民自己”办的私事，住户自己也能更新进展、办结。
+function canHandle(user, matter) {
+  const handler = matter && matter.handler
+  if (!handler) return false
+  if (handler.type === 'resident' && isHouseholdOf(user, matter)) return true
+  return ((user && user.roles) || []).some(r => {
+    if (r.role === 'admin' || r.role === 'staff' || r.role === 'grid_worker') return true
+    if (r.role === 'department_liaison') return handler.department_id != null && handler.department_id === r.scope_id
+    if (r.role === 'volunteer_lead') return handler.team_id != null && handler.team_id === r.scope_id
+    return false
+  })
+}
+
+function statusAllows(matter, action) {
+  return Boolean(matter && ACTION_FROM[action].includes(matter.status))
+}
+
+// 这个用户此刻在这件诉求上能做什么（只决定显示哪些按钮）
+function availableActions(matter, user) {
+  const household = isHouseholdOf(user, matter)
+  const triage = canTriage(user)
+  const handle = canHandle(user, matter)
+  return {
+    withdraw: household && statusAllows(matter, 'withdraw'),
+    evaluate: household && statusAllows(matter, 'evaluate'),
+    comment: statusAllows(matter, 'comment'),
+    classify: triage && statusAllows(matter, 'classify'),
+    reclassify: triage && statusAllows(matter, 'reclassify'),
+    assign: triage && Boolean(matter.matter_class) && statusAllows(matter, 'assign'),
+    merge: triage && statusAllows(matter, 'merge'),
+    progress: handle && statusAllows(matter, 'progress'),
+    resolve: handle && statusAllows(matter, 'resolve'),
+  }
+}
+
+function handlerOptions(matterClass) {
+  return (HANDLERS_BY_CLASS[matterClass] || []).map(type => ({ type, label: HANDLER_LABELS[type] }))
+}
+
+// 时间线一行的中文说明
+function eventText(event) {
+  const data = event.data || {}
+  switch (event.action) {
+    case 'submit':
+      return data.on_behalf ? '代为登记诉求' : '提交诉求'
+    case 'classify':
+      return `分类为“${classLabel(event.matter_class)}”`
+    case 'reclassify':
+      return data.from_class
+        ? `由“${classLabel(data.from_class)}”重新分类为“${classLabel(event.matter_class)}”`
+        : `重新分类为“${classLabel(event.matter_class)}”`
+    case 'assign':
+      return data.handler_type ? `交办给${handlerLabel(data.handler_type)}` : '交办'
+    case 'progress':
+      return '更新办理进展'
+    case 'resolve':
+      return '办结'
+    case 'accept':
+      return data.satisfaction ? `评议：${data.satisfaction} 星` : '评议'
+    case 'reopen':
+      return data.satisfaction ? `评议 ${data.satisfaction} 星，不满意，重新办理` : '重新办理'
+    case 'withdraw':
+      return '撤回诉求'
+    case 'merge':
+      return data.into_id ? `合并到诉求 #${data.into_id}` : '合并'
+    case 'comment':
+      return '留言'
+    default:
+      return event.action || ''
+  }
+}
+
+function stars(n) {
+  const count = Math.max(0, Math.min(5, Number(n) || 0))
+  return '★★★★★'.slice(0, count) + '☆☆☆☆☆'.slice(0, 5 - count)
+}
+
+function flagLabels(flags) {
+  if (!flags) return []
+  return Object.keys(HOUSEHOLD_FLAG_LABELS).filter(key => flags[key]).map(key => HOUSEHOLD_FLAG_LABELS[key])
+}
+
+// 社区的分类（内置 + 社区自定义）。同一社区只读一次；读不到时返回 null（页面退回内置中文名）。
+const categoryCache = {}
+function loadCategories(communityId, opts = {}) {
+  if (!communityId) return Promise.resolve(null)
+  if (!opts.force && categoryCache[communityId]) return Promise.resolve(categoryCache[communityId])
+  return api.get(`/communities/${communityId}/matter-categories`, undefined, { silent: opts.silent }).then(
+    res => {
+      const items = (res && res.items) || []
+      categoryCache[communityId] = items
+      return items
+    },
+    err => {
+      if (opts.silent) return null
+      throw err
+    },
+  )
+}
+
+function categoryNames(items) {
+  const names = {}
+  ;(items || []).forEach(c => {
+    names[c.code] = c.name
+  })
+  return names
+}
+
+function clearCategoryCache() {
+  Object.keys(categoryCache).forEach(key => delete categoryCache[key])
+}
+
+module.exports = {
+  CLASS_LABELS,
+  CLASS_HINTS,
+  CLASS_ORDER,
+  HANDLER_LABELS,
+  HANDLERS_BY_CLASS,
+  ACTION_FROM,
+  TRIAGE_ROLES,
+  HANDLER_ROLES,
+  UNSATISFIED,
+  REOPEN_DAYS,
+  BUILTIN_CATEGORY_NAMES,
+  classLabel,
+  handlerLabel,
+  handlerText,
+  categoryName,
+  canTriage,
+  triageCommunityId,
+  isHouseholdOf,
+  canHandle,
+  availableActions,
+  handlerOptions,
+  eventText,
+  stars,
+  flagLabels,
+  loadCategories,
+  categoryNames,
+  clearCategoryCache,
+}
