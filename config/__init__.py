@@ -86,6 +86,9 @@ class BaseConfig:
             name[len(TEMPLATE_PREFIX):].lower(): value for name, value in os.environ.items()
             if name.startswith(TEMPLATE_PREFIX) and value
         }
+        # Token of the mini-program's message push (消息推送, plaintext JSON mode): WeChat signs
+        # its callbacks (image check verdicts) with it. Unset: the push endpoint answers 404.
+        self.WECHAT_PUSH_TOKEN = _env("WECHAT_PUSH_TOKEN")
         # Which build of the mini-program a subscribe message opens: formal, trial or developer.
         self.WECHAT_MINIPROGRAM_STATE = _env("WECHAT_MINIPROGRAM_STATE", "formal")
         # Times in messages to residents are written in this zone.

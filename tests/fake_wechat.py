@@ -13,7 +13,8 @@ Subscribe messages: `fake.send_answers` is a list of answers consumed one per se
 success, a body with an errcode, "http500", or ("slow", seconds) for a success that takes that
 long); when it is empty a send succeeds. Successful sends are appended to `fake.sent`.
 
-Content security: msgSecCheck answers `risky` when the text holds one of `fake.risky_words`.
+Content security: msgSecCheck answers `risky` when the text holds one of `fake.risky_words`;
+mediaCheckAsync records each request in `fake.media_checks` and answers trace-1, trace-2 …
 """
 import json
 import threading
@@ -35,6 +36,7 @@ class FakeWeChat:
         self.send_answers = []
         self.sent = []
         self.risky_words = set()
+        self.media_checks = []
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -107,6 +109,13 @@ class FakeWeChat:
             with self.lock:
                 self.sent.append(body)
                 return 200, {"errcode": 0, "errmsg": "ok", "msgid": len(self.sent)}
+        if path == "/wxa/media_check_async":
+            error = self._token_error(query.get("access_token"))
+            if error:
+                return 200, error
+            with self.lock:
+                self.media_checks.append(body)
+                return 200, {"errcode": 0, "errmsg": "ok", "trace_id": f"trace-{len(self.media_checks)}"}
         if path == "/wxa/msg_sec_check":
             error = self._token_error(query.get("access_token"))
             if error:

@@ -1,8 +1,13 @@
 """Matters: submission, the triage state machine, handling, evaluation, who sees what."""
+import hashlib
+import io
+import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl import load_workbook
+from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -12,6 +17,7 @@ from app.community import service as community
 from app.community.models import Building, Community, Household, Role
 from app.errors import ApiError
 from app.extensions import db
+from app.jobs import queue
 from app.matters import service
 from app.matters.models import TRANSITIONS, Matter, MatterEvent, MatterStatus
 from app.models_base import utcnow
@@ -275,10 +281,6 @@ def test_concurrent_triage_of_one_matter_is_refused_not_overwritten(app, client,
 
 
 def test_triage_sheet_and_statistics_for_a_period(app, client, people):
-    import io
-
-    from openpyxl import load_workbook
-
     lamp = submit(client).get_json()["id"]
     act(client, "council", lamp, "classify", matter_class="minor", reason="公共照明")
     act(client, "council", lamp, "assign", handler_type="committee")
@@ -356,8 +358,6 @@ def test_council_votes_on_the_class_and_the_record_keeps_every_vote(app, client,
 
 
 def test_overdue_matter_warns_handler_and_staff_and_can_be_escalated(app, client, people):
-    from app.jobs import queue
-
     mid = submit(client, title="违建", category="illegal_construction").get_json()["id"]
     act(client, "council", mid, "classify", matter_class="major", reason="违法建设")
     act(client, "staff", mid, "assign", handler_type="department", department_id=people["department"],
@@ -406,10 +406,6 @@ def test_text_goes_through_wechat_content_security(make_app, fake_wechat, places
 
 
 def jpeg_with_gps():
-    import io
-
-    from PIL import Image
-
     exif = Image.Exif()
     exif[0x0112] = 6  # orientation: rotate 90°
     exif.get_ifd(0x8825)[2] = (29.0, 33.0, 0.0)  # GPSLatitude
@@ -419,8 +415,6 @@ def jpeg_with_gps():
 
 
 def upload(client, name, data, key=None):
-    import io
-
     headers = login(client, name)
     if key:
         headers["Idempotency-Key"] = key
@@ -429,10 +423,6 @@ def upload(client, name, data, key=None):
 
 
 def test_photos_are_cleaned_attached_and_served_only_by_signed_url(app, client, people):
-    import io
-
-    from PIL import Image
-
     assert Image.open(io.BytesIO(jpeg_with_gps())).getexif().get_ifd(0x8825)  # the input carries GPS
     first = upload(client, "resident", jpeg_with_gps(), key="p1")
     assert first.status_code == 201, first.get_json()
@@ -487,3 +477,37 @@ def test_working_list_names_and_links(app, client, people):
     with app.app_context():
         pages = {n.page for n in db.session.scalars(select(Notification))}
     assert pages == {f"pages/matter/matter?id={lamp['id']}"}
+
+
+def push_query(token="push-token", timestamp=None, nonce="n1"):
+    timestamp = str(timestamp or int(time.time()))
+    signature = hashlib.sha1("".join(sorted([token, timestamp, nonce])).encode()).hexdigest()
+    return f"signature={signature}&timestamp={timestamp}&nonce={nonce}"
+
+
+def test_wechat_image_check_verdict_hides_a_risky_photo(make_app, fake_wechat, places):
+    app = make_app(WECHAT_APPID="wx-test-app", WECHAT_SECRET="wx-test-secret", WECHAT_API_BASE=fake_wechat.url,
+                   WECHAT_TIMEOUT=1.0, WECHAT_PUSH_TOKEN="push-token")
+    client = app.test_client()
+    fake_wechat.codes["c"] = {"openid": "dev-resident"}
+    headers = {"Authorization": f"Bearer {client.post(f'{API}/auth/login', json={'code': 'c'}).get_json()['token']}"}
+    photos = [client.post(f"{API}/photos", data={"file": (io.BytesIO(jpeg_with_gps()), "p.jpg")},
+                          content_type="multipart/form-data", headers=headers).get_json() for _ in range(2)]
+    assert [check["media_url"] for check in fake_wechat.media_checks] == [p["url"] for p in photos]
+    assert fake_wechat.media_checks[0]["openid"] == "dev-resident" and fake_wechat.media_checks[0]["version"] == 2
+    matter = client.post(f"{API}/matters", json={"title": "路灯坏了", "category": "street_lamp",
+                                                 "photo_ids": [p["id"] for p in photos]}, headers=headers).get_json()
+    assert len(matter["photos"]) == 2
+
+    verdict = {"MsgType": "event", "Event": "wxa_media_check", "trace_id": "trace-1", "version": 2,
+               "result": {"suggest": "risky", "label": 20002}}
+    assert client.post(f"{API}/wechat/push?{push_query(token='wrong')}", json=verdict).status_code == 403
+    stale = push_query(timestamp=1_600_000_000)
+    assert client.post(f"{API}/wechat/push?{stale}", json=verdict).status_code == 403
+    accepted = client.post(f"{API}/wechat/push?{push_query()}", json=verdict)
+    assert accepted.status_code == 200 and accepted.data == b"success"
+    after = client.get(f"{API}/matters/{matter['id']}", headers=headers).get_json()
+    assert [p["id"] for p in after["photos"]] == [photos[1]["id"]]
+    assert client.get(photos[0]["url"]).status_code == 404
+    echo = client.get(f"{API}/wechat/push?{push_query()}&echostr=hello")
+    assert echo.status_code == 200 and echo.data == b"hello"

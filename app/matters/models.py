@@ -6,7 +6,7 @@ and refuses (409) anything the table does not allow.
 """
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -216,4 +216,7 @@ class MatterPhoto(db.Model):
     height: Mapped[int] = mapped_column(Integer)
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
+    # WeChat's image check (mediaCheckAsync) answers later; a risky verdict hides the photo.
+    check_trace_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

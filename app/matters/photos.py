@@ -3,11 +3,15 @@
 The mini-program's <image> cannot send an Authorization header, so a photo is served by a URL
 signed for that photo and valid for an hour. URLs are only handed to someone allowed to see
 the matter (or to the uploader, before it is attached), so the signature is the permission.
+
+With WeChat configured each upload is also sent to WeChat's image check (mediaCheckAsync); its
+verdict arrives on the message push endpoint and a risky photo is hidden from every view.
 """
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from app import wechat
 from app.errors import ApiError
 from app.extensions import db
 from app.matters.models import MatterPhoto
@@ -30,8 +34,22 @@ def upload(user, data):
                         content_type=image.content_type, width=image.width, height=image.height,
                         size=len(image.original), sha256=image.sha256)
     db.session.add(photo)
+    db.session.flush()
+    if current_app.config["WECHAT_APPID"]:
+        photo.check_trace_id = wechat.check_media_async(user.openid, photo_view(photo)["url"])
     db.session.commit()
     return photo
+
+
+def apply_media_verdict(trace_id, suggest):
+    """WeChat's verdict on an image: `risky` hides the photo everywhere. True if one matched."""
+    photo = db.session.scalar(select(MatterPhoto).filter_by(check_trace_id=trace_id))
+    if photo is None:
+        return False
+    if suggest == "risky":
+        photo.hidden = True
+    db.session.commit()
+    return True
 
 
 def attach(user, photo_ids, matter, event=None):
@@ -83,6 +101,8 @@ def signed_file(photo_id, signature, thumbnail=False):
     photo = db.session.get(MatterPhoto, photo_id)
     if signed_id != photo_id or photo is None:
         raise ApiError(403, "forbidden", "没有权限查看这张图片")
+    if photo.hidden:
+        raise ApiError(404, "not_found", "图片未通过内容安全检查，已隐藏")
     if thumbnail:
         return get_storage().get(photo.thumbnail_key), "image/jpeg"
     return get_storage().get(photo.key), photo.content_type

@@ -192,7 +192,8 @@ def matter_view(matter, level, viewer):
     full = level == FULL
     events = db.session.scalars(select(MatterEvent).filter_by(matter_id=matter.id).order_by(MatterEvent.id))
     by_event = {}
-    for photo in db.session.scalars(select(MatterPhoto).filter_by(matter_id=matter.id).order_by(MatterPhoto.id)):
+    for photo in db.session.scalars(select(MatterPhoto).filter_by(matter_id=matter.id, hidden=False)
+                                    .order_by(MatterPhoto.id)):
         by_event.setdefault(photo.event_id, []).append(photos.photo_view(photo))
     return {
         **brief(matter),

@@ -191,3 +191,19 @@ def text_is_risky(openid, text, scene=3):
         log.warning("msgSecCheck unavailable, text accepted: %s", getattr(exc, "errcode", exc.__class__.__name__))
         return False
     return (result.get("result") or {}).get("suggest") == "risky"
+
+
+def check_media_async(openid, media_url, scene=3):
+    """Ask WeChat to check an image (mediaCheckAsync v2); the verdict arrives later on the
+    message push endpoint (app/wechat/push.py). Returns the trace id, or None when WeChat could
+    not take the request (the photo stays visible: failing open, as for text)."""
+    client = get_client()
+    try:
+        result = call(client.post, f"{client.api_base}/wxa/media_check_async",
+                      data={"media_url": media_url, "media_type": 2, "version": 2, "scene": scene,
+                            "openid": openid})
+    except (WeChatUnavailable, WeChatClientException) as exc:
+        log.warning("mediaCheckAsync unavailable, photo not checked: %s",
+                    getattr(exc, "errcode", exc.__class__.__name__))
+        return None
+    return result.get("trace_id")

@@ -2,7 +2,7 @@
 
 Revision ID: 0003_matters
 Revises: 0002_notifications
-Create Date: 2026-11-21 23:38:15.375032
+Create Date: 2026-11-21 23:49:02.117815
 
 """
 from alembic import op
@@ -115,6 +115,8 @@ def upgrade():
     sa.Column('height', sa.Integer(), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('check_trace_id', sa.String(length=64), nullable=True),
+    sa.Column('hidden', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['event_id'], ['matter_events.id'], name=op.f('fk_matter_photos_event_id_matter_events'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['matter_id'], ['matters.id'], name=op.f('fk_matter_photos_matter_id_matters'), ondelete='CASCADE'),
@@ -122,6 +124,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_matter_photos'))
     )
     with op.batch_alter_table('matter_photos', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_matter_photos_check_trace_id'), ['check_trace_id'], unique=False)
         batch_op.create_index('ix_matter_photos_matter_id_id', ['matter_id', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_matter_photos_uploader_id'), ['uploader_id'], unique=False)
 
@@ -131,6 +134,7 @@ def downgrade():
     with op.batch_alter_table('matter_photos', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_matter_photos_uploader_id'))
         batch_op.drop_index('ix_matter_photos_matter_id_id')
+        batch_op.drop_index(batch_op.f('ix_matter_photos_check_trace_id'))
 
     op.drop_table('matter_photos')
     with op.batch_alter_table('matter_events', schema=None) as batch_op:
