@@ -6,6 +6,7 @@ import, the same path real data takes. Running it again changes nothing.
 Every demo person signs in with the development login `dev:<name>` (see README).
 """
 import random
+from datetime import timedelta
 from decimal import Decimal
 
 from app.auth.models import User
@@ -13,6 +14,8 @@ from app.auth.service import find_or_create_user
 from app.community import roster, service
 from app.community.models import Building, Community, Department, Grid, Household, HouseholdMember, Role, VolunteerTeam
 from app.extensions import db
+from app.matters import service as matters
+from app.matters.models import HandlerType, Matter, MatterClass
 from app.notifications.models import Notification
 from app.notifications.service import notify
 from app.notifications.templates import NotificationKind
@@ -113,6 +116,7 @@ def load_demo():
     _home(_user("elder", elder_home.head_name), elder_home)
     _welcome(community)
     db.session.commit()
+    _sample_matters(community, departments[0], first_building_homes[1], elder_home)
     households = db.session.scalar(db.select(db.func.count(Household.id)).filter_by(community_id=community.id))
     return {"community": community.name, "community_id": community.id, "households": households,
             "roster": report.as_dict()}
@@ -125,3 +129,20 @@ def _welcome(community):
     notify(users, NotificationKind.NOTICE,
            {"title": f"欢迎使用{community.name}院坝", "body": "有事好商量，大家的事大家议。诉求、会议和投票的消息都会出现在这里。"},
            page="pages/index/index")
+
+
+def _sample_matters(community, department, resident_home, elder_home):
+    """A few matters at different stages, once, so every page has something to show."""
+    if db.session.scalar(db.select(Matter.id).filter_by(community_id=community.id).limit(1)):
+        return
+    user = _user("resident", resident_home.head_name)
+    staff, council, bhead = _user("staff", "王海燕"), _user("council1", None), _user("bhead", None)
+    matters.submit(user, "单元门口路灯坏了", "street_lamp", "晚上很黑，老人出门不方便", place_text="1单元门口")
+    lamp = matters.submit(bhead, "独居老人家中灯泡坏了", "facility_repair", "老人行动不便，无法自行更换",
+                          on_behalf_of_household_id=elder_home.id)
+    matters.classify(council, lamp, MatterClass.MINOR, "独居老人，属社区帮扶的小事")
+    matters.assign(council, lamp, HandlerType.COMMITTEE, "居委会安排志愿者上门")
+    shed = matters.submit(user, "楼顶违规搭建板房", "illegal_construction", "顶楼住户在公共屋面搭建板房")
+    matters.classify(council, shed, MatterClass.MAJOR, "占用公共屋面，属违法建设")
+    matters.assign(staff, shed, HandlerType.DEPARTMENT, "移交城管", department_id=department.id,
+                   due_date=matters.local_today() + timedelta(days=15))

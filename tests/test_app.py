@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from app.auth.models import User
 from app.community.models import Community, Grid, Household, HouseholdMember, RoleAssignment
 from app.extensions import db
+from app.matters.models import Matter
 from app.notifications.models import Notification
 from config import ConfigError, load_config
 from app import create_app
@@ -233,7 +234,7 @@ def test_demo_builds_donghai_and_is_safe_to_rerun(app, client):
     assert runner.invoke(args=["demo"]).exit_code == 0
     with app.app_context():
         count = {model: db.session.scalar(db.select(db.func.count(model.id)))
-                 for model in (Grid, Household, HouseholdMember, RoleAssignment, User, Notification)}
+                 for model in (Grid, Household, HouseholdMember, RoleAssignment, User, Notification, Matter)}
         council = db.session.scalar(db.select(db.func.count(RoleAssignment.id)).filter_by(role="council_member"))
         elders = db.session.scalar(db.select(db.func.count(Household.id)).filter_by(elderly_alone=True))
     assert count[Grid] == 7 and 300 <= count[Household] <= 600 and council == 21 and elders > 0
@@ -248,8 +249,11 @@ def test_demo_builds_donghai_and_is_safe_to_rerun(app, client):
     staff = login(client, "staff")
     tree = client.get("/api/v1/communities/1", headers=staff).get_json()
     assert tree["name"] == "东海社区" and len(tree["grids"]) == 7
-    inbox = client.get("/api/v1/notifications", headers=login(client, "resident")).get_json()["items"]
-    assert [item["title"] for item in inbox] == ["欢迎使用东海社区院坝"]
+    resident = login(client, "resident")
+    inbox = client.get("/api/v1/notifications", headers=resident).get_json()["items"]
+    assert inbox[-1]["title"] == "欢迎使用东海社区院坝"
+    mine = client.get("/api/v1/matters/mine", headers=resident).get_json()["items"]
+    assert {m["status"] for m in mine} == {"submitted", "assigned"}
 
 
 def test_roster_upload_size_is_bounded(make_app, places):
