@@ -22,7 +22,7 @@ from app.matters import service
 from app.matters.models import TRANSITIONS, Matter, MatterEvent, MatterStatus
 from app.models_base import utcnow
 from app.notifications.models import Notification
-from tests.conftest import login
+from tests.conftest import counting_statements, login
 
 API = "/api/v1"
 
@@ -511,3 +511,29 @@ def test_wechat_image_check_verdict_hides_a_risky_photo(make_app, fake_wechat, p
     assert client.get(photos[0]["url"]).status_code == 404
     echo = client.get(f"{API}/wechat/push?{push_query()}&echostr=hello")
     assert echo.status_code == 200 and echo.data == b"hello"
+
+
+def test_lists_cost_the_same_statements_at_any_size(app, client, people):
+    """No N+1: my matters, the triage queue and the working list issue as many statements for
+    twenty matters as for two."""
+    urls = [f"{API}/matters/mine", f"{API}/communities/{people['community']}/triage-queue",
+            f"{API}/communities/{people['community']}/matters"]
+    headers = login(client, "staff")
+    client.post(f"{API}/communities/{people['community']}/matter-categories",
+                json={"code": "parking", "name": "停车"}, headers=headers)
+
+    def statements():
+        counts = []
+        for url in urls:
+            with counting_statements(app) as seen:
+                assert client.get(url, headers=headers).status_code == 200
+            counts.append(len(seen))
+        return counts
+
+    for category in ("street_lamp", "parking"):
+        submit(client, "staff", category=category, building_id=people["b1"])
+    small = statements()
+    for n in range(18):
+        submit(client, "staff" if n % 2 else "bhead", category=("parking", "dogs")[n % 2],
+               building_id=(people["b1"], people["b2"])[n % 2])
+    assert statements() == small

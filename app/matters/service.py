@@ -213,11 +213,11 @@ def matter_view(matter, level, viewer):
     }
 
 
-def brief(matter, names=None):
-    names = names if names is not None else category_names([matter])
+def brief(matter, info=None):
+    info = info if info is not None else category_info([matter])
     return {
         "id": matter.id, "title": matter.title, "category": matter.category,
-        "category_name": names.get((matter.community_id, matter.category), matter.category),
+        "category_name": info.get((matter.community_id, matter.category), (matter.category,))[0],
         "class_label": CLASS_LABELS.get(matter.matter_class),
         "status": matter.status, "status_label": STATUS_LABELS[MatterStatus(matter.status)],
         "matter_class": matter.matter_class, "community_id": matter.community_id,
@@ -226,14 +226,14 @@ def brief(matter, names=None):
     }
 
 
-def category_names(matters):
-    """(community id, code) → the category's name, for a page of matters in one query."""
-    names = {(m.community_id, code): name for m in matters for code, (name, _) in BUILTIN_CATEGORIES.items()}
+def category_info(matters):
+    """(community id, code) → (name, suggested class), for a page of matters in one query."""
+    info = {(m.community_id, code): entry for m in matters for code, entry in BUILTIN_CATEGORIES.items()}
     custom = {(m.community_id, m.category) for m in matters if m.category not in BUILTIN_CATEGORIES}
     if custom:
-        names.update({(row.community_id, row.code): row.name for row in db.session.scalars(
+        info.update({(row.community_id, row.code): (row.name, row.default_class) for row in db.session.scalars(
             select(MatterCategory).where(tuple_(MatterCategory.community_id, MatterCategory.code).in_(custom)))})
-    return names
+    return info
 
 
 def _event_view(event, full):
@@ -273,8 +273,8 @@ def my_matters(user, cursor=None, limit=20):
 
 def _brief_page(rows, limit):
     page = rows[:limit]
-    names = category_names(page)
-    return {"items": [brief(m, names) for m in page],
+    info = category_info(page)
+    return {"items": [brief(m, info) for m in page],
             "next_cursor": rows[limit - 1].id if len(rows) > limit else None}
 
 
@@ -309,13 +309,13 @@ def triage_queue(community, cursor=None, limit=20):
                 Matter.status.in_(list(OPEN)), Matter.created_at >= since).order_by(Matter.id)):
             similar.setdefault((other.building_id, other.category), []).append(other.id)
     items = []
-    names = category_names(page)
+    info = category_info(page)
     for matter in page:
         household = matter.household
         items.append({
-            **brief(matter, names),
+            **brief(matter, info),
             "description": matter.description,
-            "suggested_class": _category(matter.community_id, matter.category)[1],
+            "suggested_class": info.get((matter.community_id, matter.category), (None, None))[1],
             "household_flags": {"elderly_alone": household.elderly_alone, "disabled": household.disabled,
                                 "low_income": household.low_income} if household else None,
             "similar_ids": [i for i in similar.get((matter.building_id, matter.category), []) if i != matter.id],
