@@ -79,3 +79,20 @@ test('logout：后端 401 也不重新登录，照样清掉本地状态', async 
   expect(api.getToken()).toBe('')
   expect(wx.showToast).not.toHaveBeenCalled()
 })
+
+test('currentUser：缓存里有要的那一项就不请求；没有时静默读 /me 并存起来；读不到时 reject 不弹提示', async () => {
+  api.saveSession({ token: 'tok', expires_at: '2030-01-01T00:00:00Z', user: USER })
+  await expect(auth.currentUser('roles')).resolves.toEqual(USER)
+  expect(wx.request).not.toHaveBeenCalled()
+
+  const withHousehold = Object.assign({}, USER, { household: { id: 2, community_id: 1 } })
+  wx.server.reply('GET', '/me', 200, withHousehold)
+  await expect(auth.currentUser('household')).resolves.toEqual(withHousehold)
+  expect(api.getUser()).toEqual(withHousehold)
+
+  api.setUser({ id: 3 })
+  wx.server.reply('GET', '/me', 503, { error: { code: 'database_unavailable', message: '服务暂时不可用', details: {} } })
+  await expect(auth.currentUser('roles')).rejects.toMatchObject({ status: 503 })
+  expect(wx.showToast).not.toHaveBeenCalled()
+  expect(api.getUser()).toEqual({ id: 3 })
+})

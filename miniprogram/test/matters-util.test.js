@@ -27,12 +27,22 @@ test('按状态：分类只在待分类；交办要先有分类；合并、撤�
   expect(at('resolved', 'minor')).toMatchObject({ comment: true, evaluate: false })
 })
 
-test('承办方文字和类别名', () => {
+test('本户（后端给的 mine）才能撤回、评议，交给“居民自己”办的才能办理', () => {
+  const resident = user([['resident', 2]], { id: 2, community_id: 1 })
+  const selfHandled = { type: 'resident', name: null }
+  const own = matters.availableActions({ status: 'resolved', mine: true, household_id: 2 }, resident)
+  expect(own).toMatchObject({ evaluate: true, withdraw: false })
+  const other = matters.availableActions({ status: 'submitted', mine: false, household_id: 2 }, resident)
+  expect(other).toMatchObject({ withdraw: false, evaluate: false, comment: true })
+  expect(matters.canHandle(resident, { status: 'assigned', mine: true, handler: selfHandled })).toBe(true)
+  expect(matters.canHandle(resident, { status: 'assigned', mine: false, household_id: 2, handler: selfHandled })).toBe(false)
+})
+
+test('承办方文字、大事/小事/私事、住户标记', () => {
   expect(matters.handlerText({ type: 'committee', name: '居委会' })).toBe('居委会')
   expect(matters.handlerText({ type: 'volunteer_team', name: '金色港湾义工队' })).toBe('义工队：金色港湾义工队')
   expect(matters.handlerText(null)).toBe('')
-  expect(matters.categoryName('drains')).toBe('下水道/排水')
-  expect(matters.categoryName('parking', { parking: '停车' })).toBe('停车')
-  expect(matters.categoryName('unknown_code')).toBe('unknown_code')
+  expect(matters.classLabel('minor')).toBe('小事')
+  expect(matters.classLabel(null)).toBe('')
   expect(matters.flagLabels({ elderly_alone: true, disabled: true, low_income: true })).toEqual(['独居老人', '残疾', '低保'])
 })

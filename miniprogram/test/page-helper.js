@@ -41,4 +41,28 @@ function input(page, selector, value) {
   return dispatch(page, selector, 'input', { detail: { value } })
 }
 
-module.exports = { loadPage, textOf, tap, input }
+// 后端 MatterBrief 的样子（诉求列表、三事分流、诉求详情共有的字段），fields 覆盖默认值。
+// 和后端一样，class_label 跟着 matter_class 走（fields 里明写了就用明写的）；
+// 改了 category 时请一并给出后端的 category_name。
+const CLASS_LABELS = { major: '大事', minor: '小事', private: '私事' }
+
+function matterBrief(id, fields = {}) {
+  const brief = Object.assign({
+    id,
+    title: `诉求${id}`,
+    category: 'street_lamp',
+    category_name: '路灯',
+    status: 'submitted',
+    status_label: '待分类',
+    matter_class: null,
+    community_id: 1,
+    building_id: 1,
+    building_name: '1幢',
+    created_at: new Date(Date.now() - 10 * 60 * 1000).toISOString(),
+    updated_at: new Date().toISOString(),
+  }, fields)
+  if (!('class_label' in fields)) brief.class_label = CLASS_LABELS[brief.matter_class] || null
+  return brief
+}
+
+module.exports = { loadPage, textOf, tap, input, matterBrief }

@@ -1,5 +1,5 @@
 const { installWx, until, flush } = require('./wx-mock')
-const { loadPage, textOf, tap, input } = require('./page-helper')
+const { loadPage, textOf, tap, input, matterBrief } = require('./page-helper')
 const api = require('../utils/api')
 const matters = require('../utils/matters')
 const { formatRelativeTime } = require('../utils/format')
@@ -35,17 +35,11 @@ const TIMELINE = [
   event(4, 'progress', { note: '已联系电工', actor_name: '第一网格网格员', status_from: 'assigned', status_to: 'in_progress' }),
 ]
 
+// 后端 Matter：MatterBrief 再加详情。mine 是“看的人是不是本户（反映人、代为登记的人）”，
+// 由后端按看的人给出，所以这里默认 false，本户看的用 own()。
 function matter(fields = {}) {
-  return Object.assign({
-    id: 31,
+  return matterBrief(31, Object.assign({
     title: '1幢门口路灯不亮',
-    category: 'street_lamp',
-    status: 'submitted',
-    status_label: '待分类',
-    matter_class: null,
-    community_id: 1,
-    building_id: 1,
-    building_name: '1幢',
     created_at: ago(10 * HOUR),
     updated_at: ago(HOUR),
     description: '晚上很黑，老人不敢出门',
@@ -56,13 +50,20 @@ function matter(fields = {}) {
     submitter_name: '宋永华',
     submitter_phone: '131****5536',
     on_behalf: false,
+    mine: false,
+    resolved_at: null,
     handler: null,
     due_date: null,
     merged_into_id: null,
     satisfaction: null,
     evaluation_comment: null,
     timeline: [event(1, 'submit', { status_to: 'submitted' })],
-  }, fields)
+  }, fields))
+}
+
+// 本户（反映诉求的住户）看到的诉求
+function own(fields = {}) {
+  return matter(Object.assign({ mine: true }, fields))
 }
 
 const IN_PROGRESS = {
@@ -77,13 +78,13 @@ const RESOLVED = {
   status_label: '已办结',
   matter_class: 'minor',
   handler: IN_PROGRESS.handler,
+  resolved_at: ago(2 * HOUR),
   timeline: TIMELINE.concat([event(5, 'resolve', { note: '换了灯泡', actor_name: '第一网格网格员', created_at: ago(2 * HOUR) })]),
 }
 
 let wx
 beforeEach(() => {
   wx = installWx()
-  matters.clearCategoryCache()
 })
 
 async function open(user, m) {
@@ -105,11 +106,12 @@ function assignOptions(page) {
 
 describe('显示', () => {
   test('标题、类别、状态、分类、承办、期限、说明、地点、反映人', async () => {
-    const page = await open(RESIDENT, matter({
+    const page = await open(RESIDENT, own({
       status: 'assigned',
       status_label: '已交办',
       matter_class: 'major',
       category: 'illegal_construction',
+      category_name: '违章搭建',
       handler: { type: 'department', name: '县住房和城乡建设局', department_id: 2, user_id: null, team_id: null },
       due_date: '2030-12-01',
       on_behalf: true,
@@ -127,6 +129,16 @@ describe('显示', () => {
     expect(textOf(page, '#matter-submitter')).toBe('宋永华 131****5536（代为登记）')
   })
 
+  test('类别、大事/小事/私事用后端给的中文名（社区自己加的类别也是），不另读类别', async () => {
+    const page = await open(COUNCIL, matter({
+      status: 'triaged', status_label: '已分类', matter_class: 'minor', class_label: '小事',
+      category: 'ebike_parking', category_name: '电动车停放',
+    }))
+    expect(textOf(page, '#matter-category')).toBe('电动车停放')
+    expect(textOf(page, '#matter-class')).toBe('小事')
+    expect(wx.server.requests.map(r => `${r.method} ${r.path}`)).toEqual(['GET /matters/31'])
+  })
+
   test('邻居看到的是后端打了码的反映人；未分类时写“还没有分类”', async () => {
     const page = await open(NEIGHBOUR, matter({ household_id: null, submitter_name: '宋**', submitter_phone: '131****5536' }))
     expect(textOf(page, '#matter-submitter')).toBe('宋** 131****5536')
@@ -134,7 +146,7 @@ describe('显示', () => {
   })
 
   test('时间线按顺序显示中文说明、备注、操作人和相对时间', async () => {
-    const page = await open(RESIDENT, matter(RESOLVED))
+    const page = await open(RESIDENT, own(RESOLVED))
 
     const rows = page.querySelectorAll('#timeline .event')
     expect(rows.map(n => Number(n.dom.getAttribute('data-id')))).toEqual([1, 2, 3, 4, 5])
@@ -158,29 +170,35 @@ describe('显示', () => {
     expect(matters.eventText(event(1, 'comment'))).toBe('留言')
   })
 
-  test('照片：诉求的和时间线上的都显示缩略图（相对地址补全域名），点了大图预览', async () => {
-    const pic = id => ({ id, width: 800, height: 600, url: `/api/v1/photos/${id}?sig=s${id}`, thumbnail_url: `/api/v1/photos/${id}/thumbnail?sig=s${id}` })
-    const page = await open(RESIDENT, matter(Object.assign({}, IN_PROGRESS, {
+  test('照片：诉求的和时间线上的都显示缩略图（后端给的绝对地址原样用），点了大图预览', async () => {
+    const MEDIA = 'https://media.yuanba.example/api/v1/photos'
+    const pic = id => ({ id, width: 800, height: 600, url: `${MEDIA}/${id}?sig=s${id}`, thumbnail_url: `${MEDIA}/${id}/thumbnail?sig=s${id}` })
+    const page = await open(RESIDENT, own(Object.assign({}, IN_PROGRESS, {
       photos: [pic(7), pic(8)],
       timeline: TIMELINE.map(e => (e.id === 4 ? Object.assign({}, e, { photos: [pic(9)] }) : e)),
     })))
 
     expect(page.querySelectorAll('#matter-photos .photo-img')).toHaveLength(2)
-    expect(page.data.photos.map(p => p.thumb)).toEqual(['http://127.0.0.1:5000/api/v1/photos/7/thumbnail?sig=s7', 'http://127.0.0.1:5000/api/v1/photos/8/thumbnail?sig=s8'])
+    expect(page.data.photos.map(p => p.thumb)).toEqual([`${MEDIA}/7/thumbnail?sig=s7`, `${MEDIA}/8/thumbnail?sig=s8`])
     expect(page.querySelectorAll('#event-4 .event-photo')).toHaveLength(1)
     expect(page.querySelectorAll('#event-2 .event-photo')).toHaveLength(0)
 
     await tap(page, '#matter-photos .photo-img')
     expect(wx.previewImage).toHaveBeenLastCalledWith({
-      urls: ['http://127.0.0.1:5000/api/v1/photos/7?sig=s7', 'http://127.0.0.1:5000/api/v1/photos/8?sig=s8'],
-      current: 'http://127.0.0.1:5000/api/v1/photos/7?sig=s7',
+      urls: [`${MEDIA}/7?sig=s7`, `${MEDIA}/8?sig=s8`],
+      current: `${MEDIA}/7?sig=s7`,
     })
     await tap(page, '#event-4 .event-photo')
-    expect(wx.previewImage).toHaveBeenLastCalledWith({ urls: ['http://127.0.0.1:5000/api/v1/photos/9?sig=s9'], current: 'http://127.0.0.1:5000/api/v1/photos/9?sig=s9' })
+    expect(wx.previewImage).toHaveBeenLastCalledWith({ urls: [`${MEDIA}/9?sig=s9`], current: `${MEDIA}/9?sig=s9` })
+  })
+
+  test('照片万一给的是相对地址：按 API_BASE 的域名补全', async () => {
+    const page = await open(RESIDENT, own({ photos: [{ id: 7, width: 800, height: 600, url: '/api/v1/photos/7?sig=s7', thumbnail_url: '/api/v1/photos/7/thumbnail?sig=s7' }] }))
+    expect(page.data.photos).toEqual([{ id: 7, thumb: 'http://127.0.0.1:5000/api/v1/photos/7/thumbnail?sig=s7', url: 'http://127.0.0.1:5000/api/v1/photos/7?sig=s7' }])
   })
 
   test('已合并：显示合并到哪一条，点了打开那一条', async () => {
-    const page = await open(RESIDENT, matter({ status: 'merged', status_label: '已合并', merged_into_id: 12 }))
+    const page = await open(RESIDENT, own({ status: 'merged', status_label: '已合并', merged_into_id: 12 }))
     expect(textOf(page, '#merged-into')).toContain('#12')
     expect(shownForms(page)).toEqual([])
     await tap(page, '#merged-into')
@@ -199,27 +217,36 @@ describe('显示', () => {
 
 describe('居民能做什么', () => {
   test('待分类：可以撤回、留言；不能评议，也看不到分类/交办/办理', async () => {
-    const page = await open(RESIDENT, matter())
+    const page = await open(RESIDENT, own())
     expect(shownForms(page)).toEqual(['#comment-form', '#withdraw-btn'])
   })
 
   test('办理中：不能撤回，也不能评议', async () => {
-    const page = await open(RESIDENT, matter(IN_PROGRESS))
+    const page = await open(RESIDENT, own(IN_PROGRESS))
     expect(shownForms(page)).toEqual(['#comment-form'])
   })
 
   test('已办结：只有这时才能评议；写明 7 天内评 1–2 星会重新办理', async () => {
-    const page = await open(RESIDENT, matter(RESOLVED))
+    const page = await open(RESIDENT, own(RESOLVED))
     expect(shownForms(page)).toEqual(['#evaluate-form', '#comment-form'])
     expect(textOf(page, '#reopen-hint')).toBe('办结后 7 天内评 1–2 星，这件事会退回重新办理。')
   })
 
   test('办结超过 7 天：说明评议后就结束了', async () => {
     const old = Object.assign({}, RESOLVED, {
+      resolved_at: ago(8 * 24 * HOUR),
       timeline: TIMELINE.concat([event(5, 'resolve', { created_at: ago(8 * 24 * HOUR) })]),
     })
-    const page = await open(RESIDENT, matter(old))
+    const page = await open(RESIDENT, own(old))
     expect(textOf(page, '#reopen-hint')).toBe('已办结超过 7 天，评议后这件事就结束了。')
+  })
+
+  test('7 天从后端给的 resolved_at 算起，不看时间线', async () => {
+    const recent = await open(RESIDENT, own(Object.assign({}, RESOLVED, { resolved_at: ago(6 * 24 * HOUR), timeline: [event(1, 'submit')] })))
+    expect(textOf(recent, '#reopen-hint')).toBe('办结后 7 天内评 1–2 星，这件事会退回重新办理。')
+
+    const old = await open(RESIDENT, own(Object.assign({}, RESOLVED, { resolved_at: ago(7 * 24 * HOUR + HOUR) })))
+    expect(textOf(old, '#reopen-hint')).toBe('已办结超过 7 天，评议后这件事就结束了。')
   })
 
   test('不是自家的诉求（邻居）：办结了也不能评议、不能撤回', async () => {
@@ -227,8 +254,18 @@ describe('居民能做什么', () => {
     expect(shownForms(page)).toEqual(['#comment-form'])
   })
 
+  test('谁算“本户”听后端的 mine，不比住户编号', async () => {
+    // 住户编号对得上，但后端说不是本户：不给撤回
+    const same = await open(RESIDENT, matter({ household_id: RESIDENT.household.id, mine: false }))
+    expect(shownForms(same)).toEqual(['#comment-form'])
+
+    // 楼栋长代为登记的（本人没有这户的住户编号）：后端说 mine，可以撤回
+    const recorder = await open(NEIGHBOUR, matter({ household_id: null, on_behalf: true, mine: true }))
+    expect(shownForms(recorder)).toEqual(['#comment-form', '#withdraw-btn'])
+  })
+
   test('评议：点 2 颗星出现“会重新办理”的警示，提交分数和评语，页面换成后端返回的状态', async () => {
-    const page = await open(RESIDENT, matter(RESOLVED))
+    const page = await open(RESIDENT, own(RESOLVED))
     await tap(page, '#evaluate-btn')
     expect(textOf(page, '#form-error')).toBe('请先点星星打分')
     expect(wx.server.calls('POST', '/matters/31/evaluate')).toHaveLength(0)
@@ -237,8 +274,8 @@ describe('居民能做什么', () => {
     expect(page.querySelectorAll('.star-on')).toHaveLength(2)
     expect(page.querySelector('#reopen-hint').dom.className).toContain('warn')
     await input(page, '#eval-comment', '  灯还是时亮时不亮 ')
-    wx.server.reply('POST', '/matters/31/evaluate', 200, matter(Object.assign({}, RESOLVED, {
-      status: 'in_progress', status_label: '办理中', satisfaction: 2, evaluation_comment: '灯还是时亮时不亮',
+    wx.server.reply('POST', '/matters/31/evaluate', 200, own(Object.assign({}, RESOLVED, {
+      status: 'in_progress', status_label: '办理中', satisfaction: 2, evaluation_comment: '灯还是时亮时不亮', resolved_at: null,
       timeline: RESOLVED.timeline.concat([event(6, 'reopen', { data: { satisfaction: 2 }, note: '灯还是时亮时不亮' })]),
     })))
 
@@ -253,8 +290,8 @@ describe('居民能做什么', () => {
   })
 
   test('撤回：先确认，再 POST withdraw', async () => {
-    const page = await open(RESIDENT, matter())
-    wx.server.reply('POST', '/matters/31/withdraw', 200, matter({ status: 'withdrawn', status_label: '已撤回' }))
+    const page = await open(RESIDENT, own())
+    wx.server.reply('POST', '/matters/31/withdraw', 200, own({ status: 'withdrawn', status_label: '已撤回' }))
     await page.instance.onWithdraw()
 
     expect(wx.showModal).toHaveBeenCalledTimes(1)
@@ -264,19 +301,19 @@ describe('居民能做什么', () => {
   })
 
   test('撤回时取消确认：不请求', async () => {
-    const page = await open(RESIDENT, matter())
+    const page = await open(RESIDENT, own())
     wx.modalConfirm = false
     await page.instance.onWithdraw()
     expect(wx.server.calls('POST', '/matters/31/withdraw')).toHaveLength(0)
   })
 
   test('留言：空的不发；发出后清空输入框', async () => {
-    const page = await open(RESIDENT, matter())
+    const page = await open(RESIDENT, own())
     await tap(page, '#comment-btn')
     expect(wx.server.calls('POST', '/matters/31/comments')).toHaveLength(0)
 
     await input(page, '#comment-input', '晚上七点以后最黑')
-    wx.server.reply('POST', '/matters/31/comments', 200, matter({ timeline: [event(1, 'submit'), event(2, 'comment', { note: '晚上七点以后最黑' })] }))
+    wx.server.reply('POST', '/matters/31/comments', 200, own({ timeline: [event(1, 'submit'), event(2, 'comment', { note: '晚上七点以后最黑' })] }))
     await tap(page, '#comment-btn')
     await until(() => page.querySelector('#event-2') !== undefined)
     expect(wx.server.calls('POST', '/matters/31/comments')[0].data).toEqual({ note: '晚上七点以后最黑' })
@@ -425,7 +462,7 @@ describe('承办人：进展、办结', () => {
     expect(page.querySelector('#progress-btn')).toBeDefined()
     expect(page.querySelector('#resolve-btn')).toBeDefined()
 
-    const resident = await open(RESIDENT, matter(IN_PROGRESS))
+    const resident = await open(RESIDENT, own(IN_PROGRESS))
     expect(resident.querySelector('#handle-form')).toBeUndefined()
   })
 
@@ -465,7 +502,7 @@ describe('承办人：进展、办结', () => {
   })
 
   test('交给“居民自己”办的私事：住户自己可以更新进展、办结', async () => {
-    const page = await open(RESIDENT, matter({
+    const page = await open(RESIDENT, own({
       status: 'assigned', status_label: '已交办', matter_class: 'private',
       handler: { type: 'resident', name: null, department_id: null, user_id: null, team_id: null },
     }))

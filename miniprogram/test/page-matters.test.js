@@ -1,26 +1,9 @@
 const { installWx, until } = require('./wx-mock')
-const { loadPage, textOf, tap } = require('./page-helper')
+const { loadPage, textOf, tap, matterBrief: brief } = require('./page-helper')
 const api = require('../utils/api')
-const matters = require('../utils/matters')
 
 const PAGE = 'pages/matters/matters'
 const USER = { id: 42, name: '宋永华', roles: [], household: { id: 2, community_id: 1, community_name: '东海社区' } }
-
-function brief(id, fields = {}) {
-  return Object.assign({
-    id,
-    title: `诉求${id}`,
-    category: 'street_lamp',
-    status: 'submitted',
-    status_label: '待分类',
-    matter_class: null,
-    community_id: 1,
-    building_id: 1,
-    building_name: '1幢',
-    created_at: new Date(Date.now() - 10 * 60 * 1000).toISOString(),
-    updated_at: new Date().toISOString(),
-  }, fields)
-}
 
 function shownIds(page) {
   return page.querySelectorAll('.matter-item').map(n => Number(n.dom.getAttribute('data-id')))
@@ -29,16 +12,15 @@ function shownIds(page) {
 let wx
 beforeEach(() => {
   wx = installWx()
-  matters.clearCategoryCache()
   api.saveSession({ token: 'tok', expires_at: '2030-01-01T00:00:00Z', user: USER })
-  wx.server.always('GET', '/communities/1/matter-categories', 200, { items: [{ code: 'parking', name: '停车', default_class: null, builtin: false }] })
 })
 
-test('显示我的诉求：后端给的状态文字、大事/小事/私事、类别中文名', async () => {
+test('显示我的诉求：后端给的状态文字、大事/小事/私事、类别中文名（不另读社区的类别）', async () => {
   wx.server.reply('GET', '/matters/mine', 200, {
     items: [
-      brief(9, { title: '楼道堆放杂物', category: 'sanitation', status: 'assigned', status_label: '已交办', matter_class: 'minor' }),
-      brief(5, { title: '车位被占', category: 'parking', status: 'resolved', status_label: '已办结', matter_class: 'private' }),
+      brief(9, { title: '楼道堆放杂物', category: 'sanitation', category_name: '环境卫生', status: 'assigned', status_label: '已交办', matter_class: 'minor', class_label: '小事' }),
+      brief(5, { title: '车位被占', category: 'parking', category_name: '停车', status: 'resolved', status_label: '已办结', matter_class: 'private', class_label: '私事' }),
+      brief(3, { title: '刚反映的', category: 'street_lamp', category_name: '路灯' }),
     ],
     next_cursor: null,
   })
@@ -46,14 +28,16 @@ test('显示我的诉求：后端给的状态文字、大事/小事/私事、类
   await page.instance.onLoad({})
 
   expect(wx.server.calls('GET', '/matters/mine')[0].query).toEqual({ limit: '20' })
-  expect(shownIds(page)).toEqual([9, 5])
+  expect(shownIds(page)).toEqual([9, 5, 3])
   expect(textOf(page, '#matter-9 .status')).toBe('已交办')
   expect(textOf(page, '#matter-9')).toContain('环境卫生 · 小事')
   expect(textOf(page, '#matter-5 .status')).toBe('已办结')
   expect(textOf(page, '#matter-5')).toContain('停车 · 私事') // 社区自定义分类
+  expect(textOf(page, '#matter-3 .matter-meta')).toBe('路灯') // 还没分类：没有“ · 大事/小事/私事”
   expect(page.querySelector('#matter-5 .status').dom.className).toContain('status-resolved')
   expect(textOf(page, '#list-end')).toBe('没有更多了')
   expect(page.querySelector('#empty')).toBeUndefined()
+  expect(wx.server.requests.map(r => `${r.method} ${r.path}`)).toEqual(['GET /matters/mine'])
 })
 
 test('拉到底按 cursor 加载下一页，不重复；最后一页后不再请求', async () => {

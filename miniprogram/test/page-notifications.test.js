@@ -131,6 +131,18 @@ test('点一条未读消息：标为已读（POST /notifications/{id}/read），
   expect(wx.server.unexpected).toEqual([])
 })
 
+test('诉求的消息：打开 pages/matter/matter?id=N（带着诉求编号）', async () => {
+  const page = await open([notice(9, { page: 'pages/matter/matter?id=31' })])
+  wx.server.reply('POST', '/notifications/9/read', 200, notice(9, Object.assign({ page: 'pages/matter/matter?id=31' }, READ)))
+
+  await tap(page, '#notice-9')
+  await until(() => wx.server.calls('POST', '/notifications/9/read').length > 0)
+  await flush()
+
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/matter/matter?id=31' })
+  expect(require('../app.json').pages).toContain('pages/matter/matter')
+})
+
 test('已读的消息再点不再上报；没有页面的消息只标已读不跳转', async () => {
   const page = await open([notice(9, Object.assign({ page: 'pages/index/index' }, READ)), notice(8)])
   wx.server.reply('POST', '/notifications/8/read', 200, notice(8, READ))

@@ -70,6 +70,16 @@ async function logout() {
   }
 }
 
+// 当前用户（/me）：本地缓存里有 field（如 'roles'、'household'）就直接用，
+// 没有时静默读一次 GET /me 并存起来。读不到时 reject。
+async function currentUser(field) {
+  const cached = api.getUser()
+  if (cached && cached[field]) return cached
+  const user = await api.get('/me', undefined, { silent: true })
+  api.setUser(user)
+  return user
+}
+
 function isLoggedIn() {
   return Boolean(api.getToken())
 }
@@ -80,4 +90,5 @@ module.exports = {
   refreshIfExpiring,
   logout,
   isLoggedIn,
+  currentUser,
 }

@@ -3,7 +3,7 @@
 // 这里的规则照抄后端 app/matters/models.py（TRANSITIONS、HANDLERS_BY_CLASS）和
 // app/auth/permissions.py（哪些角色能分类、能办理），只用来决定“页面上显示哪些按钮”。
 // 真正说了算的是后端：不允许的操作后端回 403/409，api.js 会弹出后端给的中文说明。
-const api = require('./api')
+// 诉求本身的类别名（category_name）、大事/小事/私事（class_label）由后端给出，这里不再翻译。
 
 const CLASS_LABELS = { major: '大事', minor: '小事', private: '私事' }
 const CLASS_HINTS = {
@@ -54,21 +54,6 @@ const HANDLER_ROLES = ['staff', 'grid_worker', 'department_liaison', 'volunteer_
 const UNSATISFIED = 2
 const REOPEN_DAYS = 7
 
-// 内置分类的中文名（后端 BUILTIN_CATEGORIES）。社区自己加的分类从
-// GET /communities/{id}/matter-categories 读；读不到时至少内置的能显示中文。
-const BUILTIN_CATEGORY_NAMES = {
-  street_lamp: '路灯',
-  drains: '下水道/排水',
-  sanitation: '环境卫生',
-  illegal_construction: '违章搭建',
-  noise_fumes: '噪音/油烟',
-  dogs: '犬只管理',
-  security: '治安',
-  facility_repair: '设施维修',
-  neighbour_dispute: '邻里纠纷',
-  other: '其他',
-}
-
 const HOUSEHOLD_FLAG_LABELS = { elderly_alone: '独居老人', disabled: '残疾', low_income: '低保' }
 
 function classLabel(code) {
@@ -85,11 +70,6 @@ function handlerText(handler) {
   const label = handlerLabel(handler.type)
   if (!handler.name || handler.name === label) return label
   return `${label}：${handler.name}`
-}
-
-function categoryName(code, names) {
-  if (!code) return ''
-  return (names && names[code]) || BUILTIN_CATEGORY_NAMES[code] || code
 }
 
 function roleCodes(user) {
@@ -112,9 +92,9 @@ function triageCommunityId(user) {
   return (user && user.household && user.household.community_id) || null
 }
 
-// 用户是不是这件诉求所属的住户（后端只对“能完整查看”的人给出 household_id）
-function isHouseholdOf(user, matter) {
-  return Boolean(user && user.household && matter && matter.household_id && user.household.id === matter.household_id)
+// 是不是本户反映的诉求：后端在诉求详情里给出 mine（和后端判断撤回、评议、自己办的权限用的是同一条规则）
+function isMine(matter) {
+  return Boolean(matter && matter.mine)
 }
 
 // 当前用户能不能办理这件诉求：部门联络员只办交给本部门的，义工队负责人只办转介给本队的；
@@ -122,7 +102,7 @@ function isHouseholdOf(user, matter) {
 function canHandle(user, matter) {
   const handler = matter && matter.handler
   if (!handler) return false
-  if (handler.type === 'resident' && isHouseholdOf(user, matter)) return true
+  if (handler.type === 'resident' && isMine(matter)) return true
   return ((user && user.roles) || []).some(r => {
     if (r.role === 'admin' || r.role === 'staff' || r.role === 'grid_worker') return true
     if (r.role === 'department_liaison') return handler.department_id != null && handler.department_id === r.scope_id
@@ -137,12 +117,12 @@ function statusAllows(matter, action) {
 
 // 这个用户此刻在这件诉求上能做什么（只决定显示哪些按钮）
 function availableActions(matter, user) {
-  const household = isHouseholdOf(user, matter)
+  const mine = isMine(matter)
   const triage = canTriage(user)
   const handle = canHandle(user, matter)
   return {
-    withdraw: household && statusAllows(matter, 'withdraw'),
-    evaluate: household && statusAllows(matter, 'evaluate'),
+    withdraw: mine && statusAllows(matter, 'withdraw'),
+    evaluate: mine && statusAllows(matter, 'evaluate'),
     comment: statusAllows(matter, 'comment'),
     classify: triage && statusAllows(matter, 'classify'),
     reclassify: triage && statusAllows(matter, 'reclassify'),
@@ -200,36 +180,6 @@ function flagLabels(flags) {
   return Object.keys(HOUSEHOLD_FLAG_LABELS).filter(key => flags[key]).map(key => HOUSEHOLD_FLAG_LABELS[key])
 }
 
-// 社区的分类（内置 + 社区自定义）。同一社区只读一次；读不到时返回 null（页面退回内置中文名）。
-const categoryCache = {}
-function loadCategories(communityId, opts = {}) {
-  if (!communityId) return Promise.resolve(null)
-  if (!opts.force && categoryCache[communityId]) return Promise.resolve(categoryCache[communityId])
-  return api.get(`/communities/${communityId}/matter-categories`, undefined, { silent: opts.silent }).then(
-    res => {
-      const items = (res && res.items) || []
-      categoryCache[communityId] = items
-      return items
-    },
-    err => {
-      if (opts.silent) return null
-      throw err
-    },
-  )
-}
-
-function categoryNames(items) {
-  const names = {}
-  ;(items || []).forEach(c => {
-    names[c.code] = c.name
-  })
-  return names
-}
-
-function clearCategoryCache() {
-  Object.keys(categoryCache).forEach(key => delete categoryCache[key])
-}
-
 module.exports = {
   CLASS_LABELS,
   CLASS_HINTS,
@@ -241,21 +191,15 @@ module.exports = {
   HANDLER_ROLES,
   UNSATISFIED,
   REOPEN_DAYS,
-  BUILTIN_CATEGORY_NAMES,
   classLabel,
   handlerLabel,
   handlerText,
-  categoryName,
   canTriage,
   triageCommunityId,
-  isHouseholdOf,
   canHandle,
   availableActions,
   handlerOptions,
   eventText,
   stars,
   flagLabels,
-  loadCategories,
-  categoryNames,
-  clearCategoryCache,
 }

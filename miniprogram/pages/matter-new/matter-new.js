@@ -10,9 +10,9 @@
 // - 微信提醒：点“提交”时先（同步地）请用户开启“诉求进度提醒”，再提交。
 // 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
 const api = require('../../utils/api')
+const auth = require('../../utils/auth')
 const subscribe = require('../../utils/subscribe')
 const upload = require('../../utils/upload')
-const matters = require('../../utils/matters')
 
 const DRAFT_KEY = 'yb_matter_draft'
 const TITLE_MIN = 2
@@ -77,15 +77,12 @@ Component({
     // ---------- 社区和分类 ----------
 
     async loadCommunity() {
-      let user = api.getUser()
-      if (!user || !user.household) {
-        try {
-          user = await api.get('/me', undefined, { silent: true })
-          api.setUser(user)
-        } catch (err) {
-          this.setData({ loaded: true, loadError: err.message })
-          return
-        }
+      let user
+      try {
+        user = await auth.currentUser('household')
+      } catch (err) {
+        this.setData({ loaded: true, loadError: err.message })
+        return
       }
       if (!user.household) {
         this.setData({ loaded: true, needHousehold: true })
@@ -96,9 +93,11 @@ Component({
       await this.loadCategories()
     },
 
+    // 本社区的类别（内置 + 社区自己加的），给“类别”大按钮用
     async loadCategories() {
       try {
-        const items = await matters.loadCategories(this._communityId, { force: true })
+        const res = await api.get(`/communities/${this._communityId}/matter-categories`)
+        const items = (res && res.items) || []
         this.setData({ categories: items.map(c => ({ code: c.code, name: c.name })), categoriesError: '' })
       } catch (err) {
         this.setData({ categoriesError: err.message || '分类没有加载出来' })

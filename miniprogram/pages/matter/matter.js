@@ -7,6 +7,7 @@
 // 后端说了算：不允许的操作回 403/409，api.js 弹出后端的中文说明；409 时重新读取诉求。
 // 本页路径：/pages/matter/matter?id=N（消息里的 page 也指向这里）。
 const api = require('../../utils/api')
+const auth = require('../../utils/auth')
 const upload = require('../../utils/upload')
 const matters = require('../../utils/matters')
 const { formatRelativeTime } = require('../../utils/format')
@@ -26,6 +27,15 @@ function localDate(time) {
 function dateText(iso) {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '')
   return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : ''
+}
+
+// 照片地址是后端签过名的绝对地址（一段时间内有效，不需要 token）；万一给的是相对地址，mediaUrl 按 API_BASE 的域名补全
+function photoView(p) {
+  return {
+    id: p.id,
+    thumb: upload.mediaUrl(p.thumbnail_url || p.url),
+    url: upload.mediaUrl(p.url || p.thumbnail_url),
+  }
 }
 
 function emptyForms() {
@@ -102,13 +112,10 @@ Component({
 
     // 角色决定显示哪些操作：用本地缓存的 /me，没有时读一次
     async loadUser() {
-      this._user = api.getUser()
-      if (this._user && this._user.roles) return
       try {
-        this._user = await api.get('/me', undefined, { silent: true })
-        api.setUser(this._user)
+        this._user = await auth.currentUser('roles')
       } catch (err) {
-        this._user = this._user || { roles: [], household: null }
+        this._user = api.getUser() || { roles: [], household: null }
       }
     },
 
@@ -117,17 +124,9 @@ Component({
         const matter = await api.get(`/matters/${this.data.id}`, undefined, { silent: true })
         this.showMatter(matter)
         this.setData({ loadError: '' })
-        this.loadCategoryName(matter)
       } catch (err) {
         this.setData({ loaded: true, loadError: err.message })
       }
-    },
-
-    async loadCategoryName(matter) {
-      if (matters.BUILTIN_CATEGORY_NAMES[matter.category]) return
-      const items = await matters.loadCategories(matter.community_id, { silent: true })
-      if (!items || !this.data.matter) return
-      this.setData({ 'matter.categoryName': matters.categoryName(matter.category, matters.categoryNames(items)) })
     },
 
     showMatter(m) {
@@ -135,8 +134,7 @@ Component({
       this._matter = m
       const user = this._user || {}
       const actions = matters.availableActions(m, user)
-      const lastResolve = (m.timeline || []).filter(e => e.action === 'resolve').pop()
-      const resolvedAt = lastResolve ? Date.parse(lastResolve.created_at) : NaN
+      const resolvedAt = m.resolved_at ? Date.parse(m.resolved_at) : NaN
       const reopenPossible = m.status === 'resolved' && !Number.isNaN(resolvedAt) && now - resolvedAt <= matters.REOPEN_DAYS * DAY_MS
       const classifyMode = actions.classify ? 'classify' : actions.reclassify ? 'reclassify' : ''
       const classOptions = matters.CLASS_ORDER.filter(c => classifyMode !== 'reclassify' || c !== m.matter_class).map(c => ({
@@ -151,8 +149,8 @@ Component({
         status: m.status,
         statusLabel: m.status_label || '',
         matterClass: m.matter_class || '',
-        classLabel: matters.classLabel(m.matter_class),
-        categoryName: matters.categoryName(m.category),
+        classLabel: m.class_label || '',
+        categoryName: m.category_name || m.category || '',
         handlerText: matters.handlerText(m.handler),
         dueDate: dateText(m.due_date),
         description: m.description || '',
@@ -175,18 +173,9 @@ Component({
         note: e.note || '',
         actorName: e.actor_name || '',
         timeText: formatRelativeTime(e.created_at, now),
-        photos: (e.photos || []).map(p => ({
-          id: p.id,
-          thumb: upload.mediaUrl(p.thumbnail_url || p.url),
-          url: upload.mediaUrl(p.url || p.thumbnail_url),
-        })),
+        photos: (e.photos || []).map(photoView),
       }))
-      // 照片地址是后端签过名的（一段时间内有效，不需要 token），相对地址按 API_BASE 的域名补全
-      const photos = (m.photos || []).map(p => ({
-        id: p.id,
-        thumb: upload.mediaUrl(p.thumbnail_url || p.url),
-        url: upload.mediaUrl(p.url || p.thumbnail_url),
-      }))
+      const photos = (m.photos || []).map(photoView)
       const keepAssignType = assignOptions.some(o => o.type === this.data.assignType) ? this.data.assignType : ''
       this.setData({
         loaded: true,

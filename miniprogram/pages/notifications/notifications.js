@@ -4,6 +4,7 @@
 const api = require('../../utils/api')
 const subscribe = require('../../utils/subscribe')
 const { formatRelativeTime } = require('../../utils/format')
+const { pagedList } = require('../../utils/paged-list')
 
 const PAGE_SIZE = 20
 
@@ -27,6 +28,13 @@ function totalRemaining(consents) {
   return (consents || []).reduce((sum, c) => sum + (c.remaining || 0), 0)
 }
 
+const list = pagedList({
+  fetch(cursor) {
+    return api.get('/notifications', { cursor, limit: PAGE_SIZE }, { silent: true })
+  },
+  toItem,
+})
+
 Component({
   data: {
     items: [],
@@ -40,7 +48,7 @@ Component({
     subscribing: false,
   },
 
-  methods: {
+  methods: Object.assign({}, list, {
     onLoad() {
       if (!api.getToken()) {
         wx.reLaunch({ url: '/pages/login/login' })
@@ -57,63 +65,9 @@ Component({
       return this.loadMore()
     },
 
-    // ---------- 列表 ----------
-
-    async loadFirstPage() {
-      // 刷新时作废还在路上的“加载更多”，免得旧数据接到新列表后面
-      const generation = (this._generation = (this._generation || 0) + 1)
-      this.setData({ loading: true })
-      try {
-        const res = await api.get('/notifications', { limit: PAGE_SIZE }, { silent: true })
-        if (generation !== this._generation) return
-        this.showItems(res.items || [], res.next_cursor || null, false)
-        this.setData({ loadError: '' })
-      } catch (err) {
-        if (generation !== this._generation) return
-        this._failedMore = false
-        this.setData({ loadError: err.message })
-      } finally {
-        if (generation === this._generation) this.setData({ loading: false, loaded: true })
-      }
-    },
-
-    async loadMore() {
-      const cursor = this.data.nextCursor
-      if (!cursor || this.data.loading) return
-      const generation = this._generation
-      this.setData({ loading: true })
-      try {
-        const res = await api.get('/notifications', { cursor, limit: PAGE_SIZE }, { silent: true })
-        if (generation !== this._generation) return
-        this.showItems(res.items || [], res.next_cursor || null, true)
-        this.setData({ loadError: '' })
-      } catch (err) {
-        if (generation !== this._generation) return
-        this._failedMore = true
-        this.setData({ loadError: err.message })
-      } finally {
-        if (generation === this._generation) this.setData({ loading: false })
-      }
-    },
-
-    showItems(notifications, nextCursor, append) {
-      const now = Date.now()
-      const fresh = notifications.map(n => toItem(n, now))
-      let items = fresh
-      if (append) {
-        const seen = new Set(this.data.items.map(item => item.id))
-        items = this.data.items.concat(fresh.filter(item => !seen.has(item.id)))
-      }
-      this.setItems(items, { nextCursor })
-    },
-
+    // 列表：loadFirstPage、loadMore、showItems、retry 来自 utils/paged-list.js
     setItems(items, extra) {
       this.setData(Object.assign({ items, hasUnread: items.some(item => item.unread) }, extra || {}))
-    },
-
-    // “重新加载”：哪一步失败就重做哪一步
-    retry() {
-      return this._failedMore ? this.loadMore() : this.loadFirstPage()
     },
 
     // ---------- 已读 ----------
@@ -181,5 +135,5 @@ Component({
         })
         .then(() => this.setData({ subscribing: false }))
     },
-  },
+  }),
 })

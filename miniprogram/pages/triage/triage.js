@@ -1,20 +1,21 @@
 // 三事分流：GET /communities/{id}/triage-queue，待分类的诉求，先来的在前（cursor 分页）。
 // 每条显示住户情况（独居老人 / 残疾 / 低保）、按类别给的“建议”（只是参考，由理事会决定）
-// 和可能重复的诉求编号；点一条到详情页分类、交办、合并。
+// 和可能重复的诉求编号；点一条到详情页分类、交办、合并。类别的中文名由后端给出。
 // 只给家园理事会成员、社区工作人员用（后端对别人回 403）。
 // 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
 const api = require('../../utils/api')
+const auth = require('../../utils/auth')
 const matters = require('../../utils/matters')
 const { formatRelativeTime } = require('../../utils/format')
+const { pagedList } = require('../../utils/paged-list')
 
 const PAGE_SIZE = 20
 
-function toItem(m, names, now) {
+function toItem(m, now) {
   return {
     id: m.id,
     title: m.title || '',
-    category: m.category,
-    categoryName: matters.categoryName(m.category, names),
+    categoryName: m.category_name || m.category || '',
     buildingName: m.building_name || '',
     description: m.description || '',
     timeText: formatRelativeTime(m.created_at, now),
@@ -23,6 +24,13 @@ function toItem(m, names, now) {
     similarText: (m.similar_ids || []).length ? `可能重复：${m.similar_ids.map(id => `#${id}`).join(' ')}` : '',
   }
 }
+
+const list = pagedList({
+  fetch(cursor) {
+    return api.get(`/communities/${this._communityId}/triage-queue`, { cursor, limit: PAGE_SIZE }, { silent: true })
+  },
+  toItem,
+})
 
 Component({
   data: {
@@ -34,29 +42,25 @@ Component({
     loadError: '',
   },
 
-  methods: {
+  methods: Object.assign({}, list, {
     async onLoad() {
       if (!api.getToken()) {
         wx.reLaunch({ url: '/pages/login/login' })
         return
       }
-      let user = api.getUser()
-      if (!user || !user.roles) {
-        try {
-          user = await api.get('/me', undefined, { silent: true })
-          api.setUser(user)
-        } catch (err) {
-          this.setData({ loaded: true, loadError: err.message })
-          return
-        }
+      let user
+      try {
+        user = await auth.currentUser('roles')
+      } catch (err) {
+        this.setData({ loaded: true, loadError: err.message })
+        return
       }
       this._communityId = matters.triageCommunityId(user)
       if (!matters.canTriage(user) || !this._communityId) {
         this.setData({ allowed: false, loaded: true })
         return
       }
-      this._names = null
-      await Promise.all([this.loadFirstPage(), this.loadCategoryNames()])
+      await this.loadFirstPage()
     },
 
     // 从详情页分类回来，那条就不在队列里了：再次显示时刷新
@@ -77,73 +81,17 @@ Component({
       return this.loadMore()
     },
 
-    async loadCategoryNames() {
-      const items = await matters.loadCategories(this._communityId, { silent: true })
-      if (!items) return
-      this._names = matters.categoryNames(items)
-      this.setData({
-        items: this.data.items.map(item => Object.assign({}, item, { categoryName: matters.categoryName(item.category, this._names) })),
-      })
-    },
-
-    async loadFirstPage() {
-      const generation = (this._generation = (this._generation || 0) + 1)
-      this.setData({ loading: true })
-      try {
-        const res = await api.get(`/communities/${this._communityId}/triage-queue`, { limit: PAGE_SIZE }, { silent: true })
-        if (generation !== this._generation) return
-        this.showItems(res.items || [], res.next_cursor || null, false)
-        this._failedMore = false
-        this.setData({ loadError: '' })
-      } catch (err) {
-        if (generation !== this._generation) return
-        this._failedMore = false
-        this.setData({ loadError: err.message })
-      } finally {
-        if (generation === this._generation) this.setData({ loading: false, loaded: true })
-      }
-    },
-
-    async loadMore() {
-      const cursor = this.data.nextCursor
-      if (!cursor || this.data.loading) return
-      const generation = this._generation
-      this.setData({ loading: true })
-      try {
-        const res = await api.get(`/communities/${this._communityId}/triage-queue`, { cursor, limit: PAGE_SIZE }, { silent: true })
-        if (generation !== this._generation) return
-        this.showItems(res.items || [], res.next_cursor || null, true)
-        this.setData({ loadError: '' })
-      } catch (err) {
-        if (generation !== this._generation) return
-        this._failedMore = true
-        this.setData({ loadError: err.message })
-      } finally {
-        if (generation === this._generation) this.setData({ loading: false })
-      }
-    },
-
-    showItems(list, nextCursor, append) {
-      const now = Date.now()
-      const fresh = list.map(m => toItem(m, this._names, now))
-      let items = fresh
-      if (append) {
-        const seen = new Set(this.data.items.map(item => item.id))
-        items = this.data.items.concat(fresh.filter(item => !seen.has(item.id)))
-      }
-      this.setData({ items, nextCursor })
-    },
-
+    // 连用户信息都没读到（还不知道看哪个社区）时从头再来；否则哪一步失败重做哪一步
     retry() {
       if (!this._communityId) {
         this.setData({ loadError: '' })
         return this.onLoad()
       }
-      return this._failedMore ? this.loadMore() : this.loadFirstPage()
+      return list.retry.call(this)
     },
 
     onTapItem(e) {
       wx.navigateTo({ url: `/pages/matter/matter?id=${e.currentTarget.dataset.id}` })
     },
-  },
+  }),
 })
