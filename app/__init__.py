@@ -45,6 +45,7 @@ def create_app(config=None):
     from app.auth import routes as auth_routes
     from app.community import routes as community_routes
     from app.matters import routes as matter_routes
+    from app.meetings import routes as meeting_routes
     from app.notifications import routes as notification_routes
     from app.notifications.templates import load_templates
     from app.wechat import push as wechat_push
@@ -53,7 +54,8 @@ def create_app(config=None):
     # sent, so every notification is inbox-only.
     templates = load_templates(config.WECHAT_TEMPLATES)
     app.extensions["notification_templates"] = templates if config.WECHAT_APPID else {}
-    for module in (health, auth_routes, community_routes, matter_routes, notification_routes, wechat_push):
+    for module in (health, auth_routes, community_routes, matter_routes, meeting_routes, notification_routes,
+                   wechat_push):
         api.register_blueprint(module.blp)
 
     @app.get("/api/docs/static/<path:filename>")

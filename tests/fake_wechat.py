@@ -15,12 +15,17 @@ long); when it is empty a send succeeds. Successful sends are appended to `fake.
 
 Content security: msgSecCheck answers `risky` when the text holds one of `fake.risky_words`;
 mediaCheckAsync records each request in `fake.media_checks` and answers trace-1, trace-2 …
+Mini-program codes (getwxacodeunlimit): a PNG signature followed by the scene; requests in
+`fake.codes_made`.
 """
 import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 class FakeWeChat:
@@ -37,6 +42,7 @@ class FakeWeChat:
         self.sent = []
         self.risky_words = set()
         self.media_checks = []
+        self.codes_made = []
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -109,6 +115,13 @@ class FakeWeChat:
             with self.lock:
                 self.sent.append(body)
                 return 200, {"errcode": 0, "errmsg": "ok", "msgid": len(self.sent)}
+        if path == "/wxa/getwxacodeunlimit":
+            error = self._token_error(query.get("access_token"))
+            if error:
+                return 200, error
+            with self.lock:
+                self.codes_made.append(body)
+            return 200, PNG_SIGNATURE + body["scene"].encode()
         if path == "/wxa/media_check_async":
             error = self._token_error(query.get("access_token"))
             if error:
@@ -136,9 +149,10 @@ class FakeWeChat:
                 raw = self.rfile.read(length) if length else b""
                 body = json.loads(raw) if raw else None
                 status, payload = fake._answer(method, url.path, query, body)
-                data = json.dumps(payload).encode()
+                is_image = isinstance(payload, bytes)
+                data = payload if is_image else json.dumps(payload).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", "image/png" if is_image else "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

@@ -37,6 +37,8 @@ class Action(enum.StrEnum):
     HANDLE_MATTERS = "matters.handle"            # progress and resolve what one is handling
     ESCALATE_MATTERS = "matters.escalate"        # refer up to the sub-district (街道)
     MANAGE_MATTER_CATEGORIES = "matter_categories.manage"
+    ORGANIZE_MEETINGS = "meetings.organize"                      # for the buildings one heads
+    ORGANIZE_COMMUNITY_MEETINGS = "meetings.organize_community"  # any scope, council, joint
 
 
 class Reach(enum.Enum):
@@ -76,6 +78,8 @@ POLICY = {
                                            Role.VOLUNTEER_LEAD})),
     Action.ESCALATE_MATTERS: Rule(frozenset({Role.STAFF})),
     Action.MANAGE_MATTER_CATEGORIES: Rule(frozenset({Role.STAFF})),
+    Action.ORGANIZE_MEETINGS: Rule(frozenset({Role.STAFF, Role.BUILDING_HEAD})),
+    Action.ORGANIZE_COMMUNITY_MEETINGS: Rule(frozenset({Role.STAFF})),
 }
 
 

@@ -440,6 +440,22 @@ def _authorize_handler(actor, matter):
         raise ApiError(403, "forbidden", "只有承办人可以更新办理情况")
 
 
+MOVES_FROM_ELSEWHERE = ("progress", "assign")  # what a meeting's decision may do to a matter
+
+
+def check_move(actor, matter, action):
+    """Refuse as `action` would (permission, then state) without doing it, so a caller moving
+    several matters checks them all before the first one commits."""
+    if action not in MOVES_FROM_ELSEWHERE:
+        raise ApiError(422, "validation_error", "不支持的诉求操作",
+                       details={"fields": {"matter_action": [f"one of {list(MOVES_FROM_ELSEWHERE)}"]}})
+    if action == "progress":
+        _authorize_handler(actor, matter)
+    else:
+        authorize(actor, Action.TRIAGE_MATTERS, matter)
+    _allow(matter, action)
+
+
 def post_progress(actor, matter, note, photo_ids=()):
     _authorize_handler(actor, matter)
     event = _transition(matter, "progress", actor, note)

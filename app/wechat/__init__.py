@@ -207,3 +207,16 @@ def check_media_async(openid, media_url, scene=3):
                     getattr(exc, "errcode", exc.__class__.__name__))
         return None
     return result.get("trace_id")
+
+
+def checkin_code_image(scene, page):
+    """A mini-program code (getwxacodeunlimit) opening `page` with `scene`: PNG bytes.
+    503 when WeChat cannot make one now."""
+    client = get_client()
+    try:
+        response = call(client.wxa.get_wxa_code_unlimited, scene, page=page)
+    except WeChatUnavailable:
+        raise ApiError(503, "wechat_unavailable", "微信服务暂时不可用，请稍后再试") from None
+    except WeChatClientException as exc:
+        raise ApiError(502, "wechat_error", "生成签到码失败", details={"errcode": exc.errcode}) from None
+    return response.content

@@ -1,0 +1,157 @@
+from flask_smorest import Blueprint
+
+from app.auth.permissions import current_user, requires
+from app.idempotency import idempotent
+from app.meetings import service
+from app.meetings.schemas import (
+    CheckinCodeSchema,
+    CheckinSchema,
+    ManualCheckinSchema,
+    MeetingInSchema,
+    MeetingPageSchema,
+    MeetingSchema,
+    MinutesSchema,
+    ReasonSchema,
+    RepliesSchema,
+    ReplySchema,
+    RescheduleSchema,
+    ResentSchema,
+)
+
+blp = Blueprint("meetings", __name__, url_prefix="/api/v1",
+                description="Meetings (院坝会 …): call, invite, answer, sign in, minutes")
+
+
+def _view(meeting):
+    return service.meeting_view(meeting, current_user())
+
+
+def _meeting(meeting_id):
+    return service.get_visible(current_user(), meeting_id)
+
+
+@blp.route("/meetings", methods=["POST"])
+@idempotent
+@blp.arguments(MeetingInSchema)
+@blp.response(201, MeetingSchema)
+@requires()
+def create(args):
+    """Call a meeting (a draft until published): building heads for their buildings, staff for
+    any scope of their community."""
+    return _view(service.create(current_user(), **args))
+
+
+@blp.route("/meetings/mine", methods=["GET"])
+@blp.response(200, MeetingPageSchema)
+@requires()
+def mine():
+    """Meetings I am invited to or organise that have not ended, soonest first."""
+    return service.my_meetings(current_user())
+
+
+@blp.route("/meetings/<int:meeting_id>", methods=["GET"])
+@blp.response(200, MeetingSchema)
+@requires()
+def detail(meeting_id):
+    """A meeting with its agenda and my reply."""
+    return _view(_meeting(meeting_id))
+
+
+@blp.route("/meetings/<int:meeting_id>/publish", methods=["POST"])
+@blp.response(200, MeetingSchema)
+@requires()
+def publish(meeting_id):
+    """Invite everyone in scope (through the outbox) and schedule reminders 24 h and 1 h before."""
+    return _view(service.publish(current_user(), _meeting(meeting_id)))
+
+
+@blp.route("/meetings/<int:meeting_id>/reschedule", methods=["POST"])
+@blp.arguments(RescheduleSchema)
+@blp.response(200, MeetingSchema)
+@requires()
+def reschedule(args, meeting_id):
+    """Move the meeting; invitees are told and the reminders move."""
+    return _view(service.reschedule(current_user(), _meeting(meeting_id), **args))
+
+
+@blp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
+@blp.arguments(ReasonSchema)
+@blp.response(200, MeetingSchema)
+@requires()
+def cancel(args, meeting_id):
+    """Cancel; invitees are told and the reminders are cancelled."""
+    return _view(service.cancel(current_user(), _meeting(meeting_id), args["reason"]))
+
+
+@blp.route("/meetings/<int:meeting_id>/reply", methods=["POST"])
+@blp.arguments(ReplySchema)
+@blp.response(200, MeetingSchema)
+@requires()
+def reply(args, meeting_id):
+    """Attend, maybe or decline for my household (changeable until the start)."""
+    meeting = _meeting(meeting_id)
+    service.reply(current_user(), meeting, args["reply"], args["people"])
+    return _view(meeting)
+
+
+@blp.route("/meetings/<int:meeting_id>/replies", methods=["GET"])
+@blp.response(200, RepliesSchema)
+@requires()
+def replies(meeting_id):
+    """Counts and the households that have not answered (organiser)."""
+    return service.replies(current_user(), _meeting(meeting_id))
+
+
+@blp.route("/meetings/<int:meeting_id>/resend", methods=["POST"])
+@idempotent
+@blp.response(200, ResentSchema)
+@requires()
+def resend(meeting_id):
+    """Invite again those who have not answered."""
+    return {"notified": service.resend(current_user(), _meeting(meeting_id))}
+
+
+@blp.route("/meetings/<int:meeting_id>/checkin-code", methods=["GET"])
+@blp.response(200, CheckinCodeSchema)
+@requires()
+def checkin_code(meeting_id):
+    """The rotating check-in code the organiser shows at the meeting."""
+    return service.checkin_code(current_user(), _meeting(meeting_id))
+
+
+@blp.route("/meetings/checkins", methods=["POST"])
+@blp.arguments(CheckinSchema)
+@blp.response(200, MeetingSchema)
+@requires()
+def check_in(args):
+    """Sign in by scanning the code (wx.scanCode gives the scene); scanning again is harmless."""
+    meeting, _ = service.check_in(current_user(), args["scene"])
+    return _view(meeting)
+
+
+@blp.route("/meetings/<int:meeting_id>/manual-checkins", methods=["POST"])
+@blp.arguments(ManualCheckinSchema)
+@blp.response(200, MeetingSchema)
+@requires()
+def check_in_by_hand(args, meeting_id):
+    """The organiser signs in a household without a phone (recorded as by hand)."""
+    meeting = _meeting(meeting_id)
+    service.check_in_by_hand(current_user(), meeting, args["household_id"])
+    return _view(meeting)
+
+
+@blp.route("/meetings/<int:meeting_id>/minutes", methods=["POST"])
+@blp.arguments(MinutesSchema)
+@blp.response(200, MeetingSchema)
+@requires()
+def minutes(args, meeting_id):
+    """Record the minutes and decisions; a decision may move a matter it took up."""
+    return _view(service.record_minutes(current_user(), _meeting(meeting_id), args["minutes"], args["decisions"]))
+
+
+@blp.route("/meetings/<int:meeting_id>/publish-minutes", methods=["POST"])
+@blp.response(200, MeetingSchema)
+@requires()
+def publish_minutes(meeting_id):
+    """公示: send the minutes to everyone invited; the meeting is closed."""
+    return _view(service.publish_minutes(current_user(), _meeting(meeting_id)))

@@ -1,0 +1,127 @@
+import marshmallow as ma
+from marshmallow import validate
+
+from app.meetings.models import MeetingKind, MeetingStage, Reply, ScopeKind
+
+
+def _one_of(enum):
+    return validate.OneOf([member.value for member in enum])
+
+
+class AgendaItemInSchema(ma.Schema):
+    text = ma.fields.String(required=True, validate=validate.Length(min=1, max=500))
+    matter_ids = ma.fields.List(ma.fields.Integer(), load_default=list, validate=validate.Length(max=50))
+
+
+class AgendaItemSchema(AgendaItemInSchema):
+    position = ma.fields.Integer(required=True)
+
+
+class MeetingInSchema(ma.Schema):
+    community_id = ma.fields.Integer(required=True)
+    kind = ma.fields.String(required=True, validate=_one_of(MeetingKind))
+    stage = ma.fields.String(load_default=None, allow_none=True, validate=_one_of(MeetingStage))
+    title = ma.fields.String(required=True, validate=validate.Length(min=2, max=60))
+    description = ma.fields.String(load_default="", validate=validate.Length(max=2000))
+    place = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
+    starts_at = ma.fields.AwareDateTime(required=True)
+    ends_at = ma.fields.AwareDateTime(load_default=None, allow_none=True)
+    capacity = ma.fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=100000))
+    scope_kind = ma.fields.String(required=True, validate=_one_of(ScopeKind))
+    scope_ids = ma.fields.List(ma.fields.Integer(), load_default=list, validate=validate.Length(max=200),
+                               metadata={"description": "building ids, a courtyard id, the community id or department ids"})
+    agenda = ma.fields.List(ma.fields.Nested(AgendaItemInSchema), load_default=list, validate=validate.Length(max=30))
+
+
+class MeetingSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    community_id = ma.fields.Integer(required=True)
+    organizer_id = ma.fields.Integer(required=True)
+    kind = ma.fields.String(required=True)
+    stage = ma.fields.String(allow_none=True, required=True)
+    title = ma.fields.String(required=True)
+    description = ma.fields.String(required=True)
+    place = ma.fields.String(required=True)
+    starts_at = ma.fields.DateTime(required=True)
+    ends_at = ma.fields.DateTime(allow_none=True, required=True)
+    capacity = ma.fields.Integer(allow_none=True, required=True)
+    scope_kind = ma.fields.String(required=True)
+    scope_ids = ma.fields.List(ma.fields.Integer(), required=True)
+    status = ma.fields.String(required=True)
+    minutes = ma.fields.String(allow_none=True, required=True)
+    agenda = ma.fields.List(ma.fields.Nested(AgendaItemSchema), required=True)
+    my_reply = ma.fields.String(allow_none=True, required=True)
+    my_people = ma.fields.Integer(allow_none=True, required=True)
+    present = ma.fields.Boolean(allow_none=True, required=True, metadata={"description": "my household signed in"})
+    invited = ma.fields.Integer(required=True)
+    attended = ma.fields.Integer(required=True)
+
+
+class MeetingPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(MeetingSchema), required=True)
+    next_cursor = ma.fields.Integer(allow_none=True, required=True)
+
+
+class RescheduleSchema(ma.Schema):
+    starts_at = ma.fields.AwareDateTime(load_default=None, allow_none=True)
+    ends_at = ma.fields.AwareDateTime(load_default=None, allow_none=True)
+    place = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))
+
+
+class ReasonSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class ReplySchema(ma.Schema):
+    reply = ma.fields.String(required=True, validate=_one_of(Reply))
+    people = ma.fields.Integer(load_default=1, validate=validate.Range(min=0, max=20))
+
+
+class UnansweredSchema(ma.Schema):
+    household_id = ma.fields.Integer(required=True)
+    building_name = ma.fields.String(required=True)
+    unit = ma.fields.String(required=True)
+    room = ma.fields.String(required=True)
+    head_name = ma.fields.String(allow_none=True, required=True)
+
+
+class RepliesSchema(ma.Schema):
+    invited = ma.fields.Integer(required=True)
+    attend = ma.fields.Integer(required=True)
+    maybe = ma.fields.Integer(required=True)
+    decline = ma.fields.Integer(required=True)
+    unanswered = ma.fields.Integer(required=True)
+    people_attending = ma.fields.Integer(required=True)
+    present = ma.fields.Integer(required=True)
+    unanswered_households = ma.fields.List(ma.fields.Nested(UnansweredSchema), required=True)
+
+
+class ResentSchema(ma.Schema):
+    notified = ma.fields.Integer(required=True)
+
+
+class CheckinCodeSchema(ma.Schema):
+    scene = ma.fields.String(required=True, metadata={"description": "what the code carries; rotates every 10 minutes"})
+    expires_at = ma.fields.DateTime(required=True)
+    image_png_base64 = ma.fields.String(allow_none=True, required=True,
+                                        metadata={"description": "the mini-program code; null without WeChat"})
+
+
+class CheckinSchema(ma.Schema):
+    scene = ma.fields.String(required=True, validate=validate.Length(min=1, max=32))
+
+
+class ManualCheckinSchema(ma.Schema):
+    household_id = ma.fields.Integer(required=True)
+
+
+class DecisionInSchema(ma.Schema):
+    text = ma.fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    matter_id = ma.fields.Integer(load_default=None, allow_none=True)
+    matter_action = ma.fields.Dict(load_default=dict, metadata={
+        "description": '{"action": "progress"} or {"action": "assign", "handler_type": …} (as POST /matters/{id}/assign)'})
+
+
+class MinutesSchema(ma.Schema):
+    minutes = ma.fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    decisions = ma.fields.List(ma.fields.Nested(DecisionInSchema), load_default=list, validate=validate.Length(max=50))

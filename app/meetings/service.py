@@ -1,0 +1,493 @@
+"""Calling, answering, attending and recording meetings.
+
+Publishing writes one invitation per household in scope (or per council member, or per
+liaison of an invited department) in batches and notifies everyone through the outbox, so a
+community-wide meeting costs inserts, not a WeChat call per household. Reminders are named
+scheduled jobs, moved with the meeting and cancelled with it.
+"""
+import base64
+import hashlib
+import hmac
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import func, insert, select, update
+
+from app import wechat
+from app.auth.permissions import Action, authorize, can
+from app.community.models import Building, Community, Courtyard, Department, Household, HouseholdMember, Role, RoleAssignment
+from app.errors import ApiError
+from app.extensions import db
+from app.jobs import queue, task
+from app.matters import service as matters
+from app.matters.models import Matter
+from app.meetings.models import (
+    AgendaItem,
+    Decision,
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    Reply,
+    ScopeKind,
+)
+from app.models_base import utcnow
+from app.notifications.service import notify
+from app.notifications.templates import NotificationKind
+
+REMINDERS = {"24h": timedelta(hours=24), "1h": timedelta(hours=1)}
+CHECKIN_WINDOW = 600           # seconds: the check-in code rotates this often
+CHECKIN_OPENS = timedelta(hours=1)   # before the start
+CHECKIN_CLOSES = timedelta(hours=6)  # after the start, when no end is given
+INSERT_BATCH = 1000
+KIND_LABELS = {"courtyard": "院坝会", "building": "楼栋会", "council": "议事会", "joint": "联席会议",
+               "evaluation": "评议会"}
+
+
+# ---- scope ---------------------------------------------------------------------------------------
+
+def _places(scope_kind, scope_ids):
+    """The places a scope names (for the permission check), all in one community."""
+    model = {ScopeKind.BUILDINGS: Building, ScopeKind.COURTYARD: Courtyard,
+             ScopeKind.COMMUNITY: Community}.get(scope_kind)
+    if model is None:
+        return []
+    places = [db.session.get(model, ident) for ident in scope_ids]
+    if not places or None in places:
+        raise ApiError(422, "validation_error", "会议范围不存在", details={"fields": {"scope_ids": ["no such place"]}})
+    return places
+
+
+def _community_of(place):
+    return place.id if isinstance(place, Community) else place.community_id
+
+
+def _authorize_scope(actor, community, scope_kind, places):
+    """Building heads call meetings for the buildings they head; staff for any scope of their
+    community (council and joint meetings are staff's)."""
+    if scope_kind in (ScopeKind.COUNCIL, ScopeKind.DEPARTMENTS):
+        authorize(actor, Action.ORGANIZE_COMMUNITY_MEETINGS, community)
+        return
+    if {_community_of(place) for place in places} != {community.id}:
+        raise ApiError(422, "validation_error", "会议范围须在同一个社区内",
+                       details={"fields": {"scope_ids": ["one community"]}})
+    for place in places:
+        authorize(actor, Action.ORGANIZE_MEETINGS, place)
+
+
+def _check_scope_ids(scope_kind, scope_ids):
+    if scope_kind == ScopeKind.COUNCIL:
+        if scope_ids:
+            raise ApiError(422, "validation_error", "议事会不需要范围编号",
+                           details={"fields": {"scope_ids": ["must be empty for council"]}})
+        return
+    if not scope_ids or (scope_kind in (ScopeKind.COURTYARD, ScopeKind.COMMUNITY) and len(scope_ids) != 1):
+        raise ApiError(422, "validation_error", "请选择会议范围", details={"fields": {"scope_ids": ["required"]}})
+    if scope_kind == ScopeKind.DEPARTMENTS and None in [db.session.get(Department, i) for i in scope_ids]:
+        raise ApiError(422, "validation_error", "部门不存在", details={"fields": {"scope_ids": ["no such department"]}})
+
+
+def create(actor, community_id, kind, title, place, starts_at, scope_kind, scope_ids=(), stage=None,
+           description="", ends_at=None, capacity=None, agenda=()):
+    community = db.session.get(Community, community_id)
+    if community is None:
+        raise ApiError(422, "validation_error", "社区不存在", details={"fields": {"community_id": ["no such community"]}})
+    scope_ids = list(dict.fromkeys(scope_ids))
+    _check_scope_ids(scope_kind, scope_ids)
+    _authorize_scope(actor, community, scope_kind, _places(scope_kind, scope_ids))
+    _check_times(starts_at, ends_at)
+    meeting = Meeting(community_id=community.id, organizer_id=actor.id, kind=kind, stage=stage, title=title,
+                      description=description, place=place, starts_at=starts_at, ends_at=ends_at,
+                      capacity=capacity, scope_kind=scope_kind, scope_ids=scope_ids, status=MeetingStatus.DRAFT)
+    db.session.add(meeting)
+    _set_agenda(meeting, agenda)
+    db.session.commit()
+    return meeting
+
+
+def _check_times(starts_at, ends_at):
+    if starts_at <= utcnow():
+        raise ApiError(422, "validation_error", "会议时间须在将来", details={"fields": {"starts_at": ["in the future"]}})
+    if ends_at is not None and ends_at <= starts_at:
+        raise ApiError(422, "validation_error", "结束时间须晚于开始时间", details={"fields": {"ends_at": ["after starts_at"]}})
+
+
+def _set_agenda(meeting, agenda):
+    matter_ids = {i for item in agenda for i in item.get("matter_ids", [])}
+    if matter_ids:
+        found = set(db.session.scalars(select(Matter.id).where(
+            Matter.id.in_(matter_ids), Matter.community_id == meeting.community_id)))
+        if found != matter_ids:
+            raise ApiError(422, "validation_error", "议程中的诉求须属于本社区",
+                           details={"fields": {"agenda": [f"unknown matters: {sorted(matter_ids - found)}"]}})
+    meeting.agenda = [AgendaItem(position=n, text=item["text"], matter_ids=list(item.get("matter_ids", [])))
+                      for n, item in enumerate(agenda, start=1)]
+
+
+def _authorize_organizer(actor, meeting):
+    if actor.id == meeting.organizer_id:
+        return
+    authorize(actor, Action.ORGANIZE_COMMUNITY_MEETINGS, db.session.get(Community, meeting.community_id))
+
+
+def _require(meeting, *statuses):
+    if meeting.status not in statuses:
+        raise ApiError(409, "invalid_transition", "会议当前状态不能进行此操作", details={"status": meeting.status})
+
+
+# ---- publishing, rescheduling, cancelling -----------------------------------------------------------
+
+def _invitee_rows(meeting):
+    """(household_id, user_id) pairs to invite."""
+    ids = meeting.scope_ids
+    if meeting.scope_kind == ScopeKind.COUNCIL:
+        users = select(RoleAssignment.user_id).where(RoleAssignment.role == Role.COUNCIL_MEMBER,
+                                                     RoleAssignment.scope_id == meeting.community_id)
+        return [(None, u) for u in sorted(set(db.session.scalars(users)))]
+    if meeting.scope_kind == ScopeKind.DEPARTMENTS:
+        users = select(RoleAssignment.user_id).where(RoleAssignment.role == Role.DEPARTMENT_LIAISON,
+                                                     RoleAssignment.scope_id.in_(ids))
+        return [(None, u) for u in sorted(set(db.session.scalars(users)))]
+    column = {ScopeKind.BUILDINGS: Household.building_id, ScopeKind.COURTYARD: Household.courtyard_id,
+              ScopeKind.COMMUNITY: Household.community_id}[meeting.scope_kind]
+    return [(h, None) for h in db.session.scalars(select(Household.id).where(column.in_(ids)).order_by(Household.id))]
+
+
+def _invitee_users(meeting, only=None):
+    """Users to tell: members of invited households and invited persons (`only`: a filter on
+    Invitation)."""
+    where = [Invitation.meeting_id == meeting.id] + ([only] if only is not None else [])
+    members = select(HouseholdMember.user_id).join(Invitation, Invitation.household_id == HouseholdMember.household_id)
+    persons = select(Invitation.user_id).where(Invitation.user_id.is_not(None))
+    return sorted(set(db.session.scalars(members.where(*where))) | set(db.session.scalars(persons.where(*where))))
+
+
+def _payload(meeting, title=None, note=""):
+    return {"title": title or meeting.title, "time": meeting.starts_at, "place": meeting.place,
+            "organizer": KIND_LABELS.get(meeting.kind, "会议"), "note": note, "meeting_id": meeting.id,
+            "body": f"{KIND_LABELS.get(meeting.kind, '会议')}：{meeting.title}，地点：{meeting.place}。{note}"}
+
+
+def _page(meeting):
+    return f"pages/meeting/meeting?id={meeting.id}"
+
+
+def publish(actor, meeting):
+    """Invite everyone in scope and schedule the reminders."""
+    _authorize_organizer(actor, meeting)
+    _require(meeting, MeetingStatus.DRAFT)
+    rows = _invitee_rows(meeting)
+    if not rows:
+        raise ApiError(422, "validation_error", "会议范围内没有可邀请的住户或成员")
+    meeting.status = MeetingStatus.PUBLISHED
+    table = Invitation.__table__
+    for start in range(0, len(rows), INSERT_BATCH):
+        db.session.execute(insert(table), [
+            {"meeting_id": meeting.id, "household_id": h, "user_id": u, "people": 0, "present": False,
+             "checked_in_by_hand": False} for h, u in rows[start:start + INSERT_BATCH]])
+    notify(_invitee_users(meeting), NotificationKind.MEETING_INVITATION, _payload(meeting), page=_page(meeting))
+    db.session.commit()
+    _schedule_reminders(meeting)
+    return meeting
+
+
+def _reminder_id(meeting, label):
+    return f"meeting-{meeting.id}-reminder-{label}"
+
+
+def _schedule_reminders(meeting):
+    now = utcnow()
+    for label, before in REMINDERS.items():
+        when = meeting.starts_at - before
+        if meeting.status == MeetingStatus.PUBLISHED and when > now:
+            queue.schedule(_reminder_id(meeting, label), when, remind, meeting.id, label)
+        else:
+            queue.cancel(_reminder_id(meeting, label))
+
+
+@task
+def remind(meeting_id, label):
+    """24 h / 1 h before: remind everyone invited who has not declined."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.status != MeetingStatus.PUBLISHED or meeting.starts_at <= utcnow():
+        return 0
+    users = _invitee_users(meeting, only=(Invitation.reply.is_(None) | (Invitation.reply != Reply.DECLINE)))
+    notify(users, NotificationKind.MEETING_REMINDER, _payload(meeting, note=f"{label}后开始"), page=_page(meeting))
+    db.session.commit()
+    return len(users)
+
+
+def reschedule(actor, meeting, starts_at=None, ends_at=None, place=None):
+    """Move a meeting: invitees are told, reminders move with it."""
+    _authorize_organizer(actor, meeting)
+    _require(meeting, MeetingStatus.DRAFT, MeetingStatus.PUBLISHED)
+    starts_at = starts_at or meeting.starts_at
+    _check_times(starts_at, ends_at)
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    meeting.place = place or meeting.place
+    if meeting.status == MeetingStatus.PUBLISHED:
+        notify(_invitee_users(meeting), NotificationKind.MEETING_INVITATION,
+               _payload(meeting, title=f"时间地点变更：{meeting.title}", note="会议时间或地点已变更"), page=_page(meeting))
+    db.session.commit()
+    _schedule_reminders(meeting)
+    return meeting
+
+
+def cancel(actor, meeting, reason):
+    _authorize_organizer(actor, meeting)
+    _require(meeting, MeetingStatus.DRAFT, MeetingStatus.PUBLISHED)
+    was_published = meeting.status == MeetingStatus.PUBLISHED
+    meeting.status = MeetingStatus.CANCELLED
+    if was_published:
+        notify(_invitee_users(meeting), NotificationKind.NOTICE,
+               {**_payload(meeting, title=f"会议取消：{meeting.title}", note=reason)}, page=_page(meeting))
+    db.session.commit()
+    _schedule_reminders(meeting)
+    return meeting
+
+
+# ---- replies --------------------------------------------------------------------------------------
+
+def _invitation_for(user, meeting):
+    membership = db.session.scalar(select(HouseholdMember).filter_by(user_id=user.id))
+    household_id = membership.household_id if membership else None
+    return db.session.scalar(select(Invitation).where(
+        Invitation.meeting_id == meeting.id,
+        (Invitation.user_id == user.id) | ((Invitation.household_id == household_id) & (Invitation.household_id.is_not(None)))))
+
+
+def reply(user, meeting, answer, people=1):
+    """Attend, maybe or decline, for the user's household; changeable until the start."""
+    _require(meeting, MeetingStatus.PUBLISHED)
+    invitation = _invitation_for(user, meeting)
+    if invitation is None:
+        raise ApiError(404, "not_found", "您不在本次会议的邀请范围内")
+    if utcnow() >= meeting.starts_at:
+        raise ApiError(409, "meeting_started", "会议已开始，不能再修改回复")
+    people = people if answer != Reply.DECLINE else 0
+    if meeting.capacity is not None and answer == Reply.ATTEND:
+        # Serialize replies of one meeting (SQLite already does) so capacity is never exceeded.
+        db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+        taken = db.session.scalar(select(func.coalesce(func.sum(Invitation.people), 0)).where(
+            Invitation.meeting_id == meeting.id, Invitation.reply == Reply.ATTEND, Invitation.id != invitation.id))
+        if taken + people > meeting.capacity:
+            raise ApiError(409, "meeting_full", "报名人数已满", details={"capacity": meeting.capacity, "taken": taken})
+    invitation.reply, invitation.people = answer, people
+    invitation.replied_at, invitation.replied_by_id = utcnow(), user.id
+    db.session.commit()
+    return invitation
+
+
+def replies(actor, meeting):
+    """Counts, and who has not answered (for the organiser)."""
+    _authorize_organizer(actor, meeting)
+    counts = dict(db.session.execute(select(Invitation.reply, func.count()).where(
+        Invitation.meeting_id == meeting.id).group_by(Invitation.reply)).all())
+    attending = db.session.scalar(select(func.coalesce(func.sum(Invitation.people), 0)).where(
+        Invitation.meeting_id == meeting.id, Invitation.reply == Reply.ATTEND))
+    present = db.session.scalar(select(func.count()).select_from(Invitation).where(
+        Invitation.meeting_id == meeting.id, Invitation.present.is_(True)))
+    unanswered = db.session.execute(
+        select(Invitation.id, Household.id, Building.name, Household.unit, Household.room, Household.head_name)
+        .join(Household, Household.id == Invitation.household_id).join(Building, Building.id == Household.building_id)
+        .where(Invitation.meeting_id == meeting.id, Invitation.reply.is_(None)).order_by(Household.id).limit(500)).all()
+    return {
+        "invited": sum(counts.values()), "attend": counts.get(Reply.ATTEND, 0), "maybe": counts.get(Reply.MAYBE, 0),
+        "decline": counts.get(Reply.DECLINE, 0), "unanswered": counts.get(None, 0), "people_attending": attending,
+        "present": present,
+        "unanswered_households": [{"household_id": h, "building_name": b, "unit": u, "room": r, "head_name": n}
+                                  for _, h, b, u, r, n in unanswered],
+    }
+
+
+def resend(actor, meeting):
+    """Invite again those who have not answered."""
+    _authorize_organizer(actor, meeting)
+    _require(meeting, MeetingStatus.PUBLISHED)
+    users = _invitee_users(meeting, only=Invitation.reply.is_(None))
+    notify(users, NotificationKind.MEETING_INVITATION, _payload(meeting, note="请回复是否参加"), page=_page(meeting))
+    db.session.commit()
+    return len(users)
+
+
+# ---- sign-in ----------------------------------------------------------------------------------------
+
+def _mac(meeting_id, window):
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"checkin:{meeting_id}:{window}".encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def checkin_scene(meeting, now=None):
+    """The scene of the check-in code: meeting, time window, MAC (≤ 32 characters, as
+    getwxacodeunlimit requires). It rotates every CHECKIN_WINDOW seconds; the current and the
+    previous window are accepted, so a photo of the code is useless twenty minutes later."""
+    window = int((now or utcnow()).timestamp()) // CHECKIN_WINDOW
+    return f"{meeting.id:x}-{window:x}-{_mac(meeting.id, window)}"
+
+
+def checkin_code(actor, meeting):
+    """The code the organiser shows: the scene, and the mini-program code image when WeChat is
+    configured (base64 PNG)."""
+    _authorize_organizer(actor, meeting)
+    _require(meeting, MeetingStatus.PUBLISHED)
+    scene = checkin_scene(meeting)
+    window = int(utcnow().timestamp()) // CHECKIN_WINDOW
+    expires_at = datetime.fromtimestamp((window + 2) * CHECKIN_WINDOW, tz=timezone.utc)
+    image = None
+    if current_app.config["WECHAT_APPID"]:
+        image = base64.b64encode(wechat.checkin_code_image(scene, "pages/meeting/checkin")).decode()
+    return {"scene": scene, "expires_at": expires_at, "image_png_base64": image}
+
+
+def _meeting_of_scene(scene):
+    try:
+        meeting_hex, window_hex, mac = scene.split("-")
+        meeting_id, window = int(meeting_hex, 16), int(window_hex, 16)
+    except ValueError:
+        raise ApiError(422, "invalid_checkin_code", "签到码无效") from None
+    if not hmac.compare_digest(mac, _mac(meeting_id, window)):
+        raise ApiError(422, "invalid_checkin_code", "签到码无效")
+    current = int(utcnow().timestamp()) // CHECKIN_WINDOW
+    if window not in (current, current - 1):
+        raise ApiError(410, "checkin_code_expired", "签到码已过期，请扫描现场最新的签到码")
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise ApiError(422, "invalid_checkin_code", "签到码无效")
+    return meeting
+
+
+def check_in(user, scene):
+    """Sign in by scanning the code; scanning again changes nothing."""
+    meeting = _meeting_of_scene(scene)
+    _require(meeting, MeetingStatus.PUBLISHED)
+    now = utcnow()
+    if not (meeting.starts_at - CHECKIN_OPENS <= now <= (meeting.ends_at or meeting.starts_at + CHECKIN_CLOSES)):
+        raise ApiError(409, "checkin_closed", "不在签到时间内")
+    invitation = _invitation_for(user, meeting)
+    if invitation is None:
+        raise ApiError(404, "not_found", "您不在本次会议的邀请范围内")
+    _mark_present(invitation, user, by_hand=False)
+    return meeting, invitation
+
+
+def check_in_by_hand(actor, meeting, household_id):
+    """The organiser signs in a household without a phone; recorded as such."""
+    _authorize_organizer(actor, meeting)
+    _require(meeting, MeetingStatus.PUBLISHED)
+    invitation = db.session.scalar(select(Invitation).filter_by(meeting_id=meeting.id, household_id=household_id))
+    if invitation is None:
+        raise ApiError(404, "not_found", "该住户不在本次会议的邀请范围内")
+    _mark_present(invitation, actor, by_hand=True)
+    return invitation
+
+
+def _mark_present(invitation, by, by_hand):
+    db.session.execute(update(Invitation).where(Invitation.id == invitation.id, Invitation.present.is_(False))
+                       .values(present=True, checked_in_at=utcnow(), checked_in_by_id=by.id,
+                               checked_in_by_hand=by_hand))
+    db.session.commit()
+    db.session.refresh(invitation)
+
+
+# ---- minutes ------------------------------------------------------------------------------------------
+
+def record_minutes(actor, meeting, minutes, decisions=()):
+    """会议纪要 with decisions; a decision may move a matter it took up (to in progress with a
+    note, or assign it), through the matters' own rules and permissions. Every move is checked
+    before the first is made (each move commits with its own timeline line)."""
+    _authorize_organizer(actor, meeting)
+    _require(meeting, MeetingStatus.PUBLISHED)
+    if utcnow() < meeting.starts_at:
+        raise ApiError(409, "meeting_not_started", "会议还没开始")
+    moves = []
+    for decision in decisions:
+        matter = None
+        if decision.get("matter_id") is not None:
+            matter = db.session.get(Matter, decision["matter_id"])
+            if matter is None or matter.community_id != meeting.community_id:
+                raise ApiError(422, "validation_error", "决定关联的诉求不存在",
+                               details={"fields": {"decisions": [f"no matter {decision['matter_id']}"]}})
+        action = (decision.get("matter_action") or {}).get("action")
+        if action is not None:
+            if matter is None:
+                raise ApiError(422, "validation_error", "推进诉求需要关联诉求",
+                               details={"fields": {"decisions": ["matter_action without matter_id"]}})
+            matters.check_move(actor, matter, action)
+        moves.append((decision, matter))
+    for decision, matter in moves:
+        action = decision.get("matter_action") or {}
+        if matter is not None and action.get("action") == "progress":
+            matters.post_progress(actor, matter, f"会议决定：{decision['text']}")
+        elif matter is not None and action.get("action") == "assign":
+            matters.assign(actor, matter, **{k: v for k, v in action.items() if k != "action"},
+                           note=f"会议决定：{decision['text']}")
+        db.session.add(Decision(meeting_id=meeting.id, text=decision["text"],
+                                matter_id=matter.id if matter else None, matter_action=action))
+    meeting.minutes = minutes
+    db.session.commit()
+    return meeting
+
+
+def publish_minutes(actor, meeting):
+    """公示: the minutes go to every household in scope; the meeting is closed."""
+    _authorize_organizer(actor, meeting)
+    _require(meeting, MeetingStatus.PUBLISHED)
+    if not meeting.minutes:
+        raise ApiError(409, "no_minutes", "请先填写会议纪要")
+    meeting.status = MeetingStatus.CLOSED
+    meeting.minutes_published_at = utcnow()
+    notify(_invitee_users(meeting), NotificationKind.NOTICE,
+           {"title": f"公示：{meeting.title}会议纪要", "body": meeting.minutes[:500], "meeting_id": meeting.id},
+           page=_page(meeting))
+    db.session.commit()
+    return meeting
+
+
+def attendance(meeting):
+    invited = db.session.scalar(select(func.count()).select_from(Invitation).filter_by(meeting_id=meeting.id))
+    present = db.session.scalar(select(func.count()).select_from(Invitation).filter_by(meeting_id=meeting.id, present=True))
+    return {"invited": invited, "present": present}
+
+
+def can_view(user, meeting):
+    if user.id == meeting.organizer_id or _invitation_for(user, meeting) is not None:
+        return True
+    return can(user, Action.VIEW_COMMUNITY, db.session.get(Community, meeting.community_id))
+
+
+def meeting_view(meeting, viewer):
+    invitation = _invitation_for(viewer, meeting)
+    return {
+        **{name: getattr(meeting, name) for name in (
+            "id", "community_id", "organizer_id", "kind", "stage", "title", "description", "place", "starts_at",
+            "ends_at", "capacity", "scope_kind", "scope_ids", "status", "minutes")},
+        "agenda": [{"position": a.position, "text": a.text, "matter_ids": a.matter_ids} for a in meeting.agenda],
+        "my_reply": invitation.reply if invitation else None,
+        "my_people": invitation.people if invitation else None,
+        "present": invitation.present if invitation else None,
+        **_counts(meeting),
+    }
+
+
+def _counts(meeting):
+    counts = attendance(meeting)
+    return {"invited": counts["invited"], "attended": counts["present"]}
+
+
+def get_visible(user, meeting_id):
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not can_view(user, meeting):
+        raise ApiError(404, "not_found", "会议不存在")
+    return meeting
+
+
+def my_meetings(user, limit=50):
+    """Meetings I am invited to or organise that have not ended, soonest first."""
+    membership = db.session.scalar(select(HouseholdMember).filter_by(user_id=user.id))
+    invited = select(Invitation.meeting_id).where(
+        (Invitation.user_id == user.id) | (Invitation.household_id == (membership.household_id if membership else -1)))
+    rows = db.session.scalars(select(Meeting).where(
+        (Meeting.id.in_(invited)) | (Meeting.organizer_id == user.id),
+        Meeting.status.in_([MeetingStatus.DRAFT, MeetingStatus.PUBLISHED]),
+        Meeting.starts_at >= utcnow() - CHECKIN_CLOSES,
+    ).order_by(Meeting.starts_at).limit(limit)).all()
+    return {"items": [meeting_view(m, user) for m in rows], "next_cursor": None}

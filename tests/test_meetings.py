@@ -1,0 +1,235 @@
+"""Meetings: scope rules, invitations through the outbox, reminders, replies, sign-in, minutes."""
+import base64
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.auth.service import find_or_create_user
+from app.community import service as community
+from app.community.models import Household
+from app.extensions import db
+from app.jobs import queue
+from app.meetings import service
+from app.meetings.models import Invitation, Meeting
+from app.models_base import utcnow
+from app.notifications.models import Notification
+from tests.conftest import login
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def neighbours(app, places):
+    """places, plus a second household in building 1 with a member, and one in building 2."""
+    with app.app_context():
+        b1 = db.session.get(community.Building, places["b1"])
+        h3 = community.create_household(b1, unit="1单元", room="102", floor_area=70)
+        next_door = find_or_create_user("dev-next-door")
+        community.add_member(h3, next_door, is_head=True)
+        community.add_member(db.session.get(Household, places["h2"]), find_or_create_user("dev-far"), is_head=True)
+        db.session.commit()
+        return {**places, "h3": h3.id, "next_door": next_door.id}
+
+
+def meeting_body(people, **fields):
+    return {"community_id": people["community"], "kind": "building", "stage": "opinion", "title": "1幢楼道改造意见会",
+            "place": "1幢楼下院坝", "starts_at": (utcnow() + timedelta(days=2)).isoformat(),
+            "scope_kind": "buildings", "scope_ids": [people["b1"]],
+            "agenda": [{"text": "楼道灯和扶手", "matter_ids": []}], **fields}
+
+
+def create(client, people, name="bhead", **fields):
+    return client.post(f"{API}/meetings", json=meeting_body(people, **fields), headers=login(client, name))
+
+
+def act(client, name, meeting_id, action, body=None):
+    return client.post(f"{API}/meetings/{meeting_id}/{action}", json=body or {}, headers=login(client, name))
+
+
+def test_building_heads_call_meetings_for_their_buildings_only(client, neighbours):
+    assert create(client, neighbours).status_code == 201
+    other = create(client, neighbours, scope_ids=[neighbours["b2"]])
+    assert other.status_code == 403
+    assert create(client, neighbours, scope_kind="courtyard", scope_ids=[1]).status_code == 403
+    assert create(client, neighbours, scope_kind="council", scope_ids=[]).status_code == 403
+    assert create(client, neighbours, "staff", scope_kind="community", scope_ids=[neighbours["community"]]).status_code == 201
+    assert create(client, neighbours, "other-staff").status_code == 403
+    assert create(client, neighbours, "resident").status_code == 403
+    past = create(client, neighbours, starts_at=(utcnow() - timedelta(hours=1)).isoformat())
+    assert past.status_code == 422 and "starts_at" in past.get_json()["error"]["details"]["fields"]
+
+
+def test_publishing_invites_the_households_in_scope_through_the_outbox(app, client, neighbours):
+    meeting = create(client, neighbours).get_json()
+    published = act(client, "bhead", meeting["id"], "publish")
+    assert published.status_code == 200 and published.get_json()["invited"] == 2  # h1 and h3, not h2
+    with app.app_context():
+        told = {user_id for user_id, in db.session.execute(
+            select(Notification.user_id).where(Notification.kind == "meeting_invitation"))}
+        assert told == {neighbours["resident"], neighbours["next_door"]}
+        assert queue.is_scheduled(f"meeting-{meeting['id']}-reminder-24h")
+        assert queue.is_scheduled(f"meeting-{meeting['id']}-reminder-1h")
+    assert act(client, "bhead", meeting["id"], "publish").status_code == 409  # not twice
+    mine = client.get(f"{API}/meetings/mine", headers=login(client, "resident")).get_json()["items"]
+    assert [m["id"] for m in mine] == [meeting["id"]]
+    assert client.get(f"{API}/meetings/{meeting['id']}", headers=login(client, "far")).status_code == 200  # same community
+    assert client.get(f"{API}/meetings/{meeting['id']}", headers=login(client, "other-staff")).status_code == 404
+
+
+def test_reschedule_moves_reminders_and_cancel_removes_them(app, client, neighbours):
+    meeting = create(client, neighbours).get_json()
+    act(client, "bhead", meeting["id"], "publish")
+    soon = (utcnow() + timedelta(hours=3)).isoformat()
+    moved = act(client, "bhead", meeting["id"], "reschedule", {"starts_at": soon, "place": "社区活动室"})
+    assert moved.status_code == 200 and moved.get_json()["place"] == "社区活动室"
+    with app.app_context():
+        assert not queue.is_scheduled(f"meeting-{meeting['id']}-reminder-24h")  # already past
+        assert queue.is_scheduled(f"meeting-{meeting['id']}-reminder-1h")
+        assert service.remind(meeting["id"], "1h") == 2
+    assert act(client, "bhead", meeting["id"], "cancel", {"reason": "下雨改期"}).get_json()["status"] == "cancelled"
+    with app.app_context():
+        assert not queue.is_scheduled(f"meeting-{meeting['id']}-reminder-1h")
+        assert service.remind(meeting["id"], "1h") == 0
+        titles = [n.title for n in db.session.scalars(select(Notification).where(
+            Notification.user_id == neighbours["resident"]).order_by(Notification.id))]
+    assert titles == ["1幢楼道改造意见会", "时间地点变更：1幢楼道改造意见会", "1幢楼道改造意见会",
+                      "会议取消：1幢楼道改造意见会"]
+
+
+def test_replies_change_until_the_start_and_respect_capacity(app, client, neighbours):
+    meeting = create(client, neighbours, capacity=3).get_json()
+    mid = meeting["id"]
+    act(client, "bhead", mid, "publish")
+    assert act(client, "resident", mid, "reply", {"reply": "attend", "people": 2}).get_json()["my_reply"] == "attend"
+    full = act(client, "next-door", mid, "reply", {"reply": "attend", "people": 2})
+    assert full.status_code == 409 and full.get_json()["error"]["code"] == "meeting_full"
+    changed = act(client, "resident", mid, "reply", {"reply": "decline"}).get_json()
+    assert (changed["my_reply"], changed["my_people"]) == ("decline", 0)
+    assert act(client, "next-door", mid, "reply", {"reply": "attend", "people": 2}).status_code == 200
+    assert act(client, "far", mid, "reply", {"reply": "attend"}).status_code == 404  # not invited
+    counts = client.get(f"{API}/meetings/{mid}/replies", headers=login(client, "bhead")).get_json()
+    assert (counts["attend"], counts["decline"], counts["unanswered"], counts["people_attending"]) == (1, 1, 0, 2)
+    assert client.get(f"{API}/meetings/{mid}/replies", headers=login(client, "resident")).status_code == 403
+    with app.app_context():
+        db.session.get(Meeting, mid).starts_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    assert act(client, "resident", mid, "reply", {"reply": "attend"}).status_code == 409
+
+
+def test_resend_reaches_only_those_who_have_not_answered(app, client, neighbours):
+    mid = create(client, neighbours).get_json()["id"]
+    act(client, "bhead", mid, "publish")
+    act(client, "resident", mid, "reply", {"reply": "attend"})
+    assert act(client, "bhead", mid, "resend").get_json() == {"notified": 1}
+
+
+def test_check_in_by_rotating_code_and_by_hand(app, client, neighbours):
+    mid = create(client, neighbours, starts_at=(utcnow() + timedelta(minutes=30)).isoformat()).get_json()["id"]
+    act(client, "bhead", mid, "publish")
+    code = client.get(f"{API}/meetings/{mid}/checkin-code", headers=login(client, "bhead")).get_json()
+    assert len(code["scene"]) <= 32 and code["image_png_base64"] is None  # no WeChat in development
+    assert client.get(f"{API}/meetings/{mid}/checkin-code", headers=login(client, "resident")).status_code == 403
+
+    signed = client.post(f"{API}/meetings/checkins", json={"scene": code["scene"]}, headers=login(client, "resident"))
+    assert signed.status_code == 200 and signed.get_json()["present"] is True
+    again = client.post(f"{API}/meetings/checkins", json={"scene": code["scene"]}, headers=login(client, "resident"))
+    assert again.status_code == 200 and again.get_json()["attended"] == 1  # replay changes nothing
+
+    with app.app_context():
+        meeting = db.session.get(Meeting, mid)
+        yesterday = service.checkin_scene(meeting, now=utcnow() - timedelta(minutes=30))
+    stale = client.post(f"{API}/meetings/checkins", json={"scene": yesterday}, headers=login(client, "next-door"))
+    assert stale.status_code == 410
+    forged = code["scene"][:-1] + ("0" if code["scene"][-1] != "0" else "1")
+    assert client.post(f"{API}/meetings/checkins", json={"scene": forged},
+                       headers=login(client, "next-door")).status_code == 422
+
+    by_hand = act(client, "bhead", mid, "manual-checkins", {"household_id": neighbours["h3"]})
+    assert by_hand.get_json()["attended"] == 2
+    with app.app_context():
+        row = db.session.scalar(select(Invitation).filter_by(meeting_id=mid, household_id=neighbours["h3"]))
+        assert row.checked_in_by_hand and row.checked_in_by_id == find_or_create_user("dev-bhead").id
+    assert act(client, "bhead", mid, "manual-checkins", {"household_id": neighbours["h2"]}).status_code == 404
+
+
+def test_check_in_code_is_a_wechat_mini_program_code(make_app, fake_wechat, neighbours):
+    app = make_app(WECHAT_APPID="wx-test-app", WECHAT_SECRET="wx-test-secret", WECHAT_API_BASE=fake_wechat.url)
+    with app.app_context():
+        meeting = service.create(
+            find_or_create_user("dev-bhead"), neighbours["community"], "building", "楼栋会", "院坝",
+            utcnow() + timedelta(hours=1), "buildings", [neighbours["b1"]])
+        service.publish(find_or_create_user("dev-bhead"), meeting)
+        code = service.checkin_code(find_or_create_user("dev-bhead"), meeting)
+    assert base64.b64decode(code["image_png_base64"]).startswith(b"\x89PNG")
+    assert fake_wechat.codes_made == [{"scene": code["scene"], "page": "pages/meeting/checkin", "width": 430,
+                                       "auto_color": False, "line_color": {"r": "0", "g": "0", "b": "0"},
+                                       "is_hyaline": False}]
+
+
+def test_minutes_move_a_matter_and_are_published_to_the_households(app, client, neighbours):
+    matter = client.post(f"{API}/matters", json={"title": "楼道扶手松动", "category": "facility_repair"},
+                         headers=login(client, "resident")).get_json()
+    client.post(f"{API}/matters/{matter['id']}/classify", json={"matter_class": "minor", "reason": "公共设施"},
+                headers=login(client, "council"))
+    client.post(f"{API}/matters/{matter['id']}/assign", json={"handler_type": "committee"},
+                headers=login(client, "council"))
+    mid = create(client, neighbours, "staff", agenda=[{"text": "扶手维修", "matter_ids": [matter["id"]]}]).get_json()["id"]
+    act(client, "staff", mid, "publish")
+    assert act(client, "staff", mid, "minutes", {"minutes": "x"}).status_code == 409  # not started yet
+    with app.app_context():
+        db.session.get(Meeting, mid).starts_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+    recorded = act(client, "staff", mid, "minutes", {
+        "minutes": "到会12户，一致同意由居委会本周内更换扶手。",
+        "decisions": [{"text": "居委会本周内更换扶手", "matter_id": matter["id"], "matter_action": {"action": "progress"}}]})
+    assert recorded.status_code == 200, recorded.get_json()
+    detail = client.get(f"{API}/matters/{matter['id']}", headers=login(client, "resident")).get_json()
+    assert detail["status"] == "in_progress" and detail["timeline"][-1]["note"] == "会议决定：居委会本周内更换扶手"
+    assert act(client, "staff", mid, "publish-minutes").get_json()["status"] == "closed"
+    with app.app_context():
+        notices = {n.user_id for n in db.session.scalars(select(Notification).where(Notification.title.like("公示：%")))}
+    assert notices == {neighbours["resident"], neighbours["next_door"]}
+
+
+def test_minutes_refuse_a_move_the_organiser_may_not_make_before_moving_anything(app, client, neighbours):
+    lamp, rail = (client.post(f"{API}/matters", json={"title": title, "category": "facility_repair"},
+                              headers=login(client, "resident")).get_json()["id"] for title in ("路灯", "扶手"))
+    for mid_ in (lamp, rail):
+        client.post(f"{API}/matters/{mid_}/classify", json={"matter_class": "minor", "reason": "公共设施"},
+                    headers=login(client, "council"))
+    client.post(f"{API}/matters/{lamp}/assign", json={"handler_type": "committee"}, headers=login(client, "council"))
+    mid = create(client, neighbours).get_json()["id"]  # called by the building head
+    act(client, "bhead", mid, "publish")
+    with app.app_context():
+        db.session.get(Meeting, mid).starts_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+    refused = act(client, "bhead", mid, "minutes", {"minutes": "纪要", "decisions": [
+        {"text": "修扶手", "matter_id": rail, "matter_action": {"action": "teleport"}}]})
+    assert refused.status_code == 422
+    refused = act(client, "bhead", mid, "minutes", {"minutes": "纪要", "decisions": [
+        {"text": "换灯", "matter_id": lamp, "matter_action": {"action": "progress"}}]})
+    assert refused.status_code == 403  # a building head does not handle the committee's matter
+    lamp_now = client.get(f"{API}/matters/{lamp}", headers=login(client, "resident")).get_json()
+    assert lamp_now["status"] == "assigned"
+    assert client.get(f"{API}/meetings/{mid}", headers=login(client, "bhead")).get_json()["minutes"] is None
+
+
+def test_minutes_move_nothing_when_one_decision_cannot_be_carried_out(app, client, neighbours):
+    lamp, rail = (client.post(f"{API}/matters", json={"title": title, "category": "facility_repair"},
+                              headers=login(client, "resident")).get_json()["id"] for title in ("路灯", "扶手"))
+    for matter_id in (lamp, rail):
+        client.post(f"{API}/matters/{matter_id}/classify", json={"matter_class": "minor", "reason": "公共设施"},
+                    headers=login(client, "council"))
+    client.post(f"{API}/matters/{lamp}/assign", json={"handler_type": "committee"}, headers=login(client, "council"))
+    mid = create(client, neighbours, "staff").get_json()["id"]
+    act(client, "staff", mid, "publish")
+    with app.app_context():
+        db.session.get(Meeting, mid).starts_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+    refused = act(client, "staff", mid, "minutes", {"minutes": "纪要", "decisions": [
+        {"text": "换灯", "matter_id": lamp, "matter_action": {"action": "progress"}},
+        {"text": "修扶手", "matter_id": rail, "matter_action": {"action": "progress"}}]})  # rail has no handler yet
+    assert refused.status_code == 409
+    statuses = [client.get(f"{API}/matters/{m}", headers=login(client, "staff")).get_json()["status"] for m in (lamp, rail)]
+    assert statuses == ["assigned", "triaged"]
