@@ -233,3 +233,21 @@ def test_minutes_move_nothing_when_one_decision_cannot_be_carried_out(app, clien
     assert refused.status_code == 409
     statuses = [client.get(f"{API}/matters/{m}", headers=login(client, "staff")).get_json()["status"] for m in (lamp, rail)]
     assert statuses == ["assigned", "triaged"]
+
+
+def test_decisions_are_recorded_once_and_shown_with_the_meeting(app, client, neighbours):
+    mid = create(client, neighbours, "staff", ends_at=(utcnow() + timedelta(days=2, hours=2)).isoformat()).get_json()["id"]
+    act(client, "staff", mid, "publish")
+    moved = act(client, "staff", mid, "reschedule", {"place": "社区活动室"}).get_json()
+    assert moved["ends_at"] is not None  # not given: unchanged
+    with app.app_context():
+        db.session.get(Meeting, mid).starts_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+    first = act(client, "staff", mid, "minutes", {"minutes": "草稿", "decisions": [{"text": "下月再议"}]}).get_json()
+    assert [d["text"] for d in first["decisions"]] == ["下月再议"] and first["status_label"] == "已发布"
+    again = act(client, "staff", mid, "minutes", {"minutes": "定稿", "decisions": [{"text": "下月再议"}]})
+    assert again.status_code == 409
+    assert act(client, "staff", mid, "minutes", {"minutes": "定稿"}).get_json()["minutes"] == "定稿"
+    act(client, "staff", mid, "publish-minutes")
+    mine = client.get(f"{API}/meetings/mine", headers=login(client, "resident")).get_json()["items"]
+    assert [(m["id"], m["status_label"], m["invited_me"]) for m in mine] == [(mid, "已公示", True)]

@@ -141,6 +141,7 @@ def check_in_by_hand(args, meeting_id):
 
 
 @blp.route("/meetings/<int:meeting_id>/minutes", methods=["POST"])
+@idempotent
 @blp.arguments(MinutesSchema)
 @blp.response(200, MeetingSchema)
 @requires()

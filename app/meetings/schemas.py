@@ -53,6 +53,11 @@ class MeetingSchema(ma.Schema):
     my_reply = ma.fields.String(allow_none=True, required=True)
     my_people = ma.fields.Integer(allow_none=True, required=True)
     present = ma.fields.Boolean(allow_none=True, required=True, metadata={"description": "my household signed in"})
+    invited_me = ma.fields.Boolean(required=True, metadata={"description": "my household (or I) is invited"})
+    kind_label = ma.fields.String(required=True)
+    stage_label = ma.fields.String(allow_none=True, required=True)
+    status_label = ma.fields.String(required=True)
+    decisions = ma.fields.List(ma.fields.Nested(lambda: DecisionInSchema()), required=True)
     invited = ma.fields.Integer(required=True)
     attended = ma.fields.Integer(required=True)
 

@@ -41,6 +41,9 @@ CHECKIN_CLOSES = timedelta(hours=6)  # after the start, when no end is given
 INSERT_BATCH = 1000
 KIND_LABELS = {"courtyard": "院坝会", "building": "楼栋会", "council": "议事会", "joint": "联席会议",
                "evaluation": "评议会"}
+STAGE_LABELS = {"opinion": "群众意见会", "discussion": "议题讨论会", "decision": "议事决策会", "evaluation": "群众评议会"}
+STATUS_LABELS = {"draft": "草稿", "published": "已发布", "cancelled": "已取消", "closed": "已公示"}
+RECENTLY_CLOSED = timedelta(days=30)  # closed meetings stay in "my meetings" this long (their 公示)
 
 
 # ---- scope ---------------------------------------------------------------------------------------
@@ -221,6 +224,7 @@ def reschedule(actor, meeting, starts_at=None, ends_at=None, place=None):
     _authorize_organizer(actor, meeting)
     _require(meeting, MeetingStatus.DRAFT, MeetingStatus.PUBLISHED)
     starts_at = starts_at or meeting.starts_at
+    ends_at = ends_at or meeting.ends_at  # not given: unchanged
     _check_times(starts_at, ends_at)
     meeting.starts_at, meeting.ends_at = starts_at, ends_at
     meeting.place = place or meeting.place
@@ -398,6 +402,8 @@ def record_minutes(actor, meeting, minutes, decisions=()):
     _require(meeting, MeetingStatus.PUBLISHED)
     if utcnow() < meeting.starts_at:
         raise ApiError(409, "meeting_not_started", "会议还没开始")
+    if decisions and db.session.scalar(select(Decision.id).filter_by(meeting_id=meeting.id).limit(1)):
+        raise ApiError(409, "decisions_recorded", "本次会议的决定已经记录，不能重复记录（纪要文字仍可修改）")
     moves = []
     for decision in decisions:
         matter = None
@@ -464,6 +470,11 @@ def meeting_view(meeting, viewer):
         "my_reply": invitation.reply if invitation else None,
         "my_people": invitation.people if invitation else None,
         "present": invitation.present if invitation else None,
+        "invited_me": invitation is not None,
+        "kind_label": KIND_LABELS[meeting.kind], "stage_label": STAGE_LABELS.get(meeting.stage),
+        "status_label": STATUS_LABELS[meeting.status],
+        "decisions": [{"text": d.text, "matter_id": d.matter_id, "matter_action": d.matter_action}
+                      for d in db.session.scalars(select(Decision).filter_by(meeting_id=meeting.id).order_by(Decision.id))],
         **_counts(meeting),
     }
 
@@ -481,13 +492,15 @@ def get_visible(user, meeting_id):
 
 
 def my_meetings(user, limit=50):
-    """Meetings I am invited to or organise that have not ended, soonest first."""
+    """Meetings I am invited to or organise that have not ended (or whose minutes were published
+    in the last 30 days), soonest first."""
     membership = db.session.scalar(select(HouseholdMember).filter_by(user_id=user.id))
     invited = select(Invitation.meeting_id).where(
         (Invitation.user_id == user.id) | (Invitation.household_id == (membership.household_id if membership else -1)))
     rows = db.session.scalars(select(Meeting).where(
         (Meeting.id.in_(invited)) | (Meeting.organizer_id == user.id),
-        Meeting.status.in_([MeetingStatus.DRAFT, MeetingStatus.PUBLISHED]),
-        Meeting.starts_at >= utcnow() - CHECKIN_CLOSES,
+        ((Meeting.status.in_([MeetingStatus.DRAFT, MeetingStatus.PUBLISHED])
+          & (Meeting.starts_at >= utcnow() - CHECKIN_CLOSES))
+         | ((Meeting.status == MeetingStatus.CLOSED) & (Meeting.minutes_published_at >= utcnow() - RECENTLY_CLOSED))),
     ).order_by(Meeting.starts_at).limit(limit)).all()
     return {"items": [meeting_view(m, user) for m in rows], "next_cursor": None}
