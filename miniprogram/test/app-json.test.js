@@ -13,6 +13,12 @@ test('诉求相关页面都已登记，详情页是 pages/matter/matter', () => 
   expect(app.pages[0]).toBe('pages/index/index')
 })
 
+test('会议页面都已登记：列表、详情（通知里的 page 指向 pages/meeting/meeting）、扫码签到落地页、召集', () => {
+  expect(app.pages).toEqual(expect.arrayContaining([
+    'pages/meetings/meetings', 'pages/meeting/meeting', 'pages/meeting/checkin', 'pages/meeting-new/meeting-new',
+  ]))
+})
+
 test.each(app.pages)('%s 的四个文件都在', page => {
   for (const ext of ['js', 'json', 'wxml', 'wxss']) {
     expect(fs.existsSync(path.join(ROOT, `${page}.${ext}`))).toBe(true)

@@ -23,6 +23,15 @@ function textOf(page, selector) {
   return node.dom.textContent.replace(/\s+/g, ' ').trim()
 }
 
+// 节点在 WXML 里绑定的属性值（如 image 的 src、button 的 disabled）。j-component 不把它们写进 DOM，
+// 这里从它的虚拟节点上读。节点不存在时返回 null，没有这个属性时返回 undefined。
+function attr(page, selector, name) {
+  const node = page.querySelector(selector)
+  if (!node) return null
+  const found = ((node._exparserNode && node._exparserNode._vt && node._exparserNode._vt.attrs) || []).find(a => a.name === name)
+  return found ? found.value : undefined
+}
+
 // j-component 派发事件是异步的（微任务），所以这里等事件处理函数开始执行后再返回。
 // 处理函数里后续的异步步骤（请求等）需要测试自己等待。
 async function dispatch(page, selector, eventName, options) {
@@ -65,4 +74,4 @@ function matterBrief(id, fields = {}) {
   return brief
 }
 
-module.exports = { loadPage, textOf, tap, input, matterBrief }
+module.exports = { loadPage, textOf, attr, tap, input, matterBrief }

@@ -255,4 +255,16 @@ describe('诉求入口', () => {
       }
     }
   })
+
+  test('人人都有“会议”入口，点了去会议列表', async () => {
+    loggedIn()
+    wx.server.reply('GET', '/me', 200, Object.assign({}, ME, { roles: [{ role: 'resident', scope_id: 11, scope_name: null }] }))
+    wx.server.reply('GET', '/notifications/unread-count', 200, { unread: 0 })
+    const page = loadPage('pages/index/index')
+    await page.instance.onShow()
+
+    expect(textOf(page, '#meetings-entry')).toContain('会议')
+    await tap(page, '#meetings-entry')
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/meetings/meetings' })
+  })
 })

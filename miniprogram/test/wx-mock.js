@@ -16,6 +16,8 @@
 //   wx.uploads                               // 发出的上传记录 {url, path, filePath, name, header, formData, task}
 //   wx.chooseMediaReplies.push({ tempFiles: [{ tempFilePath: 'wxfile://a.jpg' }] })  // 或 { fail: 'chooseMedia:fail cancel' }
 //   wx.locationReply = { latitude: 30.7123456, longitude: 122.4567891 }              // 或 { fail: 'getLocation:fail auth deny' }
+//   wx.scanCodeReplies.push({ path: 'pages/meeting/checkin?scene=...', result: '' })  // wx.scanCode 依次的结果
+//   wx.scanCodeReplies.push({ fail: 'scanCode:fail cancel' })                         // （没有编排时：用户取消）
 //
 // 没有编排过的请求会得到 599 响应并记入 wx.server.unexpected，测试可以断言它为空。
 const config = require('../config')
@@ -90,6 +92,7 @@ function createWxMock() {
     heldUploads: [],
     chooseMediaReplies: [],
     locationReply: { latitude: 30.7123456, longitude: 122.4567891 },
+    scanCodeReplies: [],
 
     getStorageSync: jest.fn(key => (key in storage ? clone(storage[key]) : '')),
     setStorageSync: jest.fn((key, value) => {
@@ -201,6 +204,14 @@ function createWxMock() {
       Promise.resolve().then(() => {
         if (reply.fail) opts.fail && opts.fail({ errMsg: reply.fail })
         else opts.success && opts.success(Object.assign({ errMsg: 'getLocation:ok' }, reply))
+      })
+    }),
+
+    scanCode: jest.fn(opts => {
+      const reply = wx.scanCodeReplies.length ? wx.scanCodeReplies.shift() : { fail: 'scanCode:fail cancel' }
+      Promise.resolve().then(() => {
+        if (reply.fail) opts.fail && opts.fail({ errMsg: reply.fail })
+        else opts.success && opts.success(Object.assign({ errMsg: 'scanCode:ok', charSet: 'utf-8', rawData: '' }, reply))
       })
     }),
 

@@ -77,6 +77,64 @@ function formatRelativeTime(iso, now = Date.now()) {
   return `${date.getFullYear()}年${date.getMonth() + 1}月${date.getDate()}日`
 }
 
+// ---------- 会议时间：一律按北京时间（UTC+8），不管手机设的是哪个时区 ----------
+
+const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000
+const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六']
+
+// 某一时刻在北京时间的年月日、时分、星期几
+function beijingParts(time) {
+  const d = new Date(time + BEIJING_OFFSET_MS)
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    weekday: d.getUTCDay(),
+  }
+}
+
+function dayNumber(p) {
+  return Date.UTC(p.year, p.month - 1, p.day) / (24 * 60 * 60 * 1000)
+}
+
+// 会议时间（ISO 字符串）→ “今天 15:00”“明天 09:30”“12月5日 星期四 15:00”“2031年1月3日 星期五 09:00”；
+// 给了同一天的结束时间时写成“今天 15:00–16:30”
+function formatMeetingTime(startIso, now = Date.now(), endIso) {
+  const start = Date.parse(startIso || '')
+  if (Number.isNaN(start)) return ''
+  const p = beijingParts(start)
+  const today = beijingParts(now)
+  const diff = dayNumber(p) - dayNumber(today)
+  const hm = `${pad2(p.hour)}:${pad2(p.minute)}`
+  let day
+  if (diff === 0) day = '今天'
+  else if (diff === 1) day = '明天'
+  else if (diff === -1) day = '昨天'
+  else if (p.year === today.year) day = `${p.month}月${p.day}日 星期${WEEKDAYS[p.weekday]}`
+  else day = `${p.year}年${p.month}月${p.day}日 星期${WEEKDAYS[p.weekday]}`
+  let text = `${day} ${hm}`
+  const end = Date.parse(endIso || '')
+  if (!Number.isNaN(end) && end > start) {
+    const e = beijingParts(end)
+    if (dayNumber(e) === dayNumber(p)) text += `–${pad2(e.hour)}:${pad2(e.minute)}`
+  }
+  return text
+}
+
+// 时刻 → 日期选择器、时间选择器的值（北京时间）：{ date: '2030-03-15', time: '09:05' }
+function meetingPickerValues(time) {
+  const p = beijingParts(typeof time === 'string' ? Date.parse(time) : time)
+  return { date: `${p.year}-${pad2(p.month)}-${pad2(p.day)}`, time: `${pad2(p.hour)}:${pad2(p.minute)}` }
+}
+
+// 选择器的日期、时间（北京时间）→ 发给后端的 ISO 8601：'2030-03-15T09:05:00+08:00'
+function meetingIso(date, time) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date || '') || !/^\d{2}:\d{2}$/.test(time || '')) return ''
+  return `${date}T${time}:00+08:00`
+}
+
 module.exports = {
   ROLE_NAMES,
   roleName,
@@ -85,4 +143,7 @@ module.exports = {
   normalizeJoinCode,
   isValidJoinCode,
   formatRelativeTime,
+  formatMeetingTime,
+  meetingPickerValues,
+  meetingIso,
 }

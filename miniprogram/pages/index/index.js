@@ -1,4 +1,4 @@
-// 首页：显示 GET /me 的结果（称呼、住户、身份）和未读消息数，可以去消息页、绑定住户或退出登录。
+// 首页：显示 GET /me 的结果（称呼、住户、身份）和未读消息数，可以去消息页、诉求、会议、绑定住户或退出登录。
 // 页面用 Component 构造器编写，生命周期（onShow 等）写在 methods 里。
 const api = require('../../utils/api')
 const auth = require('../../utils/auth')
@@ -102,6 +102,10 @@ Component({
 
     goMyMatters() {
       wx.navigateTo({ url: '/pages/matters/matters' })
+    },
+
+    goMeetings() {
+      wx.navigateTo({ url: '/pages/meetings/meetings' })
     },
 
     goTriage() {

@@ -1,0 +1,70 @@
+const meetings = require('../utils/meetings')
+
+const SCENE = '7-2b5c3a1-a1b2c3d4e5f6'
+
+describe('扫码结果 → 签到码 scene', () => {
+  test.each([
+    ['小程序码：path 里的 scene 是 URL 编码过的', { scanType: 'WX_CODE', result: '', path: `pages/meeting/checkin?scene=${encodeURIComponent(SCENE)}` }],
+    ['小程序码：整段 path 都编码过', { scanType: 'WX_CODE', result: '', path: encodeURIComponent(`pages/meeting/checkin?scene=${SCENE}`) }],
+    ['小程序码：scene 编码了两次', { result: '', path: `pages/meeting/checkin?scene=${encodeURIComponent(encodeURIComponent(SCENE))}` }],
+    ['小程序码：有 path 时不看 result', { result: '乱码', path: `pages/meeting/checkin?x=1&scene=${SCENE}` }],
+    ['普通二维码：result 就是 scene', { scanType: 'QR_CODE', result: SCENE }],
+    ['普通二维码：result 是带 scene= 的链接', { scanType: 'QR_CODE', result: `https://yuanba.example/checkin?scene=${SCENE}` }],
+  ])('%s', (_name, res) => {
+    expect(meetings.sceneFromScan(res)).toBe(SCENE)
+  })
+
+  test.each([
+    ['空结果', { result: '', path: '' }],
+    ['别的网址', { result: 'https://example.com/hello' }],
+    ['超过 32 个字符', { result: 'x'.repeat(33) }],
+    ['小程序别的页面', { path: 'pages/index/index' }],
+  ])('认不出来：%s', (_name, res) => {
+    expect(meetings.sceneFromScan(res)).toBe('')
+  })
+
+  test('微信“扫一扫”打开签到页时的 query.scene', () => {
+    expect(meetings.sceneFromQuery({ scene: encodeURIComponent(SCENE) })).toBe(SCENE)
+    expect(meetings.sceneFromQuery({})).toBe('')
+  })
+})
+
+test('议程的诉求编号：空格、中文逗号、顿号、# 都可以；不是数字返回 null', () => {
+  expect(meetings.parseMatterIds('12 15')).toEqual([12, 15])
+  expect(meetings.parseMatterIds('#12，15、12')).toEqual([12, 15])
+  expect(meetings.parseMatterIds('')).toEqual([])
+  expect(meetings.parseMatterIds('12 十五')).toBeNull()
+  expect(meetings.parseMatterIds('0')).toBeNull()
+})
+
+test('组织者：召集人本人，或本社区的社区工作人员', () => {
+  const m = { organizer_id: 5, community_id: 1 }
+  expect(meetings.isOrganizer(m, { id: 5, roles: [] })).toBe(true)
+  expect(meetings.isOrganizer(m, { id: 2, roles: [{ role: 'staff', scope_id: 1 }] })).toBe(true)
+  expect(meetings.isOrganizer(m, { id: 2, roles: [{ role: 'staff', scope_id: 9 }] })).toBe(false)
+  expect(meetings.isOrganizer(m, { id: 6, roles: [{ role: 'building_head', scope_id: 3 }] })).toBe(false)
+})
+
+test('召集会议的社区：社区工作人员用工作的社区，楼栋长用自家社区', () => {
+  const household = { community_id: 4 }
+  expect(meetings.organizerCommunityId({ roles: [{ role: 'staff', scope_id: 1 }], household })).toBe(1)
+  expect(meetings.organizerCommunityId({ roles: [{ role: 'building_head', scope_id: 3 }], household })).toBe(4)
+  expect(meetings.organizerCommunityId({ roles: [{ role: 'building_head', scope_id: 3 }], household: null })).toBeNull()
+})
+
+test('状态和我家的回复', () => {
+  const now = Date.parse('2030-03-15T10:00:00+08:00')
+  const later = { status: 'published', starts_at: '2030-03-15T19:00:00+08:00' }
+  const earlier = { status: 'published', starts_at: '2030-03-15T09:00:00+08:00' }
+  expect(meetings.statusLabel(later, now)).toBe('待召开')
+  expect(meetings.statusLabel(earlier, now)).toBe('已开始')
+  expect(meetings.statusLabel({ status: 'draft' }, now)).toBe('草稿，还没通知')
+  expect(meetings.myReplyText({ present: null, my_reply: null })).toBe('')
+  expect(meetings.myReplyText({ present: false, my_reply: null })).toBe('还没回复')
+  expect(meetings.myReplyText({ present: false, my_reply: 'attend', my_people: 3 })).toBe('参加（3人）')
+  expect(meetings.myReplyText({ present: true, my_reply: 'attend', my_people: 3 })).toBe('已签到')
+  // 会前 1 小时开放签到，没有结束时间时开始后 6 小时关闭
+  expect(meetings.checkinOpen(later, now)).toBe(false)
+  expect(meetings.checkinOpen(later, Date.parse('2030-03-15T18:00:00+08:00'))).toBe(true)
+  expect(meetings.checkinOpen(earlier, Date.parse('2030-03-15T15:01:00+08:00'))).toBe(false)
+})

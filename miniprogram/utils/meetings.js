@@ -1,0 +1,222 @@
+// 会议（院坝会、楼栋会、议事会、联席会议、评议会）页面共用的中文名称、规则和小工具。
+//
+// 规则照抄后端 app/meetings/service.py 和 app/auth/permissions.py，只用来决定“页面上显示哪些按钮”；
+// 真正说了算的是后端：不允许的操作回 403/409，api.js 弹出后端给的中文说明。
+// 后端的 Meeting 只给代码（kind、stage、status、my_reply），中文名在这里翻译。
+const { formatHouseAddress } = require('./format')
+
+const KIND_LABELS = {
+  courtyard: '院坝会',
+  building: '楼栋会',
+  council: '议事会',
+  joint: '联席会议',
+  evaluation: '评议会',
+}
+const KIND_ORDER = ['courtyard', 'building', 'council', 'joint', 'evaluation']
+// 楼栋长能召集的会（议事会、联席会议的范围是议事会成员、职能部门，只有社区工作人员能召集）
+const BUILDING_HEAD_KINDS = ['building', 'courtyard', 'evaluation']
+
+// “四会”的阶段：意见征集 → 议题讨论 → 决策 → 评议
+const STAGE_LABELS = {
+  opinion: '意见征集',
+  discussion: '议题讨论',
+  decision: '决策',
+  evaluation: '评议',
+}
+const STAGE_ORDER = ['opinion', 'discussion', 'decision', 'evaluation']
+
+const REPLY_LABELS = { attend: '参加', maybe: '可能参加', decline: '不参加' }
+const REPLY_ORDER = ['attend', 'maybe', 'decline']
+const MAX_PEOPLE = 20 // 后端 Reply.people 最多 20
+
+const SCOPE_LABELS = {
+  buildings: '楼栋',
+  courtyard: '院落',
+  community: '全社区',
+  council: '议事会成员',
+  departments: '职能部门',
+}
+
+// 会前 1 小时开放签到；没有结束时间时开始后 6 小时关闭（后端 CHECKIN_OPENS / CHECKIN_CLOSES）
+const CHECKIN_OPENS_MS = 60 * 60 * 1000
+const CHECKIN_CLOSES_MS = 6 * 60 * 60 * 1000
+// 签到码每 10 分钟换一次，后端认当前和上一个；页面每 5 分钟重新取一次
+const CODE_REFRESH_MS = 5 * 60 * 1000
+const SCENE_MAX = 32
+
+function kindLabel(kind) {
+  return KIND_LABELS[kind] || '会议'
+}
+
+function stageLabel(stage) {
+  return STAGE_LABELS[stage] || ''
+}
+
+function startTime(meeting) {
+  return Date.parse((meeting && meeting.starts_at) || '')
+}
+
+function hasStarted(meeting, now = Date.now()) {
+  const start = startTime(meeting)
+  return !Number.isNaN(start) && now >= start
+}
+
+// 列表和详情上的状态文字
+function statusLabel(meeting, now = Date.now()) {
+  switch (meeting && meeting.status) {
+    case 'draft':
+      return '草稿，还没通知'
+    case 'published':
+      return hasStarted(meeting, now) ? '已开始' : '待召开'
+    case 'cancelled':
+      return '已取消'
+    case 'closed':
+      return '已结束'
+    default:
+      return ''
+  }
+}
+
+// 后端给的 present 是 null 表示“我家不在邀请范围内”（组织者、社区工作人员看别人的会）
+function isInvited(meeting) {
+  return Boolean(meeting) && meeting.present !== null && meeting.present !== undefined
+}
+
+// “我家：参加（2人）”“还没回复”……不在邀请范围内时是空串
+function myReplyText(meeting) {
+  if (!isInvited(meeting)) return ''
+  if (meeting.present) return '已签到'
+  switch (meeting.my_reply) {
+    case 'attend':
+      return `参加（${meeting.my_people || 1}人）`
+    case 'maybe':
+      return '可能参加'
+    case 'decline':
+      return '不参加'
+    default:
+      return '还没回复'
+  }
+}
+
+function checkinOpen(meeting, now = Date.now()) {
+  const start = startTime(meeting)
+  if (Number.isNaN(start) || !meeting || meeting.status !== 'published') return false
+  const endAt = Date.parse(meeting.ends_at || '')
+  const closes = Number.isNaN(endAt) ? start + CHECKIN_CLOSES_MS : endAt
+  return now >= start - CHECKIN_OPENS_MS && now <= closes
+}
+
+function roles(user) {
+  return (user && user.roles) || []
+}
+
+function hasRole(user, role) {
+  return roles(user).some(r => r.role === role)
+}
+
+// 能召集会议：楼栋长（给自己负责的楼栋）、社区工作人员（后端 Action.ORGANIZE_MEETINGS）
+function canCallMeetings(user) {
+  return hasRole(user, 'staff') || hasRole(user, 'building_head')
+}
+
+// 是不是这次会的组织者：召集人本人，或本社区的社区工作人员（后端 _authorize_organizer）
+function isOrganizer(meeting, user) {
+  if (!meeting || !user) return false
+  if (user.id === meeting.organizer_id) return true
+  return roles(user).some(r => r.role === 'admin' || (r.role === 'staff' && r.scope_id === meeting.community_id))
+}
+
+// 楼栋长负责的楼栋：[{id, name}]
+function headedBuildings(user) {
+  const seen = new Set()
+  return roles(user)
+    .filter(r => r.role === 'building_head' && r.scope_id != null)
+    .filter(r => (seen.has(r.scope_id) ? false : seen.add(r.scope_id)))
+    .map(r => ({ id: r.scope_id, name: r.scope_name || `${r.scope_id}号楼` }))
+}
+
+// 召集会议用哪个社区：社区工作人员用工作的社区（staff 角色的 scope），否则用自家所在社区
+function organizerCommunityId(user) {
+  const staff = roles(user).find(r => r.role === 'staff' && r.scope_id != null)
+  if (staff) return staff.scope_id
+  return (user && user.household && user.household.community_id) || null
+}
+
+function safeDecode(text) {
+  try {
+    return decodeURIComponent(text)
+  } catch (err) {
+    return text
+  }
+}
+
+function sceneIn(text) {
+  const m = /(?:^|[?&#])scene=([^&#]*)/.exec(text || '')
+  return m ? safeDecode(safeDecode(m[1])).trim() : ''
+}
+
+// wx.scanCode 的结果 → 签到码的 scene。
+// 扫小程序码时结果在 res.path（如 'pages/meeting/checkin?scene=1f-2b5c3-a1b2c3d4e5f6'，scene 是 URL 编码过的，
+// 有时整段 path 都编码过），res.result 不可靠；扫普通二维码时在 res.result（可能就是 scene，也可能是带 scene= 的链接）。
+// 认不出来时返回空串。
+function sceneFromScan(res) {
+  if (!res) return ''
+  const path = String(res.path || '')
+  const fromPath = sceneIn(path) || sceneIn(safeDecode(path))
+  if (fromPath) return fromPath.length <= SCENE_MAX ? fromPath : ''
+  const result = String(res.result || '').trim()
+  const fromResult = sceneIn(result) || sceneIn(safeDecode(result)) || result
+  return fromResult && fromResult.length <= SCENE_MAX && !/[\s/?=]/.test(fromResult) ? fromResult : ''
+}
+
+// 微信“扫一扫”扫签到码打开 pages/meeting/checkin 时，onLoad 的 query.scene（URL 编码过）→ scene
+function sceneFromQuery(query) {
+  const scene = safeDecode(safeDecode(String((query && query.scene) || ''))).trim()
+  return scene && scene.length <= SCENE_MAX && !/[\s/?=&]/.test(scene) ? scene : ''
+}
+
+// 议程里的诉求编号：“12 15”“12，15”“#12、#15” → [12, 15]；有不是正整数的返回 null
+function parseMatterIds(text) {
+  const parts = String(text || '')
+    .split(/[\s,，、;；#]+/)
+    .filter(Boolean)
+  const ids = parts.map(p => Number(p))
+  if (ids.some(id => !Number.isInteger(id) || id <= 0)) return null
+  return Array.from(new Set(ids))
+}
+
+// 住户：“3幢 2单元 501室 张三”
+function householdText(h) {
+  return [formatHouseAddress(h), (h && h.head_name) || ''].filter(Boolean).join(' ')
+}
+
+module.exports = {
+  KIND_LABELS,
+  KIND_ORDER,
+  BUILDING_HEAD_KINDS,
+  STAGE_LABELS,
+  STAGE_ORDER,
+  REPLY_LABELS,
+  REPLY_ORDER,
+  MAX_PEOPLE,
+  SCOPE_LABELS,
+  CHECKIN_OPENS_MS,
+  CHECKIN_CLOSES_MS,
+  CODE_REFRESH_MS,
+  SCENE_MAX,
+  kindLabel,
+  stageLabel,
+  hasStarted,
+  statusLabel,
+  isInvited,
+  myReplyText,
+  checkinOpen,
+  canCallMeetings,
+  isOrganizer,
+  headedBuildings,
+  organizerCommunityId,
+  sceneFromScan,
+  sceneFromQuery,
+  parseMatterIds,
+  householdText,
+}
