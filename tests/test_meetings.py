@@ -251,3 +251,19 @@ def test_decisions_are_recorded_once_and_shown_with_the_meeting(app, client, nei
     act(client, "staff", mid, "publish-minutes")
     mine = client.get(f"{API}/meetings/mine", headers=login(client, "resident")).get_json()["items"]
     assert [(m["id"], m["status_label"], m["invited_me"]) for m in mine] == [(mid, "已公示", True)]
+
+
+def test_organiser_lists_every_invitation_with_reply_and_attendance(client, neighbours):
+    mid = create(client, neighbours, starts_at=(utcnow() + timedelta(minutes=30)).isoformat()).get_json()["id"]
+    act(client, "bhead", mid, "publish")
+    act(client, "resident", mid, "reply", {"reply": "attend", "people": 2})
+    act(client, "bhead", mid, "manual-checkins", {"household_id": neighbours["h1"]})
+    first = client.get(f"{API}/meetings/{mid}/invitations?limit=1", headers=login(client, "bhead")).get_json()
+    rest = client.get(f"{API}/meetings/{mid}/invitations?cursor={first['next_cursor']}",
+                      headers=login(client, "bhead")).get_json()
+    rows = {row["household_id"]: row for row in first["items"] + rest["items"]}
+    assert set(rows) == {neighbours["h1"], neighbours["h3"]} and rest["next_cursor"] is None
+    assert (rows[neighbours["h1"]]["reply"], rows[neighbours["h1"]]["people"], rows[neighbours["h1"]]["present"],
+            rows[neighbours["h1"]]["checked_in_by_hand"]) == ("attend", 2, True, True)
+    assert rows[neighbours["h3"]]["reply"] is None and rows[neighbours["h1"]]["building_name"] == "1幢"
+    assert client.get(f"{API}/meetings/{mid}/invitations", headers=login(client, "resident")).status_code == 403

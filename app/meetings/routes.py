@@ -3,9 +3,11 @@ from flask_smorest import Blueprint
 from app.auth.permissions import current_user, requires
 from app.idempotency import idempotent
 from app.meetings import service
+from app.pagination import PageArgsSchema
 from app.meetings.schemas import (
     CheckinCodeSchema,
     CheckinSchema,
+    InvitationPageSchema,
     ManualCheckinSchema,
     MeetingInSchema,
     MeetingPageSchema,
@@ -100,6 +102,15 @@ def reply(args, meeting_id):
 def replies(meeting_id):
     """Counts and the households that have not answered (organiser)."""
     return service.replies(current_user(), _meeting(meeting_id))
+
+
+@blp.route("/meetings/<int:meeting_id>/invitations", methods=["GET"])
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, InvitationPageSchema)
+@requires()
+def invitations(args, meeting_id):
+    """Everyone invited, with reply and attendance (organiser; for signing in by hand)."""
+    return service.invitations(current_user(), _meeting(meeting_id), **args)
 
 
 @blp.route("/meetings/<int:meeting_id>/resend", methods=["POST"])

@@ -2,6 +2,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from app.meetings.models import MeetingKind, MeetingStage, Reply, ScopeKind
+from app.pagination import page_schema
 
 
 def _one_of(enum):
@@ -130,3 +131,20 @@ class DecisionInSchema(ma.Schema):
 class MinutesSchema(ma.Schema):
     minutes = ma.fields.String(required=True, validate=validate.Length(min=1, max=20000))
     decisions = ma.fields.List(ma.fields.Nested(DecisionInSchema), load_default=list, validate=validate.Length(max=50))
+
+
+class InvitationSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    household_id = ma.fields.Integer(allow_none=True, required=True)
+    user_id = ma.fields.Integer(allow_none=True, required=True)
+    building_name = ma.fields.String(allow_none=True, required=True)
+    unit = ma.fields.String(allow_none=True, required=True)
+    room = ma.fields.String(allow_none=True, required=True)
+    head_name = ma.fields.String(allow_none=True, required=True)
+    reply = ma.fields.String(allow_none=True, required=True)
+    people = ma.fields.Integer(required=True)
+    present = ma.fields.Boolean(required=True)
+    checked_in_by_hand = ma.fields.Boolean(required=True)
+
+
+InvitationPageSchema = page_schema(InvitationSchema, "InvitationPage")

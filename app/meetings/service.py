@@ -303,6 +303,24 @@ def replies(actor, meeting):
     }
 
 
+def invitations(actor, meeting, cursor=None, limit=50):
+    """Everyone invited with their reply and attendance, for the organiser (sign-in by hand)."""
+    _authorize_organizer(actor, meeting)
+    query = (select(Invitation, Household, Building.name)
+             .outerjoin(Household, Household.id == Invitation.household_id)
+             .outerjoin(Building, Building.id == Household.building_id)
+             .where(Invitation.meeting_id == meeting.id))
+    if cursor is not None:
+        query = query.where(Invitation.id > cursor)
+    rows = db.session.execute(query.order_by(Invitation.id).limit(limit + 1)).all()
+    items = [{"id": inv.id, "household_id": inv.household_id, "user_id": inv.user_id,
+              "building_name": building, "unit": household.unit if household else None,
+              "room": household.room if household else None, "head_name": household.head_name if household else None,
+              "reply": inv.reply, "people": inv.people, "present": inv.present,
+              "checked_in_by_hand": inv.checked_in_by_hand} for inv, household, building in rows[:limit]]
+    return {"items": items, "next_cursor": rows[limit - 1][0].id if len(rows) > limit else None}
+
+
 def resend(actor, meeting):
     """Invite again those who have not answered."""
     _authorize_organizer(actor, meeting)
