@@ -289,3 +289,14 @@ describe('错误提示', () => {
     expect(wx.showToast).not.toHaveBeenCalled()
   })
 })
+
+describe('keyForBody', () => {
+  test('keeps one key while the body is unchanged and takes a new one when it changes', () => {
+    const draft = {}
+    const first = api.keyForBody(draft, { title: '路灯坏了' })
+    expect(api.keyForBody(draft, { title: '路灯坏了' })).toBe(first)
+    const edited = api.keyForBody(draft, { title: '路灯坏了三天' })
+    expect(edited).not.toBe(first)
+    expect(draft._key).toBe(edited)
+  })
+})

@@ -83,6 +83,17 @@ function newIdempotencyKey() {
   return `${Date.now().toString(36)}-${rand()}${rand()}`
 }
 
+// 一份草稿一个幂等键：内容没变就沿用（重试、再点一次、重新打开小程序都不会重复提交），
+// 内容改了就换新键（后端对同一个键、不同内容会答 422）。holder 上记着 _key 和 _keySig。
+function keyForBody(holder, body) {
+  const sig = JSON.stringify(body)
+  if (!holder._key || holder._keySig !== sig) {
+    holder._key = newIdempotencyKey()
+    holder._keySig = sig
+  }
+  return holder._key
+}
+
 function buildQuery(query) {
   if (!query) return ''
   const parts = Object.keys(query)
@@ -231,6 +242,7 @@ const api = {
   saveSession,
   clearSession,
   newIdempotencyKey,
+  keyForBody,
   NETWORK_ERROR_MESSAGE,
   fallbackMessage,
   // 供 utils/upload.js 复用（上传走 wx.uploadFile，不经过 request）

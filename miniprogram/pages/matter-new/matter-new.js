@@ -403,11 +403,7 @@ Component({
 
     async submit(asking) {
       const body = this.payload()
-      const sig = JSON.stringify(body)
-      if (!this._key || this._keySig !== sig) {
-        this._key = api.newIdempotencyKey()
-        this._keySig = sig
-      }
+      api.keyForBody(this, body)
       this.saveDraft() // 键先落盘：万一小程序被关掉，重新打开再提交还是同一个键
       this.setData({ submitting: true, errorMessage: '' })
       let matter

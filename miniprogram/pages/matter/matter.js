@@ -7,6 +7,7 @@
 // 后端说了算：不允许的操作回 403/409，api.js 弹出后端的中文说明；409 时重新读取诉求。
 // 本页路径：/pages/matter/matter?id=N（消息里的 page 也指向这里）。
 const api = require('../../utils/api')
+const ui = require('../../utils/ui')
 const auth = require('../../utils/auth')
 const upload = require('../../utils/upload')
 const matters = require('../../utils/matters')
@@ -227,18 +228,7 @@ Component({
       }
     },
 
-    confirm(title, content, confirmText) {
-      return new Promise(resolve => {
-        wx.showModal({
-          title,
-          content,
-          confirmText: confirmText || '确定',
-          cancelText: '取消',
-          success: res => resolve(Boolean(res && res.confirm)),
-          fail: () => resolve(false),
-        })
-      })
-    },
+    confirm: ui.confirm,
 
     // ---------- 居民：撤回、评议、留言 ----------
 

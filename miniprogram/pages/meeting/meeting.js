@@ -15,6 +15,7 @@
 // - 会议开始后：写会议纪要和决定（决定可以关联诉求并“推进诉求”），再“发布公示”。
 // 后端说了算：不允许的操作回 403/409，api.js 弹出后端的中文说明；409 时重新读取会议。
 const api = require('../../utils/api')
+const ui = require('../../utils/ui')
 const auth = require('../../utils/auth')
 const subscribe = require('../../utils/subscribe')
 const meetings = require('../../utils/meetings')
@@ -253,18 +254,7 @@ Component({
       }
     },
 
-    confirm(title, content, confirmText) {
-      return new Promise(resolve => {
-        wx.showModal({
-          title,
-          content,
-          confirmText: confirmText || '确定',
-          cancelText: '取消',
-          success: res => resolve(Boolean(res && res.confirm)),
-          fail: () => resolve(false),
-        })
-      })
-    },
+    confirm: ui.confirm,
 
     // ---------- 我家：回复、人数、签到 ----------
 
