@@ -23,7 +23,7 @@ import threading
 from datetime import datetime, timezone
 
 import redis
-from flask import current_app, has_app_context
+from flask import current_app
 from rq import Queue, Retry, SimpleWorker, get_current_job
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
@@ -43,30 +43,18 @@ RETRY = Retry(max=5, interval=[10, 60, 300, 1800, 7200])
 JOB_TIMEOUT = 600
 _PENDING = "yuanba_jobs_after_commit"
 _JOB_ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what rq accepts
-_job_app = None
 
 
 def task(fn):
-    """Mark `fn` as a job: it runs in a fresh app context with its own database session."""
+    """Mark `fn` as a job: it runs in a fresh app context with its own database session. The
+    app is the running one: `flask --app wsgi worker`'s, or the web process's when inline."""
 
     @functools.wraps(fn)
     def run(*args, **kwargs):
-        with _app_for_job().app_context():
+        with current_app._get_current_object().app_context():
             return fn(*args, **kwargs)
 
     return run
-
-
-def _app_for_job():
-    """The running app (worker command, inline run); a plain `rq worker` gets one built once."""
-    global _job_app
-    if has_app_context():
-        return current_app._get_current_object()
-    if _job_app is None:
-        from app import create_app
-
-        _job_app = create_app()
-    return _job_app
 
 
 def is_last_attempt():

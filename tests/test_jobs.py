@@ -237,3 +237,14 @@ def test_access_token_is_shared_by_every_process(make_app, fake_wechat, connecti
         notify_one(app, user_id)
     assert len(fake_wechat.sent) == 2
     assert [path for _, path, _, _ in fake_wechat.requests].count("/cgi-bin/stable_token") == 1
+
+
+def test_access_token_is_dropped_from_redis_before_wechat_expires_it(rq_app, fake_wechat, connection):
+    """Cached for expires_in − 5 min, so no process ever sends a token WeChat has expired."""
+    resident, = make_users(rq_app, "resident")
+    give_consent(rq_app, resident)
+    notify_one(rq_app, resident)
+    work(rq_app)
+    [key] = connection.keys("yuanba:wechat:*access_token")
+    assert connection.get(key) == b'"token-1"'  # wechatpy stores it JSON-encoded
+    assert 7200 - 300 - 5 <= connection.ttl(key) <= 7200 - 300
