@@ -12,7 +12,7 @@ from decimal import Decimal
 from app.auth.models import User
 from app.auth.service import find_or_create_user
 from app.community import roster, service
-from app.community.models import Building, Community, Department, Grid, Household, HouseholdMember, Role, VolunteerTeam
+from app.community.models import Building, Community, Department, Grid, Household, Role, VolunteerTeam
 from app.extensions import db
 from app.matters import service as matters
 from app.matters.models import HandlerType, Matter, MatterClass
@@ -65,7 +65,7 @@ def _user(login_name, display_name):
 
 
 def _home(user, household, is_head=True):
-    if db.session.scalar(db.select(HouseholdMember).filter_by(user_id=user.id)) is None:
+    if service.membership_of(user) is None:
         service.add_member(household, user, is_head=is_head and not any(m.is_head for m in household.members))
 
 

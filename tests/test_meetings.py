@@ -14,7 +14,7 @@ from app.meetings import service
 from app.meetings.models import Invitation, Meeting
 from app.models_base import utcnow
 from app.notifications.models import Notification
-from tests.conftest import login
+from tests.conftest import counting_statements, login
 
 API = "/api/v1"
 
@@ -267,3 +267,22 @@ def test_organiser_lists_every_invitation_with_reply_and_attendance(client, neig
             rows[neighbours["h1"]]["checked_in_by_hand"]) == ("attend", 2, True, True)
     assert rows[neighbours["h3"]]["reply"] is None and rows[neighbours["h1"]]["building_name"] == "1幢"
     assert client.get(f"{API}/meetings/{mid}/invitations", headers=login(client, "resident")).status_code == 403
+
+
+def test_my_meetings_cost_the_same_statements_for_many_meetings(app, client, neighbours):
+    """No N+1: agenda, my reply, counts and decisions of every listed meeting come in fixed queries."""
+    def statements():
+        headers = login(client, "resident")
+        with counting_statements(app) as seen:
+            response = client.get(f"{API}/meetings/mine", headers=headers)
+        return len(response.get_json()["items"]), len(seen)
+
+    for _ in range(2):
+        act(client, "bhead", create(client, neighbours).get_json()["id"], "publish")
+    few, small = statements()
+    for _ in range(8):
+        mid = create(client, neighbours, agenda=[{"text": "一"}, {"text": "二"}]).get_json()["id"]
+        act(client, "bhead", mid, "publish")
+        act(client, "resident", mid, "reply", {"reply": "attend"})
+    many, large = statements()
+    assert (few, many) == (2, 10) and large == small

@@ -115,6 +115,12 @@ def grants_of(user):
     return grants
 
 
+def household_id_of(user):
+    """The id of the household the user lives in (None if none), from the grants already read
+    for this request."""
+    return next((grant.scope_id for grant in grants_of(user) if grant.role is Role.RESIDENT), None)
+
+
 def is_admin(user):
     return any(grant.role is Role.ADMIN for grant in grants_of(user))
 

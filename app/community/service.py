@@ -193,7 +193,7 @@ def join_with_code(user, code):
     join_code = db.session.scalar(db.select(JoinCode).filter_by(code_hash=code_hash))
     if join_code is None:
         raise ApiError(404, "join_code_invalid", "入户码不正确，请核对后重新输入")
-    if db.session.scalar(db.select(HouseholdMember).filter_by(user_id=user.id)) is not None:
+    if membership_of(user) is not None:
         raise ApiError(409, "already_member", "您已绑定住户，如需更换请联系社区工作人员")
     now = utcnow()
     spent = db.session.execute(
@@ -210,7 +210,7 @@ def join_with_code(user, code):
 
 
 def add_member(household, user, is_head=False, added_by=None):
-    if db.session.scalar(db.select(HouseholdMember).filter_by(user_id=user.id)) is not None:
+    if membership_of(user) is not None:
         raise ApiError(409, "already_member", "该用户已绑定住户")
     return _add_member(household, user, is_head, added_by.id if added_by else None)
 
@@ -317,12 +317,17 @@ def scope_name(kind, scope_id):
     return getattr(place, "name", None)
 
 
+def membership_of(user):
+    """The user's HouseholdMember row (a user belongs to at most one household), or None."""
+    return db.session.scalar(db.select(HouseholdMember).filter_by(user_id=user.id))
+
+
 def profile(user):
     """What /me shows: the user, their roles with place names, their household."""
     roles = [{"role": grant.role.value, "scope_id": grant.scope_id,
               "scope_name": scope_name(grant.scope_kind, grant.scope_id)}
              for grant in grants_of(user)]
-    membership = db.session.scalar(db.select(HouseholdMember).filter_by(user_id=user.id))
+    membership = membership_of(user)
     household = household_brief(membership) if membership else None
     return {"id": user.id, "name": user.name, "phone": user.phone, "roles": roles, "household": household}
 

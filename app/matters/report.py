@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 
 from app.community.models import Building, Department, Grid, VolunteerTeam
 from app.extensions import db
-from app.matters.models import BUILTIN_CATEGORIES, CLASS_LABELS, STATUS_LABELS, Matter, MatterCategory, MatterClass, MatterStatus
+from app.matters.models import CLASS_LABELS, STATUS_LABELS, Matter, MatterClass, MatterStatus
+from app.matters.service import category_info, category_name
 from app.models_base import utcnow
 
 HANDLER_LABELS = {"committee": "居委会", "grid_worker": "网格员", "resident_group": "居民小组",
@@ -43,9 +44,6 @@ def _days_open(matter, now):
 def triage_sheet(community, start, end):
     """The sheet as .xlsx bytes: each matter of the period with its class, handler, status,
     days open and the resident's evaluation."""
-    names = {code: name for code, (name, _) in BUILTIN_CATEGORIES.items()}
-    names.update(db.session.execute(select(MatterCategory.code, MatterCategory.name)
-                                    .filter_by(community_id=community.id)).all())
     rows = db.session.execute(
         select(Matter, Grid.name, Building.name, Department.name, VolunteerTeam.name)
         .join(Grid, Grid.id == Matter.grid_id).join(Building, Building.id == Matter.building_id)
@@ -53,6 +51,7 @@ def triage_sheet(community, start, end):
         .outerjoin(VolunteerTeam, VolunteerTeam.id == Matter.handler_team_id)
         .where(*_in_period(community, start, end)).order_by(Matter.id)
     ).all()
+    categories = category_info([matter for matter, *_ in rows])
     zone = ZoneInfo(current_app.config["TIME_ZONE"])
     now = utcnow()
     book = Workbook()
@@ -65,7 +64,7 @@ def triage_sheet(community, start, end):
     for matter, grid, building, department, team in rows:
         handler = department or team or matter.handler_name or HANDLER_LABELS.get(matter.handler_type, "")
         sheet.append([
-            matter.id, matter.title, names.get(matter.category, matter.category), grid, building,
+            matter.id, matter.title, category_name(categories, matter), grid, building,
             matter.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
             CLASS_LABELS.get(matter.matter_class, "未分类"), handler,
             STATUS_LABELS[MatterStatus(matter.status)], _days_open(matter, now),

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app import wechat
 from app.auth.models import User
-from app.auth.permissions import Action, authorize, can
+from app.auth.permissions import Action, authorize, can, household_id_of
 from app.community.models import (
     Building,
     Community,
@@ -25,7 +25,7 @@ from app.community.models import (
     RoleAssignment,
     VolunteerTeam,
 )
-from app.community.service import mask_phone
+from app.community.service import mask_phone, membership_of
 from app.errors import ApiError
 from app.extensions import db
 from app.jobs import queue, task
@@ -92,10 +92,6 @@ def _category(community_id, code):
 
 # ---- submission --------------------------------------------------------------------------------
 
-def _membership(user):
-    return db.session.scalar(select(HouseholdMember).filter_by(user_id=user.id))
-
-
 def submit(user, title, category, description="", building_id=None, place_text="",
            latitude=None, longitude=None, on_behalf_of_household_id=None, photo_ids=()):
     """A resident reports a matter; a building head or grid worker may record one for a
@@ -109,7 +105,7 @@ def submit(user, title, category, description="", building_id=None, place_text="
         authorize(user, Action.RECORD_MATTER_FOR, household)
         recorded_by = user.id
     else:
-        membership = _membership(user)
+        membership = membership_of(user)
         household = membership.household if membership else None
     if building_id is not None:
         building = db.session.get(Building, building_id)
@@ -158,13 +154,7 @@ FULL, PUBLIC = "full", "public"
 def view_level(user, matter):
     """FULL for the household, the submitter and those who triage or handle it; PUBLIC (submitter
     masked) for the community's residents once it is classified major or minor; else None."""
-    if user.id in (matter.submitter_id, matter.recorded_by_id):
-        return FULL
-    if matter.household_id is not None:
-        membership = _membership(user)
-        if membership is not None and membership.household_id == matter.household_id:
-            return FULL
-    if can(user, Action.VIEW_MATTERS, matter):
+    if _is_household(user, matter) or can(user, Action.VIEW_MATTERS, matter):
         return FULL
     if matter.matter_class in (MatterClass.MAJOR, MatterClass.MINOR) and \
             can(user, Action.VIEW_PUBLIC_MATTERS, db.session.get(Community, matter.community_id)):
@@ -217,13 +207,18 @@ def brief(matter, info=None):
     info = info if info is not None else category_info([matter])
     return {
         "id": matter.id, "title": matter.title, "category": matter.category,
-        "category_name": info.get((matter.community_id, matter.category), (matter.category,))[0],
+        "category_name": category_name(info, matter),
         "class_label": CLASS_LABELS.get(matter.matter_class),
         "status": matter.status, "status_label": STATUS_LABELS[MatterStatus(matter.status)],
         "matter_class": matter.matter_class, "community_id": matter.community_id,
         "building_id": matter.building_id, "building_name": matter.building.name,
         "created_at": matter.created_at, "updated_at": matter.updated_at,
     }
+
+
+def category_name(info, matter):
+    """The matter's category name from `category_info` (its code if the category was removed)."""
+    return info.get((matter.community_id, matter.category), (matter.category,))[0]
 
 
 def category_info(matters):
@@ -260,10 +255,10 @@ def _handler(matter):
 
 def my_matters(user, cursor=None, limit=20):
     """Matters I submitted or that concern my household, newest first."""
-    membership = _membership(user)
+    household_id = household_id_of(user)
     mine = Matter.submitter_id == user.id
-    if membership is not None:
-        mine = or_(mine, Matter.household_id == membership.household_id)
+    if household_id is not None:
+        mine = or_(mine, Matter.household_id == household_id)
     query = select(Matter).where(mine)
     if cursor is not None:
         query = query.where(Matter.id < cursor)
@@ -495,10 +490,10 @@ def evaluate(user, matter, satisfaction, comment=""):
 
 
 def _is_household(user, matter):
+    """The submitter, the one who recorded it, or someone living in the household it concerns."""
     if user.id in (matter.submitter_id, matter.recorded_by_id):
         return True
-    membership = _membership(user)
-    return membership is not None and membership.household_id == matter.household_id
+    return matter.household_id is not None and household_id_of(user) == matter.household_id
 
 
 def withdraw(user, matter, reason=""):
