@@ -54,6 +54,13 @@ function matterPosts() {
   return wx.server.calls('POST', '/matters')
 }
 
+// 点“提交”（要先 jest.useFakeTimers()）：把 api.js 网络失败后的自动重试等完
+async function submitThroughRetries(page) {
+  const submitting = page.instance.onSubmitTap()
+  await jest.advanceTimersByTimeAsync(5000)
+  await submitting
+}
+
 describe('类别', () => {
   test('读本户所在社区的类别（内置 + 社区自己的），点一个选中', async () => {
     const page = await open()
@@ -204,23 +211,17 @@ describe('提交', () => {
     const page = await open()
     await fill(page)
 
-    const first = page.instance.onSubmitTap()
-    await jest.advanceTimersByTimeAsync(5000)
-    await first
+    await submitThroughRetries(page)
     expect(textOf(page, '#submit-error')).toBe(api.NETWORK_ERROR_MESSAGE)
     expect(matterPosts()).toHaveLength(3) // 1 次 + 自动重试 2 次
 
-    const second = page.instance.onSubmitTap()
-    await jest.advanceTimersByTimeAsync(5000)
-    await second
+    await submitThroughRetries(page)
     expect(matterPosts()).toHaveLength(6)
 
     // 老人把小程序关了，过一会儿重新打开：草稿和幂等键都还在
     const reopened = await open()
     expect(reopened.data.title).toBe('路灯坏了')
-    const third = reopened.instance.onSubmitTap()
-    await jest.advanceTimersByTimeAsync(5000)
-    await third
+    await submitThroughRetries(reopened)
 
     const keys = matterPosts().map(r => r.header['Idempotency-Key'])
     expect(keys).toHaveLength(7)
@@ -235,14 +236,10 @@ describe('提交', () => {
     wx.server.reply('POST', '/matters', 201, created(31))
     const page = await open()
     await fill(page)
-    const first = page.instance.onSubmitTap()
-    await jest.advanceTimersByTimeAsync(5000)
-    await first
+    await submitThroughRetries(page)
 
     await input(page, '#title-input', '路灯坏了两盏')
-    const second = page.instance.onSubmitTap()
-    await jest.advanceTimersByTimeAsync(5000)
-    await second
+    await submitThroughRetries(page)
 
     const keys = matterPosts().map(r => r.header['Idempotency-Key'])
     expect(keys.slice(0, 3)).toEqual([keys[0], keys[0], keys[0]])

@@ -160,3 +160,124 @@ test('页面可以覆盖 setItems（比如顺带算出别的字段），nextCurs
   await p
   expect(page.data).toMatchObject({ hasUnread: true, nextCursor: 'c-2' })
 })
+
+// ---------- 生命周期（onLoad、onShow、onPullDownRefresh、onReachBottom） ----------
+
+describe('生命周期', () => {
+  const { installWx } = require('./wx-mock')
+  const api = require('../utils/api')
+  let wx
+  beforeEach(() => {
+    wx = installWx()
+    api.saveSession({ token: 'tok', expires_at: '2030-01-01T00:00:00Z', user: { id: 42 } })
+  })
+
+  function lifecycleSetup(opts = {}, overrides = {}) {
+    const server = deferredFetch()
+    const page = fakePage(Object.assign({}, pagedList(Object.assign({ fetch: server.fetch, toItem }, opts)), overrides))
+    return { server, page }
+  }
+
+  test('没登录：onLoad 转到登录页，不读列表', async () => {
+    api.clearSession()
+    const { server, page } = lifecycleSetup()
+    await page.onLoad()
+    expect(wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/login/login' })
+    expect(server.calls).toHaveLength(0)
+  })
+
+  test('onLoad 读第一页；下拉刷新重读第一页，读完才停下拉动画；拉到底加载更多', async () => {
+    const { server, page } = lifecycleSetup()
+    let p = page.onLoad()
+    expect(server.calls.map(c => c.cursor)).toEqual([null])
+    server.calls[0].resolve({ items: rows(9), next_cursor: 'c-9' })
+    await p
+
+    p = page.onPullDownRefresh()
+    expect(server.calls.map(c => c.cursor)).toEqual([null, null])
+    expect(wx.stopPullDownRefresh).not.toHaveBeenCalled()
+    server.calls[1].resolve({ items: rows(10, 9), next_cursor: 'c-9' })
+    await p
+    expect(wx.stopPullDownRefresh).toHaveBeenCalledTimes(1)
+    expect(ids(page)).toEqual([10, 9])
+
+    p = page.onReachBottom()
+    expect(server.calls[2].cursor).toBe('c-9')
+    server.calls[2].resolve({ items: rows(8), next_cursor: null })
+    await p
+    expect(ids(page)).toEqual([10, 9, 8])
+    expect(wx.reLaunch).not.toHaveBeenCalled()
+  })
+
+  test('没有 refreshOnShow 就没有 onShow；有时第一次显示不读（onLoad 读过了），以后每次都刷新', async () => {
+    expect(lifecycleSetup().page.onShow).toBeUndefined()
+
+    const { server, page } = lifecycleSetup({ refreshOnShow: true })
+    let p = page.onLoad()
+    server.calls[0].resolve({ items: rows(9), next_cursor: null })
+    await p
+    await page.onShow()
+    expect(server.calls).toHaveLength(1)
+
+    p = page.onShow()
+    expect(server.calls.map(c => c.cursor)).toEqual([null, null])
+    server.calls[1].resolve({ items: rows(10), next_cursor: null })
+    await p
+    expect(ids(page)).toEqual([10])
+  })
+
+  test('页面覆盖 start（进页面做什么）和 refresh（下拉刷新、再次显示做什么）', async () => {
+    const calls = []
+    const { page } = lifecycleSetup({ refreshOnShow: true }, {
+      start() { calls.push('start'); return Promise.resolve() },
+      refresh() { calls.push('refresh'); return Promise.resolve() },
+    })
+    await page.onLoad()
+    await page.onShow()
+    await page.onShow()
+    await page.onPullDownRefresh()
+    expect(calls).toEqual(['start', 'refresh', 'refresh'])
+    expect(wx.stopPullDownRefresh).toHaveBeenCalledTimes(1)
+  })
+
+  test('只覆盖 refresh 时，进页面也用它', async () => {
+    const calls = []
+    const { page } = lifecycleSetup({}, { refresh() { calls.push('refresh'); return Promise.resolve() } })
+    await page.onLoad()
+    expect(calls).toEqual(['refresh'])
+  })
+})
+
+// ---------- readAll：给选择器用的小列表一次读完 ----------
+
+describe('readAll', () => {
+  const { readAll } = require('../utils/paged-list')
+
+  test('顺着 next_cursor 读到最后一页，按顺序接起来', async () => {
+    const pages = { null: { items: rows(1, 2), next_cursor: 'c2' }, c2: { items: rows(3), next_cursor: 'c3' }, c3: { items: rows(4), next_cursor: null } }
+    const cursors = []
+    const items = await readAll(cursor => {
+      cursors.push(cursor)
+      return Promise.resolve(pages[cursor])
+    })
+    expect(cursors).toEqual([null, 'c2', 'c3'])
+    expect(items.map(i => i.id)).toEqual([1, 2, 3, 4])
+  })
+
+  test('空响应当作没有；读够 max 条就停', async () => {
+    expect(await readAll(() => Promise.resolve(null))).toEqual([])
+    const cursors = []
+    const items = await readAll(cursor => {
+      cursors.push(cursor)
+      const n = cursors.length
+      return Promise.resolve({ items: rows(n * 2 - 1, n * 2), next_cursor: `c${n}` })
+    }, 3)
+    expect(cursors).toEqual([null, 'c1'])
+    expect(items).toHaveLength(4)
+  })
+
+  test('哪一页失败就整个 reject', async () => {
+    const err = new Error('服务暂时不可用')
+    await expect(readAll(cursor => (cursor ? Promise.reject(err) : Promise.resolve({ items: rows(1), next_cursor: 'c' })))).rejects.toBe(err)
+  })
+})

@@ -11,6 +11,7 @@
 // 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
 const api = require('../../utils/api')
 const auth = require('../../utils/auth')
+const draft = require('../../utils/draft')
 const subscribe = require('../../utils/subscribe')
 const upload = require('../../utils/upload')
 
@@ -25,11 +26,6 @@ function trim(value) {
 function coordinate(value) {
   const n = Number(value)
   return Number.isFinite(n) ? n.toFixed(6) : ''
-}
-
-function readDraft() {
-  const draft = wx.getStorageSync(DRAFT_KEY)
-  return draft && typeof draft === 'object' ? draft : null
 }
 
 Component({
@@ -123,27 +119,22 @@ Component({
 
     // ---------- 草稿 ----------
 
+    // 草稿的存取（跟着用户 id、带着幂等键）在 utils/draft.js；这里只管有哪些字段
     restoreDraft() {
-      const draft = readDraft()
       const user = api.getUser()
-      if (!draft) return
-      if (user && draft.user_id && draft.user_id !== user.id) {
-        wx.removeStorageSync(DRAFT_KEY) // 别人的草稿（换了微信号登录）
-        return
-      }
-      this._key = draft.key || null
-      this._keySig = draft.key_sig || null
-      const photos = (draft.photos || []).map(p => this.photoItem({
+      const f = draft.load(DRAFT_KEY, this, user && user.id)
+      if (!f) return
+      const photos = (f.photos || []).map(p => this.photoItem({
         path: '', id: p.id, url: p.url, thumbnail_url: p.thumbnail_url, status: 'done', progress: 100,
       }))
-      const restored = Boolean(draft.title || draft.description || draft.category || draft.place || photos.length)
+      const restored = Boolean(f.title || f.description || f.category || f.place || photos.length)
       this.setData({
-        title: draft.title || '',
-        description: draft.description || '',
-        category: draft.category || '',
-        place: draft.place || '',
-        latitude: draft.latitude || '',
-        longitude: draft.longitude || '',
+        title: f.title || '',
+        description: f.description || '',
+        category: f.category || '',
+        place: f.place || '',
+        latitude: f.latitude || '',
+        longitude: f.longitude || '',
         photos,
         restored,
       })
@@ -154,12 +145,10 @@ Component({
       const photos = d.photos.filter(p => p.status === 'done').map(p => ({ id: p.id, url: p.url, thumbnail_url: p.thumbnail_url }))
       const empty = !d.title && !d.description && !d.category && !d.place && !d.latitude && !photos.length
       if (empty && !this._key) {
-        wx.removeStorageSync(DRAFT_KEY)
+        this.clearDraft()
         return
       }
-      const user = api.getUser()
-      wx.setStorageSync(DRAFT_KEY, {
-        user_id: (user && user.id) || null,
+      draft.save(DRAFT_KEY, this, {
         title: d.title,
         description: d.description,
         category: d.category,
@@ -167,15 +156,11 @@ Component({
         latitude: d.latitude,
         longitude: d.longitude,
         photos,
-        key: this._key || null,
-        key_sig: this._keySig || null,
       })
     },
 
     clearDraft() {
-      wx.removeStorageSync(DRAFT_KEY)
-      this._key = null
-      this._keySig = null
+      draft.clear(DRAFT_KEY, this)
     },
 
     // “清空重填”

@@ -12,6 +12,7 @@ const auth = require('../../utils/auth')
 const upload = require('../../utils/upload')
 const matters = require('../../utils/matters')
 const { formatRelativeTime } = require('../../utils/format')
+const { readAll } = require('../../utils/paged-list')
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
@@ -288,13 +289,7 @@ Component({
     async loadDepartments() {
       this._departmentsLoaded = true
       try {
-        const items = []
-        let cursor = null
-        do {
-          const res = await api.get('/departments', { limit: 100, cursor }, { silent: true })
-          items.push(...((res && res.items) || []))
-          cursor = (res && res.next_cursor) || null
-        } while (cursor && items.length < 1000)
+        const items = await readAll(cursor => api.get('/departments', { limit: 100, cursor }, { silent: true }))
         this.setData({ departments: items.map(d => ({ id: d.id, name: d.name })), departmentsError: '' })
       } catch (err) {
         this._departmentsLoaded = false
@@ -306,13 +301,7 @@ Component({
       this._teamsLoaded = true
       try {
         const communityId = this._matter.community_id
-        const items = []
-        let cursor = null
-        do {
-          const res = await api.get(`/communities/${communityId}/volunteer-teams`, { limit: 100, cursor }, { silent: true })
-          items.push(...((res && res.items) || []))
-          cursor = (res && res.next_cursor) || null
-        } while (cursor && items.length < 1000)
+        const items = await readAll(cursor => api.get(`/communities/${communityId}/volunteer-teams`, { limit: 100, cursor }, { silent: true }))
         this.setData({ teams: items.map(t => ({ id: t.id, name: t.name, description: t.description || '' })), teamsError: '' })
       } catch (err) {
         this._teamsLoaded = false

@@ -24,6 +24,7 @@ const list = pagedList({
     return api.get('/matters/mine', { cursor, limit: PAGE_SIZE }, { silent: true })
   },
   toItem,
+  refreshOnShow: true, // 从详情页回来时状态可能变了：已经加载过就静默刷新第一页
 })
 
 Component({
@@ -35,32 +36,8 @@ Component({
     loadError: '',
   },
 
+  // onLoad（没登录去登录页）、onShow、onPullDownRefresh、onReachBottom 来自 utils/paged-list.js
   methods: Object.assign({}, list, {
-    onLoad() {
-      if (!api.getToken()) {
-        wx.reLaunch({ url: '/pages/login/login' })
-        return Promise.resolve()
-      }
-      return this.loadFirstPage()
-    },
-
-    // 从详情页回来时状态可能变了：已经加载过就静默刷新第一页
-    onShow() {
-      if (!this._shownOnce) {
-        this._shownOnce = true
-        return Promise.resolve()
-      }
-      return this.loadFirstPage()
-    },
-
-    onPullDownRefresh() {
-      return this.loadFirstPage().then(() => wx.stopPullDownRefresh())
-    },
-
-    onReachBottom() {
-      return this.loadMore()
-    },
-
     onTapItem(e) {
       wx.navigateTo({ url: `/pages/matter/matter?id=${e.currentTarget.dataset.id}` })
     },

@@ -11,8 +11,10 @@
 // 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
 const api = require('../../utils/api')
 const auth = require('../../utils/auth')
+const draft = require('../../utils/draft')
 const meetings = require('../../utils/meetings')
 const { meetingPickerValues, meetingIso } = require('../../utils/format')
+const { readAll } = require('../../utils/paged-list')
 
 const DRAFT_KEY = 'yb_meeting_draft'
 const TITLE_MIN = 2
@@ -28,11 +30,6 @@ let agendaSeq = 0
 function agendaRow(fields) {
   agendaSeq += 1
   return Object.assign({ key: `a${agendaSeq}`, text: '', matterIdsText: '' }, fields || {})
-}
-
-function readDraft() {
-  const draft = wx.getStorageSync(DRAFT_KEY)
-  return draft && typeof draft === 'object' ? draft : null
 }
 
 // 选择器列表：[{id, name}] + 选中的 id → [{id, name, on}]
@@ -160,13 +157,7 @@ Component({
     async loadDepartments() {
       if (this._departments) return
       try {
-        const items = []
-        let cursor = null
-        do {
-          const res = await api.get('/departments', { limit: 100, cursor }, { silent: true })
-          items.push(...((res && res.items) || []))
-          cursor = (res && res.next_cursor) || null
-        } while (cursor && items.length < 1000)
+        const items = await readAll(cursor => api.get('/departments', { limit: 100, cursor }, { silent: true }))
         this._departments = items.map(d => ({ id: d.id, name: d.name }))
         this.setData({ listsError: '' })
         this.refreshLists()
@@ -194,17 +185,12 @@ Component({
 
     // ---------- 草稿 ----------
 
+    // 草稿的存取（跟着用户 id、带着幂等键）在 utils/draft.js；这里只管有哪些字段。
+    // 字段放在 fields 下面存（本地存储里一直是这个样子，升级后旧草稿照样能恢复）。
     restoreDraft() {
-      const draft = readDraft()
-      if (!draft) return
-      const user = this._user
-      if (draft.user_id && user && draft.user_id !== user.id) {
-        wx.removeStorageSync(DRAFT_KEY) // 别人的草稿（换了微信号登录）
-        return
-      }
-      this._key = draft.key || null
-      this._keySig = draft.key_sig || null
-      const f = draft.fields || {}
+      const saved = draft.load(DRAFT_KEY, this, this._user && this._user.id)
+      if (!saved) return
+      const f = saved.fields || {}
       const kinds = this.data.kinds.map(k => k.code)
       const scopes = this.data.scopeKinds.map(s => s.code)
       this.setData({
@@ -230,9 +216,7 @@ Component({
 
     saveDraft() {
       const d = this.data
-      const user = api.getUser()
-      wx.setStorageSync(DRAFT_KEY, {
-        user_id: (user && user.id) || null,
+      draft.save(DRAFT_KEY, this, {
         fields: {
           kind: d.kind,
           stage: d.stage,
@@ -248,15 +232,11 @@ Component({
           departmentIds: d.departmentIds,
           agenda: d.agenda.map(a => ({ text: a.text, matterIdsText: a.matterIdsText })),
         },
-        key: this._key || null,
-        key_sig: this._keySig || null,
       })
     },
 
     clearDraft() {
-      wx.removeStorageSync(DRAFT_KEY)
-      this._key = null
-      this._keySig = null
+      draft.clear(DRAFT_KEY, this)
     },
 
     // 改了什么都存草稿

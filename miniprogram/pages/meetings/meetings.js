@@ -29,6 +29,7 @@ const list = pagedList({
     return api.get('/meetings/mine', cursor ? { cursor } : undefined, { silent: true })
   },
   toItem,
+  refreshOnShow: true, // 从详情页、召集页回来时可能变了：已经加载过就刷新
 })
 
 Component({
@@ -41,30 +42,12 @@ Component({
     canCall: false,
   },
 
+  // onLoad（没登录去登录页）、onShow、onPullDownRefresh、onReachBottom 来自 utils/paged-list.js；
+  // 下拉刷新、再次显示只刷新列表（refresh 用默认的）
   methods: Object.assign({}, list, {
-    onLoad() {
-      if (!api.getToken()) {
-        wx.reLaunch({ url: '/pages/login/login' })
-        return Promise.resolve()
-      }
+    // 进页面：列表之外还要看能不能召集会议
+    start() {
       return Promise.all([this.loadUser(), this.loadFirstPage()])
-    },
-
-    // 从详情页、召集页回来时可能变了：已经加载过就刷新
-    onShow() {
-      if (!this._shownOnce) {
-        this._shownOnce = true
-        return Promise.resolve()
-      }
-      return this.loadFirstPage()
-    },
-
-    onPullDownRefresh() {
-      return this.loadFirstPage().then(() => wx.stopPullDownRefresh())
-    },
-
-    onReachBottom() {
-      return this.loadMore()
     },
 
     // 角色决定有没有“召集会议”：用本地缓存的 /me，没有时读一次；读不到就不显示

@@ -48,24 +48,14 @@ Component({
     subscribing: false,
   },
 
+  // 列表（loadFirstPage、loadMore、showItems、retry）和 onLoad（没登录去登录页）、onPullDownRefresh、
+  // onReachBottom 来自 utils/paged-list.js
   methods: Object.assign({}, list, {
-    onLoad() {
-      if (!api.getToken()) {
-        wx.reLaunch({ url: '/pages/login/login' })
-        return Promise.resolve()
-      }
+    // 进页面、下拉刷新：列表和提醒次数一起读
+    refresh() {
       return Promise.all([this.loadFirstPage(), this.loadConsents()])
     },
 
-    onPullDownRefresh() {
-      return Promise.all([this.loadFirstPage(), this.loadConsents()]).then(() => wx.stopPullDownRefresh())
-    },
-
-    onReachBottom() {
-      return this.loadMore()
-    },
-
-    // 列表：loadFirstPage、loadMore、showItems、retry 来自 utils/paged-list.js
     setItems(items, extra) {
       this.setData(Object.assign({ items, hasUnread: items.some(item => item.unread) }, extra || {}))
     },

@@ -30,6 +30,7 @@ const list = pagedList({
     return api.get(`/communities/${this._communityId}/triage-queue`, { cursor, limit: PAGE_SIZE }, { silent: true })
   },
   toItem,
+  refreshOnShow: true, // 从详情页分类回来，那条就不在队列里了：再次显示时刷新
 })
 
 Component({
@@ -42,12 +43,10 @@ Component({
     loadError: '',
   },
 
+  // onLoad（没登录去登录页）、onShow、onPullDownRefresh、onReachBottom 来自 utils/paged-list.js
   methods: Object.assign({}, list, {
-    async onLoad() {
-      if (!api.getToken()) {
-        wx.reLaunch({ url: '/pages/login/login' })
-        return
-      }
+    // 进页面：先看是谁、管哪个社区，能看才读队列
+    async start() {
       let user
       try {
         user = await auth.currentUser('roles')
@@ -63,22 +62,9 @@ Component({
       await this.loadFirstPage()
     },
 
-    // 从详情页分类回来，那条就不在队列里了：再次显示时刷新
-    onShow() {
-      if (!this._shownOnce) {
-        this._shownOnce = true
-        return Promise.resolve()
-      }
+    // 下拉刷新、再次显示：没有权限就什么也不读
+    refresh() {
       return this.data.allowed ? this.loadFirstPage() : Promise.resolve()
-    },
-
-    onPullDownRefresh() {
-      const work = this.data.allowed ? this.loadFirstPage() : Promise.resolve()
-      return work.then(() => wx.stopPullDownRefresh())
-    },
-
-    onReachBottom() {
-      return this.loadMore()
     },
 
     // 连用户信息都没读到（还不知道看哪个社区）时从头再来；否则哪一步失败重做哪一步
