@@ -48,14 +48,15 @@ def create_app(config=None):
     from app.meetings import routes as meeting_routes
     from app.notifications import routes as notification_routes
     from app.notifications.templates import load_templates
+    from app.polls import routes as poll_routes
     from app.wechat import push as wechat_push
 
     # A mistyped template setting fails here, at start. Without WeChat credentials nothing is
     # sent, so every notification is inbox-only.
     templates = load_templates(config.WECHAT_TEMPLATES)
     app.extensions["notification_templates"] = templates if config.WECHAT_APPID else {}
-    for module in (health, auth_routes, community_routes, matter_routes, meeting_routes, notification_routes,
-                   wechat_push):
+    for module in (health, auth_routes, community_routes, matter_routes, meeting_routes, poll_routes,
+                   notification_routes, wechat_push):
         api.register_blueprint(module.blp)
 
     @app.get("/api/docs/static/<path:filename>")

@@ -173,7 +173,8 @@ def test_openapi_documents_every_endpoint(app, client):
         operation = spec["paths"][path][method.lower()]
         assert any(code.startswith("2") for code in operation["responses"]), (path, method)
         if method in {"POST", "PATCH", "PUT"} and "requestBody" not in operation:
-            assert path.endswith(("/refresh", "/logout", "/read", "/publish", "/publish-minutes", "/resend")), (path, method)
+            assert path.endswith(("/refresh", "/logout", "/read", "/publish", "/publish-minutes", "/resend", "/close", "/recount",
+                                  "/confirm")), (path, method)
     login_op = spec["paths"]["/api/v1/auth/login"]["post"]
     assert login_op["security"] == []
     assert "Idempotency-Key" in str(spec["paths"]["/api/v1/households/join"]["post"]["parameters"])

@@ -39,6 +39,9 @@ class Action(enum.StrEnum):
     MANAGE_MATTER_CATEGORIES = "matter_categories.manage"
     ORGANIZE_MEETINGS = "meetings.organize"                      # for the buildings one heads
     ORGANIZE_COMMUNITY_MEETINGS = "meetings.organize_community"  # any scope, council, joint
+    MANAGE_POLLS = "polls.manage"                # draft, open, cancel, close after the deadline
+    ENTER_PAPER_BALLOTS = "polls.enter_paper"    # 纸质票 and proxy votes for a household
+    SUPERVISE_POLLS = "polls.supervise"          # 监委会: confirm paper ballots, recount, objections
 
 
 class Reach(enum.Enum):
@@ -80,6 +83,10 @@ POLICY = {
     Action.MANAGE_MATTER_CATEGORIES: Rule(frozenset({Role.STAFF})),
     Action.ORGANIZE_MEETINGS: Rule(frozenset({Role.STAFF, Role.BUILDING_HEAD})),
     Action.ORGANIZE_COMMUNITY_MEETINGS: Rule(frozenset({Role.STAFF})),
+    Action.MANAGE_POLLS: Rule(frozenset({Role.STAFF, Role.OWNERS_COMMITTEE})),
+    Action.ENTER_PAPER_BALLOTS: Rule(frozenset({Role.STAFF, Role.GRID_WORKER, Role.BUILDING_HEAD})),
+    # Those who run a poll do not also confirm its paper ballots: that is the supervisors' check.
+    Action.SUPERVISE_POLLS: Rule(frozenset({Role.SUPERVISOR})),
 }
 
 

@@ -110,6 +110,11 @@ class Household(db.Model):
     elderly_alone: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     low_income: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # Homeowner votes count owners by headcount: flats with the same owner reference (产权人,
+    # as staff enter it) count as one owner, and the developer's unsold or undelivered flats
+    # together count as one. A flat without either is its own owner.
+    owner_ref: Mapped[str | None] = mapped_column(String(64))
+    developer_held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
@@ -125,18 +130,21 @@ class Household(db.Model):
 
 class HouseholdMember(db.Model):
     """A user living in a household. A user belongs to one household; a household has at most
-    one head (户主), who casts its vote unless they designate another member."""
+    one head (户主), who casts its vote unless they designate another member (`is_voter`)."""
 
     __tablename__ = "household_members"
     __table_args__ = (
         Index("uq_household_members_one_head", "household_id", unique=True,
               sqlite_where=text("is_head"), postgresql_where=text("is_head")),
+        Index("uq_household_members_one_voter", "household_id", unique=True,
+              sqlite_where=text("is_voter"), postgresql_where=text("is_voter")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     is_head: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_voter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     joined_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # staff who added, or code issuer
 

@@ -10,7 +10,7 @@ from app.community.schemas import (CommunityPageSchema, CommunitySchema, Communi
                                    HouseholdSchema, JoinCodeRequestSchema, JoinCodeSchema, JoinResultSchema,
                                    JoinSchema, MemberCreateSchema, PlaceSchema, RoleAssignmentCreateSchema,
                                    RoleAssignmentPageSchema, RoleAssignmentSchema, RosterReportSchema,
-                                   RosterUploadSchema, VolunteerTeamSchema)
+                                   RosterUploadSchema, VolunteerTeamSchema, VoterSchema)
 from app.extensions import db, limiter
 from app.idempotency import idempotent
 from app.pagination import PageArgsSchema, page_schema, paginate
@@ -168,6 +168,16 @@ def add_member(args, household_id):
     target = household(household_id)
     service.add_member(target, service.user_by_id(args["user_id"]), args["is_head"], current_user())
     db.session.refresh(target)
+    return service.household_view(target, current_user())
+
+
+@blp.route("/households/<int:household_id>/voter", methods=["PUT"])
+@blp.arguments(VoterSchema)
+@blp.response(200, HouseholdSchema)
+@requires()
+def designate_voter(args, household_id):
+    """The head names the member who votes for the household (一户一票); null: the head votes."""
+    target = service.designate_voter(current_user(), household(household_id), args["user_id"])
     return service.household_view(target, current_user())
 
 

@@ -38,6 +38,7 @@ class MemberSchema(ma.Schema):
     user_id = ma.fields.Integer(required=True)
     name = ma.fields.String(allow_none=True)
     is_head = ma.fields.Boolean(required=True)
+    is_voter = ma.fields.Boolean(required=True, metadata={"description": "designated by the head to vote"})
 
 
 class HouseholdInSchema(ma.Schema):
@@ -52,6 +53,10 @@ class HouseholdInSchema(ma.Schema):
     elderly_alone = ma.fields.Boolean(metadata={"description": "独居老人"})
     disabled = ma.fields.Boolean(metadata={"description": "残疾"})
     low_income = ma.fields.Boolean(metadata={"description": "低保"})
+    owner_ref = ma.fields.String(allow_none=True, validate=validate.Length(max=64), metadata={
+        "description": "产权人: flats with the same reference count as one owner in homeowner votes"})
+    developer_held = ma.fields.Boolean(metadata={
+        "description": "开发商未售出或未交付: such flats together count as one owner"})
 
 
 class HouseholdPatchSchema(HouseholdInSchema):
@@ -74,10 +79,17 @@ class HouseholdSchema(ma.Schema):
     elderly_alone = ma.fields.Boolean(required=True)
     disabled = ma.fields.Boolean(required=True)
     low_income = ma.fields.Boolean(required=True)
+    owner_ref = ma.fields.String(allow_none=True, required=True)
+    developer_held = ma.fields.Boolean(required=True)
     members = ma.fields.List(ma.fields.Nested(MemberSchema), required=True)
 
 
 HouseholdPageSchema = page_schema(HouseholdSchema, "HouseholdPageSchema")
+
+
+class VoterSchema(ma.Schema):
+    user_id = ma.fields.Integer(required=True, allow_none=True, metadata={
+        "description": "the member who votes for the household; null: the head votes"})
 
 
 class JoinCodeRequestSchema(ma.Schema):

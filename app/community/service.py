@@ -153,8 +153,9 @@ def household_view(household, viewer):
         "head_phone": (household.head_phone if can(viewer, Action.VIEW_PHONES, household)
                        else mask_phone(household.head_phone)),
         "elderly_alone": household.elderly_alone, "disabled": household.disabled,
-        "low_income": household.low_income,
-        "members": [{"user_id": m.user_id, "name": m.user.name, "is_head": m.is_head}
+        "low_income": household.low_income, "owner_ref": household.owner_ref,
+        "developer_held": household.developer_held,
+        "members": [{"user_id": m.user_id, "name": m.user.name, "is_head": m.is_head, "is_voter": m.is_voter}
                     for m in household.members],
     }
 
@@ -235,6 +236,24 @@ def remove_member(household, user_id):
         raise ApiError(404, "not_found", "该用户不是此住户成员")
     db.session.delete(membership)
     db.session.commit()
+
+
+def designate_voter(actor, household, user_id):
+    """The head (or staff) names the member who casts the household's vote; None: the head.
+    Ballots already cast stay valid: a ballot belongs to the household, not to who cast it."""
+    head = db.session.scalar(db.select(HouseholdMember).filter_by(household_id=household.id, is_head=True))
+    if not (head is not None and head.user_id == actor.id) and not can(actor, Action.MANAGE_HOUSEHOLDS, household):
+        raise ApiError(403, "forbidden", "只有户主可以指定投票人")
+    members = {m.user_id: m for m in household.members}
+    if user_id is not None and user_id not in members:
+        raise ApiError(422, "validation_error", "投票人须是本户成员", details={"fields": {"user_id": ["not a member"]}})
+    for member in members.values():
+        member.is_voter = False
+    db.session.flush()  # the one-voter index is checked row by row
+    if user_id is not None:
+        members[user_id].is_voter = True
+    db.session.commit()
+    return household
 
 
 # ---- roles ---------------------------------------------------------------------------------

@@ -1,0 +1,274 @@
+import marshmallow as ma
+from marshmallow import validate
+
+from app.matters.schemas import PhotoSchema
+from app.pagination import page_schema
+from app.polls.models import BallotVia, Electorate, PaperStatus, QuestionKind, ScopeKind
+from app.polls.rules import Rule
+
+
+def _one_of(enum):
+    return validate.OneOf([member.value for member in enum])
+
+
+class QuestionInSchema(ma.Schema):
+    text = ma.fields.String(required=True, validate=validate.Length(min=2, max=200))
+    kind = ma.fields.String(required=True, validate=_one_of(QuestionKind),
+                            metadata={"description": "yes_no: 赞成/反对/弃权; single; multiple (up to max_choices)"})
+    options = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=60)), load_default=list,
+                             validate=validate.Length(max=20), metadata={"description": "not for yes_no"})
+    max_choices = ma.fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=20))
+
+
+class QuestionSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    position = ma.fields.Integer(required=True)
+    text = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True)
+    options = ma.fields.List(ma.fields.String(), required=True)
+    max_choices = ma.fields.Integer(required=True)
+
+
+class PollInSchema(ma.Schema):
+    community_id = ma.fields.Integer(required=True)
+    title = ma.fields.String(required=True, validate=validate.Length(min=2, max=60))
+    description = ma.fields.String(load_default="", validate=validate.Length(max=5000))
+    electorate = ma.fields.String(required=True, validate=_one_of(Electorate))
+    scope_kind = ma.fields.String(load_default=ScopeKind.COMMUNITY.value, validate=_one_of(ScopeKind))
+    scope_ids = ma.fields.List(ma.fields.Integer(), load_default=list, validate=validate.Length(max=200),
+                               metadata={"description": "building ids, a courtyard id, or the community id"})
+    rule = ma.fields.String(required=True, validate=_one_of(Rule))
+    quorum_percent = ma.fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=100))
+    secret = ma.fields.Boolean(load_default=False, metadata={"description": "无记名: not for owners polls"})
+    allow_change = ma.fields.Boolean(load_default=False, metadata={"description": "the last ballot before the close counts"})
+    show_tally = ma.fields.Boolean(load_default=False, metadata={"description": "show the running tally while open"})
+    opens_at = ma.fields.AwareDateTime(load_default=None, allow_none=True, metadata={"description": "default: on publishing"})
+    closes_at = ma.fields.AwareDateTime(required=True)
+    objection_days = ma.fields.Integer(load_default=7, validate=validate.Range(min=0, max=30),
+                                       metadata={"description": "公示 period after the close"})
+    matter_id = ma.fields.Integer(load_default=None, allow_none=True)
+    questions = ma.fields.List(ma.fields.Nested(QuestionInSchema), required=True, validate=validate.Length(min=1, max=10))
+
+
+class ThresholdSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    label = ma.fields.String(required=True)
+    value = ma.fields.String(required=True)
+    of = ma.fields.String(required=True)
+    unit = ma.fields.String(required=True)
+    required = ma.fields.String(required=True, metadata={"description": "e.g. ≥ 2/3"})
+    met = ma.fields.Boolean(required=True)
+
+
+class OptionResultSchema(ma.Schema):
+    label = ma.fields.String(required=True)
+    people = ma.fields.Integer(required=True)
+    area = ma.fields.String(required=True)
+    passed = ma.fields.Boolean(required=True)
+    thresholds = ma.fields.List(ma.fields.Nested(ThresholdSchema), required=True)
+
+
+class QuestionResultSchema(ma.Schema):
+    question_id = ma.fields.Integer(required=True)
+    text = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True)
+    options = ma.fields.List(ma.fields.Nested(OptionResultSchema), required=True)
+    passed = ma.fields.Boolean(required=True)
+    thresholds = ma.fields.List(ma.fields.Nested(ThresholdSchema), required=True)
+    chosen = ma.fields.List(ma.fields.Integer(), required=True)
+    tie = ma.fields.Boolean(required=True)
+
+
+class CountSchema(ma.Schema):
+    people = ma.fields.Integer(required=True)
+    area = ma.fields.String(required=True)
+
+
+class ResultSchema(ma.Schema):
+    rule = ma.fields.String(required=True)
+    rule_label = ma.fields.String(required=True)
+    quorum_percent = ma.fields.Integer(allow_none=True, required=True)
+    electorate = ma.fields.Nested(CountSchema, required=True)
+    participants = ma.fields.Nested(CountSchema, required=True)
+    questions = ma.fields.List(ma.fields.Nested(QuestionResultSchema), required=True)
+    ballots = ma.fields.Integer(required=True)
+    pending_paper = ma.fields.Integer(required=True, metadata={"description": "paper ballots never confirmed: not counted"})
+    ballots_digest = ma.fields.String(required=True, metadata={"description": "sha256 of the counted ballots (receipt:choices)"})
+
+
+class BallotSchema(ma.Schema):
+    receipt = ma.fields.String(required=True)
+    choices = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.Integer()), required=True)
+    via = ma.fields.String(required=True)
+    status = ma.fields.String(required=True)
+
+
+class CastResultSchema(BallotSchema):
+    changed = ma.fields.Boolean(required=True, metadata={"description": "an earlier ballot was replaced"})
+
+
+class ReceiptCheckSchema(BallotSchema):
+    counted = ma.fields.Boolean(required=True)
+    in_result = ma.fields.Boolean(required=True)
+
+
+class PollSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    community_id = ma.fields.Integer(required=True)
+    title = ma.fields.String(required=True)
+    description = ma.fields.String(required=True)
+    electorate = ma.fields.String(required=True)
+    electorate_label = ma.fields.String(required=True)
+    scope_kind = ma.fields.String(required=True)
+    scope_ids = ma.fields.List(ma.fields.Integer(), required=True)
+    rule = ma.fields.String(required=True)
+    rule_label = ma.fields.String(required=True)
+    quorum_percent = ma.fields.Integer(allow_none=True, required=True)
+    secret = ma.fields.Boolean(required=True)
+    allow_change = ma.fields.Boolean(required=True)
+    show_tally = ma.fields.Boolean(required=True)
+    opens_at = ma.fields.DateTime(required=True)
+    closes_at = ma.fields.DateTime(required=True)
+    status = ma.fields.String(required=True)
+    status_label = ma.fields.String(required=True)
+    matter_id = ma.fields.Integer(allow_none=True, required=True)
+    closed_at = ma.fields.DateTime(allow_none=True, required=True)
+    objections_until = ma.fields.DateTime(allow_none=True, required=True)
+    result_digest = ma.fields.String(allow_none=True, required=True)
+    cancel_reason = ma.fields.String(allow_none=True, required=True)
+    questions = ma.fields.List(ma.fields.Nested(QuestionSchema), required=True)
+    voters = ma.fields.Integer(required=True, metadata={"description": "the frozen electorate, by voter"})
+    voted = ma.fields.Integer(required=True)
+    in_electorate = ma.fields.Boolean(required=True)
+    can_vote = ma.fields.Boolean(required=True)
+    my_ballot = ma.fields.Nested(BallotSchema, allow_none=True, required=True)
+    result = ma.fields.Nested(ResultSchema, allow_none=True, required=True,
+                              metadata={"description": "after the close, or while open when show_tally"})
+    can_manage = ma.fields.Boolean(required=True)
+    can_supervise = ma.fields.Boolean(required=True)
+
+
+PollPageSchema = page_schema(PollSchema, "PollPageSchema")
+
+
+class AnswerSchema(ma.Schema):
+    question_id = ma.fields.Integer(required=True)
+    choices = ma.fields.List(ma.fields.Integer(), required=True, validate=validate.Length(max=20),
+                             metadata={"description": "option indexes; empty abstains from a choice question"})
+
+
+class CastSchema(ma.Schema):
+    answers = ma.fields.List(ma.fields.Nested(AnswerSchema), required=True, validate=validate.Length(min=1, max=10))
+
+
+class PaperInSchema(CastSchema):
+    household_id = ma.fields.Integer(required=True)
+    photo_id = ma.fields.Integer(required=True, metadata={"description": "a photo of the paper ballot or the authorization"})
+    via = ma.fields.String(load_default=BallotVia.PAPER.value,
+                           validate=validate.OneOf([BallotVia.PAPER.value, BallotVia.PROXY.value]))
+    proxy_name = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=50))
+    authorization_text = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(min=2, max=500),
+                                          metadata={"description": "委托书: who authorized whom, for what, signed when"})
+
+
+class PaperSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    household_id = ma.fields.Integer(required=True)
+    household = ma.fields.String(allow_none=True, required=True)
+    via = ma.fields.String(required=True)
+    photo = ma.fields.Nested(PhotoSchema, required=True)
+    proxy_name = ma.fields.String(allow_none=True, required=True)
+    authorization_text = ma.fields.String(allow_none=True, required=True)
+    entered_by = ma.fields.String(allow_none=True, required=True)
+    entered_at = ma.fields.DateTime(required=True)
+    status = ma.fields.String(required=True)
+    reviewed_by = ma.fields.String(allow_none=True, required=True)
+    reviewed_at = ma.fields.DateTime(allow_none=True, required=True)
+    review_note = ma.fields.String(allow_none=True, required=True)
+    choices = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.Integer()), allow_none=True,
+                             required=True, metadata={"description": "what was entered; to supervisors while pending"})
+
+
+PaperPageSchema = page_schema(PaperSchema, "PaperBallotPageSchema")
+
+
+class PaperArgsSchema(ma.Schema):
+    cursor = ma.fields.Integer(load_default=None, validate=validate.Range(min=0))
+    limit = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    status = ma.fields.String(load_default=None, validate=_one_of(PaperStatus))
+
+
+class ObjectionInSchema(ma.Schema):
+    text = ma.fields.String(required=True, validate=validate.Length(min=2, max=1000))
+
+
+class ObjectionAnswerSchema(ma.Schema):
+    answer = ma.fields.String(required=True, validate=validate.Length(min=2, max=1000))
+
+
+class ObjectionSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    text = ma.fields.String(required=True)
+    created_at = ma.fields.DateTime(required=True)
+    answer = ma.fields.String(allow_none=True, required=True)
+    answered_at = ma.fields.DateTime(allow_none=True, required=True)
+    mine = ma.fields.Boolean(required=True)
+    household = ma.fields.String(allow_none=True, required=True, metadata={"description": "to overseers only"})
+
+
+ObjectionPageSchema = page_schema(ObjectionSchema, "ObjectionPageSchema")
+
+
+class PollEventSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    action = ma.fields.String(required=True)
+    actor_id = ma.fields.Integer(allow_none=True, required=True)
+    actor = ma.fields.String(allow_none=True, required=True)
+    household_id = ma.fields.Integer(allow_none=True, required=True)
+    household = ma.fields.String(allow_none=True, required=True)
+    note = ma.fields.String(required=True)
+    created_at = ma.fields.DateTime(required=True)
+
+
+EventPageSchema = page_schema(PollEventSchema, "PollEventPageSchema")
+
+
+class ElectorArgsSchema(ma.Schema):
+    cursor = ma.fields.Integer(load_default=None, validate=validate.Range(min=0))
+    limit = ma.fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+    building_id = ma.fields.Integer(load_default=None)
+    voted = ma.fields.Boolean(load_default=None)
+
+
+class ElectorSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    household_id = ma.fields.Integer(allow_none=True, required=True)
+    user_id = ma.fields.Integer(allow_none=True, required=True)
+    label = ma.fields.String(required=True)
+    head_name = ma.fields.String(allow_none=True, required=True)
+    voted = ma.fields.Boolean(required=True)
+    voted_at = ma.fields.DateTime(allow_none=True, required=True)
+
+
+ElectorPageSchema = page_schema(ElectorSchema, "PollElectorPageSchema")
+
+
+class NamedBallotArgsSchema(ma.Schema):
+    cursor = ma.fields.String(load_default=None, validate=validate.Length(max=80))
+    limit = ma.fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+
+
+class NamedBallotSchema(BallotSchema):
+    voters = ma.fields.List(ma.fields.String(), required=True, metadata={"description": "the flats this ballot speaks for"})
+
+
+class NamedBallotPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(NamedBallotSchema), required=True)
+    next_cursor = ma.fields.String(allow_none=True, required=True)
+
+
+class RecountSchema(ma.Schema):
+    matches = ma.fields.Boolean(required=True)
+    frozen_digest = ma.fields.String(required=True)
+    recount_digest = ma.fields.String(required=True)
+    result = ma.fields.Nested(ResultSchema, required=True)
