@@ -18,7 +18,11 @@ from app.matters import service as matters
 from app.matters.models import HandlerType, Matter, MatterClass
 from app.notifications.models import Notification
 from app.notifications.service import notify
+from app.models_base import utcnow
 from app.notifications.templates import NotificationKind
+from app.polls import service as polls
+from app.polls.models import Electorate, Poll, QuestionKind, ScopeKind
+from app.polls.rules import Rule
 
 COMMUNITY = {"name": "东海社区", "district": "嵊泗县", "subdistrict": "菜园镇"}
 GRID_NAMES = ["第一网格", "第二网格", "第三网格", "第四网格", "第五网格", "第六网格", "第七网格"]
@@ -117,6 +121,7 @@ def load_demo():
     _welcome(community)
     db.session.commit()
     _sample_matters(community, departments[0], first_building_homes[1], elder_home)
+    _sample_poll(community, buildings[0])
     households = db.session.scalar(db.select(db.func.count(Household.id)).filter_by(community_id=community.id))
     return {"community": community.name, "community_id": community.id, "households": households,
             "roster": report.as_dict()}
@@ -146,3 +151,17 @@ def _sample_matters(community, department, resident_home, elder_home):
     matters.classify(council, shed, MatterClass.MAJOR, "占用公共屋面，属违法建设")
     matters.assign(staff, shed, HandlerType.DEPARTMENT, "移交城管", department_id=department.id,
                    due_date=matters.local_today() + timedelta(days=15))
+
+
+def _sample_poll(community, building):
+    """An open one-household-one-vote poll for the first building, once."""
+    if db.session.scalar(db.select(Poll.id).filter_by(community_id=community.id).limit(1)):
+        return
+    owners = _user("owners", "陈国华")
+    poll = polls.create(
+        owners, community.id, "1幢楼道加装扶手和声控灯", Electorate.HOUSEHOLDS, Rule.MAJORITY,
+        [{"text": "是否同意使用维修基金加装楼道扶手", "kind": QuestionKind.YES_NO},
+         {"text": "声控灯选哪种", "kind": QuestionKind.SINGLE, "options": ["普通声控灯", "人体感应灯"]}],
+        closes_at=utcnow() + timedelta(days=7), scope_kind=ScopeKind.BUILDINGS, scope_ids=[building.id],
+        description="楼道没有扶手，老人上下楼不便。方案由业委会提出，一户一票，截止前可修改。", allow_change=True)
+    polls.publish(owners, poll)

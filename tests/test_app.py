@@ -255,6 +255,8 @@ def test_demo_builds_donghai_and_is_safe_to_rerun(app, client):
     assert inbox[-1]["title"] == "欢迎使用东海社区院坝"
     mine = client.get("/api/v1/matters/mine", headers=resident).get_json()["items"]
     assert {m["status"] for m in mine} == {"submitted", "assigned"}
+    polls = client.get("/api/v1/polls/mine", headers=resident).get_json()["items"]
+    assert [(p["title"], p["can_vote"]) for p in polls] == [("1幢楼道加装扶手和声控灯", True)]
 
 
 def test_roster_upload_size_is_bounded(make_app, places):

@@ -17,6 +17,7 @@ from app.community import service as community
 from app.community.models import Building, Household, Role
 from app.extensions import db
 from app.jobs import queue
+from app.meetings.models import Meeting
 from app.models_base import utcnow
 from app.notifications.models import Notification
 from app.polls import service
@@ -538,3 +539,33 @@ def test_two_hundred_concurrent_attempts_from_one_household_store_one_ballot(app
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Ballot).where(Ballot.poll_id == poll["id"])) == 1
     assert get(client, "staff", poll)["voted"] == 1
+
+
+# ---- links from matters and meetings ---------------------------------------------------------------------
+
+def test_a_meeting_decision_opens_the_poll_on_its_agenda_and_the_matter_lists_it(app, client, voters):
+    matter = client.post(f"{API}/matters", json={"title": "小区没有围墙，外来车辆乱停", "category": "other"},
+                         headers=login(client, "resident")).get_json()
+    draft = client.post(f"{API}/polls", json=poll_body(voters, matter_id=matter["id"]),
+                        headers=login(client, "staff")).get_json()
+    meeting_body = {"community_id": voters["community"], "kind": "courtyard", "stage": "decision",
+                    "title": "围墙议事决策会", "place": "海滨新村院坝", "starts_at": (utcnow() + timedelta(days=1)).isoformat(),
+                    "scope_kind": "community", "scope_ids": [voters["community"]]}
+    foreign = client.post(f"{API}/meetings", json={**meeting_body, "agenda": [{"text": "围墙", "poll_ids": [draft["id"] + 99]}]},
+                          headers=login(client, "staff"))
+    assert foreign.status_code == 422
+    meeting = client.post(f"{API}/meetings", json={**meeting_body, "agenda": [{"text": "围墙", "poll_ids": [draft["id"]]}]},
+                          headers=login(client, "staff")).get_json()
+    assert meeting["agenda"][0]["poll_ids"] == [draft["id"]]
+    client.post(f"{API}/meetings/{meeting['id']}/publish", headers=login(client, "staff"))
+    with app.app_context():
+        db.session.get(Meeting, meeting["id"]).starts_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+    recorded = client.post(f"{API}/meetings/{meeting['id']}/minutes", headers=login(client, "staff"), json={
+        "minutes": "议定围墙方案交全体住户一户一票表决。",
+        "decisions": [{"text": "围墙方案交住户表决", "poll_id": draft["id"]}]})
+    assert recorded.status_code == 200, recorded.get_json()
+    assert recorded.get_json()["decisions"][0]["poll_id"] == draft["id"]
+    assert get(client, "resident", draft)["status"] == "open"
+    linked = client.get(f"{API}/matters/{matter['id']}", headers=login(client, "resident")).get_json()["polls"]
+    assert linked == [{"id": draft["id"], "title": "是否加装小区围墙", "status": "open"}]

@@ -101,6 +101,12 @@ class HandlerSchema(ma.Schema):
     team_id = ma.fields.Integer(allow_none=True, required=True)
 
 
+class LinkedPollSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    title = ma.fields.String(required=True)
+    status = ma.fields.String(required=True)
+
+
 class MatterSchema(MatterBriefSchema):
     description = ma.fields.String(required=True)
     place_text = ma.fields.String(required=True)
@@ -119,6 +125,8 @@ class MatterSchema(MatterBriefSchema):
     evaluation_comment = ma.fields.String(allow_none=True, required=True)
     photos = ma.fields.List(ma.fields.Nested(PhotoSchema), required=True)
     timeline = ma.fields.List(ma.fields.Nested(EventSchema), required=True)
+    polls = ma.fields.List(ma.fields.Nested(LinkedPollSchema), required=True,
+                           metadata={"description": "polls put to the vote about this matter"})
 
 
 class HouseholdFlagsSchema(ma.Schema):

@@ -48,6 +48,7 @@ from app.matters.models import (
 from app.models_base import utcnow
 from app.notifications.service import notify
 from app.notifications.templates import NotificationKind
+from app.polls.models import Poll, PollStatus
 
 REOPEN_DAYS = 7          # an unsatisfied evaluation within this reopens the matter
 SIMILAR_DAYS = 30        # the triage queue shows open matters of the same building and category
@@ -200,6 +201,9 @@ def matter_view(matter, level, viewer):
         "satisfaction": matter.satisfaction, "evaluation_comment": matter.evaluation_comment,
         "photos": by_event.get(None, []),
         "timeline": [{**_event_view(event, full), "photos": by_event.get(event.id, [])} for event in events],
+        "polls": [{"id": i, "title": t, "status": s} for i, t, s in db.session.execute(
+            select(Poll.id, Poll.title, Poll.status).where(Poll.matter_id == matter.id, Poll.status != PollStatus.DRAFT)
+            .order_by(Poll.id))],
     }
 
 

@@ -92,7 +92,7 @@ class Meeting(db.Model):
 
 
 class AgendaItem(db.Model):
-    """One item of the agenda, optionally taking up matters (and, once polls exist, polls)."""
+    """One item of the agenda, optionally taking up matters and polls."""
 
     __tablename__ = "meeting_agenda_items"
     __table_args__ = (UniqueConstraint("meeting_id", "position"),)
@@ -102,6 +102,7 @@ class AgendaItem(db.Model):
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(String(500))
     matter_ids: Mapped[list] = mapped_column(JSON, default=list)
+    poll_ids: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
 
 class Invitation(db.Model):
@@ -133,7 +134,8 @@ class Invitation(db.Model):
 
 
 class Decision(db.Model):
-    """A decision recorded with the minutes, optionally moving a matter it took up."""
+    """A decision recorded with the minutes, optionally moving a matter it took up or opening the
+    poll it put to the vote."""
 
     __tablename__ = "meeting_decisions"
 
@@ -142,4 +144,5 @@ class Decision(db.Model):
     text: Mapped[str] = mapped_column(String(1000))
     matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"))
     matter_action: Mapped[dict] = mapped_column(JSON, default=dict)  # what it did to the matter
+    poll_id: Mapped[int | None] = mapped_column(ForeignKey("polls.id"))  # the draft poll it opened
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

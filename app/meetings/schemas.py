@@ -12,6 +12,7 @@ def _one_of(enum):
 class AgendaItemInSchema(ma.Schema):
     text = ma.fields.String(required=True, validate=validate.Length(min=1, max=500))
     matter_ids = ma.fields.List(ma.fields.Integer(), load_default=list, validate=validate.Length(max=50))
+    poll_ids = ma.fields.List(ma.fields.Integer(), load_default=list, validate=validate.Length(max=10))
 
 
 class AgendaItemSchema(AgendaItemInSchema):
@@ -126,6 +127,8 @@ class DecisionInSchema(ma.Schema):
     matter_id = ma.fields.Integer(load_default=None, allow_none=True)
     matter_action = ma.fields.Dict(load_default=dict, metadata={
         "description": '{"action": "progress"} or {"action": "assign", "handler_type": …} (as POST /matters/{id}/assign)'})
+    poll_id = ma.fields.Integer(load_default=None, allow_none=True, metadata={
+        "description": "a draft poll of the community that this decision puts to the vote: it is published"})
 
 
 class MinutesSchema(ma.Schema):

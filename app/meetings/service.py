@@ -34,6 +34,8 @@ from app.meetings.models import (
 from app.models_base import utcnow
 from app.notifications.service import notify
 from app.notifications.templates import NotificationKind
+from app.polls import service as polls
+from app.polls.models import Poll
 
 REMINDERS = {"24h": timedelta(hours=24), "1h": timedelta(hours=1)}
 CHECKIN_WINDOW = 600           # seconds: the check-in code rotates this often
@@ -116,14 +118,17 @@ def _check_times(starts_at, ends_at):
 
 
 def _set_agenda(meeting, agenda):
-    matter_ids = {i for item in agenda for i in item.get("matter_ids", [])}
-    if matter_ids:
-        found = set(db.session.scalars(select(Matter.id).where(
-            Matter.id.in_(matter_ids), Matter.community_id == meeting.community_id)))
-        if found != matter_ids:
-            raise ApiError(422, "validation_error", "议程中的诉求须属于本社区",
-                           details={"fields": {"agenda": [f"unknown matters: {sorted(matter_ids - found)}"]}})
-    meeting.agenda = [AgendaItem(position=n, text=item["text"], matter_ids=list(item.get("matter_ids", [])))
+    for model, field, message in ((Matter, "matter_ids", "议程中的诉求须属于本社区"),
+                                  (Poll, "poll_ids", "议程中的表决须属于本社区")):
+        wanted = {i for item in agenda for i in item.get(field, [])}
+        if wanted:
+            found = set(db.session.scalars(select(model.id).where(
+                model.id.in_(wanted), model.community_id == meeting.community_id)))
+            if found != wanted:
+                raise ApiError(422, "validation_error", message,
+                               details={"fields": {"agenda": [f"unknown {field}: {sorted(wanted - found)}"]}})
+    meeting.agenda = [AgendaItem(position=n, text=item["text"], matter_ids=list(item.get("matter_ids", [])),
+                                 poll_ids=list(item.get("poll_ids", [])))
                       for n, item in enumerate(agenda, start=1)]
 
 
@@ -420,8 +425,9 @@ def _mark_present(invitation, by, by_hand):
 
 def record_minutes(actor, meeting, minutes, decisions=()):
     """会议纪要 with decisions; a decision may move a matter it took up (to in progress with a
-    note, or assign it), through the matters' own rules and permissions. Every move is checked
-    before the first is made (each move commits with its own timeline line)."""
+    note, or assign it) or open a draft poll it puts to the vote, through the matters' and
+    polls' own rules and permissions. Every move is checked before the first is made (each
+    move commits with its own timeline line)."""
     _authorize_organizer(actor, meeting)
     _require(meeting, MeetingStatus.PUBLISHED)
     if utcnow() < meeting.starts_at:
@@ -442,16 +448,26 @@ def record_minutes(actor, meeting, minutes, decisions=()):
                 raise ApiError(422, "validation_error", "推进诉求需要关联诉求",
                                details={"fields": {"decisions": ["matter_action without matter_id"]}})
             matters.check_move(actor, matter, action)
-        moves.append((decision, matter))
-    for decision, matter in moves:
+        poll = None
+        if decision.get("poll_id") is not None:
+            poll = db.session.get(Poll, decision["poll_id"])
+            if poll is None or poll.community_id != meeting.community_id:
+                raise ApiError(422, "validation_error", "决定关联的表决不存在",
+                               details={"fields": {"decisions": [f"no poll {decision['poll_id']}"]}})
+            polls.check_publish(actor, poll)
+        moves.append((decision, matter, poll))
+    for decision, matter, poll in moves:
         action = decision.get("matter_action") or {}
         if matter is not None and action.get("action") == "progress":
             matters.post_progress(actor, matter, f"会议决定：{decision['text']}")
         elif matter is not None and action.get("action") == "assign":
             matters.assign(actor, matter, **{k: v for k, v in action.items() if k != "action"},
                            note=f"会议决定：{decision['text']}")
+        if poll is not None:
+            polls.publish(actor, poll)
         db.session.add(Decision(meeting_id=meeting.id, text=decision["text"],
-                                matter_id=matter.id if matter else None, matter_action=action))
+                                matter_id=matter.id if matter else None, matter_action=action,
+                                poll_id=poll.id if poll else None))
     meeting.minutes = minutes
     db.session.commit()
     return meeting
@@ -490,10 +506,12 @@ def meeting_views(meetings, viewer):
     agenda, decisions = {}, {}
     for item in db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id.in_(ids)).order_by(AgendaItem.position)):
         agenda.setdefault(item.meeting_id, []).append(
-            {"position": item.position, "text": item.text, "matter_ids": item.matter_ids})
+            {"position": item.position, "text": item.text, "matter_ids": item.matter_ids,
+             "poll_ids": item.poll_ids})
     for decision in db.session.scalars(select(Decision).where(Decision.meeting_id.in_(ids)).order_by(Decision.id)):
         decisions.setdefault(decision.meeting_id, []).append(
-            {"text": decision.text, "matter_id": decision.matter_id, "matter_action": decision.matter_action})
+            {"text": decision.text, "matter_id": decision.matter_id, "matter_action": decision.matter_action,
+             "poll_id": decision.poll_id})
     views = []
     for meeting in meetings:
         invitation = mine.get(meeting.id)

@@ -194,20 +194,25 @@ def ballot_key(poll, voter_key):
     return hmac.new(key, f"ballot:{poll.id}:{voter_key}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def publish(actor, poll):
-    """Open now (freezing the electorate), or at `opens_at` by a scheduled job."""
+def check_publish(actor, poll):
+    """Everything publishing would refuse, checked without changing anything."""
     authorize(actor, Action.MANAGE_POLLS, _community(poll))
     _require(poll, PollStatus.DRAFT)
     if poll.closes_at <= utcnow():
         raise ApiError(409, "poll_closed", "截止时间已过，请重新设定")
+    if poll.opens_at <= utcnow() and not _elector_rows(poll):
+        raise ApiError(422, "empty_electorate", "表决范围内没有可投票的住户或成员")
+
+
+def publish(actor, poll):
+    """Open now (freezing the electorate), or at `opens_at` by a scheduled job."""
+    check_publish(actor, poll)
     if poll.opens_at > utcnow():
         poll.status = PollStatus.SCHEDULED
         _event(poll, actor, "scheduled")
         db.session.commit()
         queue.schedule(_job_id(poll, "open"), poll.opens_at, open_scheduled, poll.id)
         return poll
-    if not _elector_rows(poll):
-        raise ApiError(422, "empty_electorate", "表决范围内没有可投票的住户或成员")
     _open(poll, actor)
     return poll
 
@@ -899,14 +904,4 @@ def community_polls(viewer, community, cursor=None, limit=20):
         query = query.where(Poll.status != PollStatus.DRAFT)
     rows, next_cursor = _desc_page(query, cursor, limit)
     return {"items": poll_views(rows, viewer), "next_cursor": next_cursor}
-
-
-def polls_of_matter(matter_ids):
-    """{matter id: [{id, title, status}]} for matter views."""
-    rows = db.session.execute(select(Poll.matter_id, Poll.id, Poll.title, Poll.status).where(
-        Poll.matter_id.in_(matter_ids), Poll.status != PollStatus.DRAFT).order_by(Poll.id))
-    linked = {}
-    for matter_id, poll_id, title, status in rows:
-        linked.setdefault(matter_id, []).append({"id": poll_id, "title": title, "status": status})
-    return linked
 

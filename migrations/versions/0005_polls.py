@@ -1,4 +1,4 @@
-"""polls: frozen electorates, keyed ballots, paper ballots, audit trail, objections; owners and designated voters
+"""polls: frozen electorates, keyed ballots, paper ballots, audit trail, objections; owners and designated voters; agenda and decision links
 
 Revision ID: 0005_polls
 Revises: 0004_meetings
@@ -187,8 +187,22 @@ def upgrade():
         batch_op.add_column(sa.Column('developer_held', sa.Boolean(), server_default=sa.text('(false)'), nullable=False))
 
 
+    with op.batch_alter_table('meeting_agenda_items', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('poll_ids', sa.JSON(), server_default='[]', nullable=False))
+
+    with op.batch_alter_table('meeting_decisions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('poll_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_meeting_decisions_poll_id_polls'), 'polls', ['poll_id'], ['id'])
+
 
 def downgrade():
+    with op.batch_alter_table('meeting_decisions', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_meeting_decisions_poll_id_polls'), type_='foreignkey')
+        batch_op.drop_column('poll_id')
+
+    with op.batch_alter_table('meeting_agenda_items', schema=None) as batch_op:
+        batch_op.drop_column('poll_ids')
+
     with op.batch_alter_table('households', schema=None) as batch_op:
         batch_op.drop_column('developer_held')
         batch_op.drop_column('owner_ref')
