@@ -100,3 +100,14 @@ def test_unusable_files_are_clear_422s(app, client, places):
 
 def test_staff_of_another_community_cannot_import_here(client, places):
     assert upload(client, places["community"], (HEADER + GOOD).encode(), who="other-staff").status_code == 403
+
+
+def test_owner_columns_for_homeowner_votes(app, client, places):
+    rows = ("网格,院落,楼栋,房号,面积,产权人,标记\n"
+            "第一网格,海滨新村,5幢,101,90,王某,\n"
+            "第一网格,海滨新村,5幢,102,90,王某,\n"
+            "第一网格,海滨新村,5幢,103,120,,开发商未售\n")
+    assert upload(client, places["community"], rows.encode()).get_json()["created"] == 3
+    homes = households(app)
+    assert [homes[(room, "")].owner_ref for room in ("101", "102", "103")] == ["王某", "王某", None]
+    assert [homes[(room, "")].developer_held for room in ("101", "102", "103")] == [False, False, True]

@@ -1,7 +1,8 @@
 """Household roster import (.xlsx or .csv), as community staff keep it in Excel.
 
 Columns (Chinese or English headers, any order): 网格/grid, 院落/courtyard, 楼栋/building,
-单元/unit, 房号/room, 面积/floor_area, 户主姓名/head_name, 电话/phone, 标记/flags.
+单元/unit, 房号/room, 面积/floor_area, 户主姓名/head_name, 电话/phone, 标记/flags,
+产权人/owner_ref (flats with one owner count once in homeowner votes).
 A household is known by (building, unit, room), so importing the same file twice changes
 nothing. Each row lands or fails alone (a savepoint per row): bad rows are reported by their
 spreadsheet row number with the reason, good rows still land, none is half-written.
@@ -30,18 +31,21 @@ HEADERS = {
     "head_name": {"head_name", "户主姓名", "户主"},
     "phone": {"phone", "电话", "联系电话", "手机"},
     "flags": {"flags", "标记", "特殊情况"},
+    "owner_ref": {"owner_ref", "产权人", "业主"},
 }
 LABELS = {"grid": "网格", "courtyard": "院落", "building": "楼栋", "unit": "单元", "room": "房号",
-          "floor_area": "面积", "head_name": "户主姓名", "phone": "电话", "flags": "标记"}
+          "floor_area": "面积", "head_name": "户主姓名", "phone": "电话", "flags": "标记",
+          "owner_ref": "产权人"}
 REQUIRED = ("grid", "courtyard", "building", "room", "floor_area")
 FLAGS = {
     "elderly_alone": {"elderly_alone", "独居老人", "独居", "孤寡老人"},
     "disabled": {"disabled", "残疾", "残疾人"},
     "low_income": {"low_income", "低保", "低保户"},
+    "developer_held": {"developer_held", "开发商", "开发商未售", "未售", "未交付"},
 }
 FLAG_SEPARATORS = re.compile(r"[,，、;；/\s]+")
 MAX_ROWS = 20000
-MAX_LENGTH = {"grid": 100, "courtyard": 100, "building": 100, "unit": 20, "room": 20, "head_name": 50}
+MAX_LENGTH = {"grid": 100, "courtyard": 100, "building": 100, "unit": 20, "room": 20, "head_name": 50, "owner_ref": 64}
 
 
 @dataclass
@@ -147,14 +151,15 @@ def parse_row(row):
             continue
         matched = [name for name, words in FLAGS.items() if token.lower() in words]
         if not matched:
-            raise RowError(f"无法识别的标记“{token}”（可用：独居老人、残疾、低保）")
+            raise RowError(f"无法识别的标记“{token}”（可用：独居老人、残疾、低保、开发商未售）")
         flags[matched[0]] = True
     for column, limit in MAX_LENGTH.items():
         if len(row.get(column, "")) > limit:
             raise RowError(f"{LABELS[column]}超过 {limit} 个字")
     return {"grid": row["grid"], "courtyard": row["courtyard"], "building": row["building"],
             "unit": row.get("unit", ""), "room": row["room"], "floor_area": area,
-            "head_name": row.get("head_name") or None, "head_phone": phone, **flags}
+            "head_name": row.get("head_name") or None, "head_phone": phone,
+            "owner_ref": row.get("owner_ref") or None, **flags}
 
 
 class PlaceCache:
@@ -185,7 +190,8 @@ class PlaceCache:
                                    name=building_name)
 
 
-HOUSEHOLD_FIELDS = ("floor_area", "head_name", "head_phone", "elderly_alone", "disabled", "low_income")
+HOUSEHOLD_FIELDS = ("floor_area", "head_name", "head_phone", "elderly_alone", "disabled", "low_income", "owner_ref",
+                    "developer_held")
 
 
 def import_rows(community, rows):

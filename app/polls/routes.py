@@ -3,7 +3,6 @@ from flask_smorest import Blueprint
 
 from app.auth.permissions import current_user, get_or_404, requires
 from app.community.models import Community
-from app.extensions import limiter
 from app.idempotency import idempotent
 from app.meetings.schemas import ReasonSchema
 from app.pagination import PageArgsSchema
@@ -108,7 +107,6 @@ def cancel(args, poll_id):
 
 @blp.route("/polls/<int:poll_id>/ballots", methods=["POST"])
 @idempotent
-@limiter.limit("30 per minute")
 @blp.arguments(CastSchema)
 @blp.response(201, CastResultSchema)
 @requires()
