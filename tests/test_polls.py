@@ -108,6 +108,8 @@ def test_electorate_is_frozen_when_the_poll_opens(app, client, voters):
 
 def test_only_the_head_or_the_member_the_head_designates_casts_the_household_vote(client, voters):
     poll = open_poll(client, voters)
+    seen = get(client, "daughter", poll)
+    assert seen["can_vote"] is False and seen["cannot_vote_reason"] == "本户由户主或户主指定的成员投票"
     refused = vote(client, "daughter", poll, [0])
     assert refused.status_code == 403 and refused.get_json()["error"]["message"] == "本户由户主或户主指定的成员投票"
     assert client.put(f"{API}/households/{voters['h1']}/voter", json={"user_id": voters["daughter"]},
@@ -118,6 +120,8 @@ def test_only_the_head_or_the_member_the_head_designates_casts_the_household_vot
     assert [m["is_voter"] for m in designated.get_json()["members"]] == [False, True]
     assert vote(client, "resident", poll, [0]).status_code == 403
     assert vote(client, "daughter", poll, [1]).status_code == 201
+    head = get(client, "resident", poll)  # the head sees that the household has voted, not how
+    assert head["household_voted"] is True and head["my_ballot"] is None
 
 
 def test_council_and_resident_electorates_count_people(client, voters):
@@ -305,7 +309,13 @@ def test_paper_ballot_counts_once_a_supervisor_confirms_it(app, client, voters):
     assert paper["choices"] is None  # what was entered is for the supervisors
     phone = vote(client, "resident", poll, [0])
     assert phone.status_code == 409 and "纸质票" in phone.get_json()["error"]["message"]
+    assert get(client, "resident", poll)["cannot_vote_reason"] == "纸质票等待监委会确认"
     assert get(client, "staff", poll)["voted"] == 0
+    building = client.get(f"{API}/polls/{poll['id']}/electors?building_id={voters['b1']}&voted=false",
+                          headers=login(client, "bhead")).get_json()["items"]
+    assert [(e["household_id"], e["paper_pending"]) for e in building] == [(voters["h1"], True)]
+    assert client.get(f"{API}/polls/{poll['id']}/electors?building_id={voters['b2']}",
+                      headers=login(client, "bhead")).status_code == 403
     pending = client.get(f"{API}/polls/{poll['id']}/paper-ballots?status=pending",
                          headers=login(client, "supervisor")).get_json()["items"]
     assert [p["choices"] for p in pending] == [{str(poll["questions"][0]["id"]): [1]}]
@@ -320,10 +330,10 @@ def test_paper_ballot_counts_once_a_supervisor_confirms_it(app, client, voters):
     assert get(client, "staff", poll)["voted"] == 1
     result = close(app, client, poll)["result"]
     assert [o["people"] for o in result["questions"][0]["options"]] == [0, 1, 0]
-    actions = [(e["action"], e["household_id"]) for e in client.get(
+    actions = [(e["action_label"], e["household_id"]) for e in client.get(
         f"{API}/polls/{poll['id']}/events", headers=login(client, "supervisor")).get_json()["items"]]
-    assert actions == [("created", None), ("opened", None), ("paper_entered", voters["h1"]),
-                       ("paper_confirmed", voters["h1"]), ("closed", None)]
+    assert actions == [("创建", None), ("开始投票", None), ("录入纸质票", voters["h1"]),
+                       ("确认纸质票", voters["h1"]), ("截止计票", None)]
 
 
 def test_rejected_paper_ballot_leaves_the_household_free_to_vote(app, client, voters):
@@ -401,10 +411,14 @@ def test_the_scheduled_job_closes_counts_and_publishes(rq_app, places):
                       headers=login(client, "resident")).get_json()["in_result"] is True
 
 
-def test_nobody_closes_a_poll_before_its_deadline(client, voters):
+def test_nobody_closes_a_poll_before_its_deadline(app, client, voters):
     poll = open_poll(client, voters)
+    assert get(client, "staff", poll)["can_close"] is False
     early = client.post(f"{API}/polls/{poll['id']}/close", headers=login(client, "staff"))
     assert early.status_code == 409 and early.get_json()["error"]["code"] == "poll_still_open"
+    pass_deadline(app, poll)
+    assert get(client, "staff", poll)["can_close"] is True and get(client, "resident", poll)["can_close"] is False
+    assert client.post(f"{API}/polls/{poll['id']}/close", headers=login(client, "resident")).status_code == 403
 
 
 def test_objection_during_the_publication_period_is_answered_by_a_supervisor(app, client, voters):
@@ -413,6 +427,7 @@ def test_objection_during_the_publication_period_is_answered_by_a_supervisor(app
     assert client.post(f"{API}/polls/{poll['id']}/objections", json={"text": "我家没收到通知"},
                        headers=login(client, "far")).status_code == 409  # not closed yet
     close(app, client, poll)
+    assert get(client, "far", poll)["can_object"] is True and get(client, "staff", poll)["can_object"] is False
     lodged = client.post(f"{API}/polls/{poll['id']}/objections", json={"text": "我家没收到通知，投票时间太短"},
                          headers=login(client, "far"))
     assert lodged.status_code == 201 and lodged.get_json()["household"] is None  # who objected: overseers only

@@ -140,12 +140,16 @@ class PollSchema(ma.Schema):
     voters = ma.fields.Integer(required=True, metadata={"description": "the frozen electorate, by voter"})
     voted = ma.fields.Integer(required=True)
     in_electorate = ma.fields.Boolean(required=True)
+    household_voted = ma.fields.Boolean(required=True, metadata={"description": "my household (or I) has voted"})
     can_vote = ma.fields.Boolean(required=True)
+    cannot_vote_reason = ma.fields.String(allow_none=True, required=True, metadata={"description": "why not, in Chinese"})
     my_ballot = ma.fields.Nested(BallotSchema, allow_none=True, required=True)
     result = ma.fields.Nested(ResultSchema, allow_none=True, required=True,
                               metadata={"description": "after the close, or while open when show_tally"})
     can_manage = ma.fields.Boolean(required=True)
     can_supervise = ma.fields.Boolean(required=True)
+    can_close = ma.fields.Boolean(required=True, metadata={"description": "deadline passed, not yet counted, and I may close"})
+    can_object = ma.fields.Boolean(required=True, metadata={"description": "in the 公示 period and in the electorate"})
 
 
 PollPageSchema = page_schema(PollSchema, "PollPageSchema")
@@ -222,6 +226,7 @@ ObjectionPageSchema = page_schema(ObjectionSchema, "ObjectionPageSchema")
 class PollEventSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     action = ma.fields.String(required=True)
+    action_label = ma.fields.String(required=True)
     actor_id = ma.fields.Integer(allow_none=True, required=True)
     actor = ma.fields.String(allow_none=True, required=True)
     household_id = ma.fields.Integer(allow_none=True, required=True)
@@ -248,6 +253,7 @@ class ElectorSchema(ma.Schema):
     head_name = ma.fields.String(allow_none=True, required=True)
     voted = ma.fields.Boolean(required=True)
     voted_at = ma.fields.DateTime(allow_none=True, required=True)
+    paper_pending = ma.fields.Boolean(required=True, metadata={"description": "a paper or proxy ballot awaits confirmation"})
 
 
 ElectorPageSchema = page_schema(ElectorSchema, "PollElectorPageSchema")

@@ -53,6 +53,11 @@ INSERT_BATCH = 1000
 RECENTLY_CLOSED = timedelta(days=30)  # closed polls stay in "my polls" this long (their 公示)
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by hand
 STATUS_LABELS = {"draft": "草稿", "scheduled": "待开始", "open": "投票中", "closed": "已公示", "cancelled": "已取消"}
+EVENT_LABELS = {"created": "创建", "scheduled": "定时开始", "opened": "开始投票", "paper_entered": "录入纸质票",
+                "proxy_entered": "录入委托投票", "paper_confirmed": "确认纸质票", "proxy_confirmed": "确认委托投票",
+                "paper_rejected": "退回纸质票", "proxy_rejected": "退回委托投票", "closed": "截止计票",
+                "recounted": "复核计票", "objection_lodged": "提出异议", "objection_answered": "答复异议",
+                "cancelled": "取消"}
 ELECTORATE_LABELS = {"households": "一户一票", "council": "议事会成员", "residents": "一人一票",
                      "owners": "业主表决（按面积和人数）"}
 
@@ -309,12 +314,19 @@ def _lock_open(poll):
         raise ApiError(409, "poll_closed", "投票已截止")
 
 
-def _household_voter(user, household_id):
-    """403 unless `user` casts the household's vote: the designated member, else the head."""
+NOT_HOUSEHOLD_VOTER = "本户由户主或户主指定的成员投票"
+
+
+def _casts_household_vote(user, household_id):
+    """The designated member casts the household's vote, else the head."""
     members = db.session.scalars(select(HouseholdMember).filter_by(household_id=household_id)).all()
     voter = next((m for m in members if m.is_voter), None) or next((m for m in members if m.is_head), None)
-    if voter is None or voter.user_id != user.id:
-        raise ApiError(403, "not_household_voter", "本户由户主或户主指定的成员投票")
+    return voter is not None and voter.user_id == user.id
+
+
+def _household_voter(user, household_id):
+    if not _casts_household_vote(user, household_id):
+        raise ApiError(403, "not_household_voter", NOT_HOUSEHOLD_VOTER)
 
 
 def _elector_of(user, poll):
@@ -730,7 +742,8 @@ def events(actor, poll, cursor=None, limit=50):
     page = rows[:limit]
     names = _user_names({event.actor_id for event in page})
     households = _household_labels({event.household_id for event in page if event.household_id})
-    return {"items": [{"id": e.id, "action": e.action, "actor_id": e.actor_id,
+    return {"items": [{"id": e.id, "action": e.action, "action_label": EVENT_LABELS.get(e.action, e.action),
+                       "actor_id": e.actor_id,
                        "actor": names.get(e.actor_id, "系统" if e.actor_id is None else None),
                        "household_id": e.household_id, "household": households.get(e.household_id),
                        "note": e.note, "created_at": e.created_at} for e in page],
@@ -740,7 +753,9 @@ def events(actor, poll, cursor=None, limit=50):
 def electors(actor, poll, building_id=None, voted=None, cursor=None, limit=50):
     """Who has voted and who has not, to chase and to help: overseers see all; building heads
     and grid workers one building they cover."""
-    query = select(PollElector, Household, Building.name, User.name).where(PollElector.poll_id == poll.id) \
+    pending = select(PaperBallot.id).where(PaperBallot.poll_id == poll.id, PaperBallot.status == PaperStatus.PENDING,
+                                           PaperBallot.household_id == PollElector.household_id).exists()
+    query = select(PollElector, Household, Building.name, User.name, pending).where(PollElector.poll_id == poll.id) \
         .outerjoin(Household, Household.id == PollElector.household_id) \
         .outerjoin(Building, Building.id == Household.building_id) \
         .outerjoin(User, User.id == PollElector.user_id)
@@ -762,8 +777,8 @@ def electors(actor, poll, building_id=None, voted=None, cursor=None, limit=50):
     items = [{"id": elector.id, "household_id": elector.household_id, "user_id": elector.user_id,
               "label": (f"{building}{household.unit}{household.room}" if household else name) or "",
               "head_name": household.head_name if household else None,
-              "voted": elector.voted_at is not None, "voted_at": elector.voted_at}
-             for elector, household, building, name in rows[:limit]]
+              "voted": elector.voted_at is not None, "voted_at": elector.voted_at, "paper_pending": paper_pending}
+             for elector, household, building, name, paper_pending in rows[:limit]]
     return {"items": items, "next_cursor": rows[limit - 1][0].id if len(rows) > limit else None}
 
 
@@ -815,11 +830,8 @@ def poll_views(polls, viewer):
     keys = {poll.id: ballot_key(poll, electors_of[poll.id].voter_key) for poll in polls
             if poll.id in electors_of and poll.key_check == _key_check()}
     ballots = {b.poll_id: b for b in db.session.scalars(select(Ballot).where(Ballot.id.in_(keys.values())))}
-    voters = {}
-    if household_id is not None:
-        members = db.session.scalars(select(HouseholdMember).filter_by(household_id=household_id)).all()
-        voter = next((m for m in members if m.is_voter), None) or next((m for m in members if m.is_head), None)
-        voters = {"household": voter is not None and voter.user_id == viewer.id}
+    casts_household_vote = household_id is not None and _casts_household_vote(viewer, household_id)
+    now = utcnow()
     communities = {}
     views = []
     for poll in polls:
@@ -831,7 +843,15 @@ def poll_views(polls, viewer):
         rights = communities[poll.community_id]
         elector = electors_of.get(poll.id)
         ballot = ballots.get(poll.id)
-        is_voter = elector is not None and (elector.household_id is None or voters.get("household", False))
+        is_voter = elector is not None and (elector.household_id is None or casts_household_vote)
+        is_open = poll.status == PollStatus.OPEN and now < poll.closes_at
+        changeable = ballot is None or (poll.allow_change and ballot.via == BallotVia.PHONE)
+        why_not = (None if is_voter and is_open and changeable
+                   else "不在本次表决的投票范围内" if elector is None
+                   else NOT_HOUSEHOLD_VOTER if not is_voter
+                   else "投票未开始或已结束" if not is_open
+                   else "纸质票等待监委会确认" if ballot.status == BallotStatus.PENDING
+                   else "已经投票")
         total, voted = turnout.get(poll.id, (0, 0))
         result = poll.result if poll.status == PollStatus.CLOSED else None
         if poll.status == PollStatus.OPEN and poll.show_tally:
@@ -847,11 +867,14 @@ def poll_views(polls, viewer):
             "rule_label": rules.RULE_LABELS[rules.Rule(poll.rule)], "status_label": STATUS_LABELS[poll.status],
             "voters": total, "voted": voted,
             "in_electorate": elector is not None,
-            "can_vote": is_voter and poll.status == PollStatus.OPEN and utcnow() < poll.closes_at
-            and (ballot is None or (poll.allow_change and ballot.via == BallotVia.PHONE)),
+            "household_voted": elector is not None and elector.voted_at is not None,
+            "can_vote": why_not is None, "cannot_vote_reason": why_not,
             "my_ballot": ballot_view(ballot) if ballot is not None and is_voter else None,
             "result": result,
             "can_manage": rights["manage"], "can_supervise": rights["supervise"],
+            "can_close": (rights["manage"] or rights["supervise"]) and poll.status == PollStatus.OPEN
+            and now >= poll.closes_at,
+            "can_object": elector is not None and poll.status == PollStatus.CLOSED and now <= poll.objections_until,
         })
     return views
 
