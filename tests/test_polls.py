@@ -301,6 +301,8 @@ def enter(client, name, poll, household_id, choice=0, **fields):
 
 def test_paper_ballot_counts_once_a_supervisor_confirms_it(app, client, voters):
     poll = open_poll(client, voters)
+    assert get(client, "bhead", poll)["can_enter_paper"] is True
+    assert get(client, "resident", poll)["can_enter_paper"] is False
     assert enter(client, "bhead", poll, voters["h2"]).status_code == 403  # not the building they head
     entered = enter(client, "bhead", poll, voters["h1"], choice=1)
     assert entered.status_code == 201

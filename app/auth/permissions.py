@@ -148,6 +148,14 @@ def can(user, action, target=None):
     return False
 
 
+def can_somewhere_in(user, action, place):
+    """May `user` do `action` to something inside `place` (a building head, within their
+    community)? For showing a button; the act itself is checked with `can` on its target."""
+    if is_admin(user):
+        return True
+    return any(grant.role in POLICY[action].roles and place.scope_path <= grant.path for grant in grants_of(user))
+
+
 def authorize(user, action, target=None):
     if not can(user, action, target):
         raise ApiError(403, "forbidden", "没有权限进行此操作", details={"action": str(action)})

@@ -150,6 +150,8 @@ class PollSchema(ma.Schema):
     can_supervise = ma.fields.Boolean(required=True)
     can_close = ma.fields.Boolean(required=True, metadata={"description": "deadline passed, not yet counted, and I may close"})
     can_object = ma.fields.Boolean(required=True, metadata={"description": "in the 公示 period and in the electorate"})
+    can_enter_paper = ma.fields.Boolean(required=True, metadata={
+        "description": "open, by household, and I enter paper ballots somewhere in the community"})
 
 
 PollPageSchema = page_schema(PollSchema, "PollPageSchema")

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
-from app.auth.permissions import Action, authorize, can, household_id_of
+from app.auth.permissions import Action, authorize, can, can_somewhere_in, household_id_of
 from app.community.models import Building, Community, Courtyard, Household, HouseholdMember, Role, RoleAssignment
 from app.errors import ApiError
 from app.extensions import db
@@ -546,16 +546,8 @@ def paper_views(viewer, poll, papers):
 
 def _authorize_paper_entry(actor, poll):
     """Anyone who may enter paper ballots somewhere in the poll's community."""
-    if not any(can(actor, Action.ENTER_PAPER_BALLOTS, place) for place in _scope_places(poll)):
+    if not can_somewhere_in(actor, Action.ENTER_PAPER_BALLOTS, _community(poll)):
         authorize(actor, Action.SUPERVISE_POLLS, _community(poll))
-
-
-def _scope_places(poll):
-    if poll.scope_kind == ScopeKind.BUILDINGS:
-        return db.session.scalars(select(Building).where(Building.id.in_(poll.scope_ids))).all()
-    if poll.scope_kind == ScopeKind.COURTYARD:
-        return db.session.scalars(select(Building).where(Building.courtyard_id.in_(poll.scope_ids))).all()
-    return db.session.scalars(select(Building).where(Building.community_id == poll.community_id)).all()
 
 
 def get_paper(poll, paper_id):
@@ -839,7 +831,8 @@ def poll_views(polls, viewer):
             community = _community(poll)
             communities[poll.community_id] = {
                 "manage": can(viewer, Action.MANAGE_POLLS, community),
-                "supervise": can(viewer, Action.SUPERVISE_POLLS, community)}
+                "supervise": can(viewer, Action.SUPERVISE_POLLS, community),
+                "enter_paper": can_somewhere_in(viewer, Action.ENTER_PAPER_BALLOTS, community)}
         rights = communities[poll.community_id]
         elector = electors_of.get(poll.id)
         ballot = ballots.get(poll.id)
@@ -875,6 +868,8 @@ def poll_views(polls, viewer):
             "can_close": (rights["manage"] or rights["supervise"]) and poll.status == PollStatus.OPEN
             and now >= poll.closes_at,
             "can_object": elector is not None and poll.status == PollStatus.CLOSED and now <= poll.objections_until,
+            "can_enter_paper": rights["enter_paper"] and is_open
+            and poll.electorate in (Electorate.HOUSEHOLDS, Electorate.OWNERS),
         })
     return views
 

@@ -1,4 +1,4 @@
-// 首页：显示 GET /me 的结果（称呼、住户、身份）和未读消息数，可以去消息页、诉求、会议、绑定住户或退出登录。
+// 首页：显示 GET /me 的结果（称呼、住户、身份）和未读消息数，可以去消息页、诉求、会议、表决、绑定住户或退出登录。
 // 页面用 Component 构造器编写，生命周期（onShow 等）写在 methods 里。
 const api = require('../../utils/api')
 const auth = require('../../utils/auth')
@@ -106,6 +106,10 @@ Component({
 
     goMeetings() {
       wx.navigateTo({ url: '/pages/meetings/meetings' })
+    },
+
+    goPolls() {
+      wx.navigateTo({ url: '/pages/polls/polls' })
     },
 
     goTriage() {

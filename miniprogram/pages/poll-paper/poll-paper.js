@@ -1,0 +1,390 @@
+// 录入纸质票、委托投票（楼栋长）：/pages/poll-paper/poll-paper?id=N。
+//
+// - 选一个自己负责的楼栋（/me 里 building_head 角色的 scope_id/scope_name）；
+//   列出这栋楼还没投票的住户（GET /polls/{id}/electors?building_id=&voted=false，拉到底加载更多）。
+// - 点一户：替他答题（和详情页一样：是非题三个大按钮，单选、多选、弃权），选“纸质票”或“委托投票”
+//   （委托投票要填受托人姓名和委托书内容），拍下纸质票或委托书的照片（必须有，utils/upload.js 上传），
+//   确认后 POST /polls/{id}/paper-ballots。幂等键跟着这份录入走（api.keyForBody）：没收到结果再点一次不会录两张。
+//   录好了显示“已录入，等待监委会确认”，重读名单：监委会核对照片后才计票。
+// - 已录入、还在等确认的住户在后端仍算“没投票”，名单里后端标着 paper_pending（不管是谁录的）：
+//   标成“已录入，待确认”，不能再录。
+// - “我录入的”（GET /polls/{id}/paper-ballots）：每张的状态（待确认 / 已确认 / 已退回和原因）。
+// 页面用 Component 构造器编写，生命周期写在 methods 里；住户列表用 utils/paged-list.js。
+const api = require('../../utils/api')
+const ui = require('../../utils/ui')
+const auth = require('../../utils/auth')
+const upload = require('../../utils/upload')
+const polls = require('../../utils/polls')
+const meetings = require('../../utils/meetings')
+const { pagedList, readAll } = require('../../utils/paged-list')
+const { formatRelativeTime } = require('../../utils/format')
+
+const AUTHORIZATION_MIN = 2
+
+function electorText(e) {
+  return e.head_name ? `${e.label}（${e.head_name}）` : e.label || `${e.household_id}号住户`
+}
+
+const list = pagedList({
+  // 还没投票的住户（按楼栋）
+  fetch(cursor) {
+    if (!this.data.buildingId || !this.data.pollOpen) return Promise.resolve({ items: [], next_cursor: null })
+    const query = { building_id: this.data.buildingId, voted: false, limit: 50 }
+    if (cursor) query.cursor = cursor
+    return api.get(`/polls/${this.data.id}/electors`, query, { silent: true })
+  },
+  toItem: e => ({ id: e.id, householdId: e.household_id, text: electorText(e), paperPending: Boolean(e.paper_pending) }),
+})
+
+function emptyForm() {
+  return {
+    selected: null,
+    selectedId: null,
+    questions: [],
+    via: 'paper',
+    proxyName: '',
+    authorizationText: '',
+    photo: null,
+    formError: '',
+  }
+}
+
+Component({
+  data: Object.assign(
+    {
+      id: null,
+      // 住户列表（utils/paged-list.js）
+      items: [],
+      nextCursor: null,
+      loading: false,
+      loaded: false,
+      loadError: '',
+
+      pageLoaded: false,
+      pageError: '',
+      poll: null,
+      pollOpen: false,
+      notice: '',
+      buildings: [],
+      buildingId: null,
+      busy: '',
+      doneNotice: '',
+      entered: [],
+      enteredError: '',
+    },
+    emptyForm(),
+  ),
+
+  methods: Object.assign({}, list, {
+    onLoad(query) {
+      this._picks = {}
+      this._task = null
+      const id = Number(query && query.id)
+      if (!api.getToken()) {
+        wx.reLaunch({ url: '/pages/login/login' })
+        return Promise.resolve()
+      }
+      if (!Number.isInteger(id) || id <= 0) {
+        this.setData({ pageLoaded: true, pageError: '表决编号不对' })
+        return Promise.resolve()
+      }
+      this.setData({ id })
+      return this.start()
+    },
+
+    onUnload() {
+      this._unloaded = true
+      if (this._task) this._task.abort()
+    },
+
+    async start() {
+      await this.loadUser()
+      const ok = await this.loadPoll()
+      if (!ok) return
+      await Promise.all([this.loadFirstPage(), this.loadEntered()])
+    },
+
+    refresh() {
+      return Promise.all([this.loadFirstPage(), this.loadEntered()])
+    },
+
+    async loadUser() {
+      let user
+      try {
+        user = await auth.currentUser('roles')
+      } catch (err) {
+        user = api.getUser() || { roles: [] }
+      }
+      const buildings = meetings.headedBuildings(user)
+      this.setData({
+        buildings,
+        buildingId: buildings.length ? buildings[0].id : null,
+        notice: buildings.length ? '' : '只有楼栋长可以录入纸质票和委托投票。',
+      })
+    },
+
+    async loadPoll() {
+      try {
+        const p = await api.get(`/polls/${this.data.id}`, undefined, { silent: true })
+        this._poll = p
+        const open = Boolean(p.can_enter_paper)
+        let notice = this.data.notice
+        if (!notice && !polls.PAPER_ELECTORATES.includes(p.electorate)) notice = '纸质票和委托投票只用于按户表决。'
+        else if (!notice && !open) notice = '这次表决不在投票中，不能录入。'
+        this.setData({
+          pageLoaded: true,
+          pageError: '',
+          poll: { title: p.title || '', statusLabel: p.status_label || '', status: p.status, closesText: polls.timeText(p.closes_at) },
+          pollOpen: open,
+          notice,
+        })
+        return true
+      } catch (err) {
+        this.setData({ pageLoaded: true, pageError: err.message })
+        return false
+      }
+    },
+
+    // 我录入的纸质票（后端只给楼栋长自己录的）
+    async loadEntered() {
+      if (!this.data.buildings.length) return
+      try {
+        const items = await readAll(cursor => api.get(`/polls/${this.data.id}/paper-ballots`, { cursor, limit: 50 }, { silent: true }), 500)
+        if (this._unloaded) return
+        const now = Date.now()
+        this.setData({
+          entered: items.map(p => ({
+            id: p.id,
+            household: p.household || `${p.household_id}号住户`,
+            viaText: polls.viaLabel(p.via),
+            status: p.status,
+            statusText: polls.PAPER_STATUS_LABELS[p.status] || p.status,
+            note: p.review_note || '',
+            timeText: formatRelativeTime(p.entered_at, now),
+          })),
+          enteredError: '',
+        })
+      } catch (err) {
+        this.setData({ enteredError: err.message || '没有加载出来' })
+      }
+    },
+
+    retryPage() {
+      this.setData({ pageError: '' })
+      return this.start()
+    },
+
+    // ---------- 楼栋、住户 ----------
+
+    onPickBuilding(e) {
+      const buildingId = Number(e.currentTarget.dataset.id)
+      if (!buildingId || buildingId === this.data.buildingId) return Promise.resolve()
+      this.dropPhoto()
+      this.setData(Object.assign({ buildingId, items: [], nextCursor: null, doneNotice: '' }, emptyForm()))
+      return this.loadFirstPage()
+    },
+
+    onPickElector(e) {
+      if (this.data.busy) return
+      const item = this.data.items.find(i => i.id === Number(e.currentTarget.dataset.id))
+      if (!item || item.paperPending) return
+      this.dropPhoto()
+      this._picks = {}
+      this._key = null
+      this._keySig = null
+      this.setData(Object.assign(emptyForm(), {
+        selected: item,
+        selectedId: item.id,
+        questions: polls.questionViews(this._poll.questions, this._picks),
+        doneNotice: '',
+      }))
+    },
+
+    onCancelEntry() {
+      this.dropPhoto()
+      this._picks = {}
+      this.setData(emptyForm())
+    },
+
+    // ---------- 答题 ----------
+
+    findQuestion(qid) {
+      return ((this._poll && this._poll.questions) || []).find(q => q.id === qid)
+    },
+
+    onPick(e) {
+      if (!this.data.selected || this.data.busy) return
+      const qid = Number(e.currentTarget.dataset.qid)
+      const question = this.findQuestion(qid)
+      if (!question) return
+      const { picked, error } = polls.togglePick(question, this._picks[String(qid)], Number(e.currentTarget.dataset.index))
+      this._picks[String(qid)] = picked
+      this.setData({ questions: polls.questionViews(this._poll.questions, this._picks), formError: error })
+    },
+
+    onAbstain(e) {
+      if (!this.data.selected || this.data.busy) return
+      const qid = Number(e.currentTarget.dataset.qid)
+      const question = this.findQuestion(qid)
+      if (!question) return
+      this._picks[String(qid)] = polls.abstain(question)
+      this.setData({ questions: polls.questionViews(this._poll.questions, this._picks), formError: '' })
+    },
+
+    onPickVia(e) {
+      const via = e.currentTarget.dataset.via
+      if (via === 'paper' || via === 'proxy') this.setData({ via, formError: '' })
+    },
+
+    onFieldInput(e) {
+      this.setData({ [e.currentTarget.dataset.field]: e.detail.value, formError: '' })
+    },
+
+    // ---------- 照片（必须有：纸质票，或委托书） ----------
+
+    dropPhoto() {
+      if (this._task) this._task.abort()
+      this._task = null
+    },
+
+    onTakePhoto() {
+      if (this.data.busy) return Promise.resolve()
+      return new Promise(resolve => {
+        wx.chooseMedia({
+          count: 1,
+          mediaType: ['image'],
+          sourceType: ['camera', 'album'],
+          sizeType: ['compressed'],
+          success: res => resolve(((res && res.tempFiles) || [])[0] || null),
+          fail: () => resolve(null), // 用户取消
+        })
+      }).then(file => {
+        if (!file) return undefined
+        this.dropPhoto()
+        this.setData({
+          photo: { path: file.tempFilePath, thumb: file.tempFilePath, status: 'uploading', progress: 0, id: null, key: api.newIdempotencyKey(), errorText: '' },
+          formError: '',
+        })
+        return this.startUpload()
+      })
+    },
+
+    setPhoto(fields) {
+      if (!this.data.photo) return
+      this.setData({ photo: Object.assign({}, this.data.photo, fields) })
+    },
+
+    startUpload() {
+      const photo = this.data.photo
+      if (!photo || !photo.path) return Promise.resolve()
+      const path = photo.path
+      const stillThis = () => !this._unloaded && this.data.photo && this.data.photo.path === path
+      this.setPhoto({ status: 'uploading', progress: 0, errorText: '' })
+      return upload
+        .uploadPhoto(path, {
+          idempotencyKey: photo.key, // 重试这张照片时沿用
+          silent: true,
+          onTask: task => {
+            this._task = task
+          },
+          onProgress: progress => {
+            if (stillThis() && this.data.photo.status === 'uploading') this.setPhoto({ progress })
+          },
+        })
+        .then(
+          res => {
+            this._task = null
+            if (stillThis()) this.setPhoto({ status: 'done', progress: 100, id: res.id })
+          },
+          err => {
+            this._task = null
+            if (stillThis()) this.setPhoto({ status: 'failed', errorText: err.message || '没传上去' })
+          },
+        )
+    },
+
+    onRetryPhoto() {
+      return this.startUpload()
+    },
+
+    onRemovePhoto() {
+      this.dropPhoto()
+      this.setData({ photo: null })
+    },
+
+    onPreviewPhoto() {
+      const photo = this.data.photo
+      if (photo && photo.path) wx.previewImage({ urls: [photo.path], current: photo.path })
+    },
+
+    // ---------- 录入 ----------
+
+    validate() {
+      const d = this.data
+      if (!d.selected) return '请先在上面点一户'
+      const problem = polls.validateAnswers(this._poll.questions, this._picks)
+      if (problem) return problem
+      if (d.via === 'proxy') {
+        if (!d.proxyName.trim()) return '委托投票请填受托人姓名'
+        if (d.authorizationText.trim().length < AUTHORIZATION_MIN) return '委托投票请填委托书内容：谁委托谁、怎么投、哪天签的字'
+      }
+      if (!d.photo) return d.via === 'proxy' ? '请拍下委托书的照片' : '请拍下纸质票的照片'
+      if (d.photo.status === 'uploading') return '照片还在上传，请稍等一下'
+      if (d.photo.status !== 'done' || d.photo.id == null) return '照片没传上去：请点“重试”，或者重新拍'
+      return ''
+    },
+
+    payload() {
+      const d = this.data
+      const body = {
+        household_id: d.selected.householdId,
+        answers: polls.buildAnswers(this._poll.questions, this._picks),
+        photo_id: d.photo.id,
+        via: d.via,
+      }
+      if (d.via === 'proxy') {
+        body.proxy_name = d.proxyName.trim()
+        body.authorization_text = d.authorizationText.trim()
+      }
+      return body
+    },
+
+    async onSubmitEntry() {
+      if (this.data.busy) return
+      const problem = this.validate()
+      if (problem) {
+        this.setData({ formError: problem })
+        return
+      }
+      const d = this.data
+      const body = this.payload()
+      const choices = {}
+      body.answers.forEach(a => {
+        choices[String(a.question_id)] = a.choices
+      })
+      const lines = [`住户：${d.selected.text}`, `方式：${polls.viaLabel(d.via)}`]
+      if (d.via === 'proxy') lines.push(`受托人：${body.proxy_name}`)
+      lines.push(polls.choicesSummary(this._poll.questions, choices))
+      const ok = await ui.confirm('确认录入', `请确认录入的内容：\n${lines.join('\n')}`, '确认录入')
+      if (!ok) return
+      const key = api.keyForBody(this, body)
+      this.setData({ busy: 'submit', formError: '' })
+      try {
+        await api.post(`/polls/${this.data.id}/paper-ballots`, body, { idempotencyKey: key })
+      } catch (err) {
+        this.setData({ busy: '', formError: err.message || '没有录入成功，请稍后再试' })
+        // 这户刚刚自己投了、已经有人录过：重新读名单
+        if (err.status === 409) await Promise.all([this.loadFirstPage(), this.loadEntered()])
+        return
+      }
+      this._key = null
+      this._keySig = null
+      this._picks = {}
+      const doneNotice = `${d.selected.text}：已录入，等待监委会确认`
+      this.setData(Object.assign(emptyForm(), { busy: '', doneNotice }))
+      wx.showToast({ title: '已录入', icon: 'success' })
+      // 重读名单：这户现在由后端标着“待确认”（paper_pending）
+      await Promise.all([this.loadFirstPage(), this.loadEntered()])
+    },
+  }),
+})

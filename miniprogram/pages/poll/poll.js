@@ -1,0 +1,404 @@
+// 表决详情：GET /polls/{id}。本页路径 /pages/poll/poll?id=N（表决开始、快截止、结果公示的消息都指向这里）。
+//
+// 所有人：题目、说明、表决方式、通过规则、开始和截止时间、投票进度；结果出来后（截止公示，
+// 或投票中公开计票的）每题通过没有、每个选项多少票（业主表决还有面积）、每道门槛的数字和够没够；
+// 公示后还有计票摘要（后端冻结结果时算的 result_digest，和监委会“复核计票”比对的是同一个）。
+// 能投票的（can_vote）：
+// - 是非题三个大按钮 赞成 / 反对 / 弃权；单选题点一项；多选题可以点几项，不超过最多可选项数；选择题可以“弃权”。
+// - 点“投票”：先检查每题都选了，再弹确认框把选择用中文念一遍（“请确认您的选择：…”），确认后 POST /polls/{id}/ballots。
+//   幂等键跟着这份选票走（api.keyForBody）：网络断了没收到结果，再点一次用的还是同一个键，后端不会记两票；
+//   改了选择就换新键。投好了大字显示回执码（“回执码：XXXX，请截图保存”），也存在本机。
+// - 允许改票的表决（allow_change），投过的人可以“修改我的选票”，截止前最后一次算数。
+// 已投的：显示回执码和状态（纸质票待监委会确认 / 已计入）。任何人都可以输入回执码查一张选票计入了没有。
+// 户里不是投票人的成员：本户投过了（household_voted）显示“本户已投票”。
+// 投票中不能投的：显示后端给的原因（cannot_vote_reason），页面不自己猜。
+// 后端说可以（can_object）时“提出异议”；异议和监委会的答复都公开。
+// 后端说可以（can_close：过了截止时间还没计票，我是工作人员或监委会）时“截止计票”（POST /polls/{id}/close）。
+// 监委会成员：去“监委会”页；楼栋长：投票中、按户表决时去“录入纸质票”页。
+// 后端说了算：409（已经投过、已截止）、403（本户由户主投票、不在投票范围）由 api.js 弹出后端的说明，页面上也写着。
+const api = require('../../utils/api')
+const ui = require('../../utils/ui')
+const auth = require('../../utils/auth')
+const polls = require('../../utils/polls')
+const { readAll } = require('../../utils/paged-list')
+const { formatRelativeTime } = require('../../utils/format')
+
+Component({
+  data: {
+    id: null,
+    loaded: false,
+    loadError: '',
+    poll: null,
+    busy: '',
+
+    // 投票
+    canVote: false,
+    formOpen: false,
+    changing: false,
+    questions: [],
+    formError: '',
+    voteNotice: '',
+    receiptNotice: '',
+    voterHint: '',
+    householdVoted: false,
+
+    // 我的选票
+    myBallot: null,
+
+    // 查回执
+    receiptInput: '',
+    receiptCheck: null,
+    receiptError: '',
+
+    // 结果
+    result: null,
+
+    // 异议
+    objectionsShown: false,
+    objectionsOpen: false,
+    objections: [],
+    objectionsError: '',
+    objectionText: '',
+    objectionError: '',
+
+    // 截止计票
+    canClose: false,
+    closeError: '',
+
+    // 入口
+    canSupervise: false,
+    canPaper: false,
+  },
+
+  methods: {
+    onLoad(query) {
+      this._picks = {}
+      this._objectionKey = {}
+      const id = Number(query && query.id)
+      if (!api.getToken()) {
+        wx.reLaunch({ url: '/pages/login/login' })
+        return Promise.resolve()
+      }
+      if (!Number.isInteger(id) || id <= 0) {
+        this.setData({ loaded: true, loadError: '表决编号不对' })
+        return Promise.resolve()
+      }
+      this.setData({ id, receiptInput: polls.savedReceipt(id) })
+      return this.loadAll()
+    },
+
+    onUnload() {
+      this._unloaded = true
+    },
+
+    onPullDownRefresh() {
+      return this.loadAll().then(() => wx.stopPullDownRefresh())
+    },
+
+    async loadAll() {
+      await this.loadUser()
+      const ok = await this.loadPoll()
+      if (ok && this.data.objectionsShown) await this.loadObjections()
+    },
+
+    // 是不是楼栋长要看角色：用本地缓存的 /me，没有时读一次
+    async loadUser() {
+      try {
+        this._user = await auth.currentUser('roles')
+      } catch (err) {
+        this._user = api.getUser() || { roles: [] }
+      }
+    },
+
+    async loadPoll() {
+      try {
+        const poll = await api.get(`/polls/${this.data.id}`, undefined, { silent: true })
+        if (this._unloaded) return false
+        this.showPoll(poll)
+        this.setData({ loadError: '' })
+        return true
+      } catch (err) {
+        this.setData({ loaded: true, loadError: err.message })
+        return false
+      }
+    },
+
+    showPoll(p) {
+      const now = Date.now()
+      this._poll = p
+      const questions = p.questions || []
+      const ballot = p.my_ballot
+      const changing = this.data.changing && Boolean(p.can_vote)
+      const formOpen = Boolean(p.can_vote) && (!ballot || changing)
+      // 投票中却不能投：后端说为什么（已投的看“我的选票”就明白，不再说）
+      const voterHint = p.status === 'open' && !p.can_vote && !ballot ? p.cannot_vote_reason || '' : ''
+      const objectionsShown = p.status === 'closed'
+      this.setData({
+        loaded: true,
+        poll: {
+          id: p.id,
+          title: p.title || '',
+          description: p.description || '',
+          status: p.status,
+          statusLabel: p.status_label || '',
+          electorateLabel: p.electorate_label || '',
+          ruleLabel: p.rule_label || '',
+          quorumText: p.quorum_percent ? `参与率至少 ${p.quorum_percent}%` : '',
+          secretText: p.secret ? '无记名投票：只记投没投，不记投了什么' : '实名投票',
+          allowChange: Boolean(p.allow_change),
+          opensText: polls.timeText(p.opens_at, now),
+          closesText: polls.timeText(p.closes_at, now),
+          turnoutText: polls.turnoutText(p),
+          cancelReason: p.cancel_reason || '',
+          objectionsUntilText: p.objections_until ? polls.timeText(p.objections_until, now) : '',
+          matterId: p.matter_id || null,
+          digestShort: polls.shortDigest(p.result_digest),
+        },
+        canVote: Boolean(p.can_vote),
+        changing,
+        formOpen,
+        questions: polls.questionViews(questions, this._picks),
+        voterHint,
+        householdVoted: Boolean(p.household_voted) && !ballot,
+        myBallot: ballot
+          ? {
+            receipt: ballot.receipt,
+            pending: ballot.status === 'pending',
+            statusText: polls.ballotStatusText(ballot),
+            viaText: polls.viaLabel(ballot.via),
+            lines: polls.choicesLines(questions, ballot.choices),
+          }
+          : null,
+        receiptInput: this.data.receiptInput || (ballot && ballot.receipt) || '',
+        result: polls.resultView(p.result, p.electorate),
+        objectionsShown,
+        objectionsOpen: Boolean(p.can_object),
+        canClose: Boolean(p.can_close),
+        canSupervise: Boolean(p.can_supervise),
+        canPaper: polls.canEnterPaper(this._user, p),
+      })
+    },
+
+    // ---------- 答题 ----------
+
+    findQuestion(qid) {
+      return ((this._poll && this._poll.questions) || []).find(q => q.id === qid)
+    },
+
+    renderQuestions(error) {
+      this.setData({ questions: polls.questionViews(this._poll.questions, this._picks), formError: error || '' })
+    },
+
+    onPick(e) {
+      if (!this.data.formOpen || this.data.busy) return
+      const qid = Number(e.currentTarget.dataset.qid)
+      const question = this.findQuestion(qid)
+      if (!question) return
+      const { picked, error } = polls.togglePick(question, this._picks[String(qid)], Number(e.currentTarget.dataset.index))
+      this._picks[String(qid)] = picked
+      this.renderQuestions(error)
+    },
+
+    onAbstain(e) {
+      if (!this.data.formOpen || this.data.busy) return
+      const qid = Number(e.currentTarget.dataset.qid)
+      const question = this.findQuestion(qid)
+      if (!question) return
+      this._picks[String(qid)] = polls.abstain(question)
+      this.renderQuestions()
+    },
+
+    // “修改我的选票”：把原来的选择放回去
+    onStartChange() {
+      const ballot = this._poll && this._poll.my_ballot
+      if (!this.data.canVote || !ballot) return
+      this._picks = polls.picksFromChoices(ballot.choices)
+      this.setData({ changing: true, formOpen: true, receiptNotice: '', voteNotice: '' })
+      this.renderQuestions()
+    },
+
+    onCancelChange() {
+      this._picks = {}
+      this.setData({ changing: false, formOpen: false, formError: '' })
+      this.renderQuestions()
+    },
+
+    // ---------- 投票 ----------
+
+    async onSubmitVote() {
+      if (this.data.busy || !this.data.formOpen) return
+      const questions = this._poll.questions || []
+      const problem = polls.validateAnswers(questions, this._picks)
+      if (problem) {
+        this.setData({ formError: problem })
+        return
+      }
+      const body = { answers: polls.buildAnswers(questions, this._picks) }
+      const choices = {}
+      body.answers.forEach(a => {
+        choices[String(a.question_id)] = a.choices
+      })
+      const changing = this.data.changing
+      const ok = await ui.confirm(
+        changing ? '确认修改选票' : '确认投票',
+        `请确认您的选择：\n${polls.choicesSummary(questions, choices)}`,
+        changing ? '确认修改' : '确认投票',
+      )
+      if (!ok) return
+      // 一份选票一个键：没收到结果时再点一次（选择没变）还是这个键，后端只记一票
+      const key = api.keyForBody(this, body)
+      this.setData({ busy: 'vote', formError: '', voteNotice: '', receiptNotice: '' })
+      let res
+      try {
+        res = await api.post(`/polls/${this.data.id}/ballots`, body, { idempotencyKey: key })
+      } catch (err) {
+        this.setData({ busy: '', formError: err.message || '投票没有成功，请稍后再试' })
+        // 已经投过、已截止：重新读取，页面显示现在的样子（错误说明留着）
+        if (err.status === 409 || err.status === 403) await this.loadPoll()
+        return
+      }
+      this._key = null
+      this._keySig = null
+      this._picks = {}
+      polls.saveReceipt(this.data.id, res.receipt)
+      this.setData({
+        busy: '',
+        changing: false,
+        receiptNotice: res.receipt,
+        receiptInput: res.receipt,
+        voteNotice: res.changed ? '已修改您的选票' : '投票成功',
+      })
+      wx.showToast({ title: res.changed ? '已修改' : '已投票', icon: 'success' })
+      await this.loadPoll()
+    },
+
+    // ---------- 查回执 ----------
+
+    onReceiptInput(e) {
+      this.setData({ receiptInput: e.detail.value, receiptError: '' })
+    },
+
+    async onCheckReceipt() {
+      if (this.data.busy) return
+      const code = polls.normalizeReceipt(this.data.receiptInput)
+      if (!polls.isValidReceipt(code)) {
+        this.setData({ receiptError: '请输入回执码（字母和数字）', receiptCheck: null })
+        return
+      }
+      this.setData({ busy: 'receipt', receiptError: '', receiptCheck: null, receiptInput: code })
+      try {
+        const res = await api.get(`/polls/${this.data.id}/receipts/${code}`, undefined, { silent: true })
+        const closed = Boolean(this._poll) && this._poll.status === 'closed'
+        let resultText = '截止后计入结果'
+        if (res.in_result) resultText = '已计入公示的结果'
+        else if (!res.counted) resultText = closed ? '没有计入结果（截止前没有确认）' : '监委会确认后才计票'
+        this.setData({
+          receiptCheck: {
+            receipt: res.receipt,
+            counted: Boolean(res.counted),
+            statusText: polls.ballotStatusText(res),
+            viaText: polls.viaLabel(res.via),
+            resultText,
+            lines: polls.choicesLines((this._poll && this._poll.questions) || [], res.choices),
+          },
+        })
+      } catch (err) {
+        this.setData({ receiptError: err.message || '没有查到' })
+      } finally {
+        this.setData({ busy: '' })
+      }
+    },
+
+    // ---------- 异议 ----------
+
+    async loadObjections() {
+      try {
+        const items = await readAll(cursor => api.get(`/polls/${this.data.id}/objections`, { cursor, limit: 50 }, { silent: true }), 500)
+        if (this._unloaded) return
+        const now = Date.now()
+        this.setData({
+          objections: items.map(o => ({
+            id: o.id,
+            text: o.text,
+            timeText: formatRelativeTime(o.created_at, now),
+            mine: Boolean(o.mine),
+            answer: o.answer || '',
+            answeredText: o.answered_at ? formatRelativeTime(o.answered_at, now) : '',
+          })),
+          objectionsError: '',
+        })
+      } catch (err) {
+        this.setData({ objectionsError: err.message || '异议没有加载出来' })
+      }
+    },
+
+    onObjectionInput(e) {
+      this.setData({ objectionText: e.detail.value, objectionError: '' })
+    },
+
+    async onSubmitObjection() {
+      if (this.data.busy) return
+      const text = this.data.objectionText.trim()
+      if (text.length < 2) {
+        this.setData({ objectionError: '请写明您对结果有什么异议（至少 2 个字）' })
+        return
+      }
+      const body = { text }
+      // 同样的内容重发用同一个键：没收到结果再点一次，不会提两条
+      const key = api.keyForBody(this._objectionKey, body)
+      this.setData({ busy: 'objection', objectionError: '' })
+      try {
+        await api.post(`/polls/${this.data.id}/objections`, body, { idempotencyKey: key })
+      } catch (err) {
+        this.setData({ busy: '', objectionError: err.message || '没有提交成功' })
+        return
+      }
+      this._objectionKey = {}
+      this.setData({ busy: '', objectionText: '' })
+      wx.showToast({ title: '已提交异议', icon: 'success' })
+      await this.loadObjections()
+    },
+
+    // ---------- 截止计票（定时计票没跑时，工作人员、监委会手动） ----------
+
+    // 不带幂等键、不自动重试：重发时后端答 409（已经计过票），重新读取就是计好的样子
+    async onClosePoll() {
+      if (this.data.busy || !this.data.canClose) return
+      const ok = await ui.confirm('截止计票', '已经过了截止时间。现在截止投票、计票并公示结果吗？之后不能再投票。', '截止计票')
+      if (!ok) return
+      this.setData({ busy: 'close', closeError: '' })
+      let poll
+      try {
+        poll = await api.post(`/polls/${this.data.id}/close`)
+      } catch (err) {
+        this.setData({ busy: '', closeError: err.message || '没有成功' })
+        if (err.status === 409) await this.loadAll()
+        return
+      }
+      this.setData({ busy: '' })
+      if (this._unloaded) return
+      this.showPoll(poll)
+      wx.showToast({ title: '已计票公示', icon: 'success' })
+      if (this.data.objectionsShown) await this.loadObjections()
+    },
+
+    // ---------- 去别的页 ----------
+
+    goSupervise() {
+      wx.navigateTo({ url: `/pages/poll-supervise/poll-supervise?id=${this.data.id}` })
+    },
+
+    goPaper() {
+      wx.navigateTo({ url: `/pages/poll-paper/poll-paper?id=${this.data.id}` })
+    },
+
+    goMatter() {
+      if (this.data.poll && this.data.poll.matterId) wx.navigateTo({ url: `/pages/matter/matter?id=${this.data.poll.matterId}` })
+    },
+
+    retry() {
+      this.setData({ loadError: '' })
+      return this.loadAll()
+    },
+  },
+})

@@ -1,0 +1,520 @@
+const { installWx, until, flush } = require('./wx-mock')
+const { loadPage, textOf, attr, tap, input } = require('./page-helper')
+const api = require('../utils/api')
+const polls = require('../utils/polls')
+const { formatMeetingTime } = require('../utils/format')
+
+const PAGE = 'pages/poll/poll'
+
+const HOUSEHOLD = { id: 2, community_id: 1, community_name: '东海社区', building_id: 3, building_name: '3幢', unit: '1单元', room: '102', is_head: true }
+const RESIDENT = { id: 42, name: '宋永华', roles: [{ role: 'resident', scope_id: 2, scope_name: null }], household: HOUSEHOLD }
+const HEAD = { id: 5, name: '张大爷', roles: [{ role: 'building_head', scope_id: 3, scope_name: '3幢' }], household: HOUSEHOLD }
+// 社区工作人员：不是监委会，也能截止计票（后端的 can_close）
+const STAFF = { id: 6, name: '陈干事', roles: [{ role: 'staff', scope_id: 1, scope_name: '东海社区' }], household: null }
+
+const HOUR = 60 * 60 * 1000
+const inHours = h => new Date(Date.now() + h * HOUR).toISOString()
+
+const QUESTIONS = [
+  { id: 11, position: 1, text: '同意加装电梯', kind: 'yes_no', options: ['赞成', '反对', '弃权'], max_choices: 1 },
+  { id: 12, position: 2, text: '电梯装在哪一侧', kind: 'single', options: ['东侧', '西侧'], max_choices: 1 },
+  { id: 13, position: 3, text: '选两位监督员', kind: 'multiple', options: ['张三', '李四', '王五'], max_choices: 2 },
+]
+
+// 后端 Poll 的样子；默认：投票中的一户一票，我家还没投
+function poll(fields = {}) {
+  return Object.assign({
+    id: 7, community_id: 1, title: '3幢加装电梯', description: '费用按楼层分摊', electorate: 'households', electorate_label: '一户一票',
+    scope_kind: 'buildings', scope_ids: [3], rule: 'two_thirds', rule_label: '三分之二以上通过', quorum_percent: 50,
+    secret: false, allow_change: false, show_tally: false, opens_at: inHours(-24), closes_at: inHours(48),
+    status: 'open', status_label: '投票中', matter_id: null, closed_at: null, objections_until: null, result_digest: null,
+    cancel_reason: null, questions: QUESTIONS, voters: 40, voted: 12, in_electorate: true, can_vote: true, my_ballot: null,
+    result: null, can_manage: false, can_supervise: false,
+    household_voted: false, cannot_vote_reason: null, can_close: false, can_object: false, can_enter_paper: false,
+  }, fields)
+}
+
+const BALLOT = { receipt: 'K7M2PQ9XRT', choices: { 11: [0], 12: [1], 13: [0, 2] }, via: 'phone', status: 'counted' }
+
+let wx
+beforeEach(() => {
+  wx = installWx()
+})
+
+async function open(p, { user = RESIDENT, objections } = {}) {
+  api.saveSession({ token: 'tok', expires_at: '2030-01-01T00:00:00Z', user })
+  wx.server.reply('GET', `/polls/${p.id}`, 200, p)
+  if (objections) wx.server.reply('GET', `/polls/${p.id}/objections`, 200, { items: objections, next_cursor: null })
+  const page = loadPage(PAGE)
+  await page.instance.onLoad({ id: String(p.id) })
+  return page
+}
+
+function ballotPosts() {
+  return wx.server.calls('POST', '/polls/7/ballots')
+}
+
+// 赞成、西侧、张三+王五
+async function answerAll(page) {
+  await tap(page, '#q-11-opt-0')
+  await tap(page, '#q-12-opt-1')
+  await tap(page, '#q-13-opt-0')
+  await tap(page, '#q-13-opt-2')
+}
+
+const ANSWERS = [
+  { question_id: 11, choices: [0] },
+  { question_id: 12, choices: [1] },
+  { question_id: 13, choices: [0, 2] },
+]
+
+describe('显示', () => {
+  test('题目、说明、规则、时间、进度；是非题三个大按钮，单选、多选、弃权', async () => {
+    const p = poll()
+    const page = await open(p)
+
+    expect(textOf(page, '#poll-title')).toBe('3幢加装电梯')
+    expect(textOf(page, '#poll-status')).toBe('投票中')
+    expect(textOf(page, '#poll-electorate')).toBe('一户一票')
+    expect(textOf(page, '#poll-rule')).toBe('三分之二以上通过，参与率至少 50%')
+    expect(textOf(page, '#poll-closes')).toBe(formatMeetingTime(p.closes_at))
+    expect(textOf(page, '#poll-turnout')).toBe('已投 12 / 40')
+    expect(textOf(page, '#poll-description')).toBe('费用按楼层分摊')
+    expect(['#q-11-opt-0', '#q-11-opt-1', '#q-11-opt-2'].map(sel => textOf(page, sel))).toEqual(['赞成', '反对', '弃权'])
+    expect(textOf(page, '#question-12')).toContain('单选')
+    expect(textOf(page, '#question-13')).toContain('可多选，最多 2 项')
+    expect(page.querySelector('#q-12-abstain')).toBeDefined()
+    expect(textOf(page, '#vote-btn')).toBe('投票')
+    // 居民不是监委会、楼栋长：没有那两个入口
+    expect(page.querySelector('#supervise-btn')).toBeUndefined()
+    expect(page.querySelector('#paper-btn')).toBeUndefined()
+    expect(page.querySelector('#result')).toBeUndefined()
+    expect(wx.server.unexpected).toEqual([])
+  })
+
+  test('编号不对：不请求后端；未登录：去登录页', async () => {
+    api.saveSession({ token: 'tok', expires_at: '2030-01-01T00:00:00Z', user: RESIDENT })
+    const page = loadPage(PAGE)
+    await page.instance.onLoad({ id: 'x' })
+    expect(textOf(page, '#load-error')).toBe('表决编号不对')
+
+    api.clearSession()
+    const again = loadPage(PAGE)
+    await again.instance.onLoad({ id: '7' })
+    expect(wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/login/login' })
+    expect(wx.request).not.toHaveBeenCalled()
+  })
+
+  test('监委会成员有“监委会”入口；楼栋长在投票中有“录入纸质票”入口', async () => {
+    const page = await open(poll({ can_supervise: true, can_enter_paper: true }), { user: HEAD })
+    await tap(page, '#supervise-btn')
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/poll-supervise/poll-supervise?id=7' })
+    await tap(page, '#paper-btn')
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/poll-paper/poll-paper?id=7' })
+  })
+
+  test('楼栋长：表决已截止时没有“录入纸质票”', async () => {
+    const page = await open(poll({ status: 'closed', status_label: '已公示', can_vote: false }), { user: HEAD, objections: [] })
+    expect(page.querySelector('#paper-btn')).toBeUndefined()
+  })
+
+  test('户里不是投票人、本户还没投：显示后端给的原因，没有投票表单，也不说“本户已投票”', async () => {
+    const page = await open(poll({ can_vote: false, cannot_vote_reason: '本户由户主或户主指定的成员投票' }))
+    expect(textOf(page, '#voter-hint')).toBe('本户由户主或户主指定的成员投票')
+    expect(page.querySelector('#vote-form')).toBeUndefined()
+    expect(page.querySelector('#household-voted')).toBeUndefined()
+  })
+
+  test('户里不是投票人、本户已经投了（household_voted）：显示“本户已投票”', async () => {
+    const page = await open(poll({ can_vote: false, household_voted: true, voted: 13, cannot_vote_reason: '本户由户主或户主指定的成员投票' }))
+    expect(textOf(page, '#household-voted')).toBe('✓ 本户已投票')
+    expect(page.querySelector('#my-ballot')).toBeUndefined()
+    expect(page.querySelector('#vote-form')).toBeUndefined()
+    expect(textOf(page)).not.toContain('未投票')
+  })
+
+  test('不能投的原因照后端说的显示，不看手机的时间猜', async () => {
+    // 手机上看还没到截止时间，后端说已经结束：照后端的
+    const ended = await open(poll({ closes_at: inHours(1), can_vote: false, cannot_vote_reason: '投票未开始或已结束' }))
+    expect(textOf(ended, '#voter-hint')).toBe('投票未开始或已结束')
+    expect(ended.querySelector('#vote-form')).toBeUndefined()
+
+    const outside = await open(poll({ in_electorate: false, can_vote: false, cannot_vote_reason: '不在本次表决的投票范围内' }))
+    expect(textOf(outside, '#voter-hint')).toBe('不在本次表决的投票范围内')
+
+    // 能投：没有原因，也没有提示
+    const ok = await open(poll())
+    expect(ok.querySelector('#voter-hint')).toBeUndefined()
+  })
+})
+
+describe('投票', () => {
+  test('选好后先确认（把选择念一遍），再 POST；成功后大字显示回执码并存在本机', async () => {
+    const page = await open(poll())
+    await answerAll(page)
+    expect(attr(page, '#q-11-opt-0', 'class')).toContain('yes-no-on')
+    expect(textOf(page, '#q-13-opt-0')).toContain('☑')
+    expect(textOf(page, '#q-13-opt-1')).toContain('☐')
+
+    wx.server.reply('POST', '/polls/7/ballots', 201, Object.assign({}, BALLOT, { changed: false }))
+    wx.server.reply('GET', '/polls/7', 200, poll({ can_vote: false, my_ballot: BALLOT, voted: 13 }))
+    await tap(page, '#vote-btn')
+    await until(() => page.data.receiptNotice && wx.server.calls('GET', '/polls/7').length === 2)
+
+    expect(wx.showModal).toHaveBeenCalledTimes(1)
+    expect(wx.showModal.mock.calls[0][0].content).toBe('请确认您的选择：\n1. 同意加装电梯：赞成\n2. 电梯装在哪一侧：西侧\n3. 选两位监督员：张三、王五')
+    expect(wx.showModal.mock.invocationCallOrder[0]).toBeLessThan(wx.request.mock.invocationCallOrder[wx.request.mock.calls.findIndex(c => c[0].method === 'POST')])
+    expect(ballotPosts().map(r => r.data)).toEqual([{ answers: ANSWERS }])
+    expect(ballotPosts()[0].header['Idempotency-Key']).toEqual(expect.any(String))
+    expect(textOf(page, '#receipt-notice')).toContain('回执码：K7M2PQ9XRT，请截图保存')
+    expect(textOf(page, '#receipt-notice')).toContain('投票成功')
+    expect(polls.savedReceipt(7)).toBe('K7M2PQ9XRT')
+    // 重新读取后：显示我的选票，投票表单收起来
+    expect(page.querySelector('#vote-form')).toBeUndefined()
+    expect(textOf(page, '#my-ballot-receipt')).toBe('回执码：K7M2PQ9XRT')
+    expect(textOf(page, '#my-ballot-status')).toBe('手机投票 · 已计入')
+    expect(textOf(page, '#my-ballot-choices')).toContain('3. 选两位监督员：张三、王五')
+    expect(textOf(page, '#poll-turnout')).toBe('已投 13 / 40')
+    expect(wx.server.unexpected).toEqual([])
+  })
+
+  test('确认框点“取消”：不发', async () => {
+    const page = await open(poll())
+    await answerAll(page)
+    wx.modalConfirm = false
+    await page.instance.onSubmitVote()
+    expect(wx.showModal).toHaveBeenCalledTimes(1)
+    expect(ballotPosts()).toHaveLength(0)
+  })
+
+  test('有题没答：不弹确认框、不发，说明第几题没答', async () => {
+    const page = await open(poll())
+    await tap(page, '#q-11-opt-1')
+    await tap(page, '#q-12-opt-0')
+    await page.instance.onSubmitVote()
+    expect(textOf(page, '#form-error')).toBe('第 3 题还没选：不想选可以点“弃权”')
+    expect(wx.showModal).not.toHaveBeenCalled()
+    expect(ballotPosts()).toHaveLength(0)
+
+    // 弃权也算答了：发空数组
+    await tap(page, '#q-13-abstain')
+    wx.server.reply('POST', '/polls/7/ballots', 201, Object.assign({}, BALLOT, { changed: false }))
+    wx.server.reply('GET', '/polls/7', 200, poll({ can_vote: false, my_ballot: BALLOT }))
+    await page.instance.onSubmitVote()
+    expect(ballotPosts()[0].data.answers).toEqual([
+      { question_id: 11, choices: [1] }, { question_id: 12, choices: [0] }, { question_id: 13, choices: [] },
+    ])
+  })
+
+  test('多选题最多选 2 项：第三项点不上，提示', async () => {
+    const page = await open(poll())
+    await tap(page, '#q-13-opt-0')
+    await tap(page, '#q-13-opt-1')
+    await tap(page, '#q-13-opt-2')
+    expect(textOf(page, '#form-error')).toBe('这道题最多选 2 项')
+    expect(textOf(page, '#q-13-opt-2')).toContain('☐')
+    expect(textOf(page, '#q-13-opt-0')).toContain('☑')
+    expect(textOf(page, '#q-13-opt-1')).toContain('☑')
+  })
+
+  test('没收到结果（服务出错）后再点：同样的选择用同一个幂等键；改了选择换新键', async () => {
+    const page = await open(poll())
+    await answerAll(page)
+    wx.server.reply('POST', '/polls/7/ballots', 503, { error: { code: 'service_unavailable', message: '服务暂时不可用', details: {} } })
+    await page.instance.onSubmitVote()
+    expect(textOf(page, '#form-error')).toBe('服务暂时不可用')
+    expect(page.data.receiptNotice).toBe('')
+
+    wx.server.reply('POST', '/polls/7/ballots', 503, { error: { code: 'service_unavailable', message: '服务暂时不可用', details: {} } })
+    await page.instance.onSubmitVote()
+    const keys = ballotPosts().map(r => r.header['Idempotency-Key'])
+    expect(keys[1]).toBe(keys[0])
+
+    await tap(page, '#q-11-opt-1') // 改成反对
+    wx.server.reply('POST', '/polls/7/ballots', 201, Object.assign({}, BALLOT, { changed: false }))
+    wx.server.reply('GET', '/polls/7', 200, poll({ can_vote: false, my_ballot: BALLOT }))
+    await page.instance.onSubmitVote()
+    expect(ballotPosts()[2].data.answers[0]).toEqual({ question_id: 11, choices: [1] })
+    expect(ballotPosts()[2].header['Idempotency-Key']).not.toBe(keys[0])
+    expect(textOf(page, '#receipt-notice')).toContain('回执码：K7M2PQ9XRT')
+  })
+
+  test('网络断了：api.js 自动重试用同一个键；都失败后再点还是同一个键，只记一票', async () => {
+    jest.useFakeTimers()
+    try {
+      const page = await open(poll())
+      await answerAll(page)
+      for (let i = 0; i < 3; i++) wx.server.networkFail('POST', '/polls/7/ballots')
+      const first = page.instance.onSubmitVote()
+      await jest.advanceTimersByTimeAsync(5000)
+      await first
+      expect(textOf(page, '#form-error')).toBe('网络不给力，请稍后再试')
+
+      wx.server.reply('POST', '/polls/7/ballots', 201, Object.assign({}, BALLOT, { changed: false }))
+      wx.server.reply('GET', '/polls/7', 200, poll({ can_vote: false, my_ballot: BALLOT }))
+      const second = page.instance.onSubmitVote()
+      await jest.advanceTimersByTimeAsync(100)
+      await second
+      const keys = new Set(ballotPosts().map(r => r.header['Idempotency-Key']))
+      expect(ballotPosts()).toHaveLength(4)
+      expect(keys.size).toBe(1)
+      expect(textOf(page, '#receipt-notice')).toContain('K7M2PQ9XRT')
+    } finally {
+      jest.useRealTimers()
+    }
+  })
+
+  test('已经投过（409 already_voted）：显示后端的说明，重新读取后显示我家的选票', async () => {
+    const page = await open(poll())
+    await answerAll(page)
+    wx.server.reply('POST', '/polls/7/ballots', 409, { error: { code: 'already_voted', message: '本户（本人）已经投过票', details: { status: 'counted' } } })
+    wx.server.reply('GET', '/polls/7', 200, poll({ can_vote: false, my_ballot: BALLOT }))
+    await page.instance.onSubmitVote()
+
+    expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '本户（本人）已经投过票', icon: 'none' }))
+    expect(textOf(page, '#form-error')).toBe('本户（本人）已经投过票')
+    expect(page.querySelector('#vote-form')).toBeUndefined()
+    expect(textOf(page, '#my-ballot-receipt')).toBe('回执码：K7M2PQ9XRT')
+    expect(page.querySelector('#receipt-notice')).toBeUndefined()
+  })
+
+  test('不是本户的投票人（403 not_household_voter）：显示“本户由户主或户主指定的成员投票”', async () => {
+    const page = await open(poll())
+    await answerAll(page)
+    wx.server.reply('POST', '/polls/7/ballots', 403, { error: { code: 'not_household_voter', message: '本户由户主或户主指定的成员投票', details: {} } })
+    wx.server.reply('GET', '/polls/7', 200, poll({ can_vote: false }))
+    await page.instance.onSubmitVote()
+    expect(textOf(page, '#form-error')).toBe('本户由户主或户主指定的成员投票')
+  })
+
+  test('允许改票：已投的显示“修改我的选票”，放回原来的选择，改了再投', async () => {
+    const page = await open(poll({ allow_change: true, my_ballot: BALLOT }))
+    expect(page.querySelector('#vote-form')).toBeUndefined()
+    expect(textOf(page, '#poll-secret')).toContain('截止前可以改票')
+    await tap(page, '#change-btn')
+    expect(textOf(page, '#vote-form')).toContain('修改我的选票')
+    expect(attr(page, '#q-11-opt-0', 'class')).toContain('yes-no-on')
+    expect(textOf(page, '#vote-btn')).toBe('提交修改')
+
+    await tap(page, '#q-11-opt-1')
+    const changed = { receipt: 'K7M2PQ9XRT', choices: { 11: [1], 12: [1], 13: [0, 2] }, via: 'phone', status: 'counted', changed: true }
+    wx.server.reply('POST', '/polls/7/ballots', 201, changed)
+    wx.server.reply('GET', '/polls/7', 200, poll({ allow_change: true, my_ballot: changed }))
+    await page.instance.onSubmitVote()
+    expect(wx.showModal.mock.calls[0][0].title).toBe('确认修改选票')
+    expect(ballotPosts()[0].data.answers[0]).toEqual({ question_id: 11, choices: [1] })
+    expect(textOf(page, '#receipt-notice')).toContain('已修改您的选票')
+    expect(textOf(page, '#my-ballot-choices')).toContain('1. 同意加装电梯：反对')
+    expect(page.querySelector('#vote-form')).toBeUndefined()
+    expect(page.querySelector('#change-btn')).toBeDefined()
+  })
+
+  test('纸质票待确认：显示“纸质票待监委会确认”', async () => {
+    const page = await open(poll({ can_vote: false, my_ballot: { receipt: 'PAPER12345', choices: { 11: [0], 12: [0], 13: [] }, via: 'paper', status: 'pending' } }))
+    expect(textOf(page, '#my-ballot-status')).toBe('纸质票 · 纸质票待监委会确认')
+    expect(page.querySelector('#change-btn')).toBeUndefined()
+  })
+})
+
+describe('查回执', () => {
+  test('输入回执码（小写、带空格也行）→ 显示计入了没有和选了什么；查不到显示后端的说明', async () => {
+    const page = await open(poll())
+    await input(page, '#receipt-input', ' k7m2 pq9xrt ')
+    wx.server.reply('GET', '/polls/7/receipts/K7M2PQ9XRT', 200, Object.assign({}, BALLOT, { counted: true, in_result: false }))
+    await tap(page, '#receipt-btn')
+    await until(() => page.data.receiptCheck)
+    expect(textOf(page, '#receipt-result')).toContain('已计入')
+    expect(textOf(page, '#receipt-result')).toContain('截止后计入结果')
+    expect(textOf(page, '#receipt-result')).toContain('2. 电梯装在哪一侧：西侧')
+
+    await input(page, '#receipt-input', 'WRONG12345')
+    wx.server.reply('GET', '/polls/7/receipts/WRONG12345', 404, { error: { code: 'not_found', message: '没有找到这张选票，请核对回执码', details: {} } })
+    await tap(page, '#receipt-btn')
+    await until(() => page.data.receiptError)
+    expect(textOf(page, '#receipt-error')).toBe('没有找到这张选票，请核对回执码')
+    expect(page.querySelector('#receipt-result')).toBeUndefined()
+    expect(wx.server.unexpected).toEqual([])
+  })
+
+  test('没填回执码：不请求', async () => {
+    const page = await open(poll())
+    await tap(page, '#receipt-btn')
+    expect(textOf(page, '#receipt-error')).toBe('请输入回执码（字母和数字）')
+    expect(wx.server.requests.filter(r => r.path.includes('/receipts/'))).toHaveLength(0)
+  })
+})
+
+describe('结果和异议', () => {
+  const approval = (value, of, met, fields = {}) => Object.assign({ name: 'approval', label: '赞成票占投票数', value, of, unit: '户/人', required: '≥ 2/3', met }, fields)
+  const RESULT = {
+    rule: 'two_thirds', rule_label: '三分之二以上通过', quorum_percent: 50,
+    electorate: { people: 40, area: '0.00' }, participants: { people: 30, area: '0.00' },
+    ballots: 30, pending_paper: 2, ballots_digest: '9f2c4e7a1b3d5f60aa11bb22cc33dd44ee55ff6600112233445566778899aabb',
+    questions: [
+      { question_id: 11, text: '同意加装电梯', kind: 'yes_no', passed: true, chosen: [0], tie: false,
+        thresholds: [{ name: 'quorum', label: '参与率', value: '30', of: '40', unit: '户/人', required: '≥ 1/2', met: true }, approval('21', '30', true)],
+        options: [
+          { label: '赞成', people: 21, area: '0.00', passed: true, thresholds: [] },
+          { label: '反对', people: 6, area: '0.00', passed: false, thresholds: [] },
+          { label: '弃权', people: 3, area: '0.00', passed: false, thresholds: [] },
+        ] },
+      { question_id: 12, text: '电梯装在哪一侧', kind: 'single', passed: false, chosen: [], tie: false, thresholds: [],
+        options: [
+          { label: '东侧', people: 14, area: '0.00', passed: false, thresholds: [approval('14', '30', false)] },
+          { label: '西侧', people: 16, area: '0.00', passed: false, thresholds: [approval('16', '30', false)] },
+        ] },
+    ],
+  }
+  const closed = fields => poll(Object.assign({
+    status: 'closed', status_label: '已公示', can_vote: false, cannot_vote_reason: '投票未开始或已结束', household_voted: true,
+    my_ballot: BALLOT, result: RESULT, closed_at: inHours(-1), objections_until: inHours(24 * 6), can_object: true,
+    result_digest: '0123456789abcdef'.repeat(4),
+  }, fields))
+
+  test('每题通过没有、每项多少户、每道门槛的数字和 ✓/✗、参与/总数、没确认的纸质票、计票摘要', async () => {
+    const page = await open(closed(), { objections: [] })
+    expect(textOf(page, '#result')).toContain('表决结果')
+    expect(textOf(page, '#result-turnout')).toBe('参与 30 户 / 共 40 户')
+    expect(textOf(page, '#result-pending')).toContain('有 2 张纸质票')
+    const q1 = textOf(page, '#result-q-11')
+    expect(q1).toContain('✓ 通过')
+    expect(q1).toContain('参与率：30 / 40（≥ 1/2）✓')
+    expect(q1).toContain('赞成票占投票数：21 / 30（≥ 2/3）✓')
+    expect(textOf(page, '#result-opt-11-0 .result-option-label')).toBe('赞成')
+    expect(textOf(page, '#result-opt-11-0 .result-option-count')).toBe('21 户')
+    expect(textOf(page, '#result-opt-11-1')).toContain('反对')
+    expect(textOf(page, '#result-opt-11-1 .result-option-count')).toBe('6 户')
+    expect(q1).not.toContain('m²')
+    const q2 = textOf(page, '#result-q-12')
+    expect(q2).toContain('✗ 没有选项通过')
+    expect(textOf(page, '#result-opt-12-1 .result-option-count')).toBe('16 户')
+    expect(textOf(page, '#result-opt-12-1')).toContain('赞成票占投票数：16 / 30（≥ 2/3）✗')
+    expect(textOf(page, '#result-opt-12-0')).toContain('赞成票占投票数：14 / 30（≥ 2/3）✗')
+    expect(textOf(page, '#result-ballots')).toBe('共 30 张有效票')
+    // 计票摘要是冻结结果的 result_digest（监委会复核比对的也是它），不是 ballots_digest
+    expect(textOf(page, '#result-digest')).toBe('计票摘要：0123456789abcdef…')
+    expect(textOf(page, '#result')).not.toContain('9f2c4e7a')
+  })
+
+  test('投票中公开计票（show_tally）：显示目前的计票，还没有计票摘要', async () => {
+    const page = await open(poll({ show_tally: true, result: RESULT }))
+    expect(textOf(page, '#result')).toContain('目前的计票（还没截止）')
+    expect(textOf(page, '#result-ballots')).toBe('共 30 张有效票')
+    expect(page.querySelector('#result-digest')).toBeUndefined()
+  })
+
+  test('业主表决：每项还显示面积，面积门槛带 m²', async () => {
+    const owners = Object.assign({}, RESULT, {
+      rule: 'owners_special', rule_label: '业主共同决定（重大事项）', quorum_percent: null,
+      electorate: { people: 40, area: '3600.00' }, participants: { people: 30, area: '2800.50' },
+      questions: [Object.assign({}, RESULT.questions[0], {
+        thresholds: [approval('2200.00', '2800.50', true, { label: '同意的专有部分面积占参与表决面积', unit: 'm²', required: '≥ 3/4' })],
+        options: [{ label: '赞成', people: 21, area: '2200.00', passed: true, thresholds: [] }],
+      })],
+    })
+    const page = await open(closed({ electorate: 'owners', electorate_label: '业主表决（按面积和人数）', rule: 'owners_special', result: owners }), { objections: [] })
+    expect(textOf(page, '#result-turnout')).toBe('参与 30 人，2800.50 m² / 共 40 人，3600.00 m²')
+    expect(textOf(page, '#result-opt-11-0 .result-option-count')).toBe('21 人，2200.00 m²')
+    expect(textOf(page, '#result-q-11')).toContain('同意的专有部分面积占参与表决面积：2200.00 / 2800.50 m²（≥ 3/4）✓')
+  })
+
+  test('公示期内：显示异议和答复，可以提出异议（带幂等键，重发同一个键）', async () => {
+    const objections = [
+      { id: 1, text: '计票时间太短', created_at: inHours(-0.5), answer: '按规定公示 7 天', answered_at: inHours(-0.2), mine: false, household: null },
+      { id: 2, text: '我家的票没算上', created_at: inHours(-0.1), answer: null, answered_at: null, mine: true, household: null },
+    ]
+    const page = await open(closed(), { objections })
+    expect(wx.server.calls('GET', '/polls/7/objections')).toHaveLength(1)
+    expect(textOf(page, '#objection-1')).toContain('监委会答复：按规定公示 7 天')
+    expect(textOf(page, '#objection-2')).toContain('（我提的）')
+    expect(textOf(page, '#objection-2')).toContain('等待监委会答复')
+
+    await tap(page, '#objection-btn')
+    expect(textOf(page, '#objection-error')).toBe('请写明您对结果有什么异议（至少 2 个字）')
+
+    await input(page, '#objection-input', '  电梯位置应该重新投  ')
+    wx.server.reply('POST', '/polls/7/objections', 503, { error: { code: 'service_unavailable', message: '服务暂时不可用', details: {} } })
+    await page.instance.onSubmitObjection()
+    expect(textOf(page, '#objection-error')).toBe('服务暂时不可用')
+
+    const mine = { id: 3, text: '电梯位置应该重新投', created_at: new Date().toISOString(), answer: null, answered_at: null, mine: true, household: null }
+    wx.server.reply('POST', '/polls/7/objections', 201, mine)
+    wx.server.reply('GET', '/polls/7/objections', 200, { items: objections.concat([mine]), next_cursor: null })
+    await page.instance.onSubmitObjection()
+    const posts = wx.server.calls('POST', '/polls/7/objections')
+    expect(posts.map(r => r.data)).toEqual([{ text: '电梯位置应该重新投' }, { text: '电梯位置应该重新投' }])
+    expect(posts[1].header['Idempotency-Key']).toBe(posts[0].header['Idempotency-Key'])
+    expect(textOf(page, '#objection-3')).toContain('电梯位置应该重新投')
+    expect(page.data.objectionText).toBe('')
+  })
+
+  test('后端说不能提异议（can_object 为假：公示期过了、不在投票范围）：只看异议，没有提异议的框', async () => {
+    // 手机上看还在公示期内，也照后端的
+    const page = await open(closed({ objections_until: inHours(24), can_object: false }), { objections: [] })
+    expect(page.querySelector('#objections')).toBeDefined()
+    expect(page.querySelector('#objection-input')).toBeUndefined()
+    expect(page.querySelector('#objection-btn')).toBeUndefined()
+  })
+
+  describe('截止计票', () => {
+    // 过了截止时间、定时计票没跑：后端给能截止的人 can_close
+    const overdue = fields => poll(Object.assign({
+      closes_at: inHours(-1), in_electorate: false, can_vote: false, cannot_vote_reason: '投票未开始或已结束', can_manage: true, can_close: true,
+    }, fields))
+
+    test('工作人员（不是监委会）在详情页就能截止：确认后 POST /polls/{id}/close，显示结果、摘要和公示', async () => {
+      const page = await open(overdue(), { user: STAFF })
+      expect(page.querySelector('#supervise-btn')).toBeUndefined()
+      expect(textOf(page, '#close-btn')).toBe('截止计票')
+
+      wx.server.reply('POST', '/polls/7/close', 200, closed({
+        closes_at: inHours(-1), in_electorate: false, household_voted: false, my_ballot: null, can_object: false, can_manage: true,
+        cannot_vote_reason: '不在本次表决的投票范围内', result_digest: 'e'.repeat(64),
+      }))
+      wx.server.reply('GET', '/polls/7/objections', 200, { items: [], next_cursor: null })
+      await tap(page, '#close-btn')
+      await until(() => !page.data.busy && wx.server.calls('GET', '/polls/7/objections').length === 1)
+
+      expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '截止计票' }))
+      const posts = wx.server.calls('POST', '/polls/7/close')
+      expect(posts).toHaveLength(1)
+      expect(posts[0].header['Idempotency-Key']).toBeUndefined()
+      expect(textOf(page, '#poll-status')).toBe('已公示')
+      expect(page.querySelector('#close-btn')).toBeUndefined()
+      expect(textOf(page, '#result-digest')).toBe(`计票摘要：${'e'.repeat(16)}…`)
+      expect(page.querySelector('#objections')).toBeDefined()
+      expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已计票公示' }))
+      expect(wx.server.unexpected).toEqual([])
+    })
+
+    test('过了截止时间，但后端没给 can_close（普通居民）：没有“截止计票”', async () => {
+      const page = await open(overdue({ can_close: false, can_manage: false }))
+      expect(page.querySelector('#close-btn')).toBeUndefined()
+    })
+
+    test('确认框点取消：不发；别人已经截止了（409）：显示说明，重新读取', async () => {
+      const page = await open(overdue(), { user: STAFF })
+      wx.modalConfirm = false
+      await page.instance.onClosePoll()
+      expect(wx.server.calls('POST', '/polls/7/close')).toHaveLength(0)
+
+      wx.modalConfirm = true
+      wx.server.reply('POST', '/polls/7/close', 409, { error: { code: 'invalid_transition', message: '表决当前状态不能进行此操作', details: { status: 'closed' } } })
+      wx.server.reply('GET', '/polls/7', 200, closed({ in_electorate: false, household_voted: false, my_ballot: null, can_object: false }))
+      wx.server.reply('GET', '/polls/7/objections', 200, { items: [], next_cursor: null })
+      await page.instance.onClosePoll()
+      expect(wx.server.calls('POST', '/polls/7/close')).toHaveLength(1)
+      expect(textOf(page, '#close-error')).toBe('表决当前状态不能进行此操作')
+      expect(textOf(page, '#poll-status')).toBe('已公示')
+      expect(page.querySelector('#close-btn')).toBeUndefined()
+    })
+  })
+
+  test('投票中不显示结果和异议（show_tally 关着）', async () => {
+    const page = await open(poll())
+    expect(page.querySelector('#result')).toBeUndefined()
+    expect(page.querySelector('#objections')).toBeUndefined()
+    await flush()
+    expect(wx.server.calls('GET', '/polls/7/objections')).toHaveLength(0)
+  })
+})

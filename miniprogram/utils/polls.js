@@ -1,0 +1,339 @@
+// 表决（投票）页面共用的中文名称、规则和小工具：把选票写成中文、门槛写成一行、
+// 组装发给后端的 answers、检查每题都答了、多选不超过限数、结果怎么显示。
+//
+// 答题的规则照抄后端 app/polls/service.py（_choices），只用来在页面上先拦一道；真正说了算的是后端：
+// 不允许的操作回 403/409/422，api.js 弹出后端给的中文说明。
+// 后端给了的就用后端的，不在手机上猜：状态、表决方式、通过规则、审计动作的中文名（*_label）；
+// 能不能投、为什么不能（can_vote / cannot_vote_reason）、本户投了没有（household_voted）、
+// 能不能截止计票（can_close）、能不能提异议（can_object）、计票摘要（result_digest）。
+//
+// “选了什么”在页面上记成 picks：{ 题目id: 选项下标数组 }。没有这一项（undefined/null）是“还没答”，
+// 空数组 [] 是选择题的“弃权”（后端：选择题不选任何项就是弃权）；是非题的弃权是选项 2。
+const api = require('./api')
+const { formatMeetingTime } = require('./format')
+
+const YES_NO_LABELS = ['赞成', '反对', '弃权']
+const YES_NO_ABSTAIN = 2
+
+const VIA_LABELS = { phone: '手机投票', paper: '纸质票', proxy: '委托投票' }
+const PAPER_STATUS_LABELS = { pending: '待监委会确认', confirmed: '已确认，已计票', rejected: '已退回' }
+
+// 纸质票、委托投票只用于按户表决（后端 enter_paper：not_household_poll）
+const PAPER_ELECTORATES = ['households', 'owners']
+
+const RECEIPTS_KEY = 'yb_poll_receipts'
+
+// ---------- 题目和选项 ----------
+
+function optionLabels(question) {
+  if (question && question.kind === 'yes_no') return YES_NO_LABELS
+  return (question && question.options) || []
+}
+
+function isAnswered(picked) {
+  return Array.isArray(picked)
+}
+
+// 一题的答案写成中文：“赞成”“张三、李四”“弃权”；没答是“（未作答）”
+function answerText(question, picked) {
+  if (!isAnswered(picked)) return '（未作答）'
+  if (!picked.length) return '弃权'
+  const labels = optionLabels(question)
+  return picked.map(i => (labels[i] !== undefined ? labels[i] : `第${i + 1}项`)).join('、')
+}
+
+function questionNo(question, index) {
+  return question && question.position ? question.position : index + 1
+}
+
+// 一张选票（后端的 choices：{"题目id": [下标]}）→ [{key, text: '1. 题目：赞成'}]
+function choicesLines(questions, choices) {
+  const map = choices || {}
+  return (questions || []).map((q, index) => ({
+    key: String(q.id),
+    text: `${questionNo(q, index)}. ${q.text}：${answerText(q, map[String(q.id)])}`,
+  }))
+}
+
+// 确认框里的那段话（一题一行）
+function choicesSummary(questions, choices) {
+  return choicesLines(questions, choices).map(line => line.text).join('\n')
+}
+
+// 后端的 choices → 页面的 picks（“修改我的选票”时把原来的选择放回去）
+function picksFromChoices(choices) {
+  const picks = {}
+  Object.keys(choices || {}).forEach(id => {
+    picks[id] = (choices[id] || []).slice()
+  })
+  return picks
+}
+
+// 点了一个选项：返回新的选择 { picked, error }。
+// 是非题、单选题：换成这一项；多选题：选上或取消，超过最多可选项数时不选，给出 error；
+// 多选题取消到一个都不剩时算“还没答”（弃权要明确点“弃权”）。
+function togglePick(question, picked, index) {
+  const labels = optionLabels(question)
+  if (!Number.isInteger(index) || index < 0 || index >= labels.length) return { picked: picked, error: '' }
+  if (question.kind !== 'multiple') return { picked: [index], error: '' }
+  const current = isAnswered(picked) ? picked : []
+  if (current.includes(index)) {
+    const rest = current.filter(i => i !== index)
+    return { picked: rest.length ? rest : null, error: '' }
+  }
+  const max = question.max_choices || 1
+  if (current.length >= max) return { picked: current, error: `这道题最多选 ${max} 项` }
+  return { picked: current.concat([index]).sort((a, b) => a - b), error: '' }
+}
+
+// 点了“弃权”：是非题选“弃权”这一项，选择题什么都不选
+function abstain(question) {
+  return question.kind === 'yes_no' ? [YES_NO_ABSTAIN] : []
+}
+
+// 每题都答了、是非题正好一项、多选不超过限数。都对时返回空串，否则返回给人看的说明。
+function validateAnswers(questions, picks) {
+  const map = picks || {}
+  for (let index = 0; index < (questions || []).length; index++) {
+    const q = questions[index]
+    const picked = map[String(q.id)]
+    const no = questionNo(q, index)
+    if (!isAnswered(picked)) {
+      return q.kind === 'yes_no' ? `第 ${no} 题还没选：请选赞成、反对或弃权` : `第 ${no} 题还没选：不想选可以点“弃权”`
+    }
+    const labels = optionLabels(q)
+    if (picked.some(i => !Number.isInteger(i) || i < 0 || i >= labels.length) || new Set(picked).size !== picked.length) {
+      return `第 ${no} 题的选项不对，请重新选`
+    }
+    if (q.kind === 'yes_no' && picked.length !== 1) return `第 ${no} 题请选赞成、反对或弃权`
+    if (q.kind === 'single' && picked.length > 1) return `第 ${no} 题只能选 1 项`
+    if (q.kind === 'multiple' && picked.length > (q.max_choices || 1)) return `第 ${no} 题最多选 ${q.max_choices || 1} 项`
+  }
+  return ''
+}
+
+// 发给后端的 answers：按题目顺序，每题一次，选项下标从小到大
+function buildAnswers(questions, picks) {
+  const map = picks || {}
+  return (questions || []).map(q => ({
+    question_id: q.id,
+    choices: (map[String(q.id)] || []).slice().sort((a, b) => a - b),
+  }))
+}
+
+function kindHint(question) {
+  if (question.kind === 'single') return '单选'
+  if (question.kind === 'multiple') return `可多选，最多 ${question.max_choices || 1} 项`
+  return ''
+}
+
+// 页面上的题目：[{id, no, text, kind, hint, options: [{index, label, on}], abstained, answered}]
+function questionViews(questions, picks) {
+  const map = picks || {}
+  return (questions || []).map((q, index) => {
+    const picked = map[String(q.id)]
+    const answered = isAnswered(picked)
+    return {
+      id: q.id,
+      no: questionNo(q, index),
+      text: q.text,
+      kind: q.kind,
+      hint: kindHint(q),
+      options: optionLabels(q).map((label, i) => ({ index: i, label, on: answered && picked.includes(i) })),
+      abstained: answered && (q.kind === 'yes_no' ? picked[0] === YES_NO_ABSTAIN : picked.length === 0),
+      answered,
+    }
+  })
+}
+
+// ---------- 选票、回执 ----------
+
+function viaLabel(via) {
+  return VIA_LABELS[via] || ''
+}
+
+// 我的选票的状态：已计入 / 纸质票（委托投票）待监委会确认
+function ballotStatusText(ballot) {
+  if (!ballot) return ''
+  if (ballot.status === 'pending') return `${ballot.via === 'proxy' ? '委托投票' : '纸质票'}待监委会确认`
+  return '已计入'
+}
+
+// 列表上的“已投票 / 本户已投票 / 未投票”：我的选票（我是本户的投票人）看 my_ballot；
+// 户里不是投票人的成员没有 my_ballot，看 household_voted（本户的投票人投过了）
+function myVoteText(poll) {
+  const ballot = poll && poll.my_ballot
+  if (ballot) return ballot.status === 'pending' ? '已投票（待确认）' : '已投票'
+  return poll && poll.household_voted ? '本户已投票' : '未投票'
+}
+
+function turnoutText(poll) {
+  return `已投 ${(poll && poll.voted) || 0} / ${(poll && poll.voters) || 0}`
+}
+
+// 回执码：全角转半角，去掉空格和连字符，转大写；只能是字母数字
+function normalizeReceipt(raw) {
+  return String(raw || '')
+    .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g, ch => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
+    .replace(/[\s\-\uFF0D]+/g, '')
+    .toUpperCase()
+}
+
+function isValidReceipt(code) {
+  return /^[A-Z0-9]{4,32}$/.test(code || '')
+}
+
+// 回执码存在本机（跟着用户 id）：{ user_id, receipts: { 表决id: 回执码 } }
+function currentUserId() {
+  const user = api.getUser()
+  return (user && user.id) || null
+}
+
+function saveReceipt(pollId, receipt) {
+  const userId = currentUserId()
+  const stored = wx.getStorageSync(RECEIPTS_KEY)
+  const receipts = stored && typeof stored === 'object' && stored.user_id === userId ? stored.receipts || {} : {}
+  receipts[String(pollId)] = receipt
+  wx.setStorageSync(RECEIPTS_KEY, { user_id: userId, receipts })
+}
+
+function savedReceipt(pollId) {
+  const stored = wx.getStorageSync(RECEIPTS_KEY)
+  if (!stored || typeof stored !== 'object' || stored.user_id !== currentUserId()) return ''
+  return (stored.receipts && stored.receipts[String(pollId)]) || ''
+}
+
+// ---------- 结果 ----------
+
+function isWeighted(rule) {
+  return rule === 'owners_ordinary' || rule === 'owners_special'
+}
+
+// 一道门槛写成一行：“赞成票占投票数：20 / 30（> 1/2）✓”；面积带 m²
+function thresholdLine(t) {
+  const unit = t.unit === 'm²' ? ' m²' : ''
+  return `${t.label}：${t.value} / ${t.of}${unit}（${t.required}）${t.met ? '✓' : '✗'}`
+}
+
+function thresholdViews(list) {
+  return (list || []).map((t, i) => ({ key: `${t.name || 't'}-${i}`, text: thresholdLine(t), met: Boolean(t.met) }))
+}
+
+function shortDigest(digest) {
+  const d = String(digest || '')
+  return d.length > 16 ? `${d.slice(0, 16)}…` : d
+}
+
+// 一户一票的按“户”数，其余按“人”数
+function peopleUnit(electorate) {
+  return electorate === 'households' ? '户' : '人'
+}
+
+function countText(count, weighted, unit) {
+  const people = `${(count && count.people) || 0} ${unit}`
+  return weighted ? `${people}，${(count && count.area) || '0.00'} m²` : people
+}
+
+// 后端的 Result → 页面上的结果
+function resultView(result, electorate) {
+  if (!result) return null
+  const weighted = isWeighted(result.rule)
+  const unit = peopleUnit(electorate)
+  return {
+    ruleLabel: result.rule_label || '',
+    weighted,
+    participantsText: countText(result.participants, weighted, unit),
+    electorateText: countText(result.electorate, weighted, unit),
+    ballots: result.ballots || 0,
+    pendingPaper: result.pending_paper || 0,
+    questions: (result.questions || []).map((q, index) => {
+      const choice = q.kind !== 'yes_no'
+      const chosen = (q.chosen || []).map(i => (q.options[i] ? q.options[i].label : '')).filter(Boolean)
+      let outcomeText = q.passed ? '通过' : '未通过'
+      if (choice) outcomeText = chosen.length ? `选出：${chosen.join('、')}` : '没有选项通过'
+      return {
+        key: String(q.question_id),
+        no: index + 1,
+        text: q.text,
+        passed: Boolean(q.passed),
+        outcomeText,
+        tie: Boolean(q.tie),
+        thresholds: thresholdViews(q.thresholds),
+        options: (q.options || []).map((o, i) => ({
+          key: `${q.question_id}-${i}`,
+          label: o.label,
+          countText: countText(o, weighted, unit),
+          chosen: choice ? (q.chosen || []).includes(i) : false,
+          passedText: choice ? (o.passed ? '达到通过门槛' : '未达到通过门槛') : '',
+          // 是非题的门槛就是“赞成”的门槛，放在题目下面；选择题每个选项单独判断
+          thresholds: choice ? thresholdViews(o.thresholds) : [],
+        })),
+      }
+    }),
+  }
+}
+
+// ---------- 时间、权限 ----------
+
+function timeText(iso, now = Date.now()) {
+  return formatMeetingTime(iso, now)
+}
+
+function roles(user) {
+  return (user && user.roles) || []
+}
+
+function hasRole(user, role) {
+  return roles(user).some(r => r.role === role)
+}
+
+// 楼栋长录入纸质票、委托投票：后端说能录（投票中、按户表决、本社区有录入权限），录入页按楼栋长负责的楼栋选户
+function canEnterPaper(user, poll) {
+  return hasRole(user, 'building_head') && Boolean(poll && poll.can_enter_paper)
+}
+
+// “本社区全部表决”看哪个社区：监委会、工作人员、业委会用角色的社区，否则用自家所在社区。
+// 只给管表决、监督、录纸质票的人（普通居民看“我的表决”就够了）；不知道社区时返回 null。
+const OVERSEER_ROLES = ['supervisor', 'staff', 'owners_committee']
+const LIST_ALL_ROLES = OVERSEER_ROLES.concat(['building_head', 'grid_worker'])
+
+function communityListId(user) {
+  if (!roles(user).some(r => LIST_ALL_ROLES.includes(r.role))) return null
+  const scoped = roles(user).find(r => OVERSEER_ROLES.includes(r.role) && r.scope_id != null)
+  if (scoped) return scoped.scope_id
+  return (user && user.household && user.household.community_id) || null
+}
+
+module.exports = {
+  YES_NO_LABELS,
+  VIA_LABELS,
+  PAPER_STATUS_LABELS,
+  PAPER_ELECTORATES,
+  RECEIPTS_KEY,
+  optionLabels,
+  answerText,
+  choicesLines,
+  choicesSummary,
+  picksFromChoices,
+  togglePick,
+  abstain,
+  validateAnswers,
+  buildAnswers,
+  questionViews,
+  viaLabel,
+  ballotStatusText,
+  myVoteText,
+  turnoutText,
+  normalizeReceipt,
+  isValidReceipt,
+  saveReceipt,
+  savedReceipt,
+  isWeighted,
+  thresholdLine,
+  shortDigest,
+  resultView,
+  timeText,
+  hasRole,
+  canEnterPaper,
+  communityListId,
+}
