@@ -29,6 +29,7 @@ from app.matters.photos import photo_view
 from app.models_base import utcnow
 from app.notifications.service import notify
 from app.notifications.templates import NotificationKind
+from app.pagination import paginate
 from app.polls import rules
 from app.polls.models import (
     YES_NO_OPTIONS,
@@ -514,11 +515,8 @@ def paper_ballots(actor, poll, status=None, cursor=None, limit=20):
         query = query.where(PaperBallot.entered_by_id == actor.id)
     if status is not None:
         query = query.where(PaperBallot.status == status)
-    if cursor is not None:
-        query = query.where(PaperBallot.id > cursor)
-    papers = db.session.scalars(query.order_by(PaperBallot.id).limit(limit + 1)).all()
-    page = papers[:limit]
-    return {"items": paper_views(actor, poll, page), "next_cursor": page[-1].id if len(papers) > limit else None}
+    page = paginate(db.session, query, PaperBallot.id, {"cursor": cursor, "limit": limit})
+    return {**page, "items": paper_views(actor, poll, page["items"])}
 
 
 def paper_views(viewer, poll, papers):
@@ -703,12 +701,9 @@ def get_objection(poll, objection_id):
 
 
 def objections(viewer, poll, cursor=None, limit=20):
-    query = select(Objection).where(Objection.poll_id == poll.id)
-    if cursor is not None:
-        query = query.where(Objection.id > cursor)
-    rows = db.session.scalars(query.order_by(Objection.id).limit(limit + 1)).all()
-    page = rows[:limit]
-    return {"items": objection_views(viewer, poll, page), "next_cursor": page[-1].id if len(rows) > limit else None}
+    page = paginate(db.session, select(Objection).where(Objection.poll_id == poll.id), Objection.id,
+                    {"cursor": cursor, "limit": limit})
+    return {**page, "items": objection_views(viewer, poll, page["items"])}
 
 
 def objection_views(viewer, poll, objections):
@@ -727,19 +722,15 @@ def objection_views(viewer, poll, objections):
 def events(actor, poll, cursor=None, limit=50):
     """The audit trail, oldest first."""
     _authorize_overseer(actor, poll)
-    query = select(PollEvent).where(PollEvent.poll_id == poll.id)
-    if cursor is not None:
-        query = query.where(PollEvent.id > cursor)
-    rows = db.session.scalars(query.order_by(PollEvent.id).limit(limit + 1)).all()
-    page = rows[:limit]
-    names = _user_names({event.actor_id for event in page})
-    households = _household_labels({event.household_id for event in page if event.household_id})
-    return {"items": [{"id": e.id, "action": e.action, "action_label": EVENT_LABELS.get(e.action, e.action),
-                       "actor_id": e.actor_id,
-                       "actor": names.get(e.actor_id, "系统" if e.actor_id is None else None),
-                       "household_id": e.household_id, "household": households.get(e.household_id),
-                       "note": e.note, "created_at": e.created_at} for e in page],
-            "next_cursor": page[-1].id if len(rows) > limit else None}
+    page = paginate(db.session, select(PollEvent).where(PollEvent.poll_id == poll.id), PollEvent.id,
+                    {"cursor": cursor, "limit": limit})
+    names = _user_names({event.actor_id for event in page["items"]})
+    households = _household_labels({event.household_id for event in page["items"] if event.household_id})
+    return {**page, "items": [{"id": e.id, "action": e.action, "action_label": EVENT_LABELS.get(e.action, e.action),
+                               "actor_id": e.actor_id,
+                               "actor": names.get(e.actor_id, "系统" if e.actor_id is None else None),
+                               "household_id": e.household_id, "household": households.get(e.household_id),
+                               "note": e.note, "created_at": e.created_at} for e in page["items"]]}
 
 
 def electors(actor, poll, building_id=None, voted=None, cursor=None, limit=50):
