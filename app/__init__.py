@@ -30,6 +30,7 @@ def create_app(config=None):
         redis.Redis.from_url(config.REDIS_URL) if config.REDIS_URL else None
     )
     app.config.setdefault("RATELIMIT_STORAGE_URI", config.REDIS_URL or "memory://")
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)  # Redis down: serve without limits
 
     db.init_app(app)
     with app.app_context():
@@ -37,7 +38,6 @@ def create_app(config=None):
             configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     limiter.init_app(app)
-    queue.init_app(app)
     api.init_app(app)
     app.json.ensure_ascii = False
 
@@ -47,10 +47,13 @@ def create_app(config=None):
     from app.matters import routes as matter_routes
     from app.meetings import routes as meeting_routes
     from app.notifications import routes as notification_routes
+    from app.notifications.tasks import sweep as sweep_outbox
     from app.notifications.templates import load_templates
     from app.polls import routes as poll_routes
+    from app.polls.service import catch_up as catch_up_polls
     from app.wechat import push as wechat_push
 
+    queue.init_app(app, housekeeping=[sweep_outbox, catch_up_polls])
     # A mistyped template setting fails here, at start. Without WeChat credentials nothing is
     # sent, so every notification is inbox-only.
     templates = load_templates(config.WECHAT_TEMPLATES)

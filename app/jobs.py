@@ -15,6 +15,11 @@ Domain code enqueues through `queue`, never through rq directly, so the embedded
 
 Job functions are decorated with `@task`: each run gets its own app context, hence its own
 database session, removed afterwards.
+
+`queue.init_app(app, housekeeping=[…])` names tasks that every worker enqueues about once a
+minute (from rq's maintenance step, which also runs after Redis comes back): the sweeps that put right what an
+outage left undone — notifications whose job never reached Redis, deliveries cut off by a
+killed worker, poll openings and closings whose scheduled job was lost with Redis's data.
 """
 import functools
 import logging
@@ -41,6 +46,7 @@ QUEUES = (DEFAULT, BULK)
 # Backoff for jobs that raise (WeChat busy, timeouts): ~10 s, 1 min, 5 min, 30 min, 2 h.
 RETRY = Retry(max=5, interval=[10, 60, 300, 1800, 7200])
 JOB_TIMEOUT = 600
+HOUSEKEEPING_INTERVAL = 60  # seconds
 _PENDING = "yuanba_jobs_after_commit"
 _JOB_ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what rq accepts
 
@@ -66,8 +72,9 @@ def is_last_attempt():
 class _Backend:
     """Per-app state: the rq queues, or the inline timers."""
 
-    def __init__(self, app):
+    def __init__(self, app, housekeeping):
         self.app = app
+        self.housekeeping = tuple(housekeeping)
         self.connection = app.extensions.get("redis") if not app.config["JOBS_INLINE"] else None
         self.queues = {name: Queue(name, connection=self.connection) for name in QUEUES} \
             if self.connection is not None else None
@@ -76,8 +83,10 @@ class _Backend:
 
 
 class JobQueue:
-    def init_app(self, app):
-        app.extensions["jobs"] = _Backend(app)
+    def init_app(self, app, housekeeping=()):
+        """`housekeeping`: tasks each worker enqueues about every minute; more than one worker
+        may run one at once, so they must be safe to run concurrently."""
+        app.extensions["jobs"] = _Backend(app, housekeeping)
 
     @property
     def _backend(self):
@@ -127,8 +136,11 @@ class JobQueue:
                 backend.timers[job_id] = timer
             timer.start()
             return
-        backend.queues[DEFAULT].enqueue_at(when, fn, *args, job_id=job_id, job_timeout=JOB_TIMEOUT,
-                                           retry=RETRY)
+        try:
+            backend.queues[DEFAULT].enqueue_at(when, fn, *args, job_id=job_id, job_timeout=JOB_TIMEOUT,
+                                               retry=RETRY)
+        except redis.RedisError as exc:  # the change stands; housekeeping catches up what it can
+            log.warning("could not schedule %s: %s", job_id, exc)
 
     def cancel(self, job_id):
         """Cancel a scheduled job; True if there was one."""
@@ -142,6 +154,9 @@ class JobQueue:
         try:
             Job.fetch(job_id, connection=backend.connection).delete()
         except NoSuchJobError:
+            return False
+        except redis.RedisError as exc:  # a job that still fires checks its object's state first
+            log.warning("could not cancel %s: %s", job_id, exc)
             return False
         return True
 
@@ -162,7 +177,14 @@ class JobQueue:
         backend = self._backend
         if backend.queues is None:
             return None
-        return SimpleWorker([backend.queues[name] for name in QUEUES], connection=backend.connection)
+        return _Worker([backend.queues[name] for name in QUEUES], connection=backend.connection,
+                       maintenance_interval=HOUSEKEEPING_INTERVAL)
+
+
+class _Worker(SimpleWorker):
+    def run_maintenance_tasks(self):
+        super().run_maintenance_tasks()
+        queue.enqueue([(fn, ()) for fn in current_app.extensions["jobs"].housekeeping])
 
 
 def _run_inline(app, fn, args):

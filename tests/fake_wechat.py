@@ -10,8 +10,10 @@ valid, `force_refresh` mints a new one. `expire_token()` makes the current one a
 fetch still returns it (only a forced refresh helps).
 
 Subscribe messages: `fake.send_answers` is a list of answers consumed one per send (None for
-success, a body with an errcode, "http500", or ("slow", seconds) for a success that takes that
-long); when it is empty a send succeeds. Successful sends are appended to `fake.sent`.
+success, a body with an errcode, "http500", ("slow", seconds) for a success that takes that
+long, or "hang": `fake.hanging` is set and the request waits for `fake.release`, then fails
+unsent — a caller killed meanwhile); when it is empty a send succeeds. Successful sends are
+appended to `fake.sent`.
 
 Content security: msgSecCheck answers `risky` when the text holds one of `fake.risky_words`;
 mediaCheckAsync records each request in `fake.media_checks` and answers trace-1, trace-2 …
@@ -40,6 +42,8 @@ class FakeWeChat:
         self.expired_tokens = set()
         self.send_answers = []
         self.sent = []
+        self.hanging = threading.Event()  # a "hang" answer has arrived …
+        self.release = threading.Event()  # … and answers (as not delivered) once this is set
         self.risky_words = set()
         self.media_checks = []
         self.codes_made = []
@@ -108,6 +112,10 @@ class FakeWeChat:
             if isinstance(answer, tuple):
                 time.sleep(answer[1])
                 answer = None
+            if answer == "hang":  # the caller dies meanwhile; WeChat never handled it
+                self.hanging.set()
+                self.release.wait(60)
+                return 500, {"errmsg": "caller gone"}
             if answer == "http500":
                 return 500, {"errmsg": "internal"}
             if answer is not None:

@@ -1,6 +1,7 @@
 """Background jobs through a real rq worker: over fakeredis by default, over the real Redis of
 TEST_REDIS_URL in CI (where `flask --app wsgi worker` also runs as its own process)."""
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -14,12 +15,13 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from flask import current_app
 from rq.job import Job
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.jobs import BULK, DEFAULT, queue, task
 from app.notifications import service
 from app.notifications.models import Notification
+from app.polls.models import Poll
 from tests.conftest import TEST_REDIS_URL
 from tests.test_notifications import TEMPLATES, consent_left, give_consent, make_users, notification_of
 
@@ -248,3 +250,111 @@ def test_access_token_is_dropped_from_redis_before_wechat_expires_it(rq_app, fak
     [key] = connection.keys("yuanba:wechat:*access_token")
     assert connection.get(key) == b'"token-1"'  # wechatpy stores it JSON-encoded
     assert 7200 - 300 - 5 <= connection.ttl(key) <= 7200 - 300
+
+
+# ---- faults: Redis down, a worker killed mid-delivery, scheduled jobs lost ----------------------------
+
+def wx_login(client, fake_wechat, name):
+    """Sign in as `dev-<name>` through the fake WeChat (these apps have WeChat configured)."""
+    fake_wechat.codes[f"code-{name}"] = {"openid": f"dev-{name}", "session_key": "k"}
+    response = client.post("/api/v1/auth/login", json={"code": f"code-{name}"})
+    assert response.status_code == 200, response.get_json()
+    return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+
+def test_redis_outage_loses_no_notification_and_sends_none_twice(make_app, fake_wechat, places):
+    """Redis goes down: reports, votes and replies still succeed; their notifications wait in
+    the outbox; when Redis is back the workers' sweep sends each once."""
+    server = fakeredis.FakeServer()
+    app = make_app(WECHAT_APPID="wx-test-app", WECHAT_SECRET="wx-test-secret", WECHAT_API_BASE=fake_wechat.url,
+                   WECHAT_TIMEOUT=1.0, WECHAT_TEMPLATES={**TEMPLATES, "poll_opened": "tmpl-poll"},
+                   JOBS_INLINE=False, REDIS_CLIENT=fakeredis.FakeRedis(server=server))
+    client = app.test_client()
+    give_consent(app, places["resident"], count=5)
+    give_consent(app, places["resident"], "tmpl-poll")
+    server.connected = False  # Redis is down from here
+    resident, council, staff = (wx_login(client, fake_wechat, name) for name in ("resident", "council", "staff"))
+    matter = client.post("/api/v1/matters", json={"title": "路灯坏了", "category": "street_lamp"}, headers=resident)
+    assert matter.status_code == 201
+    assert client.post(f"/api/v1/matters/{matter.get_json()['id']}/classify", headers=council,
+                       json={"matter_class": "minor", "reason": "公共设施"}).status_code == 200
+    poll = client.post("/api/v1/polls", headers=staff, json={
+        "community_id": places["community"], "title": "是否安装路灯", "electorate": "households", "rule": "majority",
+        "closes_at": (datetime.now(timezone.utc) + timedelta(days=1)).isoformat(),
+        "questions": [{"text": "同意吗", "kind": "yes_no"}]}).get_json()
+    assert client.post(f"/api/v1/polls/{poll['id']}/publish", headers=staff).status_code == 200
+    assert client.post(f"/api/v1/polls/{poll['id']}/ballots", headers=resident, json={
+        "answers": [{"question_id": poll["questions"][0]["id"], "choices": [0]}]}).status_code == 201
+    meeting = client.post("/api/v1/meetings", headers=staff, json={
+        "community_id": places["community"], "kind": "courtyard", "title": "路灯议事会", "place": "院坝",
+        "starts_at": (datetime.now(timezone.utc) + timedelta(days=2)).isoformat(),
+        "scope_kind": "community", "scope_ids": [places["community"]]}).get_json()
+    assert client.post(f"/api/v1/meetings/{meeting['id']}/publish", headers=staff).status_code == 200
+    assert client.post(f"/api/v1/meetings/{meeting['id']}/reply", headers=resident,
+                       json={"reply": "attend", "people": 1}).status_code == 200
+    assert client.get("/healthz").get_json()["redis"] == "down"
+    with app.app_context():
+        waiting = db.session.scalars(select(Notification.title).where(
+            Notification.user_id == places["resident"], Notification.wechat_status == "pending")).all()
+        assert len(waiting) == 2 and fake_wechat.sent == []  # the matter's progress and the poll
+        # Ten minutes pass; Redis comes back.
+        db.session.execute(update(Notification).values(created_at=datetime.now(timezone.utc) - timedelta(minutes=11)))
+        db.session.commit()
+    server.connected = True
+    work(app)  # the worker's housekeeping sweeps the outbox
+    assert sorted(m["template_id"] for m in fake_wechat.sent) == ["tmpl-matter", "tmpl-poll"]
+    work(app)  # and again: nothing twice
+    assert len(fake_wechat.sent) == 2
+    with app.app_context():
+        assert not db.session.scalar(select(Notification.id).where(Notification.wechat_status.in_(["pending", "sending"])))
+
+
+def test_housekeeping_closes_a_poll_whose_scheduled_close_was_lost(rq_app, fake_wechat, places):
+    client = rq_app.test_client()
+    staff = wx_login(client, fake_wechat, "staff")
+    poll = client.post("/api/v1/polls", headers=staff, json={
+        "community_id": places["community"], "title": "是否安装路灯", "electorate": "households", "rule": "majority",
+        "closes_at": (datetime.now(timezone.utc) + timedelta(days=1)).isoformat(),
+        "questions": [{"text": "同意吗", "kind": "yes_no"}]}).get_json()
+    client.post(f"/api/v1/polls/{poll['id']}/publish", headers=staff)
+    rq_app.extensions["redis"].flushdb()  # Redis restarted without its data: the close job is gone
+    with rq_app.app_context():
+        db.session.execute(update(Poll).where(Poll.id == poll["id"]).values(
+            opens_at=datetime.now(timezone.utc) - timedelta(days=2), closes_at=datetime.now(timezone.utc)))
+        db.session.commit()
+    work(rq_app)
+    assert client.get(f"/api/v1/polls/{poll['id']}", headers=staff).get_json()["status"] == "closed"
+
+
+@pytest.mark.skipif(not TEST_REDIS_URL, reason="kills a worker process sharing the real Redis (CI sets TEST_REDIS_URL)")
+def test_worker_killed_mid_delivery_is_delivered_once_afterwards(rq_app, fake_wechat, database_url):
+    """A `flask worker` process is killed while WeChat has its request; once the claim's lease
+    runs out the sweep requeues it and another worker delivers it, once."""
+    resident, = make_users(rq_app, "resident")
+    give_consent(rq_app, resident)
+    fake_wechat.send_answers = ["hang"]
+    notify_one(rq_app, resident)
+    env = {**os.environ, "APP_ENV": "testing", "DATABASE_URL": database_url, "REDIS_URL": TEST_REDIS_URL,
+           "SECRET_KEY": "x" * 40, "WECHAT_APPID": "wx-test-app", "WECHAT_SECRET": "wx-test-secret",
+           "WECHAT_API_BASE": fake_wechat.url, "WECHAT_TIMEOUT": "60",
+           "WECHAT_TEMPLATE_MATTER_STATUS": TEMPLATES["matter_status"]}
+    # Its own process group: the worker forks a scheduler process, which must die with it.
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        assert fake_wechat.hanging.wait(60), "the worker never reached WeChat"
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(10)
+        fake_wechat.release.set()
+    assert notification_of(rq_app, resident).wechat_status == "sending"
+    work(rq_app)
+    assert fake_wechat.sent == []  # the lease has not run out: no second message yet
+    with rq_app.app_context():
+        db.session.execute(update(Notification).values(claimed_at=datetime.now(timezone.utc) - timedelta(minutes=16)))
+        db.session.commit()
+    work(rq_app)
+    work(rq_app)
+    assert [m["touser"] for m in fake_wechat.sent] == ["dev-resident"]
+    row = notification_of(rq_app, resident)
+    assert (row.wechat_status, row.wechat_attempts) == ("sent", 2) and consent_left(rq_app, resident) == 0

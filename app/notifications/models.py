@@ -13,7 +13,7 @@ class WeChatStatus(StrEnum):
 
     NONE = "none"            # inbox only: no template for the kind, or no consent left
     PENDING = "pending"      # waiting for a delivery job
-    SENDING = "sending"      # claimed by a job; never sent again (at most one message)
+    SENDING = "sending"      # claimed by a job; requeued only if its worker died (lease expired)
     SENT = "sent"
     FAILED = "failed"        # WeChat unavailable through every retry; a requeue may try again
     REJECTED = "rejected"    # refused for good (43101 user refused, 40003 bad openid, …)
@@ -30,6 +30,10 @@ class Notification(db.Model):
               postgresql_where=text("read_at IS NULL"), sqlite_where=text("read_at IS NULL")),
         CheckConstraint("wechat_status IN ('none', 'pending', 'sending', 'sent', 'failed', 'rejected')",
                         name="wechat_status"),
+        # The outbox sweep reads only the few rows still on their way.
+        Index("ix_notifications_on_the_way", "wechat_status", "id",
+              postgresql_where=text("wechat_status IN ('pending', 'sending')"),
+              sqlite_where=text("wechat_status IN ('pending', 'sending')")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +50,7 @@ class Notification(db.Model):
     wechat_note: Mapped[str | None] = mapped_column(String(200))  # why it is not (yet) sent
     wechat_attempts: Mapped[int] = mapped_column(Integer, default=0)
     consent_spent: Mapped[bool] = mapped_column(Boolean, default=False)
+    claimed_at = mapped_column(UTCDateTime)  # when a delivery job last claimed it
     sent_at = mapped_column(UTCDateTime)
 
 

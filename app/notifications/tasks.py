@@ -1,21 +1,29 @@
-"""The delivery job: notifications → WeChat subscribe messages.
+"""The delivery job: notifications → WeChat subscribe messages, and the outbox sweep.
 
-At most one message per notification, however often a job runs (retries, a worker killed
-mid-job, a job requeued by hand): a notification is claimed by a conditional UPDATE
-(pending/failed → sending) committed before WeChat is called, so a second run finds nothing
-to claim. The consent is spent in the same commit and given back when WeChat certainly did
-not use it. The inbox copy is never touched.
+One message per notification, however often a job runs (retries, a job requeued by hand, a
+sweep racing a job): a notification is claimed by a conditional UPDATE (pending/failed →
+sending) committed before WeChat is called, so a second run finds nothing to claim. The
+consent is spent in the same commit and given back when WeChat certainly did not use it. The
+inbox copy is never touched.
+
+The sweep (every minute, on the workers) re-enqueues what no job will deliver: rows written
+while Redis was down, rows whose retry was lost with Redis's data, and rows left `sending` by
+a worker killed mid-delivery once their lease has run out. The last case is the one window
+that can repeat a message: if the worker died after WeChat took the message but before the
+answer was recorded, WeChat (which has no idempotency key) shows it twice.
 """
 import logging
 
+from datetime import timedelta
+
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import and_, or_, select, update
 from wechatpy.exceptions import WeChatClientException
 
 from app import wechat
 from app.auth.models import User
 from app.extensions import db
-from app.jobs import is_last_attempt, task
+from app.jobs import BULK, is_last_attempt, queue, task
 from app.models_base import utcnow
 from app.notifications import service
 from app.notifications.models import Notification, WeChatStatus
@@ -31,6 +39,11 @@ REFUSAL_NOTES = {USER_REFUSED: "user refused", BAD_OPENID: "bad openid",
                  47003: "bad template value"}
 
 UNAVAILABLE = "unavailable"
+NEVER_QUEUED_AFTER = timedelta(minutes=10)  # a fresh row's job has surely run by then
+SENDING_LEASE = timedelta(minutes=15)       # far longer than one send (WeChat timeout: seconds)
+RETRY_LOST_AFTER = timedelta(hours=3)       # longer than rq's longest backoff (2 h)
+SWEEP_BATCH = 100
+SWEEP_LIMIT = 20000
 
 
 class DeliveryDeferred(Exception):
@@ -54,7 +67,7 @@ def _deliver_one(notification_id, last):
     claimed = db.session.execute(update(Notification).where(
         Notification.id == notification_id,
         Notification.wechat_status.in_([WeChatStatus.PENDING, WeChatStatus.FAILED]),
-    ).values(wechat_status=WeChatStatus.SENDING,
+    ).values(wechat_status=WeChatStatus.SENDING, claimed_at=utcnow(),
              wechat_attempts=Notification.wechat_attempts + 1)).rowcount
     if not claimed:
         db.session.commit()
@@ -125,3 +138,26 @@ def _fail_unclaimed(notification_ids):
             Notification.id.in_(notification_ids), Notification.wechat_status == WeChatStatus.PENDING,
         ).values(wechat_status=WeChatStatus.FAILED, wechat_note="wechat_unavailable"))
         db.session.commit()
+
+
+@task
+def sweep():
+    """Re-enqueue the notifications no job will deliver (see the module docstring)."""
+    now = utcnow()
+    # Claims whose worker died: back to pending; the consent each spent stays spent for it.
+    interrupted = db.session.scalars(update(Notification).where(
+        Notification.wechat_status == WeChatStatus.SENDING, Notification.claimed_at < now - SENDING_LEASE,
+    ).values(wechat_status=WeChatStatus.PENDING, wechat_note="delivery interrupted; requeued")
+        .returning(Notification.id)).all()
+    lost = db.session.scalars(select(Notification.id).where(
+        Notification.wechat_status == WeChatStatus.PENDING,
+        or_(and_(Notification.claimed_at.is_(None), Notification.created_at < now - NEVER_QUEUED_AFTER),
+            Notification.claimed_at < now - RETRY_LOST_AFTER),
+    ).order_by(Notification.id).limit(SWEEP_LIMIT)).all()
+    db.session.commit()
+    ids = sorted(set(interrupted) | set(lost))
+    if ids:
+        log.warning("outbox sweep: requeueing %d notification(s)", len(ids))
+        queue.enqueue([(deliver, (ids[start:start + SWEEP_BATCH],)) for start in range(0, len(ids), SWEEP_BATCH)],
+                      queue=BULK)
+    return len(ids)

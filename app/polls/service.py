@@ -616,6 +616,19 @@ def close_due(poll_id):
     return True
 
 
+@task
+def catch_up():
+    """Open and close the polls whose scheduled job was lost (Redis restarted without its
+    data): run by the workers' housekeeping every minute."""
+    now = utcnow()
+    due_to_open = db.session.scalars(select(Poll.id).where(Poll.status == PollStatus.SCHEDULED,
+                                                           Poll.opens_at <= now)).all()
+    due_to_close = db.session.scalars(select(Poll.id).where(Poll.status == PollStatus.OPEN,
+                                                            Poll.closes_at <= now)).all()
+    db.session.rollback()  # each poll is opened or closed in its own job context and transaction
+    return [i for i in due_to_open if open_scheduled(i)], [i for i in due_to_close if close_due(i)]
+
+
 def close(actor, poll):
     """Close by hand once the deadline has passed (if the scheduled job could not run)."""
     _authorize_overseer(actor, poll)

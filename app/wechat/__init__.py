@@ -4,7 +4,8 @@ wechatpy 1.8.18 writes WeChat's host into several places (the access-token fetch
 group's base URL) and sets no timeout on the token fetch. `MiniProgramClient` routes every
 call through WECHAT_API_BASE with a timeout, and fetches tokens from `cgi-bin/stable_token`,
 which unlike `cgi-bin/token` does not invalidate the token other processes hold. Tokens are
-kept in Redis when configured, so all processes share one.
+kept in Redis when configured, so all processes share one; while Redis is down each process
+keeps its own (safe for the same reason), so logins and sends go on.
 
 wechatpy's own retry on a refused token is off (it recurses for as long as WeChat refuses);
 `call()` instead refreshes the token once, for all processes, and retries once.
@@ -17,11 +18,13 @@ import threading
 import time
 from urllib.parse import parse_qs, urlparse
 
+import redis
 import requests
 from flask import current_app
 from wechatpy import WeChatClient
 from wechatpy.client.api.base import BaseWeChatAPI
 from wechatpy.exceptions import WeChatClientException
+from wechatpy.session import SessionStorage
 from wechatpy.session.memorystorage import MemoryStorage
 from wechatpy.session.redisstorage import RedisStorage
 
@@ -95,6 +98,57 @@ class MiniProgramClient(WeChatClient):
                 self.fetch_access_token(force_refresh=True)
 
 
+class SharedStorage(SessionStorage):
+    """Redis storage that falls back to this process's memory while Redis is unreachable."""
+
+    def __init__(self, redis_client):
+        self.shared = RedisStorage(redis_client, prefix="yuanba:wechat")
+        self.local = MemoryStorage()
+
+    def _shared(self, operation, *args):
+        try:
+            return getattr(self.shared, operation)(*args)
+        except redis.RedisError as exc:
+            log.warning("WeChat token cache: Redis unreachable (%s); using this process's copy",
+                        exc.__class__.__name__)
+            return getattr(self.local, operation)(*args)
+
+    def get(self, key, default=None):
+        return self._shared("get", key, default)
+
+    def set(self, key, value, ttl=None):
+        self.local.set(key, value, ttl)
+        self._shared("set", key, value, ttl)
+
+    def delete(self, key):
+        self.local.delete(key)
+        self._shared("delete", key)
+
+
+class SharedLock:
+    """The cross-process refresh lock in Redis; this process's lock while Redis is unreachable."""
+
+    def __init__(self, redis_client):
+        self.shared = redis_client.lock("yuanba:wechat:token-refresh", timeout=30, blocking_timeout=30)
+        self.local = threading.Lock()
+        self.held = threading.local()  # which of the two this thread took
+
+    def __enter__(self):
+        try:
+            self.shared.acquire()
+            self.held.lock = self.shared
+        except redis.RedisError:
+            self.local.acquire()
+            self.held.lock = self.local
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            self.held.lock.release()
+        except redis.RedisError:
+            pass  # the Redis lock expires by itself
+
+
 def get_client():
     """The app's client, built once per process."""
     app = current_app
@@ -102,8 +156,7 @@ def get_client():
     if client is None:
         redis_client = app.extensions.get("redis")
         if redis_client is not None:
-            storage = RedisStorage(redis_client, prefix="yuanba:wechat")
-            lock = redis_client.lock("yuanba:wechat:token-refresh", timeout=30, blocking_timeout=30)
+            storage, lock = SharedStorage(redis_client), SharedLock(redis_client)
         else:
             storage, lock = MemoryStorage(), threading.Lock()
         client = MiniProgramClient(
