@@ -8,23 +8,39 @@ from pathlib import Path
 import redis
 import swagger_ui_bundle
 from flask import Flask, send_from_directory
+from werkzeug.routing import IntegerConverter
 
+from app import logs
 from app.errors import register_error_handlers
 from app.extensions import api, configure_sqlite, db, limiter, migrate
 from app.jobs import queue
+from app.models_base import MAX_ID
+from app.text import check_request_text
 from config import load_config
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: an id from 1 to MAX_ID, so a larger one is 404 (and the
+    OpenAPI document says so) rather than an overflow in the database."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(config=None):
     """Build the app. `config` is a settings object (tests pass one); default: from the environment."""
     config = config or load_config()
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    app.url_map.converters["int"] = IdConverter
     app.config.from_object(config)
     app.config["SETTINGS"] = config
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.install()
 
     app.extensions["redis"] = getattr(config, "REDIS_CLIENT", None) or (
         redis.Redis.from_url(config.REDIS_URL) if config.REDIS_URL else None
@@ -42,6 +58,7 @@ def create_app(config=None):
     app.json.ensure_ascii = False
 
     from app import health
+    from app.audit import routes as audit_routes
     from app.auth import routes as auth_routes
     from app.community import routes as community_routes
     from app.matters import routes as matter_routes
@@ -51,6 +68,7 @@ def create_app(config=None):
     from app.notifications.templates import load_templates
     from app.polls import routes as poll_routes
     from app.polls.service import catch_up as catch_up_polls
+    from app.privacy import routes as privacy_routes
     from app.wechat import push as wechat_push
 
     queue.init_app(app, housekeeping=[sweep_outbox, catch_up_polls])
@@ -59,13 +77,14 @@ def create_app(config=None):
     templates = load_templates(config.WECHAT_TEMPLATES)
     app.extensions["notification_templates"] = templates if config.WECHAT_APPID else {}
     for module in (health, auth_routes, community_routes, matter_routes, meeting_routes, poll_routes,
-                   notification_routes, wechat_push):
+                   notification_routes, audit_routes, privacy_routes, wechat_push):
         api.register_blueprint(module.blp)
 
     @app.get("/api/docs/static/<path:filename>")
     def swagger_static(filename):
         return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
 
+    app.before_request(check_request_text)
     register_error_handlers(app)
 
     from app.cli import register_commands

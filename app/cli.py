@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 from rq.job import Job
 
+from app.audit import service as audit_log
 from app.auth.models import User
 from app.auth.service import find_or_create_user
 from app.community import roster, service
@@ -21,6 +22,7 @@ def register_commands(app):
     app.cli.add_command(import_roster)
     app.cli.add_command(worker)
     app.cli.add_command(jobs)
+    app.cli.add_command(audit)
 
 
 @click.command("demo")
@@ -133,3 +135,21 @@ def requeue_jobs(job_ids, requeue_all):
                 registry.requeue(job_id)
                 requeued += 1
     click.echo(f"requeued {requeued} job(s)")
+
+
+@click.group("audit")
+def audit():
+    """The audit log."""
+
+
+@audit.command("verify")
+@with_appcontext
+def verify_audit():
+    """Check the audit log's hash chain; exit status 1 if it is broken."""
+    result = audit_log.verify()
+    if result["ok"]:
+        click.echo(f"audit log intact: {result['entries']} entries, last hash {result['last_hash']}")
+        return
+    click.echo(f"audit log BROKEN at entry {result['first_bad_id']} "
+               f"({result['entries']} entries verified before it)", err=True)
+    raise SystemExit(1)

@@ -1,5 +1,9 @@
 """Extensions, created once here and bound to the app in create_app()."""
+import hashlib
+
 import flask_smorest
+import marshmallow as ma
+from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -24,11 +28,40 @@ class Api(flask_smorest.Api):
 
     ERROR_SCHEMA = ErrorSchema
 
+    def init_app(self, app, **kwargs):
+        super().init_app(app, **kwargs)
+        self.ma_plugin.converter.add_attribute_function(_numeric_bounds)
+
+
+def _numeric_bounds(_converter, field, ret, **_kwargs):
+    """apispec writes a Decimal field's Range as the field serializes it (a string), which
+    OpenAPI refuses for `minimum`/`maximum`: write them as numbers."""
+    if not isinstance(field, ma.fields.Decimal):
+        return {}
+    return {key: float(ret[key]) for key in ("minimum", "maximum") if key in ret}
+
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate(render_as_batch=True, compare_type=True, render_item=render_item)
 api = Api()
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+
+
+# Per signed-in person (README: Security). Retries of one request replay (Idempotency-Key)
+# before the limit is counted.
+SUBMIT_LIMIT = "10 per minute;200 per day"
+UPLOAD_LIMIT = "60 per minute"
+VOTE_LIMIT = "20 per minute"
+PAPER_ENTRY_LIMIT = "60 per minute"
+
+
+def per_signed_in_user():
+    """Rate-limit key for acts of a signed-in person: their token (hashed), else the address.
+    Per person, not per address: a whole courtyard votes over one Wi-Fi."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token:
+        return "token:" + hashlib.sha256(token.strip().encode()).hexdigest()[:32]
+    return get_remote_address()
 
 
 def configure_sqlite(engine):

@@ -19,6 +19,7 @@ from app.auth.permissions import current_user
 from app.errors import ApiError
 from app.extensions import db
 from app.models_base import UTCDateTime, utcnow
+from app.text import has_forbidden
 
 HEADER = "Idempotency-Key"
 HEADER_DOC = {
@@ -79,9 +80,9 @@ def idempotent(view):
         key = request.headers.get(HEADER)
         if key is None:
             return view(*args, **kwargs)
-        if not 1 <= len(key) <= 100:
-            raise ApiError(422, "validation_error", "请求编号长度应为 1 到 100 个字符",
-                           details={"fields": {HEADER: ["1..100 characters"]}})
+        if not 1 <= len(key) <= 100 or has_forbidden(key):
+            raise ApiError(422, "validation_error", "请求编号应为 1 到 100 个字符，不含控制字符",
+                           details={"fields": {HEADER: ["1..100 characters, no control characters"]}})
         user = current_user()
         request_hash = _request_hash()
         record = IdempotencyRecord(user_id=user.id, key=key, request_hash=request_hash)

@@ -1,11 +1,33 @@
-"""Column helpers shared by every domain's models."""
-from datetime import datetime, timezone
+"""Column helpers shared by every domain's models, and the bounds on ids, days and times that
+their schemas read."""
+from datetime import date, datetime, timezone
 
+import marshmallow as ma
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
-# Phone numbers as stored: mobile (13812345678), landline (023-62881234), or +86….
-PHONE_PATTERN = r"^\+?[0-9][0-9-]{4,19}$"
+# Phone numbers as stored: mobile (13812345678), landline (023-62881234), or +86…; at most
+# 20 characters, what the columns hold.
+PHONE_PATTERN = r"^\+?[0-9][0-9-]{4,18}$"
+
+# Days and times a request names lie in the service's era: far outside it, a day's bounds in a
+# time zone, a due date's next day or a reminder's delay leave what a datetime (or a timer)
+# holds — 0001-01-01 00:00 in Shanghai is before year 1 in UTC.
+DAYS = ma.validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31))
+TIMES = ma.validate.Range(min=datetime(2000, 1, 1, tzinfo=timezone.utc),
+                          max=datetime(2100, 1, 1, tzinfo=timezone.utc))
+
+# Ids are INTEGER columns, four bytes on PostgreSQL. A request naming a larger one is refused
+# before the database sees it (which would fail on it): 422 from `Id`, 404 from `<int:…>`.
+MAX_ID = 2**31 - 1
+
+
+class Id(ma.fields.Integer):
+    """The id of a row, as a request names it: 1 … MAX_ID."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.insert(0, ma.validate.Range(min=1, max=MAX_ID))
 
 
 def utcnow():

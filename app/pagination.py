@@ -4,11 +4,13 @@ The cursor is the last id seen; pages never use OFFSET, so page 500 costs what p
 """
 import marshmallow as ma
 
+from app.models_base import MAX_ID
+
 MAX_LIMIT = 100
 
 
 class PageArgsSchema(ma.Schema):
-    cursor = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=0))
+    cursor = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=0, max=MAX_ID))
     limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=MAX_LIMIT))
 
 

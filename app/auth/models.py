@@ -17,6 +17,7 @@ class User(db.Model):
     phone: Mapped[str | None] = mapped_column(String(20))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     last_login_at = mapped_column(UTCDateTime)
+    erased_at = mapped_column(UTCDateTime)  # account deleted: identity gone, records kept
 
 
 class AuthSession(db.Model):

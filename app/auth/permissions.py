@@ -42,6 +42,7 @@ class Action(enum.StrEnum):
     MANAGE_POLLS = "polls.manage"                # draft, open, cancel, close after the deadline
     ENTER_PAPER_BALLOTS = "polls.enter_paper"    # 纸质票 and proxy votes for a household
     SUPERVISE_POLLS = "polls.supervise"          # 监委会: confirm paper ballots, recount, objections
+    VIEW_AUDIT = "audit.view"                    # the community's audit log and the chain's check
 
 
 class Reach(enum.Enum):
@@ -87,6 +88,7 @@ POLICY = {
     Action.ENTER_PAPER_BALLOTS: Rule(frozenset({Role.STAFF, Role.GRID_WORKER, Role.BUILDING_HEAD})),
     # Those who run a poll do not also confirm its paper ballots: that is the supervisors' check.
     Action.SUPERVISE_POLLS: Rule(frozenset({Role.SUPERVISOR})),
+    Action.VIEW_AUDIT: Rule(frozenset({Role.STAFF, Role.SUPERVISOR})),
 }
 
 
@@ -146,6 +148,11 @@ def can(user, action, target=None):
         if rule.reach is Reach.WITHIN and target_path and target_path <= grant.path:
             return True
     return False
+
+
+def holds(user, action):
+    """Does `user` hold a role that may do `action` anywhere (for checks over no one place)?"""
+    return is_admin(user) or any(grant.role in POLICY[action].roles for grant in grants_of(user))
 
 
 def can_somewhere_in(user, action, place):

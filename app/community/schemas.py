@@ -3,7 +3,7 @@ from marshmallow import validate
 
 from app.auth.schemas import HouseholdBriefSchema
 from app.community.models import GRANTABLE_ROLES
-from app.models_base import PHONE_PATTERN
+from app.models_base import PHONE_PATTERN, Id
 from app.pagination import page_schema
 
 NAME = validate.Length(min=1, max=100)
@@ -88,7 +88,7 @@ HouseholdPageSchema = page_schema(HouseholdSchema, "HouseholdPageSchema")
 
 
 class VoterSchema(ma.Schema):
-    user_id = ma.fields.Integer(required=True, allow_none=True, metadata={
+    user_id = Id(required=True, allow_none=True, metadata={
         "description": "the member who votes for the household; null: the head votes"})
 
 
@@ -113,14 +113,14 @@ class JoinResultSchema(ma.Schema):
 
 
 class MemberCreateSchema(ma.Schema):
-    user_id = ma.fields.Integer(required=True)
+    user_id = Id(required=True)
     is_head = ma.fields.Boolean(load_default=False)
 
 
 class RoleAssignmentCreateSchema(ma.Schema):
-    user_id = ma.fields.Integer(required=True)
+    user_id = Id(required=True)
     role = ma.fields.String(required=True, validate=validate.OneOf(GRANTABLE_ROLES))
-    scope_id = ma.fields.Integer(load_default=None, allow_none=True,
+    scope_id = Id(load_default=None, allow_none=True,
                                  metadata={"description": "id of the community, grid, building, "
                                            "department or volunteer team the role is held over"})
 

@@ -11,6 +11,7 @@ from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app.audit import service as audit
 from app.auth.models import User
 from app.auth.permissions import Action, authorize, can, grants_of, is_admin
 from app.community.models import (SCOPE_MODELS, Building, Community, Courtyard, Department, Grid,
@@ -296,6 +297,7 @@ def grant_role(actor, user, role, scope_id=None):
     assignment = RoleAssignment(user_id=user.id, role=role.value, scope_id=scope_id,
                                 granted_by_id=actor.id if actor else None)
     db.session.add(assignment)
+    _audit_role(actor, "role.grant", user.id, role, scope_id, place)
     try:
         db.session.commit()
     except IntegrityError:  # granted concurrently: the first one stands
@@ -307,9 +309,16 @@ def grant_role(actor, user, role, scope_id=None):
 
 def revoke_role(actor, assignment):
     role = Role(assignment.role)
-    authorize(actor, _grant_action(role), resolve_scope(role, assignment.scope_id))
+    place = resolve_scope(role, assignment.scope_id)
+    authorize(actor, _grant_action(role), place)
     db.session.delete(assignment)
+    _audit_role(actor, "role.revoke", assignment.user_id, role, assignment.scope_id, place)
     db.session.commit()
+
+
+def _audit_role(actor, action, user_id, role, scope_id, place):
+    community_id = place.id if isinstance(place, Community) else getattr(place, "community_id", None)
+    audit.record(actor, action, "user", user_id, community_id=community_id, role=role.value, scope_id=scope_id)
 
 
 def assignments_in(community):

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from app.auth.permissions import Action, current_user, get_or_404, requires
 from app.community.models import Community
 from app.idempotency import idempotent
-from app.extensions import limiter
+from app.extensions import SUBMIT_LIMIT, UPLOAD_LIMIT, limiter, per_signed_in_user
 from app.matters import photos, report, service
 from app.matters.schemas import (
     AssignSchema,
@@ -70,6 +70,7 @@ def add_category(args, community_id):
 
 @blp.route("/matters", methods=["POST"])
 @idempotent
+@limiter.limit(SUBMIT_LIMIT, key_func=per_signed_in_user)
 @blp.arguments(MatterInSchema)
 @blp.response(201, MatterSchema)
 @requires()
@@ -242,7 +243,7 @@ def matter_stats(args, community_id):
 
 @blp.route("/photos", methods=["POST"])
 @idempotent
-@limiter.limit("60 per minute")
+@limiter.limit(UPLOAD_LIMIT, key_func=per_signed_in_user)
 @blp.arguments(PhotoUploadSchema, location="files")
 @blp.response(201, PhotoSchema)
 @requires()

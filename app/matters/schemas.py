@@ -2,6 +2,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from app.matters.models import HandlerType, MatterClass, MatterStatus
+from app.models_base import DAYS, Id
 from app.pagination import PageArgsSchema
 
 CLASSES = validate.OneOf([c.value for c in MatterClass])
@@ -29,17 +30,17 @@ class MatterInSchema(ma.Schema):
     title = ma.fields.String(required=True, validate=validate.Length(min=2, max=60))
     description = ma.fields.String(load_default="", validate=validate.Length(max=2000))
     category = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
-    building_id = ma.fields.Integer(load_default=None, allow_none=True,
+    building_id = Id(load_default=None, allow_none=True,
                                     metadata={"description": "default: the submitter's building"})
     place_text = ma.fields.String(load_default="", validate=validate.Length(max=200))
     latitude = ma.fields.Decimal(load_default=None, allow_none=True, places=6, as_string=True,
                                  validate=validate.Range(min=-90, max=90))
     longitude = ma.fields.Decimal(load_default=None, allow_none=True, places=6, as_string=True,
                                   validate=validate.Range(min=-180, max=180))
-    on_behalf_of_household_id = ma.fields.Integer(
+    on_behalf_of_household_id = Id(
         load_default=None, allow_none=True,
         metadata={"description": "走访登记: a building head or grid worker records for this household"})
-    photo_ids = ma.fields.List(ma.fields.Integer(), load_default=list, validate=validate.Length(max=9),
+    photo_ids = ma.fields.List(Id(), load_default=list, validate=validate.Length(max=9),
                                metadata={"description": "photos uploaded with POST /photos, at most 9"})
 
 
@@ -159,7 +160,7 @@ class ClassifySchema(ma.Schema):
 
 
 class CouncilVoteSchema(ma.Schema):
-    user_id = ma.fields.Integer(required=True)
+    user_id = Id(required=True)
     matter_class = ma.fields.String(required=True, validate=CLASSES)
 
 
@@ -172,11 +173,11 @@ class ClassVotesSchema(ma.Schema):
 class AssignSchema(ma.Schema):
     handler_type = ma.fields.String(required=True, validate=validate.OneOf([h.value for h in HandlerType]))
     note = ma.fields.String(load_default="", validate=validate.Length(max=500))
-    department_id = ma.fields.Integer(load_default=None, allow_none=True)
-    user_id = ma.fields.Integer(load_default=None, allow_none=True)
-    team_id = ma.fields.Integer(load_default=None, allow_none=True)
+    department_id = Id(load_default=None, allow_none=True)
+    user_id = Id(load_default=None, allow_none=True)
+    team_id = Id(load_default=None, allow_none=True)
     handler_name = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
-    due_date = ma.fields.Date(load_default=None, allow_none=True)
+    due_date = ma.fields.Date(load_default=None, allow_none=True, validate=DAYS)
 
 
 class NoteSchema(ma.Schema):
@@ -184,7 +185,7 @@ class NoteSchema(ma.Schema):
 
 
 class HandlerUpdateSchema(NoteSchema):
-    photo_ids = ma.fields.List(ma.fields.Integer(), load_default=list, validate=validate.Length(max=9))
+    photo_ids = ma.fields.List(Id(), load_default=list, validate=validate.Length(max=9))
 
 
 class OptionalNoteSchema(ma.Schema):
@@ -197,13 +198,15 @@ class EvaluateSchema(ma.Schema):
 
 
 class MergeSchema(ma.Schema):
-    into_id = ma.fields.Integer(required=True)
+    into_id = Id(required=True)
     note = ma.fields.String(load_default="", validate=validate.Length(max=500))
 
 
 class PeriodArgsSchema(ma.Schema):
-    start = ma.fields.Date(required=True, data_key="from", metadata={"description": "first day, YYYY-MM-DD"})
-    end = ma.fields.Date(required=True, data_key="to", metadata={"description": "last day, included"})
+    start = ma.fields.Date(required=True, data_key="from", validate=DAYS,
+                           metadata={"description": "first day, YYYY-MM-DD"})
+    end = ma.fields.Date(required=True, data_key="to", validate=DAYS,
+                         metadata={"description": "last day, included"})
 
     @ma.validates_schema
     def _span(self, data, **_):

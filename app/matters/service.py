@@ -13,6 +13,7 @@ from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from app import wechat
+from app.audit import service as audit
 from app.auth.models import User
 from app.auth.permissions import Action, authorize, can, household_id_of
 from app.community.models import (
@@ -58,6 +59,10 @@ ACTION_LABELS = {
     "resolve": "办结", "accept": "评议", "reopen": "重新办理", "withdraw": "撤回", "merge": "合并",
     "comment": "留言", "overdue": "逾期提醒", "escalate": "上报街道",
 }
+
+# What those who run the community do to a matter goes into the audit log as well as the
+# matter's timeline; residents' own acts (accept, reopen, withdraw, comment) do not.
+AUDITED_ACTIONS = frozenset({"classify", "reclassify", "assign", "progress", "resolve", "merge", "escalate"})
 
 
 # ---- categories ------------------------------------------------------------------------------
@@ -137,6 +142,9 @@ def submit(user, title, category, description="", building_id=None, place_text="
                                note="代为登记（走访）" if recorded_by else "",
                                data={"on_behalf": bool(recorded_by)}))
     photos.attach(user, photo_ids, matter)
+    if recorded_by:
+        audit.record(user, "matter.recorded_for", "matter", matter.id, community_id=community.id,
+                     household_id=household.id, title=title)
     db.session.commit()
     return matter
 
@@ -346,6 +354,10 @@ def _transition(matter, action, actor, note="", matter_class=None, data=None, te
                         status_from=status_from, status_to=matter.status, matter_class=matter_class,
                         note=note or "", data=data or {})
     db.session.add(event)
+    if actor is not None and action in AUDITED_ACTIONS:
+        audit.record(actor, f"matter.{action}", "matter", matter.id, community_id=matter.community_id,
+                     household_id=matter.household_id, note=note or "", status_from=status_from,
+                     status_to=matter.status, matter_class=matter_class, data=data or {})
     if tell_household:
         _notify_household(matter, note)
     return event

@@ -2,6 +2,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from app.meetings.models import MeetingKind, MeetingStage, Reply, ScopeKind
+from app.models_base import TIMES, Id
 from app.pagination import page_schema
 
 
@@ -11,8 +12,8 @@ def _one_of(enum):
 
 class AgendaItemInSchema(ma.Schema):
     text = ma.fields.String(required=True, validate=validate.Length(min=1, max=500))
-    matter_ids = ma.fields.List(ma.fields.Integer(), load_default=list, validate=validate.Length(max=50))
-    poll_ids = ma.fields.List(ma.fields.Integer(), load_default=list, validate=validate.Length(max=10))
+    matter_ids = ma.fields.List(Id(), load_default=list, validate=validate.Length(max=50))
+    poll_ids = ma.fields.List(Id(), load_default=list, validate=validate.Length(max=10))
 
 
 class AgendaItemSchema(AgendaItemInSchema):
@@ -20,17 +21,17 @@ class AgendaItemSchema(AgendaItemInSchema):
 
 
 class MeetingInSchema(ma.Schema):
-    community_id = ma.fields.Integer(required=True)
+    community_id = Id(required=True)
     kind = ma.fields.String(required=True, validate=_one_of(MeetingKind))
     stage = ma.fields.String(load_default=None, allow_none=True, validate=_one_of(MeetingStage))
     title = ma.fields.String(required=True, validate=validate.Length(min=2, max=60))
     description = ma.fields.String(load_default="", validate=validate.Length(max=2000))
     place = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
-    starts_at = ma.fields.AwareDateTime(required=True)
-    ends_at = ma.fields.AwareDateTime(load_default=None, allow_none=True)
+    starts_at = ma.fields.AwareDateTime(required=True, validate=TIMES)
+    ends_at = ma.fields.AwareDateTime(load_default=None, allow_none=True, validate=TIMES)
     capacity = ma.fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=100000))
     scope_kind = ma.fields.String(required=True, validate=_one_of(ScopeKind))
-    scope_ids = ma.fields.List(ma.fields.Integer(), load_default=list, validate=validate.Length(max=200),
+    scope_ids = ma.fields.List(Id(), load_default=list, validate=validate.Length(max=200),
                                metadata={"description": "building ids, a courtyard id, the community id or department ids"})
     agenda = ma.fields.List(ma.fields.Nested(AgendaItemInSchema), load_default=list, validate=validate.Length(max=30))
 
@@ -70,8 +71,8 @@ class MeetingPageSchema(ma.Schema):
 
 
 class RescheduleSchema(ma.Schema):
-    starts_at = ma.fields.AwareDateTime(load_default=None, allow_none=True)
-    ends_at = ma.fields.AwareDateTime(load_default=None, allow_none=True)
+    starts_at = ma.fields.AwareDateTime(load_default=None, allow_none=True, validate=TIMES)
+    ends_at = ma.fields.AwareDateTime(load_default=None, allow_none=True, validate=TIMES)
     place = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))
 
 
@@ -119,15 +120,15 @@ class CheckinSchema(ma.Schema):
 
 
 class ManualCheckinSchema(ma.Schema):
-    household_id = ma.fields.Integer(required=True)
+    household_id = Id(required=True)
 
 
 class DecisionInSchema(ma.Schema):
     text = ma.fields.String(required=True, validate=validate.Length(min=1, max=1000))
-    matter_id = ma.fields.Integer(load_default=None, allow_none=True)
+    matter_id = Id(load_default=None, allow_none=True)
     matter_action = ma.fields.Dict(load_default=dict, metadata={
         "description": '{"action": "progress"} or {"action": "assign", "handler_type": …} (as POST /matters/{id}/assign)'})
-    poll_id = ma.fields.Integer(load_default=None, allow_none=True, metadata={
+    poll_id = Id(load_default=None, allow_none=True, metadata={
         "description": "a draft poll of the community that this decision puts to the vote: it is published"})
 
 

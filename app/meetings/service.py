@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import case, func, insert, select, update
 
 from app import wechat
+from app.audit import service as audit
 from app.auth.models import User
 from app.auth.permissions import Action, authorize, can, household_id_of
 from app.community.models import Building, Community, Courtyard, Department, Household, HouseholdMember, Role, RoleAssignment
@@ -195,9 +196,15 @@ def publish(actor, meeting):
             {"meeting_id": meeting.id, "household_id": h, "user_id": u, "people": 0, "present": False,
              "checked_in_by_hand": False} for h, u in rows[start:start + INSERT_BATCH]])
     notify(_invitee_users(meeting), NotificationKind.MEETING_INVITATION, _payload(meeting), page=_page(meeting))
+    _audit(actor, meeting, "publish", invited=len(rows))
     db.session.commit()
     _schedule_reminders(meeting)
     return meeting
+
+
+def _audit(actor, meeting, action, household_id=None, **details):
+    audit.record(actor, f"meeting.{action}", "meeting", meeting.id, community_id=meeting.community_id,
+                 household_id=household_id, **details)
 
 
 def _reminder_id(meeting, label):
@@ -238,6 +245,7 @@ def reschedule(actor, meeting, starts_at=None, ends_at=None, place=None):
     if meeting.status == MeetingStatus.PUBLISHED:
         notify(_invitee_users(meeting), NotificationKind.MEETING_INVITATION,
                _payload(meeting, title=f"时间地点变更：{meeting.title}", note="会议时间或地点已变更"), page=_page(meeting))
+    _audit(actor, meeting, "reschedule", starts_at=starts_at.isoformat(), place=meeting.place)
     db.session.commit()
     _schedule_reminders(meeting)
     return meeting
@@ -251,6 +259,7 @@ def cancel(actor, meeting, reason):
     if was_published:
         notify(_invitee_users(meeting), NotificationKind.NOTICE,
                {**_payload(meeting, title=f"会议取消：{meeting.title}", note=reason)}, page=_page(meeting))
+    _audit(actor, meeting, "cancel", reason=reason)
     db.session.commit()
     _schedule_reminders(meeting)
     return meeting
@@ -399,6 +408,8 @@ def check_in(user, scene):
     if invitation is None:
         raise ApiError(404, "not_found", "您不在本次会议的邀请范围内")
     _mark_present(invitation, user, by_hand=False)
+    db.session.commit()
+    db.session.refresh(invitation)
     return meeting, invitation
 
 
@@ -409,15 +420,18 @@ def check_in_by_hand(actor, meeting, household_id):
     invitation = db.session.scalar(select(Invitation).filter_by(meeting_id=meeting.id, household_id=household_id))
     if invitation is None:
         raise ApiError(404, "not_found", "该住户不在本次会议的邀请范围内")
-    _mark_present(invitation, actor, by_hand=True)
+    if _mark_present(invitation, actor, by_hand=True):
+        _audit(actor, meeting, "check_in_by_hand", household_id=household_id)
+    db.session.commit()
+    db.session.refresh(invitation)
     return invitation
 
 
 def _mark_present(invitation, by, by_hand):
-    db.session.execute(update(Invitation).where(Invitation.id == invitation.id, Invitation.present.is_(False))
-                       .values(present=True, checked_in_at=utcnow(), checked_in_by_id=by.id,
-                               checked_in_by_hand=by_hand))
-    db.session.commit()
+    """Sign in (once: a second scan changes nothing); True if this one did. Not committed."""
+    return db.session.execute(update(Invitation).where(Invitation.id == invitation.id, Invitation.present.is_(False))
+                              .values(present=True, checked_in_at=utcnow(), checked_in_by_id=by.id,
+                                      checked_in_by_hand=by_hand)).rowcount == 1
     db.session.refresh(invitation)
 
 
@@ -469,6 +483,7 @@ def record_minutes(actor, meeting, minutes, decisions=()):
                                 matter_id=matter.id if matter else None, matter_action=action,
                                 poll_id=poll.id if poll else None))
     meeting.minutes = minutes
+    _audit(actor, meeting, "record_minutes", decisions=len(decisions))
     db.session.commit()
     return meeting
 
@@ -484,14 +499,20 @@ def publish_minutes(actor, meeting):
     notify(_invitee_users(meeting), NotificationKind.NOTICE,
            {"title": f"公示：{meeting.title}会议纪要", "body": meeting.minutes[:500], "meeting_id": meeting.id},
            page=_page(meeting))
+    _audit(actor, meeting, "publish_minutes")
     db.session.commit()
     return meeting
 
 
 def can_view(user, meeting):
+    """The organiser and the invited; anyone in the community once it is called. A draft is
+    only its organisers' (as a draft poll is), like the changes `_authorize_organizer` allows."""
     if user.id == meeting.organizer_id or _invitation_for(user, meeting) is not None:
         return True
-    return can(user, Action.VIEW_COMMUNITY, db.session.get(Community, meeting.community_id))
+    community = db.session.get(Community, meeting.community_id)
+    if meeting.status == MeetingStatus.DRAFT:
+        return can(user, Action.ORGANIZE_COMMUNITY_MEETINGS, community)
+    return can(user, Action.VIEW_COMMUNITY, community)
 
 
 def meeting_views(meetings, viewer):

@@ -1,6 +1,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from app.models_base import Id
 from app.notifications.service import CONSENT_RESULTS
 from app.pagination import PageArgsSchema, page_schema
 
@@ -29,8 +30,8 @@ class UnreadCountSchema(ma.Schema):
 
 
 class ReadAllSchema(ma.Schema):
-    up_to_id = ma.fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1),
-                                 metadata={"description": "mark only those with id ≤ this (seen)"})
+    up_to_id = Id(load_default=None, allow_none=True,
+                  metadata={"description": "mark only those with id ≤ this (seen)"})
 
 
 class ReadAllResultSchema(ma.Schema):

@@ -219,22 +219,6 @@ class PaperBallot(db.Model):
     review_note: Mapped[str | None] = mapped_column(String(500))
 
 
-class PollEvent(db.Model):
-    """The poll's audit trail: every act by staff, building heads and supervisors, appended and
-    never updated. Residents' own phone votes are not listed (who voted is in the electorate)."""
-
-    __tablename__ = "poll_events"
-    __table_args__ = (Index("ix_poll_events_poll_id_id", "poll_id", "id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the scheduled job
-    action: Mapped[str] = mapped_column(String(30))
-    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
-    note: Mapped[str] = mapped_column(Text, default="")
-    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
-
-
 class Objection(db.Model):
     """An objection lodged during the 公示 period; the supervisors must answer it."""
 

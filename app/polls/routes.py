@@ -3,6 +3,7 @@ from flask_smorest import Blueprint
 
 from app.auth.permissions import current_user, get_or_404, requires
 from app.community.models import Community
+from app.extensions import PAPER_ENTRY_LIMIT, VOTE_LIMIT, limiter, per_signed_in_user
 from app.idempotency import idempotent
 from app.meetings.schemas import ReasonSchema
 from app.pagination import PageArgsSchema
@@ -107,6 +108,7 @@ def cancel(args, poll_id):
 
 @blp.route("/polls/<int:poll_id>/ballots", methods=["POST"])
 @idempotent
+@limiter.limit(VOTE_LIMIT, key_func=per_signed_in_user)
 @blp.arguments(CastSchema)
 @blp.response(201, CastResultSchema)
 @requires()
@@ -134,6 +136,7 @@ def check_receipt(poll_id, receipt):
 
 @blp.route("/polls/<int:poll_id>/paper-ballots", methods=["POST"])
 @idempotent
+@limiter.limit(PAPER_ENTRY_LIMIT, key_func=per_signed_in_user)
 @blp.arguments(PaperInSchema)
 @blp.response(201, PaperSchema)
 @requires()

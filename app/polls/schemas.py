@@ -2,6 +2,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from app.matters.schemas import PhotoSchema
+from app.models_base import MAX_ID, TIMES, Id
 from app.pagination import page_schema
 from app.polls.models import BallotVia, Electorate, PaperStatus, QuestionKind, ScopeKind
 from app.polls.rules import Rule
@@ -30,23 +31,24 @@ class QuestionSchema(ma.Schema):
 
 
 class PollInSchema(ma.Schema):
-    community_id = ma.fields.Integer(required=True)
+    community_id = Id(required=True)
     title = ma.fields.String(required=True, validate=validate.Length(min=2, max=60))
     description = ma.fields.String(load_default="", validate=validate.Length(max=5000))
     electorate = ma.fields.String(required=True, validate=_one_of(Electorate))
     scope_kind = ma.fields.String(load_default=ScopeKind.COMMUNITY.value, validate=_one_of(ScopeKind))
-    scope_ids = ma.fields.List(ma.fields.Integer(), load_default=list, validate=validate.Length(max=200),
+    scope_ids = ma.fields.List(Id(), load_default=list, validate=validate.Length(max=200),
                                metadata={"description": "building ids, a courtyard id, or the community id"})
     rule = ma.fields.String(required=True, validate=_one_of(Rule))
     quorum_percent = ma.fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=100))
     secret = ma.fields.Boolean(load_default=False, metadata={"description": "无记名: not for owners polls"})
     allow_change = ma.fields.Boolean(load_default=False, metadata={"description": "the last ballot before the close counts"})
     show_tally = ma.fields.Boolean(load_default=False, metadata={"description": "show the running tally while open"})
-    opens_at = ma.fields.AwareDateTime(load_default=None, allow_none=True, metadata={"description": "default: on publishing"})
-    closes_at = ma.fields.AwareDateTime(required=True)
+    opens_at = ma.fields.AwareDateTime(load_default=None, allow_none=True, validate=TIMES,
+                                       metadata={"description": "default: on publishing"})
+    closes_at = ma.fields.AwareDateTime(required=True, validate=TIMES)
     objection_days = ma.fields.Integer(load_default=7, validate=validate.Range(min=0, max=30),
                                        metadata={"description": "公示 period after the close"})
-    matter_id = ma.fields.Integer(load_default=None, allow_none=True)
+    matter_id = Id(load_default=None, allow_none=True)
     questions = ma.fields.List(ma.fields.Nested(QuestionInSchema), required=True, validate=validate.Length(min=1, max=10))
 
 
@@ -158,7 +160,7 @@ PollPageSchema = page_schema(PollSchema, "PollPageSchema")
 
 
 class AnswerSchema(ma.Schema):
-    question_id = ma.fields.Integer(required=True)
+    question_id = Id(required=True)
     choices = ma.fields.List(ma.fields.Integer(), required=True, validate=validate.Length(max=20),
                              metadata={"description": "option indexes; empty abstains from a choice question"})
 
@@ -168,8 +170,8 @@ class CastSchema(ma.Schema):
 
 
 class PaperInSchema(CastSchema):
-    household_id = ma.fields.Integer(required=True)
-    photo_id = ma.fields.Integer(required=True, metadata={"description": "a photo of the paper ballot or the authorization"})
+    household_id = Id(required=True)
+    photo_id = Id(required=True, metadata={"description": "a photo of the paper ballot or the authorization"})
     via = ma.fields.String(load_default=BallotVia.PAPER.value,
                            validate=validate.OneOf([BallotVia.PAPER.value, BallotVia.PROXY.value]))
     proxy_name = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=50))
@@ -199,7 +201,7 @@ PaperPageSchema = page_schema(PaperSchema, "PaperBallotPageSchema")
 
 
 class PaperArgsSchema(ma.Schema):
-    cursor = ma.fields.Integer(load_default=None, validate=validate.Range(min=0))
+    cursor = ma.fields.Integer(load_default=None, validate=validate.Range(min=0, max=MAX_ID))
     limit = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     status = ma.fields.String(load_default=None, validate=_one_of(PaperStatus))
 
@@ -241,9 +243,9 @@ EventPageSchema = page_schema(PollEventSchema, "PollEventPageSchema")
 
 
 class ElectorArgsSchema(ma.Schema):
-    cursor = ma.fields.Integer(load_default=None, validate=validate.Range(min=0))
+    cursor = ma.fields.Integer(load_default=None, validate=validate.Range(min=0, max=MAX_ID))
     limit = ma.fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
-    building_id = ma.fields.Integer(load_default=None)
+    building_id = Id(load_default=None)
     voted = ma.fields.Boolean(load_default=None)
 
 

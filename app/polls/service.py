@@ -18,6 +18,7 @@ from sqlalchemy import case, distinct, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app.audit import service as audit
 from app.auth.models import User
 from app.auth.permissions import Action, authorize, can, can_somewhere_in, household_id_of
 from app.community.models import Building, Community, Courtyard, Household, HouseholdMember, Role, RoleAssignment
@@ -42,7 +43,6 @@ from app.polls.models import (
     PaperStatus,
     Poll,
     PollElector,
-    PollEvent,
     PollQuestion,
     PollStatus,
     QuestionKind,
@@ -135,8 +135,9 @@ def create(actor, community_id, title, electorate, rule, questions, closes_at, s
 
 
 def _event(poll, actor, action, household_id=None, note=""):
-    db.session.add(PollEvent(poll_id=poll.id, actor_id=actor.id if actor else None, action=action,
-                             household_id=household_id, note=note))
+    """A line of the poll's audit trail, in the chained audit log (app/audit)."""
+    audit.record(actor, f"poll.{action}", "poll", poll.id, community_id=poll.community_id,
+                 household_id=household_id, note=note)
 
 
 def _community(poll):
@@ -735,15 +736,18 @@ def objection_views(viewer, poll, objections):
 def events(actor, poll, cursor=None, limit=50):
     """The audit trail, oldest first."""
     _authorize_overseer(actor, poll)
-    page = paginate(db.session, select(PollEvent).where(PollEvent.poll_id == poll.id), PollEvent.id,
-                    {"cursor": cursor, "limit": limit})
-    names = _user_names({event.actor_id for event in page["items"]})
-    households = _household_labels({event.household_id for event in page["items"] if event.household_id})
-    return {**page, "items": [{"id": e.id, "action": e.action, "action_label": EVENT_LABELS.get(e.action, e.action),
-                               "actor_id": e.actor_id,
-                               "actor": names.get(e.actor_id, "系统" if e.actor_id is None else None),
-                               "household_id": e.household_id, "household": households.get(e.household_id),
-                               "note": e.note, "created_at": e.created_at} for e in page["items"]]}
+    page = audit.entries(target_type="poll", target_id=poll.id, cursor=cursor, limit=limit)
+    names = _user_names({entry.actor_id for entry in page["items"]})
+    households = _household_labels({entry.household_id for entry in page["items"] if entry.household_id})
+    items = []
+    for entry in page["items"]:
+        action = entry.action.removeprefix("poll.")
+        items.append({"id": entry.id, "action": action, "action_label": EVENT_LABELS.get(action, action),
+                      "actor_id": entry.actor_id,
+                      "actor": names.get(entry.actor_id, "系统" if entry.actor_id is None else None),
+                      "household_id": entry.household_id, "household": households.get(entry.household_id),
+                      "note": entry.details.get("note", ""), "created_at": entry.created_at})
+    return {**page, "items": items}
 
 
 def electors(actor, poll, building_id=None, voted=None, cursor=None, limit=50):

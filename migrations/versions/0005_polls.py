@@ -1,4 +1,4 @@
-"""polls: frozen electorates, keyed ballots, paper ballots, audit trail, objections; owners and designated voters; agenda and decision links
+"""polls: frozen electorates, keyed ballots, paper ballots, objections; owners and designated voters; agenda and decision links
 
 Revision ID: 0005_polls
 Revises: 0004_meetings
@@ -100,22 +100,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_poll_electors_household_id'), ['household_id'], unique=False)
         batch_op.create_index('ix_poll_electors_poll_id_voter_key', ['poll_id', 'voter_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_poll_electors_user_id'), ['user_id'], unique=False)
-
-    op.create_table('poll_events',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('poll_id', sa.Integer(), nullable=False),
-    sa.Column('actor_id', sa.Integer(), nullable=True),
-    sa.Column('action', sa.String(length=30), nullable=False),
-    sa.Column('household_id', sa.Integer(), nullable=True),
-    sa.Column('note', sa.Text(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_poll_events_actor_id_users')),
-    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_poll_events_household_id_households')),
-    sa.ForeignKeyConstraint(['poll_id'], ['polls.id'], name=op.f('fk_poll_events_poll_id_polls'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_poll_events'))
-    )
-    with op.batch_alter_table('poll_events', schema=None) as batch_op:
-        batch_op.create_index('ix_poll_events_poll_id_id', ['poll_id', 'id'], unique=False)
 
     op.create_table('poll_objections',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -220,10 +204,6 @@ def downgrade():
         batch_op.drop_index('ix_poll_objections_poll_id_id')
 
     op.drop_table('poll_objections')
-    with op.batch_alter_table('poll_events', schema=None) as batch_op:
-        batch_op.drop_index('ix_poll_events_poll_id_id')
-
-    op.drop_table('poll_events')
     with op.batch_alter_table('poll_electors', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_poll_electors_user_id'))
         batch_op.drop_index('ix_poll_electors_poll_id_voter_key')

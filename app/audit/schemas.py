@@ -1,0 +1,27 @@
+import marshmallow as ma
+
+from app.pagination import page_schema
+
+
+class AuditEntrySchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    created_at = ma.fields.DateTime(required=True)
+    actor_id = ma.fields.Integer(allow_none=True, required=True)
+    actor = ma.fields.String(allow_none=True, required=True, metadata={"description": "系统 for scheduled jobs"})
+    action = ma.fields.String(required=True, metadata={"description": "e.g. matter.classify, poll.paper_confirmed"})
+    target_type = ma.fields.String(required=True)
+    target_id = ma.fields.Integer(allow_none=True, required=True)
+    household_id = ma.fields.Integer(allow_none=True, required=True, metadata={"description": "the household acted for"})
+    details = ma.fields.Dict(required=True)
+    prev_hash = ma.fields.String(required=True)
+    hash = ma.fields.String(required=True)
+
+
+AuditPageSchema = page_schema(AuditEntrySchema, "AuditPageSchema")
+
+
+class ChainCheckSchema(ma.Schema):
+    ok = ma.fields.Boolean(required=True)
+    entries = ma.fields.Integer(required=True, metadata={"description": "entries verified before any break"})
+    first_bad_id = ma.fields.Integer(allow_none=True, required=True)
+    last_hash = ma.fields.String(required=True, metadata={"description": "compare with a copy kept elsewhere"})

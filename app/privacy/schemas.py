@@ -1,0 +1,35 @@
+import marshmallow as ma
+from marshmallow import validate
+
+from app.privacy.service import ERASE_CONFIRMATION
+
+
+class NoticeSectionSchema(ma.Schema):
+    heading = ma.fields.String(required=True)
+    text = ma.fields.String(required=True)
+
+
+class NoticeSchema(ma.Schema):
+    version = ma.fields.String(required=True, metadata={"description": "ask for consent again when it changes"})
+    title = ma.fields.String(required=True)
+    sections = ma.fields.List(ma.fields.Nested(NoticeSectionSchema), required=True)
+
+
+class ExportSchema(ma.Schema):
+    exported_at = ma.fields.DateTime(required=True)
+    profile = ma.fields.Dict(required=True)
+    household = ma.fields.Dict(allow_none=True, required=True)
+    sessions = ma.fields.List(ma.fields.Dict(), required=True)
+    matters = ma.fields.List(ma.fields.Dict(), required=True)
+    matter_timeline_entries = ma.fields.List(ma.fields.Dict(), required=True)
+    photos = ma.fields.List(ma.fields.Dict(), required=True)
+    meeting_replies = ma.fields.List(ma.fields.Dict(), required=True)
+    poll_participation = ma.fields.List(ma.fields.Dict(), required=True)
+    objections = ma.fields.List(ma.fields.Dict(), required=True)
+    notifications = ma.fields.List(ma.fields.Dict(), required=True)
+    subscription_consents = ma.fields.List(ma.fields.Dict(), required=True)
+
+
+class EraseSchema(ma.Schema):
+    confirm = ma.fields.String(required=True, validate=validate.Equal(ERASE_CONFIRMATION, error="请输入“注销账号”确认"),
+                               metadata={"description": f"exactly “{ERASE_CONFIRMATION}”"})
