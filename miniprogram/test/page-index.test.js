@@ -267,4 +267,17 @@ describe('诉求入口', () => {
     await tap(page, '#meetings-entry')
     expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/meetings/meetings' })
   })
+
+  test('人人都有“我的信息与隐私”入口，点了打开隐私页；隐私页已在 app.json 登记', async () => {
+    loggedIn()
+    wx.server.reply('GET', '/me', 200, ME)
+    wx.server.reply('GET', '/notifications/unread-count', 200, { unread: 0 })
+    const home = loadPage('pages/index/index')
+    await home.instance.onShow()
+
+    expect(textOf(home, '#privacy-entry')).toContain('我的信息与隐私')
+    await tap(home, '#privacy-entry')
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/privacy/privacy' })
+    expect(require('../app.json').pages).toContain('pages/privacy/privacy')
+  })
 })

@@ -18,6 +18,7 @@
 //   wx.locationReply = { latitude: 30.7123456, longitude: 122.4567891 }              // 或 { fail: 'getLocation:fail auth deny' }
 //   wx.scanCodeReplies.push({ path: 'pages/meeting/checkin?scene=...', result: '' })  // wx.scanCode 依次的结果
 //   wx.scanCodeReplies.push({ fail: 'scanCode:fail cancel' })                         // （没有编排时：用户取消）
+//   wx.clipboard                              // wx.setClipboardData 最后写进剪贴板的内容
 //
 // 没有编排过的请求会得到 599 响应并记入 wx.server.unexpected，测试可以断言它为空。
 const config = require('../config')
@@ -212,6 +213,14 @@ function createWxMock() {
       Promise.resolve().then(() => {
         if (reply.fail) opts.fail && opts.fail({ errMsg: reply.fail })
         else opts.success && opts.success(Object.assign({ errMsg: 'scanCode:ok', charSet: 'utf-8', rawData: '' }, reply))
+      })
+    }),
+
+    clipboard: '',
+    setClipboardData: jest.fn(opts => {
+      wx.clipboard = String(opts.data)
+      Promise.resolve().then(() => {
+        opts.success && opts.success({ errMsg: 'setClipboardData:ok' })
       })
     }),
 

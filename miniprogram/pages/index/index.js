@@ -1,4 +1,5 @@
-// 首页：显示 GET /me 的结果（称呼、住户、身份）和未读消息数，可以去消息页、诉求、会议、表决、绑定住户或退出登录。
+// 首页：显示 GET /me 的结果（称呼、住户、身份）和未读消息数，可以去消息页、诉求、会议、表决、
+// 我的信息与隐私、绑定住户或退出登录。
 // 页面用 Component 构造器编写，生命周期（onShow 等）写在 methods 里。
 const api = require('../../utils/api')
 const auth = require('../../utils/auth')
@@ -114,6 +115,10 @@ Component({
 
     goTriage() {
       wx.navigateTo({ url: '/pages/triage/triage' })
+    },
+
+    goPrivacy() {
+      wx.navigateTo({ url: '/pages/privacy/privacy' })
     },
 
     goJoin() {
