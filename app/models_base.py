@@ -30,6 +30,11 @@ class Id(ma.fields.Integer):
         self.validators.insert(0, ma.validate.Range(min=1, max=MAX_ID))
 
 
+def sql_values(enum):
+    """An enum's values as an SQL list, for CHECK constraints: 'a', 'b', 'c'."""
+    return ", ".join(f"'{member.value}'" for member in enum)
+
+
 def utcnow():
     return datetime.now(timezone.utc)
 

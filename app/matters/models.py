@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models_base import UTCDateTime, utcnow
+from app.models_base import UTCDateTime, sql_values, utcnow
 
 
 class MatterClass(StrEnum):
@@ -86,17 +86,13 @@ BUILTIN_CATEGORIES = {
 }
 
 
-def _values(enum):
-    return ", ".join(f"'{member.value}'" for member in enum)
-
-
 class MatterCategory(db.Model):
     """A category staff added for their community, beside the built-in ones."""
 
     __tablename__ = "matter_categories"
     __table_args__ = (
         UniqueConstraint("community_id", "code"),
-        CheckConstraint(f"default_class IS NULL OR default_class IN ({_values(MatterClass)})",
+        CheckConstraint(f"default_class IS NULL OR default_class IN ({sql_values(MatterClass)})",
                         name="default_class"),
     )
 
@@ -115,9 +111,9 @@ class Matter(db.Model):
         Index("ix_matters_submitter_id_id", "submitter_id", "id"),
         Index("ix_matters_community_id_status_id", "community_id", "status", "id"),
         Index("ix_matters_building_id_category_created_at", "building_id", "category", "created_at"),
-        CheckConstraint(f"status IN ({_values(MatterStatus)})", name="status"),
-        CheckConstraint(f"matter_class IS NULL OR matter_class IN ({_values(MatterClass)})", name="matter_class"),
-        CheckConstraint(f"handler_type IS NULL OR handler_type IN ({_values(HandlerType)})", name="handler_type"),
+        CheckConstraint(f"status IN ({sql_values(MatterStatus)})", name="status"),
+        CheckConstraint(f"matter_class IS NULL OR matter_class IN ({sql_values(MatterClass)})", name="matter_class"),
+        CheckConstraint(f"handler_type IS NULL OR handler_type IN ({sql_values(HandlerType)})", name="handler_type"),
         CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction"),
         CheckConstraint("handler_type != 'department' OR (handler_department_id IS NOT NULL AND due_date IS NOT NULL)",
                         name="department_has_due_date"),

@@ -11,7 +11,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Intege
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models_base import UTCDateTime, utcnow
+from app.models_base import UTCDateTime, sql_values, utcnow
 
 
 class MeetingKind(StrEnum):
@@ -52,18 +52,14 @@ class Reply(StrEnum):
     DECLINE = "decline"
 
 
-def _values(enum):
-    return ", ".join(f"'{member.value}'" for member in enum)
-
-
 class Meeting(db.Model):
     __tablename__ = "meetings"
     __table_args__ = (
         Index("ix_meetings_community_id_starts_at", "community_id", "starts_at"),
-        CheckConstraint(f"kind IN ({_values(MeetingKind)})", name="kind"),
-        CheckConstraint(f"stage IS NULL OR stage IN ({_values(MeetingStage)})", name="stage"),
-        CheckConstraint(f"scope_kind IN ({_values(ScopeKind)})", name="scope_kind"),
-        CheckConstraint(f"status IN ({_values(MeetingStatus)})", name="status"),
+        CheckConstraint(f"kind IN ({sql_values(MeetingKind)})", name="kind"),
+        CheckConstraint(f"stage IS NULL OR stage IN ({sql_values(MeetingStage)})", name="stage"),
+        CheckConstraint(f"scope_kind IN ({sql_values(ScopeKind)})", name="scope_kind"),
+        CheckConstraint(f"status IN ({sql_values(MeetingStatus)})", name="status"),
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity"),
         CheckConstraint("ends_at IS NULL OR ends_at > starts_at", name="ends_after_start"),
     )
@@ -115,7 +111,7 @@ class Invitation(db.Model):
         UniqueConstraint("meeting_id", "user_id"),
         Index("ix_meeting_invitations_meeting_id_reply", "meeting_id", "reply"),
         CheckConstraint("(household_id IS NULL) != (user_id IS NULL)", name="household_or_user"),
-        CheckConstraint(f"reply IS NULL OR reply IN ({_values(Reply)})", name="reply"),
+        CheckConstraint(f"reply IS NULL OR reply IN ({sql_values(Reply)})", name="reply"),
         CheckConstraint("people >= 0 AND people <= 20", name="people"),
     )
 

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models_base import UTCDateTime, utcnow
+from app.models_base import UTCDateTime, sql_values, utcnow
 from app.polls.rules import Rule
 
 
@@ -76,18 +76,14 @@ class PaperStatus(StrEnum):
 YES_NO_OPTIONS = ["赞成", "反对", "弃权"]
 
 
-def _values(enum):
-    return ", ".join(f"'{member.value}'" for member in enum)
-
-
 class Poll(db.Model):
     __tablename__ = "polls"
     __table_args__ = (
         Index("ix_polls_community_id_id", "community_id", "id"),
-        CheckConstraint(f"electorate IN ({_values(Electorate)})", name="electorate"),
-        CheckConstraint(f"scope_kind IN ({_values(ScopeKind)})", name="scope_kind"),
-        CheckConstraint(f"status IN ({_values(PollStatus)})", name="status"),
-        CheckConstraint(f"rule IN ({_values(Rule)})", name="rule"),
+        CheckConstraint(f"electorate IN ({sql_values(Electorate)})", name="electorate"),
+        CheckConstraint(f"scope_kind IN ({sql_values(ScopeKind)})", name="scope_kind"),
+        CheckConstraint(f"status IN ({sql_values(PollStatus)})", name="status"),
+        CheckConstraint(f"rule IN ({sql_values(Rule)})", name="rule"),
         CheckConstraint("quorum_percent IS NULL OR (quorum_percent > 0 AND quorum_percent <= 100)", name="quorum"),
         CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
         CheckConstraint("objection_days >= 0 AND objection_days <= 30", name="objection_days"),
@@ -131,7 +127,7 @@ class PollQuestion(db.Model):
     __tablename__ = "poll_questions"
     __table_args__ = (
         UniqueConstraint("poll_id", "position"),
-        CheckConstraint(f"kind IN ({_values(QuestionKind)})", name="kind"),
+        CheckConstraint(f"kind IN ({sql_values(QuestionKind)})", name="kind"),
         CheckConstraint("max_choices >= 1", name="max_choices"),
     )
 
@@ -177,8 +173,8 @@ class Ballot(db.Model):
     __table_args__ = (
         UniqueConstraint("poll_id", "receipt"),
         Index("ix_poll_ballots_poll_id_voter_key", "poll_id", "voter_key"),
-        CheckConstraint(f"via IN ({_values(BallotVia)})", name="via"),
-        CheckConstraint(f"status IN ({_values(BallotStatus)})", name="status"),
+        CheckConstraint(f"via IN ({sql_values(BallotVia)})", name="via"),
+        CheckConstraint(f"status IN ({sql_values(BallotStatus)})", name="status"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -199,7 +195,7 @@ class PaperBallot(db.Model):
     __table_args__ = (
         Index("ix_poll_paper_ballots_poll_id_status", "poll_id", "status"),
         CheckConstraint(f"via IN ('{BallotVia.PAPER}', '{BallotVia.PROXY}')", name="via"),
-        CheckConstraint(f"status IN ({_values(PaperStatus)})", name="status"),
+        CheckConstraint(f"status IN ({sql_values(PaperStatus)})", name="status"),
         CheckConstraint("via <> 'proxy' OR (proxy_name IS NOT NULL AND authorization_text IS NOT NULL)",
                         name="proxy_authorized"),
     )
