@@ -35,6 +35,11 @@ def sql_values(enum):
     return ", ".join(f"'{member.value}'" for member in enum)
 
 
+def one_of(enum):
+    """A schema validator accepting exactly an enum's values (what the CHECK constraint holds)."""
+    return ma.validate.OneOf([member.value for member in enum])
+
+
 def utcnow():
     return datetime.now(timezone.utc)
 

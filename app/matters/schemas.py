@@ -2,10 +2,10 @@ import marshmallow as ma
 from marshmallow import validate
 
 from app.matters.models import HandlerType, MatterClass, MatterStatus
-from app.models_base import DAYS, Id
+from app.models_base import DAYS, Id, one_of
 from app.pagination import PageArgsSchema
 
-CLASSES = validate.OneOf([c.value for c in MatterClass])
+CLASSES = one_of(MatterClass)
 
 
 class CategorySchema(ma.Schema):
@@ -150,7 +150,7 @@ class TriagePageSchema(ma.Schema):
 
 
 class CommunityMattersArgsSchema(PageArgsSchema):
-    status = ma.fields.String(load_default=None, validate=validate.OneOf([s.value for s in MatterStatus]))
+    status = ma.fields.String(load_default=None, validate=one_of(MatterStatus))
     matter_class = ma.fields.String(load_default=None, validate=CLASSES)
 
 
@@ -171,7 +171,7 @@ class ClassVotesSchema(ma.Schema):
 
 
 class AssignSchema(ma.Schema):
-    handler_type = ma.fields.String(required=True, validate=validate.OneOf([h.value for h in HandlerType]))
+    handler_type = ma.fields.String(required=True, validate=one_of(HandlerType))
     note = ma.fields.String(load_default="", validate=validate.Length(max=500))
     department_id = Id(load_default=None, allow_none=True)
     user_id = Id(load_default=None, allow_none=True)

@@ -2,12 +2,8 @@ import marshmallow as ma
 from marshmallow import validate
 
 from app.meetings.models import MeetingKind, MeetingStage, Reply, ScopeKind
-from app.models_base import TIMES, Id
+from app.models_base import TIMES, Id, one_of
 from app.pagination import page_schema
-
-
-def _one_of(enum):
-    return validate.OneOf([member.value for member in enum])
 
 
 class AgendaItemInSchema(ma.Schema):
@@ -22,15 +18,15 @@ class AgendaItemSchema(AgendaItemInSchema):
 
 class MeetingInSchema(ma.Schema):
     community_id = Id(required=True)
-    kind = ma.fields.String(required=True, validate=_one_of(MeetingKind))
-    stage = ma.fields.String(load_default=None, allow_none=True, validate=_one_of(MeetingStage))
+    kind = ma.fields.String(required=True, validate=one_of(MeetingKind))
+    stage = ma.fields.String(load_default=None, allow_none=True, validate=one_of(MeetingStage))
     title = ma.fields.String(required=True, validate=validate.Length(min=2, max=60))
     description = ma.fields.String(load_default="", validate=validate.Length(max=2000))
     place = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
     starts_at = ma.fields.AwareDateTime(required=True, validate=TIMES)
     ends_at = ma.fields.AwareDateTime(load_default=None, allow_none=True, validate=TIMES)
     capacity = ma.fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=100000))
-    scope_kind = ma.fields.String(required=True, validate=_one_of(ScopeKind))
+    scope_kind = ma.fields.String(required=True, validate=one_of(ScopeKind))
     scope_ids = ma.fields.List(Id(), load_default=list, validate=validate.Length(max=200),
                                metadata={"description": "building ids, a courtyard id, the community id or department ids"})
     agenda = ma.fields.List(ma.fields.Nested(AgendaItemInSchema), load_default=list, validate=validate.Length(max=30))
@@ -81,7 +77,7 @@ class ReasonSchema(ma.Schema):
 
 
 class ReplySchema(ma.Schema):
-    reply = ma.fields.String(required=True, validate=_one_of(Reply))
+    reply = ma.fields.String(required=True, validate=one_of(Reply))
     people = ma.fields.Integer(load_default=1, validate=validate.Range(min=0, max=20))
 
 

@@ -2,19 +2,15 @@ import marshmallow as ma
 from marshmallow import validate
 
 from app.matters.schemas import PhotoSchema
-from app.models_base import MAX_ID, TIMES, Id
+from app.models_base import MAX_ID, TIMES, Id, one_of
 from app.pagination import page_schema
 from app.polls.models import BallotVia, Electorate, PaperStatus, QuestionKind, ScopeKind
 from app.polls.rules import Rule
 
 
-def _one_of(enum):
-    return validate.OneOf([member.value for member in enum])
-
-
 class QuestionInSchema(ma.Schema):
     text = ma.fields.String(required=True, validate=validate.Length(min=2, max=200))
-    kind = ma.fields.String(required=True, validate=_one_of(QuestionKind),
+    kind = ma.fields.String(required=True, validate=one_of(QuestionKind),
                             metadata={"description": "yes_no: 赞成/反对/弃权; single; multiple (up to max_choices)"})
     options = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=60)), load_default=list,
                              validate=validate.Length(max=20), metadata={"description": "not for yes_no"})
@@ -34,11 +30,11 @@ class PollInSchema(ma.Schema):
     community_id = Id(required=True)
     title = ma.fields.String(required=True, validate=validate.Length(min=2, max=60))
     description = ma.fields.String(load_default="", validate=validate.Length(max=5000))
-    electorate = ma.fields.String(required=True, validate=_one_of(Electorate))
-    scope_kind = ma.fields.String(load_default=ScopeKind.COMMUNITY.value, validate=_one_of(ScopeKind))
+    electorate = ma.fields.String(required=True, validate=one_of(Electorate))
+    scope_kind = ma.fields.String(load_default=ScopeKind.COMMUNITY.value, validate=one_of(ScopeKind))
     scope_ids = ma.fields.List(Id(), load_default=list, validate=validate.Length(max=200),
                                metadata={"description": "building ids, a courtyard id, or the community id"})
-    rule = ma.fields.String(required=True, validate=_one_of(Rule))
+    rule = ma.fields.String(required=True, validate=one_of(Rule))
     quorum_percent = ma.fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=100))
     secret = ma.fields.Boolean(load_default=False, metadata={"description": "无记名: not for owners polls"})
     allow_change = ma.fields.Boolean(load_default=False, metadata={"description": "the last ballot before the close counts"})
@@ -203,7 +199,7 @@ PaperPageSchema = page_schema(PaperSchema, "PaperBallotPageSchema")
 class PaperArgsSchema(ma.Schema):
     cursor = ma.fields.Integer(load_default=None, validate=validate.Range(min=0, max=MAX_ID))
     limit = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    status = ma.fields.String(load_default=None, validate=_one_of(PaperStatus))
+    status = ma.fields.String(load_default=None, validate=one_of(PaperStatus))
 
 
 class ObjectionInSchema(ma.Schema):

@@ -149,10 +149,15 @@ def _require(poll, *statuses):
         raise ApiError(409, "invalid_transition", "表决当前状态不能进行此操作", details={"status": poll.status})
 
 
+def _oversees(user, community):
+    """Does `user` run or supervise the polls of `community`?"""
+    return can(user, Action.MANAGE_POLLS, community) or can(user, Action.SUPERVISE_POLLS, community)
+
+
 def _authorize_overseer(actor, poll):
     """Those who run the poll, and those who supervise it."""
     community = _community(poll)
-    if not (can(actor, Action.MANAGE_POLLS, community) or can(actor, Action.SUPERVISE_POLLS, community)):
+    if not _oversees(actor, community):
         authorize(actor, Action.SUPERVISE_POLLS, community)
 
 
@@ -724,8 +729,7 @@ def objection_views(viewer, poll, objections):
     """Objections and answers are public to whoever sees the poll (公示); who objected only to
     those who run or supervise it."""
     community = _community(poll)
-    overseer = can(viewer, Action.MANAGE_POLLS, community) or can(viewer, Action.SUPERVISE_POLLS, community)
-    households = _household_labels({o.household_id for o in objections}) if overseer else {}
+    households = _household_labels({o.household_id for o in objections}) if _oversees(viewer, community) else {}
     return [{"id": o.id, "text": o.text, "created_at": o.created_at, "answer": o.answer,
              "answered_at": o.answered_at, "mine": o.user_id == viewer.id,
              "household": households.get(o.household_id)} for o in objections]
@@ -764,7 +768,7 @@ def electors(actor, poll, building_id=None, voted=None, cursor=None, limit=50):
         if building is None or building.community_id != poll.community_id:
             raise _invalid("building_id", "楼栋不存在", "no such building in this community")
         community = _community(poll)
-        if not (can(actor, Action.MANAGE_POLLS, community) or can(actor, Action.SUPERVISE_POLLS, community)):
+        if not _oversees(actor, community):
             authorize(actor, Action.ENTER_PAPER_BALLOTS, building)
         query = query.where(Household.building_id == building_id)
     else:
@@ -889,7 +893,7 @@ def poll_view(poll, viewer):
 def can_view(user, poll):
     community = _community(poll)
     if poll.status == PollStatus.DRAFT:
-        return can(user, Action.MANAGE_POLLS, community) or can(user, Action.SUPERVISE_POLLS, community)
+        return _oversees(user, community)
     return can(user, Action.VIEW_COMMUNITY, community) or _elector_of(user, poll) is not None
 
 
@@ -926,7 +930,7 @@ def community_polls(viewer, community, cursor=None, limit=20):
     """Every poll of a community, newest first; drafts only for those who run or supervise."""
     authorize(viewer, Action.VIEW_COMMUNITY, community)
     query = select(Poll).where(Poll.community_id == community.id)
-    if not (can(viewer, Action.MANAGE_POLLS, community) or can(viewer, Action.SUPERVISE_POLLS, community)):
+    if not _oversees(viewer, community):
         query = query.where(Poll.status != PollStatus.DRAFT)
     rows, next_cursor = _desc_page(query, cursor, limit)
     return {"items": poll_views(rows, viewer), "next_cursor": next_cursor}
