@@ -8,7 +8,7 @@ OPENAPI := build/openapi.json
 TEST_DATABASE_URL ?=
 TEST_REDIS_URL ?=
 
-.PHONY: run test test-backend test-miniprogram openapi migrate demo clean
+.PHONY: run test test-backend test-miniprogram openapi migrate demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/python
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
+
+$(VENV)/.bench: requirements.txt requirements-dev.txt requirements-bench.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $(VENV)/.runtime $(VENV)/.dev $@
 
 miniprogram/node_modules/.installed: miniprogram/package.json miniprogram/package-lock.json
 	cd miniprogram && npm ci --no-audit --no-fund
@@ -50,6 +54,10 @@ openapi: $(OPENAPI)
 
 test-miniprogram: miniprogram/node_modules/.installed $(OPENAPI)
 	cd miniprogram && OPENAPI_JSON=$(CURDIR)/$(OPENAPI) npx jest --ci
+
+## Load and scale benchmark against PostgreSQL and Redis on this machine (see bench/README.md).
+bench: $(VENV)/.bench
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build miniprogram/node_modules

@@ -1,0 +1,401 @@
+"""`make bench`: the service as in production, loaded from another process, against the ceiling
+of a bare Flask endpoint measured in the same run. See bench/README.md for what each scenario
+means and what was found.
+
+    python -m bench.run [--quick] [--rq-workers N] [--out build/bench/results.json]
+
+It makes its own PostgreSQL database (`yuanba_bench`, dropped first) and uses Redis db 3 of the
+local server (flushed first); gunicorn runs with config/gunicorn.conf.py and APP_ENV=production
+(GUNICORN_WORKERS, GUNICORN_THREADS and DB_* pass through from the caller's environment, to
+compare settings), and rq workers deliver notifications to a fake WeChat server started here.
+"""
+import argparse
+import io
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import requests
+from PIL import Image
+from sqlalchemy import func, select
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.fake_wechat import FakeWeChat  # noqa: E402  (the same fake the tests use)
+
+DB_NAME = "yuanba_bench"
+PG = "postgresql://postgres@127.0.0.1:5432"
+REDIS_URL = "redis://127.0.0.1:6379/3"
+PORT = 5601
+BASE = f"http://127.0.0.1:{PORT}"
+API = "/api/v1"
+PHOTO_BYTES = 1_000_000
+
+
+class Bench:
+    def __init__(self, quick, out, rq_workers):
+        self.quick = quick
+        self.rq_workers = rq_workers
+        self.out = Path(out)
+        self.work = self.out.parent
+        self.rows = []
+        self.checks = {}
+        self.processes = []
+        self.fake = FakeWeChat().start()
+        self.env = dict(
+            {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "GUNICORN_BIND"))},
+            APP_ENV="production", DATABASE_URL=f"{PG}/{DB_NAME}", REDIS_URL=REDIS_URL,
+            SECRET_KEY="bench-" + "k" * 40, WECHAT_APPID="wx-bench", WECHAT_SECRET="bench-secret",
+            WECHAT_API_BASE=self.fake.url, MEDIA_ROOT=str(self.work / "media"),
+            WECHAT_TEMPLATE_MEETING_INVITATION="tpl-bench-invitation",
+            GUNICORN_BIND=f"127.0.0.1:{PORT}", PYTHONPATH=str(ROOT))
+
+    # ---- processes ------------------------------------------------------------------------
+
+    def _spawn(self, name, argv):
+        log = open(self.work / f"{name}.log", "ab")
+        process = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        self.processes.append(process)
+        return process
+
+    def _serve(self, target, path):
+        server = self._spawn(target.split(":")[0], [sys.executable, "-m", "gunicorn", "-c",
+                                                   "config/gunicorn.conf.py", target])
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(BASE + path, timeout=5).status_code == 200:
+                    return server
+            except requests.RequestException:  # not listening yet, or still importing
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"{target} did not start; see {self.work}/{target.split(':')[0]}.log")
+            time.sleep(0.3)
+
+    def _stop(self, process):
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+        self.processes.remove(process)
+
+    def close(self):
+        for process in list(self.processes):
+            self._stop(process)
+        self.fake.stop()
+
+    # ---- load -----------------------------------------------------------------------------
+
+    def load(self, ops, mode="closed", concurrency=32, rate=None, duration=None, answers=False):
+        """Run the load generator (bench/load.py) in its own process; its result."""
+        spec = {"base": BASE, "mode": mode, "concurrency": concurrency, "rate": rate, "duration": duration,
+                "ops": ops, "answers": answers, "photo": str(self.work / "photo.jpg")}
+        with tempfile.TemporaryDirectory() as tmp:
+            spec_path, result_path = Path(tmp, "spec.json"), Path(tmp, "result.json")
+            spec_path.write_text(json.dumps(spec))
+            subprocess.run([sys.executable, "-m", "bench.load", str(spec_path), str(result_path)],
+                           cwd=ROOT, env=self.env, check=True)
+            return json.loads(result_path.read_text())
+
+    def row(self, scenario, result, baseline=None, **extra):
+        row = {"scenario": scenario, "ops": result["ops"], "ok": result["ok"],
+               "throughput": result["throughput"], "p50_ms": result["p50_ms"], "p99_ms": result["p99_ms"],
+               "vs_baseline": round(result["throughput"] / baseline, 3) if baseline else None,
+               "statuses": result["statuses"], **extra}
+        if result["errors"]:
+            row["errors"] = result["errors"]
+        self.rows.append(row)
+        print(f"  {scenario}: {result['throughput']} ops/s, p50 {result['p50_ms']} ms, "
+              f"p99 {result['p99_ms']} ms, {result['statuses']}", flush=True)
+        return row
+
+    # ---- the run --------------------------------------------------------------------------
+
+    def run(self):
+        self.work.mkdir(parents=True, exist_ok=True)
+        for log in self.work.glob("*.log"):
+            log.unlink()
+        self._database()
+        os.environ.update(self.env)  # the seeding app reads the same settings as the server
+        from app import create_app
+        from bench import seed
+
+        self.app = create_app()
+        with self.app.app_context():
+            print("seeding …", flush=True)
+            started = time.monotonic()
+            self.world = seed.world(self.app)
+            self._seed_matters(seed)
+            print(f"  seeded in {time.monotonic() - started:.0f} s", flush=True)
+        self._photo()
+
+        self.baseline()
+        server = self._serve("wsgi:app", "/healthz")
+        for n in range(self.rq_workers):
+            self._spawn(f"worker{n}", [sys.executable, "-m", "flask", "--app", "wsgi", "worker"])
+        try:
+            rates = self.reads("1,000 matters", saturate=True)
+            self.vote_storm()
+            self.submit_text()
+            self.submit_photo()
+            self.fan_out()
+            with self.app.app_context():
+                self._grow(seed)
+            self.reads("200,000 matters", rates=rates)
+        finally:
+            self._stop(server)
+        self.report()
+
+    def _database(self):
+        for sql in (f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)", f"CREATE DATABASE {DB_NAME}"):
+            subprocess.run(["psql", f"{PG}/postgres", "-q", "-c", sql], check=True)
+        subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=self.env,
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def _seed_matters(self, seed):
+        """1,000 matters: 30 of the resident's household, 570 more in A (one in six awaiting
+        triage), 400 in F."""
+        w = self.world
+        resident_home = self._home_of(w["resident_user"])
+        seed.add_matters(w["community_a"], 30, submitted_every=10, household_id=resident_home)
+        seed.add_matters(w["community_a"], 570, submitted_every=6)
+        seed.add_matters(w["community_f"], 400)
+        w["matter_count"] = seed.matter_count()
+        from app.matters.models import Matter
+        from app.extensions import db
+        w["resident_matter"] = db.session.scalar(select(func.min(Matter.id)).where(
+            Matter.household_id == resident_home, Matter.status == "closed"))
+
+    def _home_of(self, user_id):
+        from app.community.models import HouseholdMember
+        from app.extensions import db
+        return db.session.scalar(select(HouseholdMember.household_id).where(HouseholdMember.user_id == user_id))
+
+    def _grow(self, seed):
+        """Up to 200,000 matters: 170 more of the resident's, 59,430 more in A (one in fifty
+        awaiting triage), the rest in F; then the statistics PostgreSQL plans with."""
+        w = self.world
+        print("growing to 200,000 matters …", flush=True)
+        seed.add_matters(w["community_a"], 170, submitted_every=10, household_id=self._home_of(w["resident_user"]))
+        seed.add_matters(w["community_a"], 59_430)
+        seed.add_matters(w["community_f"], 200_000 - seed.matter_count())
+        self.checks["matters_after_growth"] = seed.matter_count()
+        subprocess.run(["psql", f"{PG}/{DB_NAME}", "-q", "-c", "VACUUM ANALYZE"], check=True)
+
+    def _photo(self):
+        """A JPEG of about 1 MB (noise does not compress), as a phone camera might send."""
+        rng = random.Random(8)
+        side = 700
+        while True:
+            image = Image.frombytes("RGB", (side, side), rng.randbytes(side * side * 3))
+            buffer = io.BytesIO()
+            image.save(buffer, "JPEG", quality=85)
+            if buffer.tell() >= PHOTO_BYTES:
+                break
+            side += 50
+        (self.work / "photo.jpg").write_bytes(buffer.getvalue())
+        self.checks["photo_bytes"] = buffer.tell()
+
+    # ---- scenarios ------------------------------------------------------------------------
+
+    def baseline(self):
+        print("baseline: bare Flask under the same gunicorn settings", flush=True)
+        server = self._serve("bench.baseline:app", "/ping")
+        try:
+            ping = [{"path": "/ping"}]
+            self.load(ping, duration=2)  # warm-up
+            saturated = self.load(ping, duration=5 if self.quick else 15, concurrency=32)
+            self.baseline_throughput = saturated["throughput"]
+            self.row("baseline: bare Flask JSON (saturated)", saturated, self.baseline_throughput)
+            half = self.load(ping, mode="open", rate=self.baseline_throughput / 2, duration=5 if self.quick else 10)
+            self.row("baseline at half load", half, self.baseline_throughput)
+        finally:
+            self._stop(server)
+
+    def _read_ops(self):
+        w = self.world
+        resident = w["voter_tokens"][0]
+        return {
+            "my matters": [{"path": f"{API}/matters/mine", "token": resident}],
+            "matter + timeline": [{"path": f"{API}/matters/{w['resident_matter']}", "token": resident}],
+            "triage queue": [{"path": f"{API}/communities/{w['community_a']}/triage-queue",
+                              "token": w["council_token"]}],
+            "poll results": [{"path": f"{API}/polls/{w['results_poll']}", "token": w["voter_tokens"][50]}],
+        }
+
+    def reads(self, size, saturate=False, rates=None):
+        """Each read path saturated (closed loop), then at half that rate (open loop). The second
+        size reuses the first size's rates, so the two p50s are taken under the same load."""
+        print(f"read paths with {size}", flush=True)
+        rates = dict(rates or {})
+        seconds = 4 if self.quick else 10
+        for name, ops in self._read_ops().items():
+            self.load(ops, duration=1, concurrency=8)  # warm-up
+            if saturate:
+                result = self.load(ops, duration=seconds, concurrency=32)
+                self.row(f"read {name} @ {size} (saturated)", result, self.baseline_throughput)
+                rates[name] = result["throughput"] / 2
+            result = self.load(ops, mode="open", rate=rates[name], duration=seconds)
+            self.row(f"read {name} @ {size} (half load)", result, self.baseline_throughput,
+                     rate=round(rates[name], 1), path=name, size=size)
+        return rates
+
+    def vote_storm(self):
+        """Every household of community A votes once, as fast as the server takes them."""
+        w = self.world
+        voters = w["voter_tokens"]
+        print(f"vote storm: {len(voters)} households, one poll", flush=True)
+        ops = [{"method": "POST", "path": f"{API}/polls/{w['storm_poll']}/ballots", "token": token,
+                "key": str(uuid.uuid4()),
+                "json": {"answers": [{"question_id": w["storm_question"], "choices": [n % 3]}]}}
+               for n, token in enumerate(voters)]
+        result = self.load(ops, concurrency=64)
+        self.row("vote storm (5,000 households)", result, self.baseline_throughput)
+        sent = [0, 0, 0]
+        for n in range(len(voters)):
+            sent[n % 3] += 1
+        self.checks["vote_storm"] = self._count_storm(sent)
+        print(f"  check: {self.checks['vote_storm']}", flush=True)
+
+    def _count_storm(self, sent):
+        """Close the poll as the scheduled job would, then compare: ballots stored, the tally
+        from the stored choices, the frozen result, and what was sent."""
+        from app.extensions import db
+        from app.polls import service as polls
+        from app.polls.models import Ballot, Poll
+        with self.app.app_context():
+            poll = db.session.get(Poll, self.world["storm_poll"])
+            poll.closes_at = poll.opens_at + timedelta(milliseconds=1)
+            db.session.commit()
+            polls.close_due(poll.id)
+            db.session.expire_all()
+            poll = db.session.get(Poll, poll.id)
+            stored = [0, 0, 0]
+            for choices in db.session.scalars(select(Ballot.choices).where(Ballot.poll_id == poll.id)):
+                for option in choices[str(self.world["storm_question"])]:
+                    stored[option] += 1
+            frozen = [option["people"] for option in poll.result["questions"][0]["options"]]
+            ballots = poll.result["ballots"]
+        return {"ballots": ballots, "sent": sent, "stored": stored, "frozen_result": frozen,
+                "agree": ballots == sum(sent) and sent == stored == frozen}
+
+    def _submissions(self, tokens):
+        return [{"method": "POST", "path": f"{API}/matters", "token": token, "key": str(uuid.uuid4()),
+                 "json": {"title": "楼道灯坏了", "category": "street_lamp",
+                          "description": "三楼到四楼的声控灯不亮，晚上上下楼看不见台阶"}}
+                for token in tokens]
+
+    def submit_text(self):
+        tokens = self.world["voter_tokens"][1000:1500 if self.quick else 3000]
+        print(f"submit a matter (text): {len(tokens)}", flush=True)
+        result = self.load(self._submissions(tokens), concurrency=32)
+        self.row("submit matter (text)", result, self.baseline_throughput)
+
+    def submit_photo(self):
+        tokens = self.world["voter_tokens"][3000:3050 if self.quick else 3200]
+        print(f"submit a matter with a {self.checks['photo_bytes']:,}-byte photo: {len(tokens)}", flush=True)
+        ops = [dict(op, kind="submit_with_photo") for op in self._submissions(tokens)]
+        result = self.load(ops, concurrency=16)
+        self.row("submit matter with 1 MB photo (upload + submit)", result, self.baseline_throughput)
+
+    def fan_out(self):
+        """A meeting of community F's 10,000 households: the publishing request, the rows, and
+        delivery through the rq workers to the fake WeChat."""
+        from app.extensions import db
+        from app.notifications.models import Notification
+        w = self.world
+        print("fan-out: inviting 10,000 households", flush=True)
+        headers = {"Authorization": f"Bearer {w['staff_f_token']}"}
+        sent_before = len(self.fake.sent)
+        meeting = requests.post(f"{BASE}{API}/meetings", headers=headers, timeout=30, json={
+            "community_id": w["community_f"], "kind": "courtyard", "title": "全体居民院坝会：垃圾分类方案",
+            "place": "社区广场", "starts_at": "2099-01-01T19:00:00+08:00", "scope_kind": "community",
+            "scope_ids": [w["community_f"]]})
+        meeting.raise_for_status()
+        started = time.perf_counter()
+        published = requests.post(f"{BASE}{API}/meetings/{meeting.json()['id']}/publish", headers=headers,
+                                  timeout=60)
+        request_s = time.perf_counter() - started
+        published.raise_for_status()
+        with self.app.app_context():
+            rows = db.session.scalar(select(func.count()).select_from(Notification).where(
+                Notification.kind == "meeting_invitation"))
+        rows_s = time.perf_counter() - started  # the rows are written in the request's transaction
+        deadline = time.monotonic() + 600
+        while len(self.fake.sent) - sent_before < rows and time.monotonic() < deadline:
+            time.sleep(0.2)
+        delivered = len(self.fake.sent) - sent_before
+        delivered_s = time.perf_counter() - started
+        self.rows.append({"scenario": "fan-out: invite 10,000 households", "ops": 1, "ok": 1,
+                          "request_ms": round(request_s * 1000), "rows": rows, "rows_s": round(rows_s, 2),
+                          "delivered": delivered, "delivered_s": round(delivered_s, 1),
+                          "delivery_rate": round(delivered / delivered_s, 1)})
+        print(f"  request {request_s * 1000:.0f} ms; {rows} rows; {delivered} delivered in {delivered_s:.1f} s "
+              f"({delivered / delivered_s:.0f}/s)", flush=True)
+
+    # ---- the report -----------------------------------------------------------------------
+
+    def report(self):
+        growth = {}
+        for row in self.rows:
+            if row.get("path"):
+                growth.setdefault(row["path"], {})[row["size"]] = row["p50_ms"]
+        growth = {path: {"p50_1k_ms": sizes.get("1,000 matters"), "p50_200k_ms": sizes.get("200,000 matters"),
+                         "ratio": round(sizes["200,000 matters"] / sizes["1,000 matters"], 2)
+                         if len(sizes) == 2 and sizes["1,000 matters"] else None}
+                  for path, sizes in growth.items()}
+        results = {"baseline_throughput": self.baseline_throughput, "rows": self.rows, "growth": growth,
+                   "checks": self.checks, "quick": self.quick,
+                   "machine": {"cpus": os.cpu_count(), "gunicorn": _gunicorn_settings(), "rq_workers": self.rq_workers}}
+        self.out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+        print()
+        print(f"{'scenario':58} {'ops/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'× base':>7}")
+        for row in self.rows:
+            if "throughput" in row:
+                ratio = f"{row['vs_baseline']:.0%}" if row["vs_baseline"] is not None else ""
+                print(f"{row['scenario']:58} {row['throughput']:8.1f} {row['p50_ms']:8.1f} {row['p99_ms']:8.1f} "
+                      f"{ratio:>7}")
+            else:
+                print(f"{row['scenario']:58} request {row['request_ms']} ms; {row['rows']} rows at "
+                      f"{row['rows_s']} s; {row['delivered']} delivered in {row['delivered_s']} s "
+                      f"({row['delivery_rate']}/s)")
+        print()
+        for path, figures in growth.items():
+            print(f"growth {path:20} p50 {figures['p50_1k_ms']} ms → {figures['p50_200k_ms']} ms "
+                  f"(× {figures['ratio']})")
+        print(f"checks: {json.dumps(self.checks, ensure_ascii=False)}")
+        print(f"written to {self.out}")
+
+
+def _gunicorn_settings():
+    import multiprocessing
+    return {"workers": int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)),
+            "threads": int(os.environ.get("GUNICORN_THREADS", 4))}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer requests: a smoke run of the harness")
+    parser.add_argument("--rq-workers", type=int, default=2, help="rq worker processes delivering notifications")
+    parser.add_argument("--out", default=str(ROOT / "build" / "bench" / "results.json"))
+    args = parser.parse_args()
+    bench = Bench(args.quick, args.out, args.rq_workers)
+    try:
+        bench.run()
+    finally:
+        bench.close()
+
+
+if __name__ == "__main__":
+    main()
