@@ -6,7 +6,8 @@ and refuses (409) anything the table does not allow.
 """
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text,
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -48,6 +49,7 @@ HANDLERS_BY_CLASS = {
 
 S = MatterStatus
 OPEN = frozenset({S.SUBMITTED, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS})
+OPEN_SQL = sql_values(sorted(OPEN))
 
 # action → (states it may start from, state it leads to); None: the status does not change.
 TRANSITIONS = {
@@ -108,9 +110,13 @@ class Matter(db.Model):
 
     __tablename__ = "matters"
     __table_args__ = (
+        # Keyset pages: my matters (by submitter, by household), a community's by status.
         Index("ix_matters_submitter_id_id", "submitter_id", "id"),
+        Index("ix_matters_household_id_id", "household_id", "id"),
         Index("ix_matters_community_id_status_id", "community_id", "status", "id"),
-        Index("ix_matters_building_id_category_created_at", "building_id", "category", "created_at"),
+        # Likely duplicates in the triage queue: open matters only, so closed years don't count.
+        Index("ix_matters_open_building_id_category_created_at", "building_id", "category", "created_at",
+              postgresql_where=text(f"status IN ({OPEN_SQL})"), sqlite_where=text(f"status IN ({OPEN_SQL})")),
         CheckConstraint(f"status IN ({sql_values(MatterStatus)})", name="status"),
         CheckConstraint(f"matter_class IS NULL OR matter_class IN ({sql_values(MatterClass)})", name="matter_class"),
         CheckConstraint(f"handler_type IS NULL OR handler_type IN ({sql_values(HandlerType)})", name="handler_type"),
@@ -124,7 +130,7 @@ class Matter(db.Model):
     grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"))
     courtyard_id: Mapped[int] = mapped_column(ForeignKey("courtyards.id"))
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"))
-    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     submitter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # 走访登记
     title: Mapped[str] = mapped_column(String(60))
