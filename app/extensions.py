@@ -47,6 +47,20 @@ api = Api()
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 
 
+@event.listens_for(db.session, "loaded_as_persistent")
+def _hold(session, instance):
+    """Keep what a transaction loaded until it ends. The identity map holds objects weakly: a
+    community or household read for a permission check and dropped would be read again by the
+    next `db.session.get` of the same row in the same request."""
+    session.info.setdefault("held", []).append(instance)
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _release(session, transaction):
+    if transaction.parent is None:  # committed or rolled back: the objects are expired anyway
+        session.info.pop("held", None)
+
+
 # Per signed-in person (README: Security). Retries of one request replay (Idempotency-Key)
 # before the limit is counted.
 SUBMIT_LIMIT = "10 per minute;200 per day"

@@ -85,23 +85,27 @@ def idempotent(view):
                            details={"fields": {HEADER: ["1..100 characters, no control characters"]}})
         user = current_user()
         request_hash = _request_hash()
+        # No savepoint: the transaction holds nothing but reads yet, so a duplicate key may
+        # roll it all back. The record is then addressed by id, as the view's commit expires it.
         record = IdempotencyRecord(user_id=user.id, key=key, request_hash=request_hash)
+        db.session.add(record)
         try:
-            with db.session.begin_nested():
-                db.session.add(record)
+            db.session.flush()
         except IntegrityError:
             db.session.rollback()
             return _replay(user, key, request_hash)
+        record_id = record.id
         try:
             response = view(*args, **kwargs)
         except Exception:
             db.session.rollback()
             raise
+        same = IdempotencyRecord.id == record_id
         if response.status_code < 300:
-            record.status_code = response.status_code
-            record.response_body = response.get_data(as_text=True)
+            db.session.execute(db.update(IdempotencyRecord).where(same).values(
+                status_code=response.status_code, response_body=response.get_data(as_text=True)))
         else:
-            db.session.delete(record)
+            db.session.execute(db.delete(IdempotencyRecord).where(same))
         db.session.commit()
         return response
 

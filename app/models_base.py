@@ -4,6 +4,7 @@ from datetime import date, datetime, timezone
 
 import marshmallow as ma
 from sqlalchemy import DateTime
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeDecorator
 
 # Phone numbers as stored: mobile (13812345678), landline (023-62881234), or +86…; at most
@@ -31,13 +32,18 @@ class Id(ma.fields.Integer):
 
 
 def sql_values(enum):
-    """An enum's values as an SQL list, for CHECK constraints: 'a', 'b', 'c'."""
+    """An enum's values (or some of them) as an SQL list, for CHECK constraints: 'a', 'b', 'c'."""
     return ", ".join(f"'{member.value}'" for member in enum)
 
 
 def one_of(enum):
     """A schema validator accepting exactly an enum's values (what the CHECK constraint holds)."""
     return ma.validate.OneOf([member.value for member in enum])
+
+
+def upsert(model, bind):
+    """An INSERT into `model` that may say ON CONFLICT (PostgreSQL and SQLite share it)."""
+    return (postgresql if bind.dialect.name == "postgresql" else sqlite).insert(model)
 
 
 def utcnow():

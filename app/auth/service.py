@@ -80,13 +80,17 @@ def authenticate(token):
         raise ApiError(401, "token_expired", "登录已过期，请重新登录") from None
     except BadSignature:
         raise ApiError(401, "token_invalid", "登录状态无效，请重新登录") from None
-    auth_session = db.session.get(AuthSession, claims.get("s")) if isinstance(claims, dict) else None
+    # Session and user in one round trip: every signed-in request starts here.
+    row = db.session.execute(db.select(AuthSession, User).join(User, User.id == AuthSession.user_id)
+                             .where(AuthSession.id == str(claims.get("s")))).first() \
+        if isinstance(claims, dict) else None
+    auth_session = row.AuthSession if row else None
     if (auth_session is None or auth_session.revoked_at is not None
             or auth_session.generation != claims.get("g")):
         raise ApiError(401, "token_invalid", "登录状态无效，请重新登录")
     if auth_session.expires_at <= utcnow():
         raise ApiError(401, "token_expired", "登录已过期，请重新登录")
-    return db.session.get(User, auth_session.user_id), auth_session
+    return row.User, auth_session
 
 
 def refresh(auth_session):

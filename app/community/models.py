@@ -149,7 +149,8 @@ class HouseholdMember(db.Model):
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # staff who added, or code issuer
 
     household = relationship(Household, back_populates="members")
-    user = relationship("User", foreign_keys=[user_id])
+    # Members are shown by name: loading a household's members brings their users in the same query.
+    user = relationship("User", foreign_keys=[user_id], lazy="joined")
 
 
 class JoinCode(db.Model):

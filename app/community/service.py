@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit import service as audit
 from app.auth.models import User
-from app.auth.permissions import Action, authorize, can, grants_of, is_admin
+from app.auth.permissions import Action, authorize, can, grants_of, is_admin, membership_of
 from app.community.models import (SCOPE_MODELS, Building, Community, Courtyard, Department, Grid,
                                   Household, HouseholdMember, JoinCode, Role, RoleAssignment,
                                   ROLE_SCOPE, VolunteerTeam)
@@ -337,24 +337,42 @@ def assignments_in(community):
         for kind, ids in inside.items())))
 
 
-def scope_name(kind, scope_id):
-    """A place's name as people say it: a building with its courtyard (every estate has a 1幢)."""
-    place = db.session.get(SCOPE_MODELS[kind], scope_id) if kind else None
-    if isinstance(place, Building):
-        return place.courtyard.name + place.name
-    return getattr(place, "name", None)
+def scope_names(places):
+    """{(kind, id): name} for (kind, id) pairs, names as people say them: a building with its
+    courtyard (every estate has a 1幢). One query per kind of place; households have no name."""
+    wanted = {}
+    for kind, scope_id in places:
+        wanted.setdefault(kind, set()).add(scope_id)
+    names = {}
+    for kind, ids in wanted.items():
+        model = SCOPE_MODELS.get(kind)
+        if model is Building:
+            query = db.select(Building.id, Courtyard.name + Building.name).join(
+                Courtyard, Courtyard.id == Building.courtyard_id)
+        elif hasattr(model, "name"):
+            query = db.select(model.id, model.name)
+        else:
+            continue
+        names.update({(kind, place_id): name for place_id, name in db.session.execute(query.where(model.id.in_(ids)))})
+    return names
 
 
-def membership_of(user):
-    """The user's HouseholdMember row (a user belongs to at most one household), or None."""
-    return db.session.scalar(db.select(HouseholdMember).filter_by(user_id=user.id))
+def people_named(model, *where):
+    """The user ids a table of invitees or electors names (a SELECT, for `notify`): the members
+    of the households its rows name and the persons they name. `where` selects the rows (a None
+    condition is skipped)."""
+    where = [condition for condition in where if condition is not None]
+    members = db.select(HouseholdMember.user_id).join(model, model.household_id == HouseholdMember.household_id)
+    persons = db.select(model.user_id).where(model.user_id.is_not(None))
+    return db.union(members.where(*where), persons.where(*where))
 
 
 def profile(user):
     """What /me shows: the user, their roles with place names, their household."""
+    grants = grants_of(user)
+    names = scope_names((grant.scope_kind, grant.scope_id) for grant in grants)
     roles = [{"role": grant.role.value, "scope_id": grant.scope_id,
-              "scope_name": scope_name(grant.scope_kind, grant.scope_id)}
-             for grant in grants_of(user)]
+              "scope_name": names.get((grant.scope_kind, grant.scope_id))} for grant in grants]
     membership = membership_of(user)
     household = household_brief(membership) if membership else None
     return {"id": user.id, "name": user.name, "phone": user.phone, "roles": roles, "household": household}

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from app import wechat
 from app.audit import service as audit
 from app.auth.models import User
-from app.auth.permissions import Action, authorize, can, household_id_of
+from app.auth.permissions import Action, authorize, can, household_id_of, membership_of
 from app.community.models import (
     Building,
     Community,
@@ -26,7 +26,7 @@ from app.community.models import (
     RoleAssignment,
     VolunteerTeam,
 )
-from app.community.service import mask_phone, membership_of
+from app.community.service import mask_phone
 from app.errors import ApiError
 from app.extensions import db
 from app.jobs import queue, task

@@ -9,19 +9,17 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import case, exists, func, insert, literal, null, select, update
 
+from app.auth.models import User
 from app.errors import ApiError
 from app.extensions import db
 from app.jobs import BULK, DEFAULT, queue
-from app.models_base import utcnow
+from app.models_base import upsert, utcnow
 from app.notifications.models import Notification, SubscriptionConsent, WeChatStatus
 from app.notifications.templates import LABELS, NotificationKind
 
-# Rows per INSERT, and notifications per delivery job.
-INSERT_BATCH = 1000
-DELIVERY_BATCH = 100
+DELIVERY_BATCH = 100  # notifications per delivery job
 CONSENT_RESULTS = ("accept", "reject", "ban", "filter")
 
 
@@ -35,56 +33,56 @@ def notify(user_ids, kind, payload, page=None):
 
     `payload` carries `title` (required), `body`, and the fields the kind's template shows
     (see templates.DEFAULT_FIELDS); datetimes are stored as ISO strings. `page` is the
-    mini-program page the message opens. Rows are inserted in batches and delivery is
-    enqueued in batches after commit, so notifying a whole community costs the inserts and a
-    few enqueues, not a WeChat call per household. Returns the number of notifications.
+    mini-program page the message opens. `user_ids` is a list of ids or a SELECT of them (one
+    column). Either way the database writes the rows in one INSERT … SELECT, consent looked up
+    in the same statement, so a whole community's rows never travel from Python. Delivery is
+    enqueued in batches after commit: notifying a community costs one statement and a few
+    enqueues, not a WeChat call per household. Returns the number of notifications.
     """
     kind = NotificationKind(kind)
     payload = _jsonable(payload)
     title = str(payload.get("title") or "").strip()
     if not title:
         raise ValueError("a notification needs payload['title']")
-    recipients = list(dict.fromkeys(user_ids))
     template = templates().get(kind)
     now = utcnow()
-    to_deliver = []
-    for start in range(0, len(recipients), INSERT_BATCH):
-        batch = recipients[start:start + INSERT_BATCH]
-        consenting = _consenting(batch, template)
-        rows = [{
-            "user_id": user_id, "kind": kind.value, "title": title[:100],
-            "body": str(payload.get("body") or ""), "page": page, "payload": payload,
-            "created_at": now, "read_at": None,
-            "template_id": template.id if template else None,
-            "wechat_status": WeChatStatus.PENDING if user_id in consenting else WeChatStatus.NONE,
-            "wechat_note": None if user_id in consenting else ("no_consent" if template else "no_template"),
-            "wechat_attempts": 0, "consent_spent": False,
-        } for user_id in batch]
-        # Core inserts (the ORM's would split rows by which values are None). Only the rows to
-        # send need their ids back; the rest go without RETURNING, the driver's fastest path.
-        table = Notification.__table__
-        pending = [row for row in rows if row["wechat_status"] == WeChatStatus.PENDING]
-        inbox_only = [row for row in rows if row["wechat_status"] != WeChatStatus.PENDING]
-        if pending:
-            to_deliver += sorted(db.session.scalars(insert(table).returning(table.c.id), pending))
-        if inbox_only:
-            db.session.execute(insert(table), inbox_only)
+    if isinstance(user_ids, (list, tuple, set)):
+        user_ids = select(User.id).where(User.id.in_(list(user_ids)))
+    count, to_deliver = _insert(user_ids, kind, title, payload, page, template, now)
     from app.notifications.tasks import deliver
 
-    target = BULK if len(recipients) > DELIVERY_BATCH else DEFAULT
+    target = BULK if count > DELIVERY_BATCH else DEFAULT
     for start in range(0, len(to_deliver), DELIVERY_BATCH):
         queue.enqueue_after_commit(deliver, to_deliver[start:start + DELIVERY_BATCH], queue=target)
-    return len(recipients)
+    return count
 
 
-def _consenting(user_ids, template):
-    if template is None or not user_ids:
-        return set()
-    return set(db.session.scalars(select(SubscriptionConsent.user_id).where(
-        SubscriptionConsent.template_id == template.id,
-        SubscriptionConsent.remaining > 0,
-        SubscriptionConsent.user_id.in_(user_ids),
-    )))
+def _insert(user_ids, kind, title, payload, page, template, now):
+    """The rows for every distinct user the SELECT yields; (how many, ids of the rows to send)."""
+    table = Notification.__table__
+    chosen = user_ids.subquery()
+    recipients = select(chosen.c[0].label("user_id")).distinct().subquery()
+    user_id = recipients.c.user_id
+    if template is None:
+        status, note = literal(WeChatStatus.NONE), literal("no_template")
+    else:
+        consenting = exists().where(SubscriptionConsent.user_id == user_id,
+                                    SubscriptionConsent.template_id == template.id,
+                                    SubscriptionConsent.remaining > 0)
+        status = case((consenting, WeChatStatus.PENDING), else_=WeChatStatus.NONE)
+        note = case((consenting, null()), else_="no_consent")
+    columns = {
+        "user_id": user_id, "kind": literal(kind.value), "title": literal(title[:100]),
+        "body": literal(str(payload.get("body") or "")), "page": literal(page, table.c.page.type),
+        "payload": literal(payload, table.c.payload.type), "created_at": literal(now, table.c.created_at.type),
+        "template_id": literal(template.id if template else None, table.c.template_id.type),
+        "wechat_status": status, "wechat_note": note, "wechat_attempts": literal(0),
+        "consent_spent": literal(False),
+    }
+    rows = db.session.execute(insert(table).from_select(
+        list(columns), select(*(value.label(name) for name, value in columns.items())).order_by(user_id))
+        .returning(table.c.id, table.c.wechat_status)).all()
+    return len(rows), sorted(row.id for row in rows if row.wechat_status == WeChatStatus.PENDING)
 
 
 def _jsonable(value):
@@ -173,8 +171,7 @@ def record_consents(user, results):
 
 def _add_consent(user_id, template_id, count=1):
     """remaining += count, creating the row if need be, in one statement (no lost update)."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(SubscriptionConsent).values(
+    statement = upsert(SubscriptionConsent, db.engine).values(
         user_id=user_id, template_id=template_id, remaining=count, updated_at=utcnow())
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["user_id", "template_id"],

@@ -15,19 +15,19 @@ from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import case, distinct, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.audit import service as audit
 from app.auth.models import User
 from app.auth.permissions import Action, authorize, can, can_somewhere_in, household_id_of
 from app.community.models import Building, Community, Courtyard, Household, HouseholdMember, Role, RoleAssignment
+from app.community.service import people_named
 from app.errors import ApiError
 from app.extensions import db
 from app.jobs import queue, task
 from app.matters.models import Matter, MatterPhoto
 from app.matters.photos import photo_view
-from app.models_base import utcnow
+from app.models_base import upsert, utcnow
 from app.notifications.service import notify
 from app.notifications.templates import NotificationKind
 from app.pagination import paginate
@@ -264,12 +264,9 @@ def _job_id(poll, label):
 
 
 def _elector_users(poll, only=None):
-    """Users to tell: members of elector households and elector persons (`only`: a filter on
-    PollElector)."""
-    where = [PollElector.poll_id == poll.id] + ([only] if only is not None else [])
-    members = select(HouseholdMember.user_id).join(PollElector, PollElector.household_id == HouseholdMember.household_id)
-    persons = select(PollElector.user_id).where(PollElector.user_id.is_not(None))
-    return sorted(set(db.session.scalars(members.where(*where))) | set(db.session.scalars(persons.where(*where))))
+    """Users to tell (a SELECT for `notify`): members of elector households and elector persons
+    (`only`: a filter on PollElector)."""
+    return people_named(PollElector, PollElector.poll_id == poll.id, only)
 
 
 def _payload(poll, note, **extra):
@@ -288,9 +285,9 @@ def remind(poll_id):
     if poll is None or poll.status != PollStatus.OPEN or poll.closes_at <= utcnow():
         return 0
     users = _elector_users(poll, only=PollElector.voted_at.is_(None))
-    notify(users, NotificationKind.POLL_CLOSING, _payload(poll, "您还没有投票，即将截止"), page=_page(poll))
+    told = notify(users, NotificationKind.POLL_CLOSING, _payload(poll, "您还没有投票，即将截止"), page=_page(poll))
     db.session.commit()
-    return len(users)
+    return told
 
 
 def cancel(actor, poll, reason):
@@ -383,18 +380,18 @@ def _put_ballot(poll, elector, choices, via, status):
     """Store the voter's ballot, or change it where the poll allows. Returns (ballot, changed).
     The primary key makes the database refuse a second ballot from one voter."""
     key = ballot_key(poll, elector.voter_key)
+    ballot = Ballot(id=key, poll_id=poll.id, receipt=_new_receipt(), choices=choices, via=via, status=status,
+                    voter_key=None if poll.secret else elector.voter_key)
+    # The first ballot, the usual case, in one statement; a conflict (a ballot exists, or a
+    # concurrent one committed first) inserts nothing and falls through to the existing one.
+    inserted = db.session.execute(upsert(Ballot, db.engine).values(
+        {column.key: getattr(ballot, column.key) for column in Ballot.__table__.columns})
+        .on_conflict_do_nothing().returning(Ballot.id)).first()
+    if inserted:
+        return ballot, False
     existing = db.session.get(Ballot, key, with_for_update=True, populate_existing=True)
     if existing is None:
-        ballot = Ballot(id=key, poll_id=poll.id, receipt=_new_receipt(), choices=choices, via=via, status=status,
-                        voter_key=None if poll.secret else elector.voter_key)
-        try:
-            with db.session.begin_nested():
-                db.session.add(ballot)
-            return ballot, False
-        except IntegrityError:
-            existing = db.session.get(Ballot, key, with_for_update=True, populate_existing=True)
-            if existing is None:
-                raise ApiError(409, "changed_meanwhile", "提交冲突，请重试") from None
+        raise ApiError(409, "changed_meanwhile", "提交冲突，请重试")
     if not (poll.allow_change and via == BallotVia.PHONE and existing.via == BallotVia.PHONE):
         raise ApiError(409, "already_voted", "本户（本人）已经投过票" if existing.status == BallotStatus.COUNTED
                        else "本户的纸质票正在等待监委会确认", details={"status": existing.status})
@@ -414,8 +411,9 @@ def cast(user, poll, answers):
     elector = _voter_elector(user, poll)
     ballot, changed = _put_ballot(poll, elector, _choices(poll, answers), BallotVia.PHONE, BallotStatus.COUNTED)
     _mark_voted(poll, elector.voter_key)
+    view = {**ballot_view(ballot), "changed": changed}  # before the commit expires it
     db.session.commit()
-    return {**ballot_view(ballot), "changed": changed}
+    return view
 
 
 def ballot_view(ballot):
@@ -533,19 +531,29 @@ def paper_views(viewer, poll, papers):
     names = _user_names({paper.entered_by_id for paper in papers} | {paper.reviewed_by_id for paper in papers})
     photos = {photo.id: photo for photo in db.session.scalars(
         select(MatterPhoto).where(MatterPhoto.id.in_([paper.photo_id for paper in papers])))}
+    entered = _entered_choices(poll, [paper for paper in papers if paper.status == PaperStatus.PENDING]) \
+        if supervisor else {}
     items = []
     for paper in papers:
-        entered = None
-        if supervisor and paper.status == PaperStatus.PENDING:
-            ballot, _elector = _pending_ballot(poll, paper)
-            entered = ballot.choices if ballot is not None else None
         items.append({
             "id": paper.id, "household_id": paper.household_id, "household": households.get(paper.household_id),
             "via": paper.via, "photo": photo_view(photos[paper.photo_id]), "proxy_name": paper.proxy_name,
             "authorization_text": paper.authorization_text, "entered_by": names.get(paper.entered_by_id),
             "entered_at": paper.entered_at, "status": paper.status, "reviewed_by": names.get(paper.reviewed_by_id),
-            "reviewed_at": paper.reviewed_at, "review_note": paper.review_note, "choices": entered})
+            "reviewed_at": paper.reviewed_at, "review_note": paper.review_note,
+            "choices": entered.get(paper.household_id)})
     return items
+
+
+def _entered_choices(poll, papers):
+    """{household id: the choices entered} for pending paper ballots, in two queries."""
+    if not papers:
+        return {}
+    keys = {household_id: ballot_key(poll, voter_key) for household_id, voter_key in db.session.execute(
+        select(PollElector.household_id, PollElector.voter_key).where(
+            PollElector.poll_id == poll.id, PollElector.household_id.in_([paper.household_id for paper in papers])))}
+    choices = dict(db.session.execute(select(Ballot.id, Ballot.choices).where(Ballot.id.in_(keys.values()))).all())
+    return {household_id: choices.get(key) for household_id, key in keys.items()}
 
 
 def _authorize_paper_entry(actor, poll):
@@ -576,13 +584,29 @@ def _user_names(ids):
 
 def compute_result(poll):
     """The count, from the electorate and the counted ballots, through app/polls/rules.py."""
-    areas = {}
-    for voter_key, area in db.session.execute(select(PollElector.voter_key, PollElector.area)
-                                              .where(PollElector.poll_id == poll.id)):
-        areas[voter_key] = areas.get(voter_key, Decimal("0")) + Decimal(area)
+    return compute_results([poll])[poll.id]
+
+
+def compute_results(polls):
+    """{poll id: its count} in a fixed number of queries however many polls (running tallies on a
+    page of polls)."""
+    if not polls:
+        return {}
+    ids = [poll.id for poll in polls]
+    areas, ballots = {poll_id: {} for poll_id in ids}, {poll_id: [] for poll_id in ids}
+    for poll_id, voter_key, area in db.session.execute(
+            select(PollElector.poll_id, PollElector.voter_key, PollElector.area).where(PollElector.poll_id.in_(ids))):
+        areas[poll_id][voter_key] = areas[poll_id].get(voter_key, Decimal("0")) + Decimal(area)
+    for poll_id, *ballot in db.session.execute(select(Ballot.poll_id, Ballot.receipt, Ballot.choices, Ballot.voter_key)
+                                               .where(Ballot.poll_id.in_(ids), Ballot.status == BallotStatus.COUNTED)):
+        ballots[poll_id].append(ballot)
+    pending = dict(db.session.execute(select(Ballot.poll_id, func.count()).where(
+        Ballot.poll_id.in_(ids), Ballot.status == BallotStatus.PENDING).group_by(Ballot.poll_id)).all())
+    return {poll.id: _result(poll, areas[poll.id], ballots[poll.id], pending.get(poll.id, 0)) for poll in polls}
+
+
+def _result(poll, areas, ballots, pending):
     electorate = rules.Count(len(areas), sum(areas.values(), Decimal("0")))
-    ballots = db.session.execute(select(Ballot.receipt, Ballot.choices, Ballot.voter_key).where(
-        Ballot.poll_id == poll.id, Ballot.status == BallotStatus.COUNTED)).all()
     weight = {key: rules.Count(1, areas.get(key, Decimal("0"))) for key in areas}
     counts = [weight.get(voter_key, rules.Count(1)) for _receipt, _choices, voter_key in ballots]
     participants = sum(counts, rules.Count())
@@ -596,8 +620,6 @@ def compute_result(poll):
                           **rules.outcome(question.kind, question.options, poll.rule, electorate, participants,
                                           supports, question.max_choices, poll.quorum_percent)})
     lines = sorted(f"{receipt}:{json.dumps(choices, sort_keys=True)}" for receipt, choices, _key in ballots)
-    pending = db.session.scalar(select(func.count()).select_from(Ballot).where(
-        Ballot.poll_id == poll.id, Ballot.status == BallotStatus.PENDING))
     return {
         "rule": poll.rule, "rule_label": rules.RULE_LABELS[rules.Rule(poll.rule)],
         "quorum_percent": poll.quorum_percent,
@@ -835,6 +857,7 @@ def poll_views(polls, viewer):
             if poll.id in electors_of and poll.key_check == _key_check()}
     ballots = {b.poll_id: b for b in db.session.scalars(select(Ballot).where(Ballot.id.in_(keys.values())))}
     casts_household_vote = household_id is not None and _casts_household_vote(viewer, household_id)
+    tallies = compute_results([poll for poll in polls if poll.status == PollStatus.OPEN and poll.show_tally])
     now = utcnow()
     communities = {}
     views = []
@@ -858,9 +881,7 @@ def poll_views(polls, viewer):
                    else "纸质票等待监委会确认" if ballot.status == BallotStatus.PENDING
                    else "已经投票")
         total, voted = turnout.get(poll.id, (0, 0))
-        result = poll.result if poll.status == PollStatus.CLOSED else None
-        if poll.status == PollStatus.OPEN and poll.show_tally:
-            result = compute_result(poll)
+        result = poll.result if poll.status == PollStatus.CLOSED else tallies.get(poll.id)
         views.append({
             **{name: getattr(poll, name) for name in (
                 "id", "community_id", "title", "description", "electorate", "scope_kind", "scope_ids", "rule",
