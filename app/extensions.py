@@ -70,10 +70,16 @@ PAPER_ENTRY_LIMIT = "60 per minute"
 
 
 def per_signed_in_user():
-    """Rate-limit key for acts of a signed-in person: their token (hashed), else the address.
-    Per person, not per address: a whole courtyard votes over one Wi-Fi."""
+    """Rate-limit key for acts of a signed-in person: the user their token names (signing in
+    again starts no fresh allowance), a token from before tokens named users (hashed), else
+    the address. Per person, not per address: a whole courtyard votes over one Wi-Fi."""
+    from app.auth.service import token_user_id  # app.auth imports this module
+
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token:
+        user_id = token_user_id(token.strip())
+        if user_id is not None:
+            return f"user:{user_id}"
         return "token:" + hashlib.sha256(token.strip().encode()).hexdigest()[:32]
     return get_remote_address()
 

@@ -23,6 +23,10 @@ def test_submissions_are_limited_per_person_not_per_address(limited, places):
     # Another person at the same address (a courtyard on one Wi-Fi) is not held back.
     assert limited.post(f"{API}/matters", json={**body, "building_id": places["b1"]},
                         headers=neighbour).status_code == 201
+    # Signing in again gives the same person no fresh allowance.
+    again = login(limited, "resident")
+    assert again != resident
+    assert limited.post(f"{API}/matters", json=body, headers=again).status_code == 429
 
 
 def test_a_retried_request_replays_instead_of_counting(limited, places):
