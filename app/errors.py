@@ -8,7 +8,7 @@ import logging
 
 import marshmallow as ma
 from flask import jsonify
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -107,6 +107,13 @@ def register_error_handlers(app):
         log.error("database unavailable: %s", exc.orig.__class__.__name__)
         db.session.rollback()
         return error_response(ApiError(503, "database_unavailable", "数据库暂时不可用，请稍后再试"))
+
+    @app.errorhandler(PoolTimeout)
+    def handle_pool_exhausted(_exc):
+        """Every pooled connection stayed busy for DB_POOL_TIMEOUT: the process is overloaded."""
+        log.error("database pool exhausted: no connection within DB_POOL_TIMEOUT")
+        db.session.rollback()
+        return error_response(ApiError(503, "database_busy", "服务繁忙，请稍后再试", headers={"Retry-After": "5"}))
 
     @app.errorhandler(StaleDataError)
     def handle_changed_meanwhile(_exc):

@@ -8,6 +8,8 @@ import os
 import secrets
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 TEMPLATE_PREFIX = "WECHAT_TEMPLATE_"
@@ -30,6 +32,16 @@ def _int_env(name, default):
         return int(value)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, got {value!r}") from None
+
+
+def _float_env(name, default):
+    value = _env(name)
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {value!r}") from None
 
 
 def _local_secret_key():
@@ -77,7 +89,21 @@ class BaseConfig:
         self.TOKEN_TTL_SECONDS = _int_env("TOKEN_TTL_SECONDS", 7 * 24 * 3600)
         self.JOIN_CODE_TTL_DAYS = _int_env("JOIN_CODE_TTL_DAYS", 14)
         self.MAX_CONTENT_LENGTH = _int_env("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # The database pool of each process (README: Production, PostgreSQL). A gthread worker's
+        # threads share one pool, so it holds a connection per thread; a request that still
+        # finds none free within DB_POOL_TIMEOUT seconds answers 503 instead of hanging.
+        self.DB_POOL_SIZE = _int_env("DB_POOL_SIZE", _int_env("GUNICORN_THREADS", 4))
+        self.DB_MAX_OVERFLOW = _int_env("DB_MAX_OVERFLOW", 2)
+        self.DB_POOL_TIMEOUT = _float_env("DB_POOL_TIMEOUT", 10.0)
+        self.DB_POOL_RECYCLE = _int_env("DB_POOL_RECYCLE", 1800)
+        # A round trip per request that makes a dropped connection a retry rather than a 503
+        # (bench/README.md: about a tenth of a simple read's time); 0 turns it off.
+        self.DB_POOL_PRE_PING = bool(_int_env("DB_POOL_PRE_PING", 1))
+        # PostgreSQL cancels a statement running longer (0: no limit). A gthread worker is not
+        # restarted for one stuck thread, so a runaway query would hold it for good.
+        self.DB_STATEMENT_TIMEOUT_MS = _int_env("DB_STATEMENT_TIMEOUT_MS", 30000)
+        # Built from the DB_* settings in validate() unless set (tests pass their own).
+        self.SQLALCHEMY_ENGINE_OPTIONS = None
         # Jobs run in-process unless Redis is configured (decided in validate()).
         self.JOBS_INLINE = None
         # Subscribe-message templates: WECHAT_TEMPLATE_<KIND>=<template id> and optionally
@@ -111,6 +137,24 @@ class BaseConfig:
     }
     JSON_AS_ASCII = False
 
+    def _engine_options(self):
+        """Pre-ping (a connection the database dropped is replaced, not failed on), the pool
+        sizes, and PostgreSQL's statement timeout. SQLite in memory keeps SQLAlchemy's own
+        single-connection pool, which takes no sizes."""
+        options = {"pool_pre_ping": self.DB_POOL_PRE_PING}
+        url = make_url(self.SQLALCHEMY_DATABASE_URI)
+        backend = url.get_backend_name()
+        in_memory = backend == "sqlite" and (url.database in (None, "", ":memory:")
+                                             or url.query.get("mode") == "memory")
+        if not in_memory:
+            options.update(pool_size=self.DB_POOL_SIZE, max_overflow=self.DB_MAX_OVERFLOW,
+                           pool_timeout=self.DB_POOL_TIMEOUT, pool_recycle=self.DB_POOL_RECYCLE)
+        if backend == "postgresql" and self.DB_STATEMENT_TIMEOUT_MS > 0:
+            # Appended to any `options` the URL carries (search_path, say) rather than replacing them.
+            timeout = f"-c statement_timeout={self.DB_STATEMENT_TIMEOUT_MS}"
+            options["connect_args"] = {"options": " ".join(filter(None, (url.query.get("options"), timeout)))}
+        return options
+
     @property
     def dev_login_enabled(self):
         return not self.WECHAT_APPID and self.APP_ENV != "production"
@@ -121,6 +165,8 @@ class BaseConfig:
             self.SECRET_KEY = _local_secret_key()
         if self.JOBS_INLINE is None:
             self.JOBS_INLINE = not self.REDIS_URL
+        if self.SQLALCHEMY_ENGINE_OPTIONS is None:
+            self.SQLALCHEMY_ENGINE_OPTIONS = self._engine_options()
         if bool(self.WECHAT_APPID) != bool(self.WECHAT_SECRET):
             raise ConfigError("WECHAT_APPID and WECHAT_SECRET must be set together")
         return self

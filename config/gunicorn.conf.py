@@ -2,8 +2,10 @@
 
 Each value can be overridden from the environment (GUNICORN_*), so one file serves a laptop
 and a production box. gthread workers: requests spend most time waiting on PostgreSQL, Redis
-and WeChat, and threads share one DB pool per process.
+and WeChat, and threads share one DB pool per process (DB_POOL_SIZE defaults to
+GUNICORN_THREADS: one connection per thread).
 """
+import ipaddress
 import multiprocessing
 import os
 
@@ -21,4 +23,42 @@ accesslog = "-"
 errorlog = "-"
 # No query strings in the access log: they may carry codes or tokens.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
+# The proxies (nginx) trusted for X-Forwarded-Proto and, below, X-Forwarded-For.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+class ClientAddressFromProxy:
+    """WSGI middleware: the client's address from X-Forwarded-For, when a trusted proxy sent it.
+
+    gunicorn itself trusts a proxy only for the scheme; behind nginx every peer address is
+    nginx's, so limits per address (login, joining a household) would count all residents
+    together. The last entry is the one the proxy appended itself ($proxy_add_x_forwarded_for);
+    entries before it come from the client and may be forged. From any other peer the header
+    is ignored, so a client reaching gunicorn directly cannot pick its own address.
+    """
+
+    def __init__(self, app, allowed):
+        self.app = app
+        self.trust_all = "*" in allowed
+        self.networks = [ipaddress.ip_network(entry.strip()) for entry in allowed if entry.strip() != "*"]
+
+    def trusts(self, peer):
+        try:
+            address = ipaddress.ip_address(peer)
+        except ValueError:  # a unix socket: only this machine reaches it (gunicorn trusts it too)
+            return True
+        return self.trust_all or any(address in network for network in self.networks)
+
+    def __call__(self, environ, start_response):
+        forwarded = environ.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+        if forwarded and self.trusts(environ.get("REMOTE_ADDR", "")):
+            try:
+                environ["REMOTE_ADDR"] = str(ipaddress.ip_address(forwarded))
+            except ValueError:
+                pass  # not an address: keep the peer's
+        return self.app(environ, start_response)
+
+
+def post_worker_init(worker):
+    # environ is changed in place, so the access log shows the client's address as well.
+    worker.wsgi = ClientAddressFromProxy(worker.wsgi, worker.cfg.forwarded_allow_ips)

@@ -27,7 +27,7 @@ def test_gunicorn_serves_the_app(app, database_url, free_port):
             try:
                 health = requests.get(f"{base}/healthz", timeout=2)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or a worker still booting
                 assert server.poll() is None, server.stderr.read().decode()
                 assert time.monotonic() < deadline, "gunicorn did not start within 30 s"
                 time.sleep(0.2)
