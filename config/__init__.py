@@ -25,23 +25,21 @@ def _env(name, default=None):
 
 
 def _int_env(name, default):
-    value = _env(name)
-    if value is None:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number, got {value!r}") from None
+    return _number_env(name, default, int, "a whole number")
 
 
 def _float_env(name, default):
+    return _number_env(name, default, float, "a number")
+
+
+def _number_env(name, default, kind, described):
     value = _env(name)
     if value is None:
         return default
     try:
-        return float(value)
+        return kind(value)
     except ValueError:
-        raise ConfigError(f"{name} must be a number, got {value!r}") from None
+        raise ConfigError(f"{name} must be {described}, got {value!r}") from None
 
 
 def _local_secret_key():
