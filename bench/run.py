@@ -96,10 +96,10 @@ class Bench:
 
     # ---- load -----------------------------------------------------------------------------
 
-    def load(self, ops, mode="closed", concurrency=32, rate=None, duration=None, answers=False):
+    def load(self, ops, mode="closed", concurrency=32, rate=None, duration=None):
         """Run the load generator (bench/load.py) in its own process; its result."""
         spec = {"base": BASE, "mode": mode, "concurrency": concurrency, "rate": rate, "duration": duration,
-                "ops": ops, "answers": answers, "photo": str(self.work / "photo.jpg")}
+                "ops": ops, "photo": str(self.work / "photo.jpg")}
         with tempfile.TemporaryDirectory() as tmp:
             spec_path, result_path = Path(tmp, "spec.json"), Path(tmp, "result.json")
             spec_path.write_text(json.dumps(spec))
@@ -160,6 +160,9 @@ class Bench:
         finally:
             self._stop(server)
         self.report()
+        failed = [name for name in ("vote_storm", "fan_out") if not self.checks[name]["agree"]]
+        if failed:
+            raise SystemExit(f"checks failed: {', '.join(failed)} (see build/bench/results.json)")
 
     def _database(self):
         for sql in (f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)", f"CREATE DATABASE {DB_NAME}"):
@@ -354,6 +357,9 @@ class Bench:
             time.sleep(0.2)
         delivered = len(self.fake.sent) - sent_before
         delivered_s = time.perf_counter() - started
+        households = w["community_f_households"]  # every head consented to the message
+        self.checks["fan_out"] = {"households": households, "rows": rows, "delivered": delivered,
+                                  "agree": rows == delivered == households}
         self.rows.append({"scenario": "fan-out: invite 10,000 households", "ops": 1, "ok": 1,
                           "request_ms": round(request_s * 1000), "rows": rows, "rows_s": round(rows_s, 2),
                           "delivered": delivered, "delivered_s": round(delivered_s, 1),

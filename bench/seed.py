@@ -111,6 +111,7 @@ def world(app):
     return {
         "community_a": a.id, "community_f": f.id, "storm_poll": storm.id, "storm_question": storm_question,
         "results_poll": results, "voter_tokens": tokens[:len(a_heads)], "resident_user": a_heads[0],
+        "community_f_households": len(f_heads),
         "staff_a_token": tokens[-3], "council_token": tokens[-2], "staff_f_token": tokens[-1],
     }
 

@@ -3,11 +3,16 @@ default, real Redis when TEST_REDIS_URL is set. The schema is built by the migra
 per run; every test starts from empty tables."""
 import os
 import socket
+import subprocess
+import sys
+import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import fakeredis
 import pytest
 import redis
+import requests
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 
@@ -16,6 +21,7 @@ from app.extensions import db
 from config import TestingConfig
 from tests.fake_wechat import FakeWeChat
 
+ROOT = Path(__file__).resolve().parent.parent
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 
@@ -109,11 +115,48 @@ def wechat_app(make_app, fake_wechat):
                     WECHAT_API_BASE=fake_wechat.url, WECHAT_TIMEOUT=1.0)
 
 
-@pytest.fixture
-def free_port():
+def unused_port():
+    """A port on 127.0.0.1 that nothing listens on: for a server a test starts, or one it finds down."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture
+def free_port():
+    return unused_port()
+
+
+@contextmanager
+def gunicorn(env, log_path):
+    """gunicorn with config/gunicorn.conf.py serving wsgi:app, as production runs it, with `env`
+    as its whole environment and its output in `log_path`, on a port of its own. Yields its base
+    URL once /healthz answers 200; stops it afterwards."""
+    port = unused_port()
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "wsgi:app"],
+                                  cwd=ROOT, env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+                                  stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60  # workers booting on a busy machine
+            while True:
+                try:
+                    if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
+                        break
+                except requests.RequestException:  # not listening yet, or a worker still booting
+                    pass
+                assert server.poll() is None, Path(log_path).read_text()
+                assert time.monotonic() < deadline, "gunicorn was not healthy within 60 s\n" + Path(log_path).read_text()
+                time.sleep(0.2)
+            yield base
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 @contextmanager

@@ -184,6 +184,29 @@ def test_building_head_records_for_a_household_of_their_building_only(app, clien
     assert submit(client, "bhead", on_behalf_of_household_id=people["h2"]).status_code == 403
 
 
+def test_my_matters_pages_through_mine_and_my_households_newest_first(client, people):
+    """My matters are those I reported and those recorded for my household by someone else;
+    paged by cursor, each comes once, newest first, and nobody else's."""
+    own, recorded = [], []
+    for n in range(4):
+        own.append(submit(client, "resident").get_json()["id"])
+        recorded.append(submit(client, "bhead", on_behalf_of_household_id=people["h1"]).get_json()["id"])
+    submit(client, "neighbour", building_id=people["b1"])  # another household's
+
+    def pages(name):
+        ids, cursor, headers = [], None, login(client, name)
+        while True:
+            page = client.get(f"{API}/matters/mine", query_string={"limit": 3, **({"cursor": cursor} if cursor else {})},
+                              headers=headers).get_json()
+            ids += [item["id"] for item in page["items"]]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return ids
+
+    assert pages("resident") == sorted(own + recorded, reverse=True)
+    assert pages("bhead") == sorted(recorded, reverse=True)  # recorded by me, for a household not mine
+
+
 @pytest.mark.parametrize("viewer, private, major", [
     ("resident", "full", "full"),            # the household
     ("neighbour", None, "public"),           # a resident of the community

@@ -4,7 +4,6 @@ import hashlib
 import io
 import os
 import secrets
-import socket
 import struct
 import time
 import warnings
@@ -25,6 +24,7 @@ from app.media import (
 )
 from config import ConfigError
 from config import TestingConfig as Settings  # a name pytest does not collect
+from tests.conftest import unused_port
 
 # ---------------------------------------------------------------- helpers
 
@@ -466,15 +466,9 @@ def test_storage_errors_answer_with_the_error_envelope(tmp_path):
 # ---------------------------------------------------------------- S3 (moto's server, real HTTP)
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def s3_url():
-    port = _free_port()
+    port = unused_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     yield f"http://127.0.0.1:{port}"
@@ -525,7 +519,7 @@ def test_s3_missing_bucket_or_server_down_is_503_quickly(s3_url):
     storage = S3Storage("no-such-bucket", s3_url, "test", "test", max_attempts=1)
     with pytest.raises(StorageUnavailable):
         storage.put("a.jpg", b"x", "image/jpeg")
-    down = S3Storage("b", f"http://127.0.0.1:{_free_port()}", "test", "test",
+    down = S3Storage("b", f"http://127.0.0.1:{unused_port()}", "test", "test",
                      connect_timeout=1, read_timeout=1, max_attempts=2)
     started = time.monotonic()
     for call in (lambda: down.get("a.jpg"), lambda: down.put("a.jpg", b"x", "image/jpeg"),

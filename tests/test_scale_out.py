@@ -9,12 +9,8 @@ the client address gunicorn takes from a trusted proxy.
 """
 import os
 import runpy
-import socket
-import subprocess
-import sys
 import threading
-import time
-from pathlib import Path
+from contextlib import ExitStack
 
 import fakeredis
 import pytest
@@ -27,18 +23,11 @@ import config
 from app.extensions import db
 from app.idempotency import IdempotencyRecord
 from app.matters.models import Matter
-from tests.conftest import TEST_REDIS_URL, login
+from tests.conftest import ROOT, TEST_REDIS_URL, gunicorn, login, unused_port
 from tests.fake_wechat import FakeWeChat
 
-ROOT = Path(__file__).resolve().parent.parent
 API = "/api/v1"
 APPID = "wx-scale-out"  # not the other tests' app id: its token must be fetched here
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class _AnswerErrors(TCPFakeRequestHandler):
@@ -66,7 +55,7 @@ def redis_url():
     if TEST_REDIS_URL:
         yield TEST_REDIS_URL  # flushed after each test by conftest's make_app
         return
-    server = fakeredis.TcpFakeServer(("127.0.0.1", _free_port()))
+    server = fakeredis.TcpFakeServer(("127.0.0.1", unused_port()))
     server.RequestHandlerClass = _AnswerErrors
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -95,43 +84,8 @@ def instances(database_url, _schema, redis_url, wechat, tmp_path_factory):
                SECRET_KEY="scale-out-key-" + "s" * 32,  # the same on every machine
                WECHAT_APPID=APPID, WECHAT_SECRET="wx-scale-out-secret", WECHAT_API_BASE=wechat.url,
                MEDIA_ROOT=str(logs / "media"), GUNICORN_WORKERS="2", GUNICORN_THREADS="2")
-    servers = []
-    try:
-        for name in ("a", "b"):
-            port = _free_port()
-            log = open(logs / f"gunicorn-{name}.log", "wb")
-            servers.append((f"http://127.0.0.1:{port}", log, subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "wsgi:app"],
-                cwd=ROOT, env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-                stdout=subprocess.DEVNULL, stderr=log)))
-        for base, log, server in servers:
-            _wait_until_healthy(base, server, log.name)
-        yield [base for base, _, _ in servers]
-    finally:
-        for _, _, server in servers:
-            server.terminate()
-        for _, log, server in servers:
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-            log.close()
-
-
-def _wait_until_healthy(base, server, log_path):
-    deadline = time.monotonic() + 60  # four workers booting on a busy machine
-    while True:
-        try:
-            health = requests.get(f"{base}/healthz", timeout=5)
-            if health.status_code == 200:
-                assert health.json() == {"status": "ok", "database": "ok", "redis": "ok"}
-                return
-        except (requests.ConnectionError, requests.Timeout):  # still booting its workers
-            pass
-        assert server.poll() is None, Path(log_path).read_text()
-        assert time.monotonic() < deadline, "gunicorn did not become healthy within 60 s\n" + Path(log_path).read_text()
-        time.sleep(0.2)
+    with ExitStack() as servers:
+        yield [servers.enter_context(gunicorn(env, logs / f"gunicorn-{name}.log")) for name in ("a", "b")]
 
 
 def login_on(base, wechat, openid, address=None):
@@ -157,6 +111,8 @@ def call(method, base, path, token=None, **kwargs):
 
 def test_a_sign_in_on_one_instance_holds_on_the_other(instances, places, wechat):
     a, b = instances
+    for base in instances:  # each reaches the one database and the one Redis
+        assert requests.get(f"{base}/healthz", timeout=5).json() == {"status": "ok", "database": "ok", "redis": "ok"}
     # WeChat expires its access token: whatever an earlier test left cached is refused now.
     wechat.expire_token()
     fetches = wechat.paths().count("/cgi-bin/stable_token")

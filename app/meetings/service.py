@@ -189,8 +189,7 @@ def publish(actor, meeting):
     _authorize_organizer(actor, meeting)
     _require(meeting, MeetingStatus.DRAFT)
     invited = _invite(meeting)
-    if not invited:
-        db.session.rollback()
+    if not invited:  # the INSERT … SELECT wrote nothing
         raise ApiError(422, "validation_error", "会议范围内没有可邀请的住户或成员")
     meeting.status = MeetingStatus.PUBLISHED
     notify(_invitee_users(meeting), NotificationKind.MEETING_INVITATION, _payload(meeting), page=_page(meeting))
