@@ -1,6 +1,7 @@
 """Settings, the error envelope, health, the OpenAPI document, migrations and CLI commands."""
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import CheckConstraint, inspect
 
 from app.auth.models import User
 from app.community.models import Community, Grid, Household, HouseholdMember, RoleAssignment
@@ -193,6 +195,24 @@ def test_models_and_migrations_agree(app):
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_every_value_list_in_the_database_is_the_models(app):
+    """A CHECK constraint listing an enum's values (models_base.sql_values) is text to Alembic's
+    comparison above: a value added to the enum without a migration passes it, and the database
+    refuses the value at run time. Compare the quoted values of every such constraint, as the
+    migrated database holds it, with the model's."""
+    with app.app_context(), db.engine.connect() as connection:
+        inspector = inspect(connection)
+        for table in db.metadata.sorted_tables:
+            live = {c["name"]: c["sqltext"] for c in inspector.get_check_constraints(table.name)}
+            for constraint in table.constraints:
+                text = str(constraint.sqltext) if isinstance(constraint, CheckConstraint) else ""
+                if " IN (" not in text:
+                    continue
+                name = constraint.name if constraint.name.startswith("ck_") else f"ck_{table.name}_{constraint.name}"
+                assert name in live, f"{name}: in the model, not in the database"
+                assert set(re.findall(r"'([^']*)'", live[name])) == set(re.findall(r"'([^']*)'", text)), name
 
 
 # ---- commands --------------------------------------------------------------------------------
