@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from flask import current_app
@@ -94,9 +95,28 @@ def run_migrations_online():
             target_metadata=get_metadata(),
             **conf_args
         )
+        with _sqlite_foreign_keys_off(connection):
+            with context.begin_transaction():
+                context.run_migrations()
 
-        with context.begin_transaction():
-            context.run_migrations()
+
+@contextmanager
+def _sqlite_foreign_keys_off(connection):
+    """SQLite's batch mode rebuilds a table (copy, drop, rename); with foreign keys on, dropping
+    a parent such as `polls` deletes every ON DELETE CASCADE child row. Off while migrating
+    (a PRAGMA outside any transaction, on the DBAPI connection), checked and on afterwards."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"migrations left rows pointing at nothing: {broken[:10]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():
