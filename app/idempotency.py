@@ -4,8 +4,15 @@ The record is inserted in the same transaction as the work, so it commits iff th
 commits: a retry after a lost response replays the stored response instead of acting twice.
 The same key with another body → 422; a retry while the first is still running → 409 (on
 PostgreSQL the second insert waits for the first transaction, then replays).
+
+What is stored opens only for the retry: the record is named by a keyed hash of the user and
+the Idempotency-Key (the key itself is not stored), the request's hash is keyed, and the
+response is sealed (app/sealing.py) under a key derived from the same three. Someone reading
+the database — with or without SECRET_KEY — learns that the user did something then, not
+what: not a ballot's choices or receipt, not a guessable request body by hashing candidates.
 """
 import hashlib
+import hmac
 from copy import deepcopy
 from functools import wraps
 
@@ -19,6 +26,7 @@ from app.auth.permissions import current_user
 from app.errors import ApiError
 from app.extensions import db
 from app.models_base import UTCDateTime, utcnow
+from app.sealing import derive, seal, unseal
 from app.text import has_forbidden
 
 HEADER = "Idempotency-Key"
@@ -35,11 +43,30 @@ class IdempotencyRecord(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(100))
-    request_hash: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(100))           # Names.lookup, not the key itself
+    request_hash: Mapped[str] = mapped_column(String(64))   # keyed: Names.request_hash
     status_code: Mapped[int | None] = mapped_column(Integer)  # None while the first is running
-    response_body: Mapped[str | None] = mapped_column(Text)
+    response_body: Mapped[str | None] = mapped_column(Text)   # sealed
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class Names:
+    """What a record is stored under, derived from SECRET_KEY, the user and the Idempotency-Key.
+    migrations/versions/0010_ballot_secrecy.py renamed older records the same way."""
+
+    def __init__(self, user_id, key):
+        secret = derive(f"idempotency:{user_id}:{key}")
+        self.lookup = hmac.new(secret, b"lookup", hashlib.sha256).hexdigest()
+        self._seal_key = hmac.new(secret, b"seal", hashlib.sha256).digest()
+
+    def request_hash(self, plain):
+        return hmac.new(self._seal_key, plain.encode(), hashlib.sha256).hexdigest()
+
+    def seal(self, body):
+        return seal(self._seal_key, body.encode(), self.lookup.encode())
+
+    def unseal(self, sealed):
+        return unseal(self._seal_key, sealed, self.lookup.encode()).decode()
 
 
 def _request_hash():
@@ -59,15 +86,16 @@ def _request_hash():
     return digest.hexdigest()
 
 
-def _replay(user, key, request_hash):
-    existing = db.session.scalar(db.select(IdempotencyRecord).filter_by(user_id=user.id, key=key))
+def _replay(user, names, request_hash):
+    existing = db.session.scalar(db.select(IdempotencyRecord).filter_by(user_id=user.id, key=names.lookup))
     if existing is None:  # the first attempt rolled back meanwhile
         raise ApiError(409, "request_in_progress", "请求正在处理中，请稍后再试")
     if existing.request_hash != request_hash:
         raise ApiError(422, "idempotency_key_reused", "同一个请求编号不能用于不同的内容")
     if existing.status_code is None:
         raise ApiError(409, "request_in_progress", "请求正在处理中，请稍后再试")
-    response = Response(existing.response_body, status=existing.status_code, mimetype="application/json")
+    response = Response(names.unseal(existing.response_body), status=existing.status_code,
+                        mimetype="application/json")
     response.headers["Idempotent-Replayed"] = "true"
     return response
 
@@ -84,16 +112,17 @@ def idempotent(view):
             raise ApiError(422, "validation_error", "请求编号应为 1 到 100 个字符，不含控制字符",
                            details={"fields": {HEADER: ["1..100 characters, no control characters"]}})
         user = current_user()
-        request_hash = _request_hash()
+        names = Names(user.id, key)
+        request_hash = names.request_hash(_request_hash())
         # No savepoint: the transaction holds nothing but reads yet, so a duplicate key may
         # roll it all back. The record is then addressed by id, as the view's commit expires it.
-        record = IdempotencyRecord(user_id=user.id, key=key, request_hash=request_hash)
+        record = IdempotencyRecord(user_id=user.id, key=names.lookup, request_hash=request_hash)
         db.session.add(record)
         try:
             db.session.flush()
         except IntegrityError:
             db.session.rollback()
-            return _replay(user, key, request_hash)
+            return _replay(user, names, request_hash)
         record_id = record.id
         try:
             response = view(*args, **kwargs)
@@ -103,7 +132,7 @@ def idempotent(view):
         same = IdempotencyRecord.id == record_id
         if response.status_code < 300:
             db.session.execute(db.update(IdempotencyRecord).where(same).values(
-                status_code=response.status_code, response_body=response.get_data(as_text=True)))
+                status_code=response.status_code, response_body=names.seal(response.get_data(as_text=True))))
         else:
             db.session.execute(db.delete(IdempotencyRecord).where(same))
         db.session.commit()

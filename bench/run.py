@@ -289,11 +289,11 @@ class Bench:
         print(f"  check: {self.checks['vote_storm']}", flush=True)
 
     def _count_storm(self, sent):
-        """Close the poll as the scheduled job would, then compare: ballots stored, the tally
-        from the stored choices, the frozen result, and what was sent."""
+        """Close the poll as the scheduled job would, then compare: ballots published on the
+        board, the tally from their choices, the frozen result, and what was sent."""
         from app.extensions import db
         from app.polls import service as polls
-        from app.polls.models import Ballot, Poll
+        from app.polls.models import BoardEntry, Poll
         with self.app.app_context():
             poll = db.session.get(Poll, self.world["storm_poll"])
             poll.closes_at = poll.opens_at + timedelta(milliseconds=1)
@@ -302,7 +302,7 @@ class Bench:
             db.session.expire_all()
             poll = db.session.get(Poll, poll.id)
             stored = [0, 0, 0]
-            for choices in db.session.scalars(select(Ballot.choices).where(Ballot.poll_id == poll.id)):
+            for choices in db.session.scalars(select(BoardEntry.choices).where(BoardEntry.poll_id == poll.id)):
                 for option in choices[str(self.world["storm_question"])]:
                     stored[option] += 1
             frozen = [option["people"] for option in poll.result["questions"][0]["options"]]

@@ -102,7 +102,7 @@ def world(app):
         storm = polls.create(
             committee, a.id, "小区大门改造方案", Electorate.HOUSEHOLDS, Rule.MAJORITY,
             [{"text": "是否同意改造大门", "kind": QuestionKind.YES_NO}],
-            closes_at=now + timedelta(days=7), scope_kind=ScopeKind.COMMUNITY)
+            closes_at=now + timedelta(days=7), scope_kind=ScopeKind.COMMUNITY, secret=True)
         polls.publish(committee, storm)
         results = _closed_poll(committee, a_buildings[1], a_heads[50:100])
         tokens = _tokens(a_heads + [staff_a, council_a, staff_f])

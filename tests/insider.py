@@ -60,6 +60,7 @@ class Insider:
     tables: dict
     poll_id: int
     logs: str = ""
+    opener: object = None  # with the server's keys: opener(row, value) → the plaintext of a sealed value, or None
     questions: list = field(init=False)  # [(question id, number of options)]
     households: dict = field(init=False)  # user id → household id (members of the electorate)
     choice_rows: list = field(init=False)  # [(table, row, choices)]
@@ -78,6 +79,8 @@ class Insider:
         for table, rows in self.tables.items():
             for row in rows:
                 for name, value in row.items():
+                    if self.opener is not None and name not in SYSTEM:
+                        value = self.opener(row, value) or value
                     found = _choices_in(value, keys) if name not in SYSTEM else []
                     if found:
                         self.choice_rows.append((table, row, found[0]))

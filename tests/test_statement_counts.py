@@ -29,8 +29,9 @@ from app.matters.models import Matter, MatterCategory, MatterEvent, MatterPhoto
 from app.meetings.models import AgendaItem, Decision, Invitation, Meeting
 from app.models_base import utcnow
 from app.notifications.models import Notification
-from app.polls import service as polls
-from app.polls.models import YES_NO_OPTIONS, Ballot, Objection, PaperBallot, Poll, PollElector, PollQuestion
+from app.polls import secrecy
+from app.polls.models import (YES_NO_OPTIONS, Ballot, BoardEntry, Objection, PaperBallot, Poll, PollElector,
+                              PollQuestion)
 from tests.conftest import counting_statements
 from tests.matrix_world import Snapshot, api_routes, open_world, send, world_app
 from tests.permission_matrix import ACTORS, MATRIX, SIGNED_IN
@@ -164,7 +165,7 @@ def grow(app, names, n, audit_entries):
                  for i, h in enumerate(households)])
 
         # polls: the new households vote in poll_a (paper ballots waiting), poll_due and poll_closed
-        # (named ballots, objections); open polls with a running tally that h1, h2 and h3 vote in
+        # (named ballots, its board, objections); open polls with a running tally that h1, h2 and h3 vote in
         poll_a, poll_closed = db.session.get(Poll, names["poll_a"]), db.session.get(Poll, names["poll_closed"])
         _bulk(PollElector, [{"poll_id": names[p], "household_id": h, "voter_key": f"h:{h}", "area": Decimal(50)}
                             for p in ("poll_a", "poll_due", "poll_closed") for h in households])
@@ -173,7 +174,7 @@ def grow(app, names, n, audit_entries):
                             for h, photo in zip(households, _photos(u["bhead"], n))])
 
         def ballot(poll, h, i, status="counted", via="phone"):
-            return {"id": polls.ballot_key(poll, f"h:{h}"), "poll_id": poll.id, "receipt": f"GROWN{i:05d}",
+            return {"id": secrecy.ballot_key(poll, f"h:{h}"), "poll_id": poll.id, "receipt": f"GROWN{i:05d}",
                     "choices": {str(poll.questions[0].id): [i % 3]}, "via": via, "status": status,
                     "voter_key": f"h:{h}"}
 
@@ -189,6 +190,9 @@ def grow(app, names, n, audit_entries):
         db.session.execute(insert(Ballot), [ballot(poll_a, h, i, "pending", "paper") for i, h in enumerate(households)]
                            + [ballot(poll_closed, h, i) for i, h in enumerate(households)]
                            + [ballot(db.session.get(Poll, p), names["h2"], i) for i, p in enumerate(tallied)])
+        db.session.execute(insert(BoardEntry), [{"poll_id": poll_closed.id, "tracker": f"GROWN{i:05d}", "people": 1,
+                                                 "area": Decimal(50), "choices": {str(poll_closed.questions[0].id): [i % 3]}}
+                                                for i in range(n)])
         _bulk(Objection, [{"poll_id": poll_closed.id, "user_id": user, "household_id": h, "text": "计票有误"}
                           for h, user in zip(households, heads)])
 

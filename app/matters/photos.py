@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from app import wechat
 from app.errors import ApiError
 from app.extensions import db
+from app.jobs import queue, task
 from app.matters.models import MatterPhoto
 from app.media import get_storage, new_key, process_image
 
@@ -75,6 +76,20 @@ def attach(user, photo_ids, matter, event=None):
         photo.matter_id = matter.id
         photo.event_id = event.id if event is not None else None
     return photos
+
+
+def discard(photo):
+    """Delete the photo: its row in the caller's transaction, its files once that commits (a
+    job, retried while storage is unavailable)."""
+    db.session.delete(photo)
+    queue.enqueue_after_commit(delete_files, [photo.key, photo.thumbnail_key])
+
+
+@task
+def delete_files(keys):
+    storage = get_storage()
+    for key in keys:
+        storage.delete(key)
 
 
 def _signer():

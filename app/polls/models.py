@@ -2,11 +2,17 @@
 homeowner votes under Civil Code art. 278.
 
 The electorate is frozen into `PollElector` rows when the poll opens. A `Ballot` holds what was
-voted; its primary key is derived from the voter by a keyed hash (see service.ballot_key), so
-the database itself refuses a second ballot from one voter, and a voter changing their ballot
-finds it again. In a secret poll the ballot carries nothing else about the voter — no voter,
-no time — so who voted (`PollElector.voted_at`) and what was voted cannot be joined by any
-query; a real-name poll also stores the voter on the ballot for the supervisors.
+voted while the poll is open; its primary key is derived from the voter by a keyed hash (see
+app/polls/secrecy.py), so the database itself refuses a second ballot from one voter, and a
+voter changing their ballot finds it again. At the close every counted ballot is copied to the
+`BoardEntry` table (公示的选票) in random order, and the count is taken from there.
+
+In a secret poll the ballot row is written in the transaction that marks its voter as having
+voted, so an insider can tie the two (PostgreSQL's xmin, storage order): what the row holds is
+therefore sealed — choices, tracker and who cast it, encrypted (app/sealing.py) — and erased at
+the close. The board carries no voter, receipt, time or sequence and is written in one
+transaction in shuffled order, so nothing ties an entry to a household. README: Polls → Secrecy.
+A real-name poll keeps the voter and the choices on the ballot for the supervisors.
 """
 from enum import StrEnum
 
@@ -79,6 +85,8 @@ YES_NO_OPTIONS = ["赞成", "反对", "弃权"]
 class Poll(db.Model):
     __tablename__ = "polls"
     __table_args__ = (
+        # A running tally, watched as households are marked as voted, tells how each voted.
+        CheckConstraint("NOT (secret AND show_tally)", name="secret_no_tally"),
         Index("ix_polls_community_id_id", "community_id", "id"),
         CheckConstraint(f"electorate IN ({sql_values(Electorate)})", name="electorate"),
         CheckConstraint(f"scope_kind IN ({sql_values(ScopeKind)})", name="scope_kind"),
@@ -166,8 +174,10 @@ class PollElector(db.Model):
 
 class Ballot(db.Model):
     """What one voter voted: `choices` maps each question id to the chosen option indexes (an
-    empty list abstains). See the module docstring for why the key is derived and nothing else
-    about the voter is stored in a secret poll."""
+    empty list abstains). The `receipt` (回执码) proves the ballot was received and counted;
+    the `tracker` (核对码), known only to the voter, finds it on the board after the close.
+    A secret poll keeps choices and tracker only in `sealed` until the close, then erases
+    them (see the module docstring)."""
 
     __tablename__ = "poll_ballots"
     __table_args__ = (
@@ -175,21 +185,39 @@ class Ballot(db.Model):
         Index("ix_poll_ballots_poll_id_voter_key", "poll_id", "voter_key"),
         CheckConstraint(f"via IN ({sql_values(BallotVia)})", name="via"),
         CheckConstraint(f"status IN ({sql_values(BallotStatus)})", name="status"),
+        CheckConstraint("choices IS NULL OR sealed IS NULL", name="clear_or_sealed"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))
     receipt: Mapped[str] = mapped_column(String(16))
-    choices: Mapped[dict] = mapped_column(JSON)
+    choices: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))  # real-name polls
+    tracker: Mapped[str | None] = mapped_column(String(16))  # real-name polls
+    sealed: Mapped[str | None] = mapped_column(Text)         # secret polls, until the close
     via: Mapped[str] = mapped_column(String(8), default=BallotVia.PHONE)
     status: Mapped[str] = mapped_column(String(8), default=BallotStatus.COUNTED)
     voter_key: Mapped[str | None] = mapped_column(String(80))  # real-name polls only
 
 
+class BoardEntry(db.Model):
+    """公示的选票: one counted ballot of a closed poll, published to the electorate so that
+    anyone can recount the result and voters can find their own ballot by its tracker. The
+    weights are what the count gave it (`people` 1; `area` in owners polls)."""
+
+    __tablename__ = "poll_board"
+
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True)
+    tracker: Mapped[str] = mapped_column(String(16), primary_key=True)
+    choices: Mapped[dict] = mapped_column(JSON)
+    people: Mapped[int] = mapped_column(Integer)
+    area = mapped_column(Numeric(12, 2), nullable=False)
+
+
 class PaperBallot(db.Model):
     """A paper ballot (纸质票) or proxy vote (委托投票) entered for a household without a phone,
     with a photo of the paper or of the signed authorization. It counts once a supervisor
-    (监委会) confirms it. The choices live in the ballot, not here."""
+    (监委会) confirms it. The choices live in the ballot, not here; in a secret poll the photo
+    (which shows them beside the household) is destroyed once the supervisor has decided."""
 
     __tablename__ = "poll_paper_ballots"
     __table_args__ = (
@@ -204,7 +232,7 @@ class PaperBallot(db.Model):
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
     via: Mapped[str] = mapped_column(String(8))
-    photo_id: Mapped[int] = mapped_column(ForeignKey("matter_photos.id"), unique=True)
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("matter_photos.id"), unique=True)
     proxy_name: Mapped[str | None] = mapped_column(String(50))
     authorization_text: Mapped[str | None] = mapped_column(String(500))
     entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -10,6 +10,8 @@ from app.pagination import PageArgsSchema
 from app.polls import service
 from app.polls.schemas import (
     BallotSchema,
+    BoardArgsSchema,
+    BoardPageSchema,
     CastResultSchema,
     CastSchema,
     ElectorArgsSchema,
@@ -130,8 +132,18 @@ def my_ballot(poll_id):
 @blp.response(200, ReceiptCheckSchema)
 @requires()
 def check_receipt(poll_id, receipt):
-    """Check a receipt code: is that ballot counted, and what does it say."""
+    """Check a receipt code: was that ballot received, is it counted (not what it says)."""
     return service.check_receipt(_poll(poll_id), receipt)
+
+
+@blp.route("/polls/<int:poll_id>/board", methods=["GET"])
+@blp.arguments(BoardArgsSchema, location="query")
+@blp.response(200, BoardPageSchema)
+@requires()
+def board(args, poll_id):
+    """公示的选票, once the poll is closed: every counted ballot with its tracker and weight, no
+    voter — to recount the result and to find one's own ballot by its tracker."""
+    return service.board(_poll(poll_id), **args)
 
 
 @blp.route("/polls/<int:poll_id>/paper-ballots", methods=["POST"])

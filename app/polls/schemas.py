@@ -91,12 +91,19 @@ class ResultSchema(ma.Schema):
     questions = ma.fields.List(ma.fields.Nested(QuestionResultSchema), required=True)
     ballots = ma.fields.Integer(required=True)
     pending_paper = ma.fields.Integer(required=True, metadata={"description": "paper ballots never confirmed: not counted"})
-    ballots_digest = ma.fields.String(required=True, metadata={"description": "sha256 of the counted ballots (receipt:choices)"})
+    ballots_digest = ma.fields.String(required=True, metadata={
+        "description": "sha256 of the counted ballots: the sorted lines `tracker:choices` (choices as JSON with "
+                       "sorted keys, Python's json.dumps), joined by newlines"})
 
 
 class BallotSchema(ma.Schema):
-    receipt = ma.fields.String(required=True)
-    choices = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.Integer()), required=True)
+    receipt = ma.fields.String(required=True, metadata={
+        "description": "回执码: proves the ballot was received and counted, not what it says"})
+    tracker = ma.fields.String(allow_none=True, required=True, metadata={
+        "description": "核对码, for the voter alone: finds the ballot on the board after the close. Secret polls: "
+                       "only to the member who cast it, until the close"})
+    choices = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.Integer()), allow_none=True,
+                             required=True, metadata={"description": "to whom the tracker goes, else null"})
     via = ma.fields.String(required=True)
     status = ma.fields.String(required=True)
 
@@ -105,9 +112,32 @@ class CastResultSchema(BallotSchema):
     changed = ma.fields.Boolean(required=True, metadata={"description": "an earlier ballot was replaced"})
 
 
-class ReceiptCheckSchema(BallotSchema):
+class ReceiptCheckSchema(ma.Schema):
+    receipt = ma.fields.String(required=True)
+    via = ma.fields.String(required=True)
+    status = ma.fields.String(required=True)
     counted = ma.fields.Boolean(required=True)
     in_result = ma.fields.Boolean(required=True)
+
+
+class BoardArgsSchema(ma.Schema):
+    cursor = ma.fields.String(load_default=None, validate=validate.Length(max=16),
+                              metadata={"description": "the last tracker of the previous page"})
+    limit = ma.fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class BoardEntrySchema(ma.Schema):
+    tracker = ma.fields.String(required=True)
+    choices = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.Integer()), required=True,
+                             metadata={"description": "question id → chosen option indexes (empty: abstained)"})
+    people = ma.fields.Integer(required=True)
+    area = ma.fields.String(required=True, metadata={"description": "m², two decimals; 0.00 unless an owners poll"})
+
+
+class BoardPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(BoardEntrySchema), required=True)
+    next_cursor = ma.fields.String(allow_none=True, required=True)
+    ballots_digest = ma.fields.String(required=True, metadata={"description": "the frozen result's"})
 
 
 class PollSchema(ma.Schema):
@@ -180,7 +210,8 @@ class PaperSchema(ma.Schema):
     household_id = ma.fields.Integer(required=True)
     household = ma.fields.String(allow_none=True, required=True)
     via = ma.fields.String(required=True)
-    photo = ma.fields.Nested(PhotoSchema, required=True)
+    photo = ma.fields.Nested(PhotoSchema, allow_none=True, required=True, metadata={
+        "description": "null in a secret poll once reviewed: the photo is destroyed"})
     proxy_name = ma.fields.String(allow_none=True, required=True)
     authorization_text = ma.fields.String(allow_none=True, required=True)
     entered_by = ma.fields.String(allow_none=True, required=True)

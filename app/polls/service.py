@@ -5,9 +5,10 @@ recounts.
 Correctness rests on the database: a ballot's primary key is derived from its voter, so two
 ballots from one voter cannot both be stored, whatever the timing; votes hold a share lock on
 the poll row and closing takes it exclusively, so no ballot commits after the count is taken.
+Secrecy (app/polls/secrecy.py, README: Polls → Secrecy): a secret ballot is sealed until the
+close, which publishes every counted ballot on the board in random order and erases the rest.
 """
 import hashlib
-import hmac
 import json
 import secrets
 from datetime import timedelta
@@ -26,17 +27,18 @@ from app.errors import ApiError
 from app.extensions import db
 from app.jobs import queue, task
 from app.matters.models import Matter, MatterPhoto
-from app.matters.photos import photo_view
+from app.matters.photos import discard, photo_view
 from app.models_base import upsert, utcnow
 from app.notifications.service import notify
 from app.notifications.templates import NotificationKind
 from app.pagination import paginate
-from app.polls import rules
+from app.polls import rules, secrecy
 from app.polls.models import (
     YES_NO_OPTIONS,
     Ballot,
     BallotStatus,
     BallotVia,
+    BoardEntry,
     Electorate,
     Objection,
     PaperBallot,
@@ -52,7 +54,6 @@ from app.polls.models import (
 REMINDER_BEFORE = timedelta(hours=24)
 INSERT_BATCH = 1000
 RECENTLY_CLOSED = timedelta(days=30)  # closed polls stay in "my polls" this long (their 公示)
-RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by hand
 STATUS_LABELS = {"draft": "草稿", "scheduled": "待开始", "open": "投票中", "closed": "已公示", "cancelled": "已取消"}
 EVENT_LABELS = {"created": "创建", "scheduled": "定时开始", "opened": "开始投票", "paper_entered": "录入纸质票",
                 "proxy_entered": "录入委托投票", "paper_confirmed": "确认纸质票", "proxy_confirmed": "确认委托投票",
@@ -115,6 +116,8 @@ def create(actor, community_id, title, electorate, rule, questions, closes_at, s
         raise _invalid("rule", "按面积计算的业主表决规则只适用于业主表决", "owners rules need the owners electorate")
     if secret and electorate == Electorate.OWNERS:
         raise _invalid("secret", "业主表决按面积和人数计票，须实名投票", "owners polls are real-name")
+    if secret and show_tally:  # the tally moving as each household is marked voted tells its vote
+        raise _invalid("show_tally", "无记名投票不能在投票期间显示实时票数", "secret polls show no running tally")
     opens_at = opens_at or utcnow()
     if closes_at <= max(opens_at, utcnow()):
         raise _invalid("closes_at", "截止时间须晚于开始时间和当前时间", "after opens_at and now")
@@ -191,21 +194,6 @@ def _elector_rows(poll):
     return [(h, None, f"h:{h}", 0) for h, _area, _ref, _developer in rows]
 
 
-def _key_check():
-    return hmac.new(current_app.config["SECRET_KEY"].encode(), b"poll-ballot-key", hashlib.sha256).hexdigest()[:16]
-
-
-def ballot_key(poll, voter_key):
-    """The ballot's primary key: a keyed hash of poll and voter. The server finds a voter's
-    ballot (to change it, to show the receipt) but the database holds no column that joins a
-    secret ballot to its voter."""
-    if poll.key_check != _key_check():
-        current_app.logger.error("SECRET_KEY changed while poll %s is open; voting stopped", poll.id)
-        raise ApiError(503, "ballot_key_changed", "系统配置变更，投票暂停，请联系社区")
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"ballot:{poll.id}:{voter_key}".encode(), hashlib.sha256).hexdigest()[:32]
-
-
 def check_publish(actor, poll):
     """Everything publishing would refuse, checked without changing anything."""
     authorize(actor, Action.MANAGE_POLLS, _community(poll))
@@ -250,7 +238,7 @@ def _open(poll, actor):
         db.session.execute(insert(table), [
             {"poll_id": poll.id, "household_id": h, "user_id": u, "voter_key": k, "area": Decimal(a)}
             for h, u, k, a in rows[start:start + INSERT_BATCH]])
-    poll.status, poll.opened_at, poll.key_check = PollStatus.OPEN, utcnow(), _key_check()
+    poll.status, poll.opened_at, poll.key_check = PollStatus.OPEN, utcnow(), secrecy.key_check()
     _event(poll, actor, "opened", note=f"投票人 {len({row[2] for row in rows})}")
     notify(_elector_users(poll), NotificationKind.POLL_OPENED, _payload(poll, "请在截止前投票"), page=_page(poll))
     db.session.commit()
@@ -372,31 +360,31 @@ def _choices(poll, answers):
     return choices
 
 
-def _new_receipt():
-    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
-
-
-def _put_ballot(poll, elector, choices, via, status):
-    """Store the voter's ballot, or change it where the poll allows. Returns (ballot, changed).
-    The primary key makes the database refuse a second ballot from one voter."""
-    key = ballot_key(poll, elector.voter_key)
-    ballot = Ballot(id=key, poll_id=poll.id, receipt=_new_receipt(), choices=choices, via=via, status=status,
-                    voter_key=None if poll.secret else elector.voter_key)
+def _put_ballot(poll, elector, choices, via, status, caster_id=None):
+    """Store the voter's ballot, or change it where the poll allows (same receipt and
+    tracker). Returns (the ballot as its caster sees it, changed). The primary key makes the
+    database refuse a second ballot from one voter."""
+    key = secrecy.ballot_key(poll, elector.voter_key)
+    receipt, tracker = secrecy.new_code(), secrecy.new_code()
     # The first ballot, the usual case, in one statement; a conflict (a ballot exists, or a
     # concurrent one committed first) inserts nothing and falls through to the existing one.
     inserted = db.session.execute(upsert(Ballot, db.engine).values(
-        {column.key: getattr(ballot, column.key) for column in Ballot.__table__.columns})
-        .on_conflict_do_nothing().returning(Ballot.id)).first()
+        id=key, poll_id=poll.id, receipt=receipt, via=via, status=status,
+        voter_key=None if poll.secret else elector.voter_key,
+        **secrecy.stored(poll, key, choices, tracker, caster_id)).on_conflict_do_nothing().returning(Ballot.id)).first()
     if inserted:
-        return ballot, False
+        return {"receipt": receipt, "tracker": tracker, "choices": choices, "via": via, "status": status}, False
     existing = db.session.get(Ballot, key, with_for_update=True, populate_existing=True)
     if existing is None:
         raise ApiError(409, "changed_meanwhile", "提交冲突，请重试")
     if not (poll.allow_change and via == BallotVia.PHONE and existing.via == BallotVia.PHONE):
         raise ApiError(409, "already_voted", "本户（本人）已经投过票" if existing.status == BallotStatus.COUNTED
                        else "本户的纸质票正在等待监委会确认", details={"status": existing.status})
-    existing.choices = choices
-    return existing, True
+    tracker = secrecy.contents(poll, existing).tracker or tracker
+    for name, value in secrecy.stored(poll, key, choices, tracker, caster_id).items():
+        setattr(existing, name, value)
+    return {"receipt": existing.receipt, "tracker": tracker, "choices": choices, "via": existing.via,
+            "status": existing.status}, True
 
 
 def _mark_voted(poll, voter_key):
@@ -409,32 +397,57 @@ def cast(user, poll, answers):
     refused, or replaces the first where the poll allows changes until the close."""
     _lock_open(poll)
     elector = _voter_elector(user, poll)
-    ballot, changed = _put_ballot(poll, elector, _choices(poll, answers), BallotVia.PHONE, BallotStatus.COUNTED)
+    view, changed = _put_ballot(poll, elector, _choices(poll, answers), BallotVia.PHONE, BallotStatus.COUNTED,
+                                caster_id=user.id)
     _mark_voted(poll, elector.voter_key)
-    view = {**ballot_view(ballot), "changed": changed}  # before the commit expires it
     db.session.commit()
-    return view
+    return {**view, "changed": changed}
 
 
-def ballot_view(ballot):
-    return {"receipt": ballot.receipt, "choices": ballot.choices, "via": ballot.via, "status": ballot.status}
+def ballot_view(poll, ballot, viewer_id, is_voter):
+    """A household's ballot as one of its members sees it. The choices and the tracker go to
+    whom they belong: in a secret poll the member who cast it, while they are kept (until the
+    close); in a real-name poll the household's voter. Everyone else sees that it was cast."""
+    held = secrecy.contents(poll, ballot)
+    mine = held is not None and (held.caster_id == viewer_id if poll.secret else is_voter)
+    return {"receipt": ballot.receipt, "via": ballot.via, "status": ballot.status,
+            "choices": held.choices if mine else None, "tracker": held.tracker if mine else None}
 
 
 def my_ballot(user, poll):
     elector = _elector_of(user, poll)
-    ballot = db.session.get(Ballot, ballot_key(poll, elector.voter_key)) if elector and poll.key_check else None
+    ballot = db.session.get(Ballot, secrecy.ballot_key(poll, elector.voter_key)) \
+        if elector and poll.key_check == secrecy.key_check() else None
     if ballot is None:
         raise ApiError(404, "not_found", "您还没有投票")
-    return ballot_view(ballot)
+    is_voter = elector.household_id is None or _casts_household_vote(user, elector.household_id)
+    return ballot_view(poll, ballot, user.id, is_voter)
 
 
 def check_receipt(poll, receipt):
-    """Anyone holding a receipt code sees whether that ballot is counted, and what it says."""
+    """Anyone holding a receipt code sees whether that ballot was received and counted — not
+    what it says, so a receipt shown to a neighbour proves the vote, not the choice."""
     ballot = db.session.scalar(select(Ballot).filter_by(poll_id=poll.id, receipt=receipt.strip().upper()))
     if ballot is None:
         raise ApiError(404, "not_found", "没有找到这张选票，请核对回执码")
-    return {**ballot_view(ballot), "counted": ballot.status == BallotStatus.COUNTED,
+    return {"receipt": ballot.receipt, "via": ballot.via, "status": ballot.status,
+            "counted": ballot.status == BallotStatus.COUNTED,
             "in_result": poll.status == PollStatus.CLOSED and ballot.status == BallotStatus.COUNTED}
+
+
+def board(poll, cursor=None, limit=100):
+    """公示的选票: every counted ballot of a closed poll, by tracker, with the weights the count
+    gave it — to recount the result (its `ballots_digest` is over these) and to find one's own."""
+    if poll.status != PollStatus.CLOSED:
+        raise ApiError(409, "poll_not_closed", "投票截止后公示全部选票")
+    query = select(BoardEntry).where(BoardEntry.poll_id == poll.id)
+    if cursor is not None:
+        query = query.where(BoardEntry.tracker > cursor)
+    rows = db.session.scalars(query.order_by(BoardEntry.tracker).limit(limit + 1)).all()
+    return {"items": [{"tracker": e.tracker, "choices": e.choices, "people": e.people, "area": f"{e.area:.2f}"}
+                      for e in rows[:limit]],
+            "next_cursor": rows[limit - 1].tracker if len(rows) > limit else None,
+            "ballots_digest": poll.result["ballots_digest"]}
 
 
 # ---- paper and proxy ballots -----------------------------------------------------------------------------
@@ -457,7 +470,7 @@ def enter_paper(actor, poll, household_id, answers, photo_id, via=BallotVia.PAPE
         raise ApiError(403, "not_in_electorate", "该住户不在本次表决的投票范围内")
     photo = db.session.scalar(select(MatterPhoto).where(
         MatterPhoto.id == photo_id, MatterPhoto.uploader_id == actor.id, MatterPhoto.matter_id.is_(None),
-        MatterPhoto.id.not_in(select(PaperBallot.photo_id))))
+        MatterPhoto.id.not_in(select(PaperBallot.photo_id).where(PaperBallot.photo_id.is_not(None)))))
     if photo is None:
         raise _invalid("photo_id", "请上传纸质票或委托书的照片", "an unused photo you uploaded")
     _put_ballot(poll, elector, _choices(poll, answers), via, BallotStatus.PENDING)
@@ -474,10 +487,12 @@ def enter_paper(actor, poll, household_id, answers, photo_id, via=BallotVia.PAPE
 
 def _pending_ballot(poll, paper):
     elector = db.session.scalar(select(PollElector).filter_by(poll_id=poll.id, household_id=paper.household_id))
-    return db.session.get(Ballot, ballot_key(poll, elector.voter_key), with_for_update=True), elector
+    return db.session.get(Ballot, secrecy.ballot_key(poll, elector.voter_key), with_for_update=True), elector
 
 
 def _review(actor, poll, paper):
+    """Checks before a decision on an entry. In a secret poll the photo — the household's
+    paper with its choices — is destroyed with the decision: it has served its purpose."""
     authorize(actor, Action.SUPERVISE_POLLS, _community(poll))
     _lock_open(poll)
     if paper.status != PaperStatus.PENDING:
@@ -485,6 +500,11 @@ def _review(actor, poll, paper):
     if paper.entered_by_id == actor.id:
         raise ApiError(403, "own_entry", "不能确认自己录入的纸质票")
     paper.reviewed_by_id, paper.reviewed_at = actor.id, utcnow()
+    if poll.secret:
+        photo = db.session.get(MatterPhoto, paper.photo_id)
+        paper.photo_id = None
+        db.session.flush()
+        discard(photo)
 
 
 def confirm_paper(actor, poll, paper):
@@ -529,15 +549,15 @@ def paper_views(viewer, poll, papers):
     supervisor = can(viewer, Action.SUPERVISE_POLLS, _community(poll))
     households = _household_labels({paper.household_id for paper in papers})
     names = _user_names({paper.entered_by_id for paper in papers} | {paper.reviewed_by_id for paper in papers})
-    photos = {photo.id: photo for photo in db.session.scalars(
-        select(MatterPhoto).where(MatterPhoto.id.in_([paper.photo_id for paper in papers])))}
+    photos = {photo.id: photo_view(photo) for photo in db.session.scalars(
+        select(MatterPhoto).where(MatterPhoto.id.in_([paper.photo_id for paper in papers if paper.photo_id])))}
     entered = _entered_choices(poll, [paper for paper in papers if paper.status == PaperStatus.PENDING]) \
         if supervisor else {}
     items = []
     for paper in papers:
         items.append({
             "id": paper.id, "household_id": paper.household_id, "household": households.get(paper.household_id),
-            "via": paper.via, "photo": photo_view(photos[paper.photo_id]), "proxy_name": paper.proxy_name,
+            "via": paper.via, "photo": photos.get(paper.photo_id), "proxy_name": paper.proxy_name,
             "authorization_text": paper.authorization_text, "entered_by": names.get(paper.entered_by_id),
             "entered_at": paper.entered_at, "status": paper.status, "reviewed_by": names.get(paper.reviewed_by_id),
             "reviewed_at": paper.reviewed_at, "review_note": paper.review_note,
@@ -549,11 +569,12 @@ def _entered_choices(poll, papers):
     """{household id: the choices entered} for pending paper ballots, in two queries."""
     if not papers:
         return {}
-    keys = {household_id: ballot_key(poll, voter_key) for household_id, voter_key in db.session.execute(
+    keys = {household_id: secrecy.ballot_key(poll, voter_key) for household_id, voter_key in db.session.execute(
         select(PollElector.household_id, PollElector.voter_key).where(
             PollElector.poll_id == poll.id, PollElector.household_id.in_([paper.household_id for paper in papers])))}
-    choices = dict(db.session.execute(select(Ballot.id, Ballot.choices).where(Ballot.id.in_(keys.values()))).all())
-    return {household_id: choices.get(key) for household_id, key in keys.items()}
+    ballots = {b.id: b for b in db.session.scalars(select(Ballot).where(Ballot.id.in_(keys.values())))}
+    held = {key: secrecy.contents(poll, ballot) for key, ballot in ballots.items()}
+    return {household_id: held[key].choices for household_id, key in keys.items() if held.get(key)}
 
 
 def _authorize_paper_entry(actor, poll):
@@ -588,44 +609,61 @@ def compute_result(poll):
 
 
 def compute_results(polls):
-    """{poll id: its count} in a fixed number of queries however many polls (running tallies on a
-    page of polls)."""
+    """{poll id: its count} in a fixed number of queries however many polls: a closed poll's
+    from its board (a recount), an open one's from its counted ballots (a running tally)."""
     if not polls:
         return {}
     ids = [poll.id for poll in polls]
-    areas, ballots = {poll_id: {} for poll_id in ids}, {poll_id: [] for poll_id in ids}
-    for poll_id, voter_key, area in db.session.execute(
-            select(PollElector.poll_id, PollElector.voter_key, PollElector.area).where(PollElector.poll_id.in_(ids))):
-        areas[poll_id][voter_key] = areas[poll_id].get(voter_key, Decimal("0")) + Decimal(area)
-    for poll_id, *ballot in db.session.execute(select(Ballot.poll_id, Ballot.receipt, Ballot.choices, Ballot.voter_key)
-                                               .where(Ballot.poll_id.in_(ids), Ballot.status == BallotStatus.COUNTED)):
-        ballots[poll_id].append(ballot)
+    areas, entries = _electorate_areas(ids), {poll_id: [] for poll_id in ids}
+    closed = [poll.id for poll in polls if poll.status == PollStatus.CLOSED]
+    for poll_id, tracker, choices, people, area in db.session.execute(select(
+            BoardEntry.poll_id, BoardEntry.tracker, BoardEntry.choices, BoardEntry.people, BoardEntry.area)
+            .where(BoardEntry.poll_id.in_(closed))):
+        entries[poll_id].append((tracker, choices, rules.Count(people, Decimal(area))))
+    by_id = {poll.id: poll for poll in polls}
+    for ballot in db.session.scalars(select(Ballot).where(
+            Ballot.poll_id.in_(set(ids) - set(closed)), Ballot.status == BallotStatus.COUNTED)):
+        held = secrecy.contents(by_id[ballot.poll_id], ballot)
+        entries[ballot.poll_id].append((held.tracker or "", held.choices, _weight(areas[ballot.poll_id], ballot)))
     pending = dict(db.session.execute(select(Ballot.poll_id, func.count()).where(
         Ballot.poll_id.in_(ids), Ballot.status == BallotStatus.PENDING).group_by(Ballot.poll_id)).all())
-    return {poll.id: _result(poll, areas[poll.id], ballots[poll.id], pending.get(poll.id, 0)) for poll in polls}
+    return {poll.id: _result(poll, areas[poll.id], entries[poll.id], pending.get(poll.id, 0)) for poll in polls}
 
 
-def _result(poll, areas, ballots, pending):
+def _electorate_areas(poll_ids):
+    """{poll id: {voter key: area}}: an owner of several flats is one voter with their area."""
+    areas = {poll_id: {} for poll_id in poll_ids}
+    for poll_id, voter_key, area in db.session.execute(select(
+            PollElector.poll_id, PollElector.voter_key, PollElector.area).where(PollElector.poll_id.in_(poll_ids))):
+        areas[poll_id][voter_key] = areas[poll_id].get(voter_key, Decimal("0")) + Decimal(area)
+    return areas
+
+
+def _weight(areas, ballot):
+    """What a ballot counts for: one voter, and their area (real-name polls know the voter)."""
+    return rules.Count(1, areas.get(ballot.voter_key, Decimal("0")))
+
+
+def _result(poll, areas, entries, pending):
+    """The count from [(tracker, choices, weight)]."""
     electorate = rules.Count(len(areas), sum(areas.values(), Decimal("0")))
-    weight = {key: rules.Count(1, areas.get(key, Decimal("0"))) for key in areas}
-    counts = [weight.get(voter_key, rules.Count(1)) for _receipt, _choices, voter_key in ballots]
-    participants = sum(counts, rules.Count())
+    participants = sum((weight for _tracker, _choices, weight in entries), rules.Count())
     questions = []
     for question in poll.questions:
         supports = [rules.Count()] * len(question.options)
-        for (_receipt, choices, _voter_key), count in zip(ballots, counts):
+        for _tracker, choices, weight in entries:
             for option in choices.get(str(question.id), []):
-                supports[option] = supports[option] + count
+                supports[option] = supports[option] + weight
         questions.append({"question_id": question.id, "text": question.text, "kind": question.kind,
                           **rules.outcome(question.kind, question.options, poll.rule, electorate, participants,
                                           supports, question.max_choices, poll.quorum_percent)})
-    lines = sorted(f"{receipt}:{json.dumps(choices, sort_keys=True)}" for receipt, choices, _key in ballots)
+    lines = sorted(f"{tracker}:{json.dumps(choices, sort_keys=True)}" for tracker, choices, _weight in entries)
     return {
         "rule": poll.rule, "rule_label": rules.RULE_LABELS[rules.Rule(poll.rule)],
         "quorum_percent": poll.quorum_percent,
         "electorate": {"people": electorate.people, "area": f"{electorate.area:.2f}"},
         "participants": {"people": participants.people, "area": f"{participants.area:.2f}"},
-        "questions": questions, "ballots": len(ballots), "pending_paper": pending,
+        "questions": questions, "ballots": len(entries), "pending_paper": pending,
         "ballots_digest": hashlib.sha256("\n".join(lines).encode()).hexdigest(),
     }
 
@@ -673,7 +711,10 @@ def _close(poll, actor):
     db.session.refresh(poll)
     if poll.status != PollStatus.OPEN:
         return
-    result = compute_result(poll)
+    areas = _electorate_areas([poll.id])[poll.id]
+    pending = db.session.scalar(select(func.count()).select_from(Ballot).where(
+        Ballot.poll_id == poll.id, Ballot.status == BallotStatus.PENDING))
+    result = _result(poll, areas, _publish_board(poll, areas), pending)
     now = utcnow()
     poll.result, poll.result_digest = result, _digest(result)
     poll.status, poll.closed_at = PollStatus.CLOSED, now
@@ -687,8 +728,28 @@ def _close(poll, actor):
     queue.cancel(_job_id(poll, "reminder"))
 
 
+def _publish_board(poll, areas):
+    """Copy the counted ballots to the board, shuffled, in the close's one transaction, and
+    erase a secret poll's ballots: afterwards no row ties an entry to whoever cast it — not
+    its order, its transaction or a code — and the count is taken from the board."""
+    entries = []
+    for ballot in db.session.scalars(select(Ballot).where(Ballot.poll_id == poll.id,
+                                                          Ballot.status == BallotStatus.COUNTED)):
+        held = secrecy.contents(poll, ballot)
+        entries.append((held.tracker or secrecy.new_code(), held.choices, _weight(areas, ballot)))
+    secrets.SystemRandom().shuffle(entries)
+    if entries:
+        db.session.execute(insert(BoardEntry), [
+            {"poll_id": poll.id, "tracker": tracker, "choices": choices, "people": weight.people, "area": weight.area}
+            for tracker, choices, weight in entries])
+    if poll.secret:
+        db.session.execute(update(Ballot).where(Ballot.poll_id == poll.id).values(choices=None, tracker=None,
+                                                                               sealed=None))
+    return entries
+
+
 def recount(actor, poll):
-    """监委会 recount: the count again from the stored ballots, compared with the frozen one."""
+    """监委会 recount: the count again from the board, compared with the frozen one."""
     authorize(actor, Action.SUPERVISE_POLLS, _community(poll))
     _require(poll, PollStatus.CLOSED)
     fresh = compute_result(poll)
@@ -828,7 +889,7 @@ def named_ballots(actor, poll, cursor=None, limit=50):
     voters = {}
     for key, household_id, user_id in members:
         voters.setdefault(key, []).append(households.get(household_id) or names.get(user_id) or "")
-    return {"items": [{"voters": voters.get(b.voter_key, []), **ballot_view(b)} for b in page],
+    return {"items": [{"voters": voters.get(b.voter_key, []), **ballot_view(poll, b, actor.id, True)} for b in page],
             "next_cursor": page[-1].voter_key if len(ballots) > limit else None}
 
 
@@ -853,8 +914,8 @@ def poll_views(polls, viewer):
         mine = mine | (PollElector.household_id == household_id)
     electors_of = {e.poll_id: e for e in db.session.scalars(
         select(PollElector).where(PollElector.poll_id.in_(ids), mine))}
-    keys = {poll.id: ballot_key(poll, electors_of[poll.id].voter_key) for poll in polls
-            if poll.id in electors_of and poll.key_check == _key_check()}
+    keys = {poll.id: secrecy.ballot_key(poll, electors_of[poll.id].voter_key) for poll in polls
+            if poll.id in electors_of and poll.key_check == secrecy.key_check()}
     ballots = {b.poll_id: b for b in db.session.scalars(select(Ballot).where(Ballot.id.in_(keys.values())))}
     casts_household_vote = household_id is not None and _casts_household_vote(viewer, household_id)
     tallies = compute_results([poll for poll in polls if poll.status == PollStatus.OPEN and poll.show_tally])
@@ -895,7 +956,7 @@ def poll_views(polls, viewer):
             "in_electorate": elector is not None,
             "household_voted": elector is not None and elector.voted_at is not None,
             "can_vote": why_not is None, "cannot_vote_reason": why_not,
-            "my_ballot": ballot_view(ballot) if ballot is not None and is_voter else None,
+            "my_ballot": ballot_view(poll, ballot, viewer.id, is_voter) if ballot is not None else None,
             "result": result,
             "can_manage": rights["manage"], "can_supervise": rights["supervise"],
             "can_close": (rights["manage"] or rights["supervise"]) and poll.status == PollStatus.OPEN

@@ -96,7 +96,7 @@ def erase(user):
     storage = get_storage()
     unattached = db.session.scalars(select(MatterPhoto).where(  # a paper ballot's photo is evidence: kept
         MatterPhoto.uploader_id == user.id, MatterPhoto.matter_id.is_(None),
-        MatterPhoto.id.not_in(select(PaperBallot.photo_id)))).all()
+        MatterPhoto.id.not_in(select(PaperBallot.photo_id).where(PaperBallot.photo_id.is_not(None))))).all()
     for photo in unattached:
         db.session.delete(photo)
     db.session.execute(update(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))

@@ -158,7 +158,62 @@ function documentedOperations(doc) {
   return ops
 }
 
+// ---------- 响应字段 ----------
+
+// 一个 schema 展开 $ref 和 anyOf/oneOf/allOf 以后的各个样子（可空的对象常写成 anyOf [{nullable}, {$ref}]）
+function schemaVariants(doc, schema, seen = []) {
+  if (!schema || typeof schema !== 'object') return []
+  if (schema.$ref) {
+    const name = schema.$ref.split('/').pop()
+    if (seen.includes(name)) return []
+    const target = doc.components && doc.components.schemas && doc.components.schemas[name]
+    return schemaVariants(doc, target, seen.concat([name]))
+  }
+  const subs = [].concat(schema.anyOf || [], schema.oneOf || [], schema.allOf || [])
+  return [schema].concat(...subs.map(sub => schemaVariants(doc, sub, seen)))
+}
+
+// 操作（"get /polls/{}"）成功时的响应 schema（第一个 2xx 的 application/json）；没有时 null
+function responseSchema(doc, key) {
+  const [method, normalized] = key.split(' ')
+  for (const [docPath, item] of Object.entries(doc.paths)) {
+    if (normalizeOpenApiPath(docPath) !== normalized || !item || !item[method]) continue
+    const responses = item[method].responses || {}
+    const status = Object.keys(responses).sort().find(code => /^2\d\d$/.test(code))
+    const content = status && responses[status].content
+    return (content && content['application/json'] && content['application/json'].schema) || null
+  }
+  return null
+}
+
+// 响应里有没有这个字段："my_ballot.tracker"、"items[].photo.url"（[] 是数组的每一项）。
+// 没有时返回说明（缺在哪一段），有时返回空串。
+function missingField(doc, schema, dotted) {
+  let current = schemaVariants(doc, schema)
+  const done = []
+  for (const segment of dotted.split('.')) {
+    const array = segment.endsWith('[]')
+    const name = array ? segment.slice(0, -2) : segment
+    let next = []
+    current.forEach(v => {
+      const prop = v.properties && v.properties[name]
+      if (prop) next.push(...schemaVariants(doc, prop))
+    })
+    done.push(segment)
+    if (!next.length) return `no "${done.join('.')}"`
+    if (array) {
+      next = [].concat(...next.filter(v => v.items).map(v => schemaVariants(doc, v.items)))
+      if (!next.length) return `"${done.join('.')}" is not an array`
+    }
+    current = next
+  }
+  return ''
+}
+
 module.exports = {
+  schemaVariants,
+  responseSchema,
+  missingField,
   API_PREFIX,
   listSourceFiles,
   stripComments,

@@ -1,5 +1,6 @@
 // 契约测试：小程序里每一个 api.get/post/patch/put/del 调用，都必须是后端 OpenAPI 文档里
-// 存在的“方法 + 路径”。文档路径由环境变量 OPENAPI_JSON 给出（Makefile 先从后端导出再跑 jest）。
+// 存在的“方法 + 路径”；表决几页读的响应字段（RESPONSE_READS）也必须在文档的响应 schema 里。
+// 文档路径由环境变量 OPENAPI_JSON 给出（Makefile 先从后端导出再跑 jest）。
 const path = require('path')
 const scan = require('./contract-scan')
 
@@ -64,6 +65,93 @@ describe('与后端 OpenAPI 文档一致', () => {
       throw new Error(
         `${call.file}:${call.line} calls ${call.method.toUpperCase()} ${call.rawPath} ` +
           `(as ${key}), which is not in the OpenAPI document ${process.env.OPENAPI_JSON}`,
+      )
+    }
+  })
+})
+
+// 页面读的响应字段：表决几页（表决详情、监委会、录入纸质票）从每个响应里读哪些字段，都要在后端文档的响应 schema 里。
+// "a.b" 是嵌套的字段，"a[]" 是数组的每一项；$ref、anyOf（可空的对象）都展开了看。
+// 页面多读一个字段、或者后端改了名字，就在这里加上 / 改掉。表里的每个操作也必须是页面真的调用了的（上面扫到的）。
+const POLL_VIEW = [
+  'id', 'title', 'description', 'status', 'status_label', 'electorate', 'electorate_label', 'rule_label', 'quorum_percent',
+  'secret', 'allow_change', 'opens_at', 'closes_at', 'voted', 'voters', 'cancel_reason', 'objections_until', 'matter_id',
+  'result_digest', 'can_vote', 'cannot_vote_reason', 'household_voted', 'can_object', 'can_close', 'can_supervise', 'can_enter_paper',
+  'questions[].id', 'questions[].position', 'questions[].text', 'questions[].kind', 'questions[].options', 'questions[].max_choices',
+  // 我的选票：tracker、choices 可能是 null（无记名投票里户里别的成员、截止以后）
+  'my_ballot.receipt', 'my_ballot.tracker', 'my_ballot.choices', 'my_ballot.via', 'my_ballot.status',
+  'result.rule', 'result.rule_label', 'result.ballots', 'result.pending_paper', 'result.ballots_digest',
+  'result.participants.people', 'result.participants.area', 'result.electorate.people', 'result.electorate.area',
+  'result.questions[].question_id', 'result.questions[].text', 'result.questions[].kind', 'result.questions[].passed',
+  'result.questions[].chosen', 'result.questions[].tie',
+  'result.questions[].thresholds[].name', 'result.questions[].thresholds[].label', 'result.questions[].thresholds[].value',
+  'result.questions[].thresholds[].of', 'result.questions[].thresholds[].unit', 'result.questions[].thresholds[].required',
+  'result.questions[].thresholds[].met',
+  'result.questions[].options[].label', 'result.questions[].options[].people', 'result.questions[].options[].area',
+  'result.questions[].options[].passed', 'result.questions[].options[].thresholds',
+]
+const PAPER = [
+  'id', 'household', 'household_id', 'via', 'proxy_name', 'authorization_text', 'choices', 'entered_by', 'entered_at', 'status', 'review_note',
+  // 无记名投票的照片确认或退回后销毁：photo 是 null
+  'photo', 'photo.url', 'photo.thumbnail_url',
+]
+const OBJECTION = ['id', 'text', 'household', 'created_at', 'mine', 'answer', 'answered_at']
+const RESPONSE_READS = {
+  'get /polls/{}': POLL_VIEW,
+  'post /polls/{}/close': POLL_VIEW,
+  // 投票：回执码（可以给别人看）和核对码（自己保存）
+  'post /polls/{}/ballots': ['receipt', 'tracker', 'changed'],
+  // 查回执：只有收到、计入了没有，不读选了什么
+  'get /polls/{}/receipts/{}': ['receipt', 'via', 'status', 'counted', 'in_result'],
+  // 截止后公示的全部选票
+  'get /polls/{}/board': ['items[].tracker', 'items[].choices', 'items[].people', 'items[].area', 'next_cursor', 'ballots_digest'],
+  'get /polls/{}/paper-ballots': ['next_cursor'].concat(PAPER.map(f => `items[].${f}`)),
+  'get /polls/{}/objections': ['next_cursor'].concat(OBJECTION.map(f => `items[].${f}`)),
+  'post /polls/{}/objections/{}/answer': OBJECTION,
+  'get /polls/{}/events': ['next_cursor', 'items[].id', 'items[].action_label', 'items[].actor', 'items[].household', 'items[].note', 'items[].created_at'],
+  'post /polls/{}/recount': ['recount_digest'],
+  'get /polls/{}/electors': ['next_cursor', 'items[].id', 'items[].household_id', 'items[].label', 'items[].head_name', 'items[].paper_pending'],
+}
+
+describe('页面读的响应字段在 OpenAPI 文档里', () => {
+  let doc
+
+  beforeAll(() => {
+    doc = scan.loadOpenApi()
+  })
+
+  test('表里的每个操作都是页面真的调用了的', () => {
+    const called = new Set(calls.map(c => `${c.method} ${c.path}`))
+    expect(Object.keys(RESPONSE_READS).filter(key => !called.has(key))).toEqual([])
+  })
+
+  test('找字段的办法本身：展开 $ref、anyOf（可空对象）和数组', () => {
+    const fake = {
+      components: { schemas: { Ballot: { type: 'object', properties: { tracker: { type: 'string', nullable: true } } } } },
+      paths: { '/api/v1/x': { get: { responses: { 200: { content: { 'application/json': { schema: {
+        type: 'object',
+        properties: {
+          mine: { anyOf: [{ type: 'object', nullable: true }, { $ref: '#/components/schemas/Ballot' }] },
+          items: { type: 'array', items: { $ref: '#/components/schemas/Ballot' } },
+        },
+      } } } } } } } },
+    }
+    const schema = scan.responseSchema(fake, 'get /x')
+    expect(scan.missingField(fake, schema, 'mine.tracker')).toBe('')
+    expect(scan.missingField(fake, schema, 'items[].tracker')).toBe('')
+    expect(scan.missingField(fake, schema, 'mine.choices')).toBe('no "mine.choices"')
+    expect(scan.missingField(fake, schema, 'mine[].tracker')).toBe('"mine[]" is not an array')
+    expect(scan.responseSchema(fake, 'post /x')).toBeNull()
+  })
+
+  test.each(Object.entries(RESPONSE_READS))('%s：页面读的字段都在响应里', (key, fields) => {
+    const schema = scan.responseSchema(doc, key)
+    if (!schema) throw new Error(`${key}: no 2xx JSON response in the OpenAPI document ${process.env.OPENAPI_JSON}`)
+    const missing = fields.map(f => [f, scan.missingField(doc, schema, f)]).filter(([, why]) => why)
+    if (missing.length) {
+      throw new Error(
+        `${key}: the pages read ${missing.map(([f]) => f).join(', ')}, which the OpenAPI document does not have ` +
+          `(${missing.map(([, why]) => why).join('; ')})`,
       )
     }
   })

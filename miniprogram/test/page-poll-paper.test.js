@@ -244,6 +244,22 @@ test('名单上 paper_pending 的住户（谁录的都算）：标成“已录�
   expect(textOf(page, '#entry-household')).toBe('3幢1单元201')
 })
 
+test('“我录入的”：无记名投票的纸质票确认或退回后照片是 null，写明“已在确认后销毁”；还有照片的不写', async () => {
+  const entered = [
+    paper(1, { household_id: 103, household: '3幢2单元301', status: 'confirmed', photo: null }),
+    paper(2, { household_id: 104, household: '3幢2单元302', status: 'rejected', review_note: '看不清', photo: null }),
+    paper(3, { household_id: 105, household: '3幢2单元303', status: 'pending' }),
+  ]
+  const page = await open({ p: poll({ secret: true }), entered })
+  expect(textOf(page, '#entered-1')).toContain('已确认')
+  expect(textOf(page, '#entered-1-photo-gone')).toBe('无记名投票：纸质票照片已在确认后销毁')
+  expect(textOf(page, '#entered-2-photo-gone')).toBe('无记名投票：纸质票照片已在确认后销毁')
+  expect(textOf(page, '#entered-2')).toContain('退回原因：看不清')
+  expect(page.querySelector('#entered-3-photo-gone')).toBeUndefined()
+  expect(textOf(page, '#entered-3')).toContain('待监委会确认')
+  expect(wx.server.unexpected).toEqual([])
+})
+
 test('名单只看后端的 paper_pending，不看“我录入的”：名单说不在等确认的住户能再点', async () => {
   // “我录入的”里这户还是待确认，名单（两次读取之间监委会刚退回）说已不在等确认：照名单，可以重录
   const page = await open({ entered: [paper(1, { household_id: 101 })] })

@@ -76,6 +76,25 @@ describe('待确认的纸质票', () => {
     expect(wx.server.unexpected).toEqual([])
   })
 
+  test('照片是 null（无记名投票的照片确认后就销毁了）：不显示图片，写明已销毁；点不开大图，确认时说没有照片可核对', async () => {
+    const page = await open({ p: poll({ secret: true }), pending: [paper(1, { photo: null }), PENDING[1]] })
+    expect(page.querySelector('#paper-1-photo')).toBeUndefined()
+    expect(textOf(page, '#paper-1-photo-gone')).toBe('无记名投票：纸质票照片已在确认后销毁')
+    expect(textOf(page, '#paper-1')).toContain('1. 同意加装电梯：赞成')
+    // 有照片的照常显示
+    expect(attr(page, '#paper-2-photo', 'src')).toBe('https://yb.example/media/55-t.jpg')
+    expect(page.querySelector('#paper-2-photo-gone')).toBeUndefined()
+
+    page.instance.onPreview({ currentTarget: { dataset: { id: 1 } } })
+    expect(wx.previewImage).not.toHaveBeenCalled()
+
+    wx.modalConfirm = false
+    await page.instance.onConfirmPaper({ currentTarget: { dataset: { id: 1 } } })
+    expect(wx.showModal.mock.calls[0][0].content).toContain('没有照片可以核对')
+    expect(wx.showModal.mock.calls[0][0].content).not.toContain('已核对照片')
+    expect(wx.server.unexpected).toEqual([])
+  })
+
   test('确认：先问一遍，再 POST …/confirm，这张从列表里去掉', async () => {
     const page = await open()
     wx.server.reply('POST', '/polls/7/paper-ballots/1/confirm', 200, paper(1, { status: 'confirmed', choices: null }))

@@ -34,17 +34,23 @@ function poll(fields = {}) {
   }, fields)
 }
 
-const BALLOT = { receipt: 'K7M2PQ9XRT', choices: { 11: [0], 12: [1], 13: [0, 2] }, via: 'phone', status: 'counted' }
+// 投票人本人、截止前：后端给核对码和选择
+const BALLOT = { receipt: 'K7M2PQ9XRT', tracker: 'T4WQ8ZNM3C', choices: { 11: [0], 12: [1], 13: [0, 2] }, via: 'phone', status: 'counted' }
+// 无记名投票里户里别的成员、或者截止以后：只有回执码、方式和状态
+const HIDDEN_BALLOT = { receipt: 'K7M2PQ9XRT', tracker: null, choices: null, via: 'phone', status: 'counted' }
 
 let wx
 beforeEach(() => {
   wx = installWx()
 })
 
-async function open(p, { user = RESIDENT, objections } = {}) {
+// board：截止后公示的全部选票，一页（{items, next_cursor, ballots_digest}）或几页（数组）
+async function open(p, { user = RESIDENT, objections, board, saved } = {}) {
   api.saveSession({ token: 'tok', expires_at: '2030-01-01T00:00:00Z', user })
+  if (saved) polls.saveBallot(p.id, saved)
   wx.server.reply('GET', `/polls/${p.id}`, 200, p)
   if (objections) wx.server.reply('GET', `/polls/${p.id}/objections`, 200, { items: objections, next_cursor: null })
+  if (board) [].concat(board).forEach(page => wx.server.reply('GET', `/polls/${p.id}/board`, 200, page))
   const page = loadPage(PAGE)
   await page.instance.onLoad({ id: String(p.id) })
   return page
@@ -149,7 +155,7 @@ describe('显示', () => {
 })
 
 describe('投票', () => {
-  test('选好后先确认（把选择念一遍），再 POST；成功后大字显示回执码并存在本机', async () => {
+  test('选好后先确认（把选择念一遍），再 POST；成功后大字显示回执码和核对码（各说能证明什么、谁能看），都存在本机', async () => {
     const page = await open(poll())
     await answerAll(page)
     expect(attr(page, '#q-11-opt-0', 'class')).toContain('yes-no-on')
@@ -166,14 +172,21 @@ describe('投票', () => {
     expect(wx.showModal.mock.invocationCallOrder[0]).toBeLessThan(wx.request.mock.invocationCallOrder[wx.request.mock.calls.findIndex(c => c[0].method === 'POST')])
     expect(ballotPosts().map(r => r.data)).toEqual([{ answers: ANSWERS }])
     expect(ballotPosts()[0].header['Idempotency-Key']).toEqual(expect.any(String))
-    expect(textOf(page, '#receipt-notice')).toContain('回执码：K7M2PQ9XRT，请截图保存')
     expect(textOf(page, '#receipt-notice')).toContain('投票成功')
+    expect(textOf(page, '#notice-receipt .receipt-code')).toBe('回执码：K7M2PQ9XRT')
+    expect(textOf(page, '#notice-receipt .code-note')).toBe('可以给别人看：只能证明您的票已收到、已计票，看不出您投了什么。')
+    expect(textOf(page, '#notice-tracker .receipt-code')).toBe('核对码：T4WQ8ZNM3C')
+    expect(textOf(page, '#notice-tracker .code-note')).toBe('请自己保存，不要给别人看：截止后在公示的全部选票里用它找到您的票，核对选择有没有被改。')
+    // 本机存下回执码、核对码和这次确认过的选择
     expect(polls.savedReceipt(7)).toBe('K7M2PQ9XRT')
+    expect(polls.savedBallot(7)).toEqual({ receipt: 'K7M2PQ9XRT', tracker: 'T4WQ8ZNM3C', choices: { 11: [0], 12: [1], 13: [0, 2] } })
     // 重新读取后：显示我的选票，投票表单收起来
     expect(page.querySelector('#vote-form')).toBeUndefined()
     expect(textOf(page, '#my-ballot-receipt')).toBe('回执码：K7M2PQ9XRT')
+    expect(textOf(page, '#my-ballot-tracker')).toContain('核对码：T4WQ8ZNM3C')
     expect(textOf(page, '#my-ballot-status')).toBe('手机投票 · 已计入')
     expect(textOf(page, '#my-ballot-choices')).toContain('3. 选两位监督员：张三、王五')
+    expect(page.querySelector('#my-ballot-voted')).toBeUndefined()
     expect(textOf(page, '#poll-turnout')).toBe('已投 13 / 40')
     expect(wx.server.unexpected).toEqual([])
   })
@@ -259,6 +272,7 @@ describe('投票', () => {
       expect(ballotPosts()).toHaveLength(4)
       expect(keys.size).toBe(1)
       expect(textOf(page, '#receipt-notice')).toContain('K7M2PQ9XRT')
+      expect(polls.savedBallot(7)).toEqual({ receipt: 'K7M2PQ9XRT', tracker: 'T4WQ8ZNM3C', choices: { 11: [0], 12: [1], 13: [0, 2] } })
     } finally {
       jest.useRealTimers()
     }
@@ -297,7 +311,7 @@ describe('投票', () => {
     expect(textOf(page, '#vote-btn')).toBe('提交修改')
 
     await tap(page, '#q-11-opt-1')
-    const changed = { receipt: 'K7M2PQ9XRT', choices: { 11: [1], 12: [1], 13: [0, 2] }, via: 'phone', status: 'counted', changed: true }
+    const changed = { receipt: 'K7M2PQ9XRT', tracker: 'N3WTRACK88', choices: { 11: [1], 12: [1], 13: [0, 2] }, via: 'phone', status: 'counted', changed: true }
     wx.server.reply('POST', '/polls/7/ballots', 201, changed)
     wx.server.reply('GET', '/polls/7', 200, poll({ allow_change: true, my_ballot: changed }))
     await page.instance.onSubmitVote()
@@ -307,6 +321,19 @@ describe('投票', () => {
     expect(textOf(page, '#my-ballot-choices')).toContain('1. 同意加装电梯：反对')
     expect(page.querySelector('#vote-form')).toBeUndefined()
     expect(page.querySelector('#change-btn')).toBeDefined()
+    // 本机存的换成改过的：新的核对码、改过的选择
+    expect(textOf(page, '#notice-tracker .receipt-code')).toBe('核对码：N3WTRACK88')
+    expect(polls.savedBallot(7)).toEqual({ receipt: 'K7M2PQ9XRT', tracker: 'N3WTRACK88', choices: { 11: [1], 12: [1], 13: [0, 2] } })
+  })
+
+  test('保存的选择是这部手机上确认过的那一份（不是后端回的）', async () => {
+    const page = await open(poll())
+    await answerAll(page)
+    // 后端回的 choices 和发的不一样：本机存发出去、投票人确认过的
+    wx.server.reply('POST', '/polls/7/ballots', 201, Object.assign({}, BALLOT, { choices: { 11: [1], 12: [0], 13: [] }, changed: false }))
+    wx.server.reply('GET', '/polls/7', 200, poll({ can_vote: false, my_ballot: BALLOT }))
+    await page.instance.onSubmitVote()
+    expect(polls.savedBallot(7).choices).toEqual({ 11: [0], 12: [1], 13: [0, 2] })
   })
 
   test('纸质票待确认：显示“纸质票待监委会确认”', async () => {
@@ -316,16 +343,87 @@ describe('投票', () => {
   })
 })
 
+describe('看不到选了什么的选票（choices 为 null）', () => {
+  const SECRET = { secret: true, can_vote: false, household_voted: true, cannot_vote_reason: '本户由户主或户主指定的成员投票' }
+
+  test('无记名投票、户里别的成员：“本户已投票”和说明，没有选择、没有核对码', async () => {
+    const page = await open(poll(Object.assign({}, SECRET, { my_ballot: HIDDEN_BALLOT })))
+    expect(textOf(page, '#my-ballot .subtitle')).toBe('本户的选票')
+    expect(textOf(page, '#my-ballot-receipt')).toBe('回执码：K7M2PQ9XRT')
+    expect(textOf(page, '#my-ballot-status')).toBe('手机投票 · 已计入')
+    expect(textOf(page, '#my-ballot-voted')).toBe('✓ 本户已投票')
+    expect(textOf(page, '#my-ballot-secret')).toBe('无记名投票：只有投票人本人能看到选了什么')
+    expect(page.querySelector('#my-ballot-choices')).toBeUndefined()
+    expect(page.querySelector('#my-ballot-tracker')).toBeUndefined()
+    expect(page.querySelector('#my-ballot-saved')).toBeUndefined()
+    expect(textOf(page, '#my-ballot')).not.toContain('同意加装电梯')
+    expect(textOf(page, '#poll-secret')).toContain('无记名投票')
+    // 本机什么也没存：不会把别人的票当成自己的
+    expect(polls.savedBallot(7)).toBeNull()
+    expect(wx.server.unexpected).toEqual([])
+  })
+
+  test('实名投票里看不到选择（纸质票等）：只说“本户已投票”，不说无记名', async () => {
+    const page = await open(poll({ can_vote: false, household_voted: true, my_ballot: HIDDEN_BALLOT }))
+    expect(textOf(page, '#my-ballot-voted')).toBe('✓ 本户已投票')
+    expect(page.querySelector('#my-ballot-secret')).toBeUndefined()
+  })
+
+  test('投票人自己的手机（本机存着这张票的选择）：显示本机存的，写明只存在本机', async () => {
+    const saved = { receipt: 'K7M2PQ9XRT', tracker: 'T4WQ8ZNM3C', choices: { 11: [1], 12: [0], 13: [] } }
+    const page = await open(poll(Object.assign({}, SECRET, { my_ballot: HIDDEN_BALLOT })), { saved })
+    expect(textOf(page, '#my-ballot-voted')).toBe('✓ 本户已投票')
+    const text = textOf(page, '#my-ballot-saved')
+    expect(text).toContain('这部手机上存的您投的选择（只存在本机）')
+    expect(text).toContain('1. 同意加装电梯：反对')
+    expect(text).toContain('3. 选两位监督员：弃权')
+
+    // 本机存的是另一张票（回执码不一样）：不拿来显示
+    const other = await open(poll(Object.assign({}, SECRET, { my_ballot: HIDDEN_BALLOT })), { saved: Object.assign({}, saved, { receipt: 'OTHER12345' }) })
+    expect(other.querySelector('#my-ballot-saved')).toBeUndefined()
+  })
+
+  test('投票人本人、截止前（后端给了核对码和选择）：显示出来；本机没存就存下，存着同一个核对码的不覆盖', async () => {
+    const page = await open(poll({ secret: true, can_vote: false, my_ballot: BALLOT }))
+    expect(textOf(page, '#my-ballot .subtitle')).toBe('我的选票')
+    expect(textOf(page, '#my-ballot-tracker')).toBe('核对码：T4WQ8ZNM3C（请自己保存，不要给别人看）')
+    expect(textOf(page, '#my-ballot-choices')).toContain('2. 电梯装在哪一侧：西侧')
+    expect(polls.savedBallot(7)).toEqual({ receipt: 'K7M2PQ9XRT', tracker: 'T4WQ8ZNM3C', choices: { 11: [0], 12: [1], 13: [0, 2] } })
+
+    const mine = { receipt: 'K7M2PQ9XRT', tracker: 'T4WQ8ZNM3C', choices: { 11: [1], 12: [1], 13: [0, 2] } }
+    await open(poll({ secret: true, can_vote: false, my_ballot: BALLOT }), { saved: mine })
+    expect(polls.savedBallot(7)).toEqual(mine)
+  })
+
+  test('旧版本只存了回执码（字符串）：照样认，查选票框里填好', async () => {
+    api.saveSession({ token: 'tok', expires_at: '2030-01-01T00:00:00Z', user: RESIDENT })
+    wx.storage[polls.RECEIPTS_KEY] = { user_id: RESIDENT.id, receipts: { 7: 'K7M2PQ9XRT' } }
+    const page = await open(poll(Object.assign({}, SECRET, { my_ballot: HIDDEN_BALLOT })))
+    expect(page.data.receiptInput).toBe('K7M2PQ9XRT')
+    expect(polls.savedBallot(7)).toEqual({ receipt: 'K7M2PQ9XRT', tracker: '', choices: null })
+    expect(page.querySelector('#my-ballot-saved')).toBeUndefined()
+  })
+})
+
 describe('查回执', () => {
-  test('输入回执码（小写、带空格也行）→ 显示计入了没有和选了什么；查不到显示后端的说明', async () => {
+  test('输入回执码（小写、带空格也行）→ 只显示收到、计入了没有，不显示选了什么；查不到显示后端的说明', async () => {
     const page = await open(poll())
+    expect(textOf(page, '#receipt-check-note')).toBe('查回执码：只显示这张票是否已收到、已计入结果，不显示投了什么。')
     await input(page, '#receipt-input', ' k7m2 pq9xrt ')
-    wx.server.reply('GET', '/polls/7/receipts/K7M2PQ9XRT', 200, Object.assign({}, BALLOT, { counted: true, in_result: false }))
+    wx.server.reply('GET', '/polls/7/receipts/K7M2PQ9XRT', 200, { receipt: 'K7M2PQ9XRT', via: 'phone', status: 'counted', counted: true, in_result: false })
     await tap(page, '#receipt-btn')
     await until(() => page.data.receiptCheck)
-    expect(textOf(page, '#receipt-result')).toContain('已计入')
-    expect(textOf(page, '#receipt-result')).toContain('截止后计入结果')
-    expect(textOf(page, '#receipt-result')).toContain('2. 电梯装在哪一侧：西侧')
+    expect(textOf(page, '#receipt-result')).toBe('手机投票 · 已计入 · 截止后计入结果')
+    expect(textOf(page, '#receipt-check')).not.toContain('电梯装在哪一侧')
+    expect(page.data.receiptCheck).not.toHaveProperty('lines')
+
+    // 后端万一还带着 choices：页面也不显示
+    await input(page, '#receipt-input', 'K7M2PQ9XRT')
+    wx.server.reply('GET', '/polls/7/receipts/K7M2PQ9XRT', 200, Object.assign({}, BALLOT, { counted: true, in_result: true }))
+    await tap(page, '#receipt-btn')
+    await until(() => page.data.receiptCheck)
+    expect(textOf(page, '#receipt-result')).toBe('手机投票 · 已计入 · 已计入公示的结果')
+    expect(textOf(page, '#receipt-check')).not.toContain('西侧')
 
     await input(page, '#receipt-input', 'WRONG12345')
     wx.server.reply('GET', '/polls/7/receipts/WRONG12345', 404, { error: { code: 'not_found', message: '没有找到这张选票，请核对回执码', details: {} } })
@@ -367,7 +465,7 @@ describe('结果和异议', () => {
   }
   const closed = fields => poll(Object.assign({
     status: 'closed', status_label: '已公示', can_vote: false, cannot_vote_reason: '投票未开始或已结束', household_voted: true,
-    my_ballot: BALLOT, result: RESULT, closed_at: inHours(-1), objections_until: inHours(24 * 6), can_object: true,
+    my_ballot: HIDDEN_BALLOT, result: RESULT, closed_at: inHours(-1), objections_until: inHours(24 * 6), can_object: true,
     result_digest: '0123456789abcdef'.repeat(4),
   }, fields))
 
@@ -472,8 +570,9 @@ describe('结果和异议', () => {
         cannot_vote_reason: '不在本次表决的投票范围内', result_digest: 'e'.repeat(64),
       }))
       wx.server.reply('GET', '/polls/7/objections', 200, { items: [], next_cursor: null })
+      wx.server.reply('GET', '/polls/7/board', 200, { items: [], next_cursor: null, ballots_digest: 'd'.repeat(64) })
       await tap(page, '#close-btn')
-      await until(() => !page.data.busy && wx.server.calls('GET', '/polls/7/objections').length === 1)
+      await until(() => !page.data.busy && wx.server.calls('GET', '/polls/7/objections').length === 1 && page.data.board && !page.data.board.loading)
 
       expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '截止计票' }))
       const posts = wx.server.calls('POST', '/polls/7/close')
@@ -502,6 +601,7 @@ describe('结果和异议', () => {
       wx.server.reply('POST', '/polls/7/close', 409, { error: { code: 'invalid_transition', message: '表决当前状态不能进行此操作', details: { status: 'closed' } } })
       wx.server.reply('GET', '/polls/7', 200, closed({ in_electorate: false, household_voted: false, my_ballot: null, can_object: false }))
       wx.server.reply('GET', '/polls/7/objections', 200, { items: [], next_cursor: null })
+      wx.server.reply('GET', '/polls/7/board', 200, { items: [], next_cursor: null, ballots_digest: 'd'.repeat(64) })
       await page.instance.onClosePoll()
       expect(wx.server.calls('POST', '/polls/7/close')).toHaveLength(1)
       expect(textOf(page, '#close-error')).toBe('表决当前状态不能进行此操作')
@@ -516,5 +616,194 @@ describe('结果和异议', () => {
     expect(page.querySelector('#objections')).toBeUndefined()
     await flush()
     expect(wx.server.calls('GET', '/polls/7/objections')).toHaveLength(0)
+  })
+
+  describe('公示的全部选票', () => {
+    // 和 RESULT 对得上的 30 张票：第 1 题 21 赞成、6 反对、3 弃权；第 2 题 14 东侧、16 西侧。核对码从小到大
+    const tracker = i => `B${String(i).padStart(9, '0')}`
+    const boardItems = () => Array.from({ length: 30 }, (_, i) => ({
+      tracker: tracker(i),
+      choices: { 11: [i < 21 ? 0 : i < 27 ? 1 : 2], 12: [i < 14 ? 0 : 1], 13: [] },
+      people: 1,
+      area: '0.00',
+    }))
+    // 公布结果里的选票摘要：按这 30 张票算的（算法和后端一样，见 polls-util.test.js 里用 Python 算的例子）
+    const DIGEST = polls.boardDigest(boardItems())
+    // 分两页：第一页 20 张（next_cursor 是最后一张的核对码），第二页 10 张
+    const twoPages = items => [
+      { items: items.slice(0, 20), next_cursor: items[19].tracker, ballots_digest: DIGEST },
+      { items: items.slice(20), next_cursor: null, ballots_digest: DIGEST },
+    ]
+    const secretClosed = fields => closed(Object.assign({ secret: true, result: Object.assign({}, RESULT, { ballots_digest: DIGEST }) }, fields))
+    const boardLoaded = page => until(() => page.data.board && !page.data.board.loading)
+
+    test('投票中、未开始、已取消：不读公示的选票（后端截止前答 409），也没有这一栏', async () => {
+      for (const fields of [{}, { status: 'scheduled', status_label: '未开始', can_vote: false }, { status: 'cancelled', status_label: '已取消', can_vote: false }]) {
+        const page = await open(poll(fields))
+        await flush()
+        expect(page.querySelector('#board')).toBeUndefined()
+      }
+      expect(wx.server.calls('GET', '/polls/7/board')).toHaveLength(0)
+      expect(wx.server.unexpected).toEqual([])
+    })
+
+    test('截止后一页页读完（cursor 是上一页最后的核对码）：共几张，重新计票和公布的结果一致', async () => {
+      const page = await open(secretClosed(), { objections: [], board: twoPages(boardItems()) })
+      await boardLoaded(page)
+      const calls = wx.server.calls('GET', '/polls/7/board')
+      expect(calls.map(c => c.query)).toEqual([{ limit: '500' }, { cursor: tracker(19), limit: '500' }])
+      expect(textOf(page, '#board-count')).toBe('共 30 张选票')
+      expect(textOf(page, '#board-recount')).toBe('✓ 按公示的选票重新计票：与公布结果一致')
+      // 这部手机上没存核对码：可以输入
+      expect(textOf(page, '#board')).toContain('这部手机上没有存您这次的核对码')
+      expect(page.querySelector('#board-mine')).toBeUndefined()
+      expect(page.querySelector('#tracker-input')).toBeDefined()
+      expect(wx.server.unexpected).toEqual([])
+    })
+
+    test('对不上（一张票的选择和公布的结果不符、少了一张）：写明哪里不一致，请联系监委会', async () => {
+      const items = boardItems()
+      items[0].choices = { 11: [1], 12: [0], 13: [] } // 赞成 → 反对
+      const page = await open(secretClosed(), { objections: [], board: { items, next_cursor: null, ballots_digest: DIGEST } })
+      await boardLoaded(page)
+      const text = textOf(page, '#board-recount')
+      expect(text).toContain('✗ 按公示的选票重新计票：与公布结果不一致，请联系监委会')
+      expect(text).toContain('第 1 题“赞成”：公示的选票 20 户，公布的结果 21 户')
+      expect(text).toContain('第 1 题“反对”：公示的选票 7 户，公布的结果 6 户')
+      expect(text).not.toContain('选票张数')
+
+      const fewer = boardItems().filter((_, i) => i !== 29)
+      const again = await open(secretClosed(), { objections: [], board: { items: fewer, next_cursor: null, ballots_digest: DIGEST } })
+      await boardLoaded(again)
+      expect(textOf(again, '#board-count')).toBe('共 29 张选票')
+      expect(textOf(again, '#board-recount')).toContain('选票张数：公示 29 张，公布的结果 30 张')
+      expect(textOf(again, '#board-recount')).toContain('与公布结果不一致，请联系监委会')
+    })
+
+    test('人数都对，但按公示的选票算出的选票摘要和公布结果里的不一样（比如核对码被换了）：也算不一致', async () => {
+      const items = boardItems()
+      items[5].tracker = 'B00000005X' // 换了一张票的核对码：计数不变，摘要变了
+      const page = await open(secretClosed(), { objections: [], board: { items, next_cursor: null, ballots_digest: DIGEST } })
+      await boardLoaded(page)
+      expect(page.data.board.differences).toEqual(['按公示的选票算出的选票摘要和公布结果里的不一样'])
+      expect(textOf(page, '#board-recount')).toContain('与公布结果不一致，请联系监委会')
+      expect(textOf(page, '#board-recount')).toContain('按公示的选票算出的选票摘要和公布结果里的不一样')
+    })
+
+    test('我的选票：用本机存的核对码找到，写出选了什么，和投的一致', async () => {
+      const saved = { receipt: 'K7M2PQ9XRT', tracker: tracker(25), choices: { 11: [1], 12: [1], 13: [] } }
+      const page = await open(secretClosed(), { objections: [], board: twoPages(boardItems()), saved })
+      await boardLoaded(page)
+      expect(textOf(page, '#board-mine')).toContain(`核对码：${tracker(25)}（本机存的）`)
+      expect(page.data.boardMine.lines.map(l => l.text)).toEqual(['1. 同意加装电梯：反对', '2. 电梯装在哪一侧：西侧', '3. 选两位监督员：弃权'])
+      expect(textOf(page, '#board-mine-choices')).toContain('2. 电梯装在哪一侧：西侧')
+      expect(textOf(page, '#board-mine-verdict')).toBe('✓ 与您投的一致')
+      // 截止后服务器不再给选择：上面“本户的选票”显示本机存的
+      expect(textOf(page, '#my-ballot-voted')).toBe('✓ 本户已投票')
+      expect(textOf(page, '#my-ballot-secret')).toContain('只有投票人本人能看到选了什么')
+      expect(textOf(page, '#my-ballot-saved')).toContain('1. 同意加装电梯：反对')
+    })
+
+    test('我的选票和投的不一样：请向监委会提出异议（异议框就在下面），也写出本机存的选择', async () => {
+      const saved = { receipt: 'K7M2PQ9XRT', tracker: tracker(3), choices: { 11: [1], 12: [0], 13: [] } }
+      const page = await open(secretClosed(), { objections: [], board: { items: boardItems(), next_cursor: null, ballots_digest: DIGEST }, saved })
+      await boardLoaded(page)
+      expect(textOf(page, '#board-mine-choices')).toContain('1. 同意加装电梯：赞成')
+      const verdict = textOf(page, '#board-mine-verdict')
+      expect(verdict).toContain('✗ 与您投的不一致，请向监委会提出异议')
+      expect(verdict).toContain('1. 同意加装电梯：反对')
+      expect(page.querySelector('#objection-input')).toBeDefined()
+    })
+
+    test('本机存的核对码在公示的选票里没有：说明，请提出异议', async () => {
+      const saved = { receipt: 'K7M2PQ9XRT', tracker: 'ZZZZZZZZZZ', choices: { 11: [0], 12: [0], 13: [] } }
+      const page = await open(secretClosed(), { objections: [], board: { items: boardItems(), next_cursor: null, ballots_digest: DIGEST }, saved })
+      await boardLoaded(page)
+      expect(textOf(page, '#board-mine-missing')).toContain('公示的选票里没有这个核对码')
+      expect(page.querySelector('#board-mine-choices')).toBeUndefined()
+    })
+
+    test('输入抄下的核对码（小写、空格也行）找我的票；没填、不对时说明，不请求后端', async () => {
+      const page = await open(secretClosed(), { objections: [], board: { items: boardItems(), next_cursor: null, ballots_digest: DIGEST } })
+      await boardLoaded(page)
+      const requests = wx.server.requests.length
+
+      await tap(page, '#tracker-btn')
+      expect(textOf(page, '#tracker-error')).toBe('请输入核对码（字母和数字）')
+
+      await input(page, '#tracker-input', ' b000 000 028 ')
+      await tap(page, '#tracker-btn')
+      expect(page.querySelector('#tracker-error')).toBeUndefined()
+      expect(page.data.trackerInput).toBe(tracker(28))
+      expect(textOf(page, '#board-mine')).toContain(`核对码：${tracker(28)}`)
+      expect(textOf(page, '#board-mine')).not.toContain('本机存的')
+      expect(textOf(page, '#board-mine-choices')).toContain('1. 同意加装电梯：弃权')
+      // 本机没存选择：没法替他比，请他自己核对
+      expect(textOf(page, '#board-mine-verdict')).toBe('请核对这是不是您投的；不是的话请向监委会提出异议。')
+
+      await input(page, '#tracker-input', 'NOSUCH0000')
+      await tap(page, '#tracker-btn')
+      expect(textOf(page, '#board-mine-missing')).toContain('公示的选票里没有这个核对码')
+      // 在手机上找，不再请求后端（谁查了哪个核对码，后端不知道）
+      expect(wx.server.requests.length).toBe(requests)
+    })
+
+    test('输入的就是本机存的核对码：也和投的比', async () => {
+      const saved = { receipt: 'K7M2PQ9XRT', tracker: tracker(0), choices: { 11: [0], 12: [0], 13: [] } }
+      const page = await open(secretClosed(), { objections: [], board: { items: boardItems(), next_cursor: null, ballots_digest: DIGEST }, saved })
+      await boardLoaded(page)
+      await input(page, '#tracker-input', tracker(0).toLowerCase())
+      await tap(page, '#tracker-btn')
+      expect(textOf(page, '#board-mine-verdict')).toBe('✓ 与您投的一致')
+    })
+
+    test('公示的选票读不出来：说明和“重新加载”，重新加载后显示', async () => {
+      const p = secretClosed()
+      api.saveSession({ token: 'tok', expires_at: '2030-01-01T00:00:00Z', user: RESIDENT })
+      wx.server.reply('GET', '/polls/7', 200, p)
+      wx.server.reply('GET', '/polls/7/objections', 200, { items: [], next_cursor: null })
+      wx.server.reply('GET', '/polls/7/board', 503, { error: { code: 'service_unavailable', message: '服务暂时不可用', details: {} } })
+      const page = loadPage(PAGE)
+      await page.instance.onLoad({ id: '7' })
+      expect(textOf(page, '#board-error')).toBe('服务暂时不可用')
+      expect(page.querySelector('#board-count')).toBeUndefined()
+
+      wx.server.reply('GET', '/polls/7/board', 200, { items: boardItems(), next_cursor: null, ballots_digest: DIGEST })
+      await tap(page, '#board-retry-btn')
+      await until(() => page.data.board && page.data.board.count === 30)
+      expect(page.querySelector('#board-error')).toBeUndefined()
+      expect(textOf(page, '#board-recount')).toBe('✓ 按公示的选票重新计票：与公布结果一致')
+      expect(wx.server.unexpected).toEqual([])
+    })
+
+    test('业主表决：按面积也重新计票（两位小数，整数分加，没有小数误差）', async () => {
+      const owners = Object.assign({}, RESULT, {
+        rule: 'owners_ordinary', rule_label: '业主共同决定（一般事项）', quorum_percent: null,
+        electorate: { people: 40, area: '3600.00' }, participants: { people: 3, area: '0.30' }, ballots: 3,
+        questions: [Object.assign({}, RESULT.questions[0], {
+          options: [
+            { label: '赞成', people: 2, area: '0.20', passed: true, thresholds: [] },
+            { label: '反对', people: 1, area: '0.10', passed: false, thresholds: [] },
+            { label: '弃权', people: 0, area: '0.00', passed: false, thresholds: [] },
+          ],
+        })],
+      })
+      // 0.1 + 0.1 用浮点数加是 0.2，但 0.1 + 0.2 不是 0.3：按分算
+      const items = [
+        { tracker: 'A000000001', choices: { 11: [0] }, people: 1, area: '0.10' },
+        { tracker: 'A000000002', choices: { 11: [0] }, people: 1, area: '0.10' },
+        { tracker: 'A000000003', choices: { 11: [1] }, people: 1, area: '0.10' },
+      ]
+      owners.ballots_digest = polls.boardDigest(items)
+      const p = closed({ electorate: 'owners', electorate_label: '业主表决（按面积和人数）', rule: 'owners_ordinary', result: owners, questions: [QUESTIONS[0]] })
+      const page = await open(p, { objections: [], board: { items, next_cursor: null, ballots_digest: DIGEST } })
+      await boardLoaded(page)
+      expect(textOf(page, '#board-recount')).toBe('✓ 按公示的选票重新计票：与公布结果一致')
+
+      items[2].area = '0.11'
+      const bad = await open(p, { objections: [], board: { items, next_cursor: null, ballots_digest: DIGEST } })
+      await boardLoaded(bad)
+      expect(textOf(bad, '#board-recount')).toContain('第 1 题“反对”：公示的选票 1 人，0.11 m²，公布的结果 1 人，0.10 m²')
+    })
   })
 })

@@ -201,6 +201,44 @@ describe('选票、回执、权限', () => {
     expect(polls.savedReceipt(7)).toBe('')
   })
 
+  test('本机存回执码、核对码和投的选择；核对码整理成大写；换了账号就不给', () => {
+    api.saveSession({ token: 't', expires_at: '', user: { id: 1 } })
+    polls.saveBallot(7, { receipt: 'ABCDEF2345', tracker: ' t4wq 8znm3c ', choices: { 11: [0], 13: [2, 0] } })
+    expect(polls.savedBallot(7)).toEqual({ receipt: 'ABCDEF2345', tracker: 'T4WQ8ZNM3C', choices: { 11: [0], 13: [2, 0] } })
+    expect(polls.savedReceipt(7)).toBe('ABCDEF2345')
+    expect(polls.savedBallot(8)).toBeNull()
+    // 只存回执码：没有核对码和选择
+    polls.saveReceipt(8, 'ZZZZZZZZZZ')
+    expect(polls.savedBallot(8)).toEqual({ receipt: 'ZZZZZZZZZZ', tracker: '', choices: null })
+    // 改票后存新的，覆盖旧的
+    polls.saveBallot(7, { receipt: 'ABCDEF2345', tracker: 'NEWTRACK01', choices: { 11: [1] } })
+    expect(polls.savedBallot(7)).toEqual({ receipt: 'ABCDEF2345', tracker: 'NEWTRACK01', choices: { 11: [1] } })
+    api.saveSession({ token: 't', expires_at: '', user: { id: 2 } })
+    expect(polls.savedBallot(7)).toBeNull()
+  })
+
+  test('旧版本存的（回执码是字符串）照样认，再存新的不丢别的表决', () => {
+    api.saveSession({ token: 't', expires_at: '', user: { id: 1 } })
+    wx.setStorageSync(polls.RECEIPTS_KEY, { user_id: 1, receipts: { 7: 'OLDRECEIPT', 8: 'OTHERPOLL1' } })
+    expect(polls.savedReceipt(7)).toBe('OLDRECEIPT')
+    expect(polls.savedBallot(7)).toEqual({ receipt: 'OLDRECEIPT', tracker: '', choices: null })
+    polls.saveBallot(7, { receipt: 'NEWRECEIPT', tracker: 'TRACKER001', choices: { 11: [0] } })
+    expect(polls.savedBallot(7).tracker).toBe('TRACKER001')
+    expect(polls.savedReceipt(8)).toBe('OTHERPOLL1')
+    // 存坏了的（不是对象、不是字符串）：当成没有
+    wx.setStorageSync(polls.RECEIPTS_KEY, { user_id: 1, receipts: { 7: 42 } })
+    expect(polls.savedBallot(7)).toBeNull()
+    expect(polls.savedReceipt(7)).toBe('')
+  })
+
+  test('两份选择一样吗：选项不论顺序，题目要一样多', () => {
+    expect(polls.sameChoices({ 11: [0], 13: [2, 0] }, { 13: [0, 2], 11: [0] })).toBe(true)
+    expect(polls.sameChoices({ 11: [0] }, { 11: [1] })).toBe(false)
+    expect(polls.sameChoices({ 11: [0], 12: [] }, { 11: [0] })).toBe(false)
+    expect(polls.sameChoices({ 13: [0] }, { 13: [0, 2] })).toBe(false)
+    expect(polls.sameChoices(null, { 11: [0] })).toBe(false)
+  })
+
   test('录纸质票：楼栋长，且后端说能录', () => {
     const head = { roles: [{ role: 'building_head', scope_id: 3 }] }
     expect(polls.canEnterPaper(head, { status: 'open', can_enter_paper: true })).toBe(true)
@@ -212,5 +250,124 @@ describe('选票、回执、权限', () => {
     expect(polls.communityListId({ roles: [{ role: 'supervisor', scope_id: 4 }], household: { community_id: 1 } })).toBe(4)
     expect(polls.communityListId({ roles: [{ role: 'building_head', scope_id: 3 }], household: { community_id: 1 } })).toBe(1)
     expect(polls.communityListId({ roles: [{ role: 'resident', scope_id: 2 }], household: { community_id: 1 } })).toBeNull()
+  })
+})
+
+describe('公示的全部选票', () => {
+  const item = (tracker, choices, area = '0.00', people = 1) => ({ tracker, choices, people, area })
+  // 业主表决：面积是两位小数的字符串
+  const ITEMS = [
+    item('A000000001', { 11: [0], 12: [1], 13: [0, 2] }, '89.50'),
+    item('A000000002', { 11: [0], 12: [0], 13: [] }, '0.10'),
+    item('A000000003', { 11: [1], 12: [1], 13: [2] }, '0.20'),
+    item('A000000004', { 11: [2], 12: [], 13: [1] }, '120.05'),
+  ]
+  const option = (label, people, area) => ({ label, people, area, passed: false, thresholds: [] })
+  const RESULT = {
+    rule: 'owners_ordinary', ballots: 4, participants: { people: 4, area: '209.85' }, electorate: { people: 10, area: '900.00' },
+    ballots_digest: 'abc', pending_paper: 0,
+    questions: [
+      { question_id: 11, kind: 'yes_no', options: [option('赞成', 2, '89.60'), option('反对', 1, '0.20'), option('弃权', 1, '120.05')] },
+      { question_id: 12, kind: 'single', options: [option('东侧', 1, '0.10'), option('西侧', 2, '89.70')] },
+      { question_id: 13, kind: 'multiple', options: [option('张三', 1, '89.50'), option('李四', 1, '120.05'), option('王五', 2, '89.70')] },
+    ],
+  }
+
+  test('面积按 0.01 m² 的整数：两位、一位、没有小数都认', () => {
+    expect(polls.areaHundredths('89.50')).toBe(8950)
+    expect(polls.areaHundredths('89.5')).toBe(8950)
+    expect(polls.areaHundredths('0.07')).toBe(7)
+    expect(polls.areaHundredths('120')).toBe(12000)
+    expect(polls.areaHundredths(null)).toBe(0)
+    expect(polls.areaHundredths('abc')).toBeNaN()
+  })
+
+  test('重新计票：每题每个选项的人数和面积，和后端 Result 同样的形状；面积加起来没有小数误差', () => {
+    const tally = polls.tallyBoard(QUESTIONS, ITEMS)
+    expect(tally.ballots).toBe(4)
+    expect(tally.participants).toEqual({ people: 4, area: '209.85' })
+    expect(tally.questions.map(q => q.question_id)).toEqual([11, 12, 13])
+    expect(tally.questions[0].options).toEqual([{ people: 2, area: '89.60' }, { people: 1, area: '0.20' }, { people: 1, area: '120.05' }])
+    // 选择题弃权（[]）哪一项都不加
+    expect(tally.questions[1].options).toEqual([{ people: 1, area: '0.10' }, { people: 2, area: '89.70' }])
+    // 多选：每选一项都加上这张票的权重
+    expect(tally.questions[2].options).toEqual([{ people: 1, area: '89.50' }, { people: 1, area: '120.05' }, { people: 2, area: '89.70' }])
+    // 浮点数会算成 0.30000000000000004
+    const small = polls.tallyBoard([YES_NO], [item('X1', { 11: [0] }, '0.10'), item('X2', { 11: [0] }, '0.20')])
+    expect(small.questions[0].options[0]).toEqual({ people: 2, area: '0.30' })
+    expect(polls.tallyBoard(QUESTIONS, []).questions[0].options).toEqual([{ people: 0, area: '0.00' }, { people: 0, area: '0.00' }, { people: 0, area: '0.00' }])
+  })
+
+  test('和公布的结果比：一致', () => {
+    expect(polls.boardMatchesResult(QUESTIONS, ITEMS, RESULT)).toBe(true)
+    expect(polls.boardDifferences(QUESTIONS, ITEMS, RESULT, 'owners')).toEqual([])
+    // 面积写法不同（"89.6"）也算一样
+    const written = JSON.parse(JSON.stringify(RESULT))
+    written.questions[0].options[0].area = '89.6'
+    expect(polls.boardMatchesResult(QUESTIONS, ITEMS, written)).toBe(true)
+  })
+
+  test('和公布的结果比：人数、面积、张数、参与、多出来的选项、重复的核对码，哪一样不对都不一致', () => {
+    const changed = ITEMS.map(i => Object.assign({}, i))
+    changed[1] = item('A000000002', { 11: [1], 12: [0], 13: [] }, '0.10')
+    expect(polls.boardMatchesResult(QUESTIONS, changed, RESULT)).toBe(false)
+    expect(polls.boardDifferences(QUESTIONS, changed, RESULT, 'owners')).toEqual([
+      '第 1 题“赞成”：公示的选票 1 人，89.50 m²，公布的结果 2 人，89.60 m²',
+      '第 1 题“反对”：公示的选票 2 人，0.30 m²，公布的结果 1 人，0.20 m²',
+    ])
+
+    // 只差面积（人数对）
+    const area = ITEMS.map(i => Object.assign({}, i))
+    area[0] = Object.assign({}, area[0], { area: '89.51' })
+    expect(polls.boardMatchesResult(QUESTIONS, area, RESULT)).toBe(false)
+
+    // 少一张
+    expect(polls.boardDifferences(QUESTIONS, ITEMS.slice(1), RESULT, 'owners')[0]).toBe('选票张数：公示 3 张，公布的结果 4 张')
+    // 张数、每项都对，但公布的参与数不对
+    const participants = Object.assign({}, RESULT, { participants: { people: 5, area: '209.85' } })
+    expect(polls.boardDifferences(QUESTIONS, ITEMS, participants, 'owners')).toEqual(['参与：公示的选票 4 人，209.85 m²，公布的结果 5 人，209.85 m²'])
+    // 选了不存在的选项
+    const extra = ITEMS.concat([item('A000000005', { 11: [3] })])
+    const more = Object.assign({}, RESULT, { ballots: 5, participants: { people: 5, area: '209.85' } })
+    expect(polls.boardDifferences(QUESTIONS, extra, more, 'owners')).toEqual(['第 1 题“第4项”：公示的选票里有人选了不存在的选项'])
+    // 同一个核对码出现两次（张数对得上也不行）
+    const twice = ITEMS.slice(0, 3).concat([Object.assign({}, ITEMS[3], { tracker: 'a000000003' })])
+    expect(polls.boardDifferences(QUESTIONS, twice, RESULT, 'owners')).toContain('有重复的核对码：A000000003')
+    expect(polls.boardMatchesResult(QUESTIONS, twice, RESULT)).toBe(false)
+    // 还没有结果
+    expect(polls.boardMatchesResult(QUESTIONS, ITEMS, null)).toBe(false)
+  })
+
+  test('一户一票：按“户”说，不提面积', () => {
+    const households = { rule: 'majority', ballots: 1, participants: { people: 1, area: '0.00' },
+      questions: [{ question_id: 11, kind: 'yes_no', options: [option('赞成', 0, '0.00'), option('反对', 1, '0.00'), option('弃权', 0, '0.00')] }] }
+    expect(polls.boardDifferences([YES_NO], [item('H1', { 11: [0] })], households, 'households')).toEqual([
+      '第 1 题“赞成”：公示的选票 1 户，公布的结果 0 户',
+      '第 1 题“反对”：公示的选票 0 户，公布的结果 1 户',
+    ])
+  })
+
+  test('选票摘要：和后端（Python）一样算，“核对码:json.dumps(选择, sort_keys=True)”排序后用换行连起来的 sha256', () => {
+    // 期望值是用 Python 的 json.dumps + hashlib.sha256 照后端 _result 的写法算出来的；题目 id 按字符串排序（"2" 在 "13" 后面）
+    const items = [
+      item('A000000003', { 13: [2], 11: [1], 12: [1] }),
+      item('A000000001', { 11: [0], 12: [1], 13: [0, 2] }),
+      item('A000000002', { 11: [0], 12: [0], 13: [] }),
+      item('A000000004', { 11: [2], 12: [], 13: [1], 2: [0] }),
+    ]
+    expect(polls.pythonJson({ 13: [0, 2], 11: [0], 2: [] })).toBe('{"11": [0], "13": [0, 2], "2": []}')
+    expect(polls.pythonJson({ b: '院', a: [1, 2] })).toBe('{"a": [1, 2], "b": "\\u9662"}')
+    expect(polls.boardDigest(items)).toBe('bd1cef98b504dc9fdf0fdd80c40cda223366f6e43780effc3e8814028cd4a354')
+    // 改了一张票的选择，摘要就变
+    items[0].choices = { 11: [0], 12: [1], 13: [2] }
+    expect(polls.boardDigest(items)).not.toBe('bd1cef98b504dc9fdf0fdd80c40cda223366f6e43780effc3e8814028cd4a354')
+  })
+
+  test('找核对码：像回执码一样整理（空格、小写、全角都行）；没有、空的给 null', () => {
+    expect(polls.findOnBoard(ITEMS, ' a000 000003 ')).toBe(ITEMS[2])
+    expect(polls.findOnBoard(ITEMS, 'Ａ000000004')).toBe(ITEMS[3])
+    expect(polls.findOnBoard(ITEMS, 'A000000009')).toBeNull()
+    expect(polls.findOnBoard(ITEMS, '')).toBeNull()
+    expect(polls.findOnBoard(null, 'A000000001')).toBeNull()
   })
 })

@@ -7,10 +7,15 @@
 // 能不能投、为什么不能（can_vote / cannot_vote_reason）、本户投了没有（household_voted）、
 // 能不能截止计票（can_close）、能不能提异议（can_object）、计票摘要（result_digest）。
 //
+// 回执码（receipt）可以给别人看，只证明票收到了、计入了；核对码（tracker）只给投票人自己，截止后在公示的全部选票
+// （GET /polls/{id}/board，不记名）里找到自己那张。两个码和投的选择存在本机（saveBallot / savedBallot），
+// 公示的选票在手机上重新计票（tallyBoard / boardDifferences / boardMatchesResult）、找核对码（findOnBoard）。
+//
 // “选了什么”在页面上记成 picks：{ 题目id: 选项下标数组 }。没有这一项（undefined/null）是“还没答”，
 // 空数组 [] 是选择题的“弃权”（后端：选择题不选任何项就是弃权）；是非题的弃权是选项 2。
 const api = require('./api')
 const { formatMeetingTime } = require('./format')
+const { sha256 } = require('js-sha256') // 开发者工具：工具 → 构建 npm（生成 miniprogram_npm/）
 
 const YES_NO_LABELS = ['赞成', '反对', '弃权']
 const YES_NO_ABSTAIN = 2
@@ -183,24 +188,209 @@ function isValidReceipt(code) {
   return /^[A-Z0-9]{4,32}$/.test(code || '')
 }
 
-// 回执码存在本机（跟着用户 id）：{ user_id, receipts: { 表决id: 回执码 } }
+// 回执码、核对码和投的选择存在本机（跟着用户 id）：
+//   { user_id, receipts: { 表决id: { receipt, tracker, choices } } }
+// 旧版本只存了回执码（receipts 的值是字符串），照样认：当成没有核对码、没有选择。
+// 回执码（receipt）可以给别人看：只能证明票已收到、已计票，看不出投了什么。
+// 核对码（tracker）只给投票人自己：截止后公示的全部选票（不记名）里用它找到自己的票，核对选择有没有被改。
+// 选择（choices）是投票人在这部手机上确认过的那一份，截止后拿来和公示的那张票比。
 function currentUserId() {
   const user = api.getUser()
   return (user && user.id) || null
 }
 
-function saveReceipt(pollId, receipt) {
-  const userId = currentUserId()
+function storedReceipts() {
   const stored = wx.getStorageSync(RECEIPTS_KEY)
-  const receipts = stored && typeof stored === 'object' && stored.user_id === userId ? stored.receipts || {} : {}
-  receipts[String(pollId)] = receipt
-  wx.setStorageSync(RECEIPTS_KEY, { user_id: userId, receipts })
+  return stored && typeof stored === 'object' && stored.user_id === currentUserId() ? stored.receipts || {} : null
+}
+
+function toSaved(value) {
+  if (!value) return null
+  if (typeof value === 'string') return { receipt: value, tracker: '', choices: null }
+  if (typeof value !== 'object') return null
+  return {
+    receipt: value.receipt || '',
+    tracker: value.tracker || '',
+    choices: value.choices && typeof value.choices === 'object' ? value.choices : null,
+  }
+}
+
+// 存一张选票：{ receipt, tracker, choices }（没有的项不存）
+function saveBallot(pollId, ballot) {
+  const receipts = storedReceipts() || {}
+  const saved = toSaved(ballot) || {}
+  receipts[String(pollId)] = {
+    receipt: saved.receipt || '',
+    tracker: saved.tracker ? normalizeReceipt(saved.tracker) : '',
+    choices: saved.choices ? picksFromChoices(saved.choices) : null,
+  }
+  wx.setStorageSync(RECEIPTS_KEY, { user_id: currentUserId(), receipts })
+}
+
+// 只存回执码（没有核对码和选择）
+function saveReceipt(pollId, receipt) {
+  saveBallot(pollId, { receipt })
+}
+
+// 本机存的这张选票 { receipt, tracker, choices }；没有（或是别的账号存的）时 null
+function savedBallot(pollId) {
+  const receipts = storedReceipts()
+  return receipts ? toSaved(receipts[String(pollId)]) : null
 }
 
 function savedReceipt(pollId) {
-  const stored = wx.getStorageSync(RECEIPTS_KEY)
-  if (!stored || typeof stored !== 'object' || stored.user_id !== currentUserId()) return ''
-  return (stored.receipts && stored.receipts[String(pollId)]) || ''
+  const saved = savedBallot(pollId)
+  return (saved && saved.receipt) || ''
+}
+
+// 两份选择一样吗（键是题目 id，选项下标不论顺序）
+function sameChoices(a, b) {
+  if (!a || !b) return false
+  const keys = Object.keys(a).filter(k => Array.isArray(a[k]))
+  const other = Object.keys(b).filter(k => Array.isArray(b[k]))
+  if (keys.length !== other.length) return false
+  return keys.every(k => {
+    if (!Array.isArray(b[k])) return false
+    const x = a[k].slice().sort((m, n) => m - n)
+    const y = b[k].slice().sort((m, n) => m - n)
+    return x.length === y.length && x.every((v, i) => v === y[i])
+  })
+}
+
+// ---------- 公示的全部选票（截止后，GET /polls/{id}/board） ----------
+//
+// 每张计入的选票一条：{ tracker, choices, people, area }，没有名字。people（人数，1）和 area（面积，
+// 字符串，两位小数，只有业主表决不是 "0.00"）是计票用的权重。谁都可以按这些选票重新数一遍，和公布的结果比；
+// 投票人用自己的核对码找到自己那张，看选择有没有被改。
+
+// "89.50" → 8950（按 0.01 m² 算整数，加起来不会有小数误差）；认不出来的当 NaN
+function areaHundredths(area) {
+  const m = /^\s*(\d+)(?:\.(\d{1,2}))?\s*$/.exec(area === undefined || area === null ? '0' : String(area))
+  if (!m) return NaN
+  return Number(m[1]) * 100 + Number(((m[2] || '') + '00').slice(0, 2))
+}
+
+function formatHundredths(h) {
+  if (!Number.isFinite(h)) return 'NaN'
+  return `${Math.floor(h / 100)}.${String(h % 100).padStart(2, '0')}`
+}
+
+function weightOf(item) {
+  const people = item && item.people !== undefined && item.people !== null ? Number(item.people) : 1
+  return { people: Number.isInteger(people) ? people : NaN, hundredths: areaHundredths(item && item.area) }
+}
+
+// 按公示的选票重新计票：和后端的 Result 同样的形状，页面可以逐项和 poll.result 比
+//   { ballots, participants: {people, area}, questions: [{ question_id, options: [{people, area}] }] }
+// 每张票的权重加到它选的每一项上（是非题的弃权是第 3 项；选择题弃权什么都不加）。
+// 选了不存在的选项：照样数上（选项会比题目多出来），比对时就不一致。
+function tallyBoard(questions, items) {
+  const list = items || []
+  const weights = list.map(weightOf)
+  const sum = (a, w) => ({ people: a.people + w.people, hundredths: a.hundredths + w.hundredths })
+  const zero = () => ({ people: 0, hundredths: 0 })
+  const out = x => ({ people: x.people, area: formatHundredths(x.hundredths) })
+  const participants = weights.reduce(sum, zero())
+  return {
+    ballots: list.length,
+    participants: out(participants),
+    questions: (questions || []).map(q => {
+      const supports = optionLabels(q).map(zero)
+      list.forEach((item, i) => {
+        const picked = (item && item.choices && item.choices[String(q.id)]) || []
+        picked.forEach(index => {
+          if (!Number.isInteger(index) || index < 0) return
+          while (supports.length <= index) supports.push(zero())
+          supports[index] = sum(supports[index], weights[i])
+        })
+      })
+      return { question_id: q.id, options: supports.map(out) }
+    }),
+  }
+}
+
+function countLabel(count, weighted, unit) {
+  return weighted ? `${count.people} ${unit}，${count.area} m²` : `${count.people} ${unit}`
+}
+
+// 公示的选票和公布的结果哪里对不上：一条一句话（都对得上时是空数组）。
+// 比：张数（result.ballots）、参与的人数和面积、每题每个选项的人数和面积；核对码有重复的也算对不上。
+// 面积按 0.01 m² 的整数比，"89.5" 和 "89.50" 算一样。
+function boardDifferences(questions, items, result, electorate) {
+  if (!result) return ['还没有公布的结果']
+  const list = items || []
+  const tally = tallyBoard(questions, list)
+  const weighted = isWeighted(result.rule)
+  const unit = peopleUnit(electorate)
+  const same = (a, b) => Boolean(a) && Boolean(b) && a.people === b.people && areaHundredths(a.area) === areaHundredths(b.area)
+  const diffs = []
+  if (tally.ballots !== result.ballots) diffs.push(`选票张数：公示 ${tally.ballots} 张，公布的结果 ${result.ballots || 0} 张`)
+  const seen = new Set()
+  const repeated = new Set()
+  list.forEach(item => {
+    const t = normalizeReceipt(item && item.tracker)
+    if (seen.has(t)) repeated.add(t)
+    seen.add(t)
+  })
+  if (repeated.size) diffs.push(`有重复的核对码：${Array.from(repeated).join('、')}`)
+  if (result.participants && !same(tally.participants, result.participants)) {
+    diffs.push(`参与：公示的选票 ${countLabel(tally.participants, weighted, unit)}，公布的结果 ${countLabel(result.participants, weighted, unit)}`)
+  }
+  ;(result.questions || []).forEach((rq, qi) => {
+    const index = (questions || []).findIndex(q => q.id === rq.question_id)
+    const tq = index >= 0 ? tally.questions[index] : null
+    const no = index >= 0 ? questionNo(questions[index], index) : qi + 1
+    if (!tq) {
+      diffs.push(`第 ${no} 题：公示的选票里没有这道题`)
+      return
+    }
+    const options = rq.options || []
+    const length = Math.max(options.length, tq.options.length)
+    for (let i = 0; i < length; i++) {
+      const published = options[i]
+      const counted = tq.options[i] || { people: 0, area: '0.00' }
+      const label = published ? published.label : `第${i + 1}项`
+      if (!published) {
+        if (counted.people || areaHundredths(counted.area)) diffs.push(`第 ${no} 题“${label}”：公示的选票里有人选了不存在的选项`)
+      } else if (!same(counted, published)) {
+        diffs.push(`第 ${no} 题“${label}”：公示的选票 ${countLabel(counted, weighted, unit)}，公布的结果 ${countLabel(published, weighted, unit)}`)
+      }
+    }
+  })
+  return diffs
+}
+
+// 和 Python 的 json.dumps(value, sort_keys=True) 写得一样：键排序，", " 和 ": " 分隔，非 ASCII 写成 \\uXXXX
+function pythonJson(value) {
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map(k => `${pythonJson(k)}: ${pythonJson(value[k])}`).join(', ')}}`
+  }
+  if (typeof value === 'string') {
+    return JSON.stringify(value).replace(/[\u007f-\uffff]/g, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  }
+  return JSON.stringify(value === undefined ? null : value)
+}
+
+// 按公示的选票算选票摘要：后端的 ballots_digest 是每张票一行“核对码:选择的 JSON”（Python 的 json.dumps，键排序），
+// 排好序用换行连起来的 sha256（OpenAPI 文档 Result.ballots_digest 写着）。和公布结果里的一样，
+// 说明这部手机看到的选票就是冻结结果时数的那一份（公布的结果对所有人都一样，监委会复核的也是它）。
+function boardDigest(items) {
+  const lines = (items || []).map(item => `${item.tracker}:${pythonJson(item.choices || {})}`)
+  lines.sort()
+  return sha256(lines.join('\n'))
+}
+
+// 按公示的选票重新计票，和公布的结果一致吗（张数、参与、每题每项的人数和面积）
+function boardMatchesResult(questions, items, result) {
+  return boardDifferences(questions, items, result).length === 0
+}
+
+// 在公示的选票里找核对码（像回执码一样整理：去空格、全角转半角、大写）；找不到时 null
+function findOnBoard(items, tracker) {
+  const code = normalizeReceipt(tracker)
+  if (!code) return null
+  return (items || []).find(item => item && normalizeReceipt(item.tracker) === code) || null
 }
 
 // ---------- 结果 ----------
@@ -328,6 +518,16 @@ module.exports = {
   isValidReceipt,
   saveReceipt,
   savedReceipt,
+  saveBallot,
+  savedBallot,
+  sameChoices,
+  areaHundredths,
+  tallyBoard,
+  boardDifferences,
+  boardMatchesResult,
+  findOnBoard,
+  boardDigest,
+  pythonJson,
   isWeighted,
   thresholdLine,
   shortDigest,

@@ -9,6 +9,7 @@
 // - 已录入、还在等确认的住户在后端仍算“没投票”，名单里后端标着 paper_pending（不管是谁录的）：
 //   标成“已录入，待确认”，不能再录。
 // - “我录入的”（GET /polls/{id}/paper-ballots）：每张的状态（待确认 / 已确认 / 已退回和原因）。
+//   无记名投票的纸质票照片上有这户的选择，监委会确认或退回后后端就销毁了（photo 是 null）：写明“已在确认后销毁”。
 // 页面用 Component 构造器编写，生命周期写在 methods 里；住户列表用 utils/paged-list.js。
 const api = require('../../utils/api')
 const ui = require('../../utils/ui')
@@ -20,6 +21,7 @@ const { pagedList, readAll } = require('../../utils/paged-list')
 const { formatRelativeTime } = require('../../utils/format')
 
 const AUTHORIZATION_MIN = 2
+const PHOTO_DESTROYED_TEXT = '无记名投票：纸质票照片已在确认后销毁'
 
 function electorText(e) {
   return e.head_name ? `${e.label}（${e.head_name}）` : e.label || `${e.household_id}号住户`
@@ -160,6 +162,7 @@ Component({
             status: p.status,
             statusText: polls.PAPER_STATUS_LABELS[p.status] || p.status,
             note: p.review_note || '',
+            photoText: p.photo ? '' : PHOTO_DESTROYED_TEXT,
             timeText: formatRelativeTime(p.entered_at, now),
           })),
           enteredError: '',

@@ -1,5 +1,6 @@
 // 监委会：/pages/poll-supervise/poll-supervise?id=N。三栏，用 utils/paged-list.js 读当前这一栏（拉到底加载更多，下拉刷新）：
-// - 待确认：GET /polls/{id}/paper-ballots?status=pending。每张显示照片（点开看大图）、住户、纸质票/委托投票、
+// - 待确认：GET /polls/{id}/paper-ballots?status=pending。每张显示照片（点开看大图；照片是 null 时——无记名投票的
+//   照片确认或退回后就销毁了——写明“已在确认后销毁”）、住户、纸质票/委托投票、
 //   受托人和委托书、录入的选择（中文）、谁录的。核对照片后“确认”（POST …/confirm，计票）或“退回”（写原因，
 //   POST …/reject，这户可以重新投）。
 // - 审计记录：GET /polls/{id}/events，动作用后端给的中文（action_label）。
@@ -21,9 +22,13 @@ const TABS = [
   { code: 'objections', label: '异议' },
 ]
 
+// 无记名投票的纸质票照片上有这户的选择：监委会确认或退回后后端就销毁了，photo 是 null
+const PHOTO_DESTROYED_TEXT = '无记名投票：纸质票照片已在确认后销毁'
+
 function paperItem(p, questions, now) {
   const photo = p.photo || {}
   return {
+    photoGone: !p.photo,
     id: p.id,
     household: p.household || `${p.household_id}号住户`,
     via: p.via,
@@ -95,6 +100,7 @@ Component({
     loadError: '',
 
     tabs: TABS,
+    photoDestroyedText: PHOTO_DESTROYED_TEXT,
     tab: 'pending',
     pageLoaded: false,
     pageError: '',
@@ -198,7 +204,10 @@ Component({
       if (this.data.busy) return
       const item = this.data.items.find(i => i.id === Number(e.currentTarget.dataset.id))
       if (!item) return
-      const ok = await ui.confirm('确认计票', `已核对照片：${item.household}的${item.viaText}与录入的选择一致？确认后计入结果。`, '确认')
+      const question = item.photoGone
+        ? `${item.household}的${item.viaText}没有照片可以核对（${PHOTO_DESTROYED_TEXT}）。确认后计入结果。`
+        : `已核对照片：${item.household}的${item.viaText}与录入的选择一致？确认后计入结果。`
+      const ok = await ui.confirm('确认计票', question, '确认')
       if (!ok) return
       this.setData({ busy: `confirm-${item.id}`, actionError: '' })
       try {

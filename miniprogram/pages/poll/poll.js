@@ -7,10 +7,19 @@
 // - 是非题三个大按钮 赞成 / 反对 / 弃权；单选题点一项；多选题可以点几项，不超过最多可选项数；选择题可以“弃权”。
 // - 点“投票”：先检查每题都选了，再弹确认框把选择用中文念一遍（“请确认您的选择：…”），确认后 POST /polls/{id}/ballots。
 //   幂等键跟着这份选票走（api.keyForBody）：网络断了没收到结果，再点一次用的还是同一个键，后端不会记两票；
-//   改了选择就换新键。投好了大字显示回执码（“回执码：XXXX，请截图保存”），也存在本机。
+//   改了选择就换新键。投好了大字显示两个码，各一句话说明：
+//   回执码（receipt）可以给别人看，只能证明票已收到、已计票，看不出投了什么；
+//   核对码（tracker）自己保存、不给别人看，截止后在公示的全部选票里用它找到自己的票，核对选择有没有被改。
+//   回执码、核对码和这次投的选择都存在本机（polls.saveBallot），重放的（幂等键相同、后端答的还是那一票）也存。
 // - 允许改票的表决（allow_change），投过的人可以“修改我的选票”，截止前最后一次算数。
-// 已投的：显示回执码和状态（纸质票待监委会确认 / 已计入）。任何人都可以输入回执码查一张选票计入了没有。
+// 已投的：显示回执码和状态（纸质票待监委会确认 / 已计入）。任何人都可以输入回执码查一张选票收到、计入了没有
+// （后端不回选了什么，页面也不显示）。
+// my_ballot 的 choices、tracker 可能是 null：无记名投票里只有投票人本人、而且只在截止前看得到选了什么，
+// 户里别的成员、截止以后都只看到“本户已投票”；本机存着选择的（投票人自己的手机）显示本机存的，写明是本机存的。
 // 户里不是投票人的成员：本户投过了（household_voted）显示“本户已投票”。
+// 已截止（closed）：“公示的全部选票”（GET /polls/{id}/board，一页页读完）：共几张，按这些选票重新计票、重算选票摘要
+// （ballots_digest）和公布的结果比，一致 / 不一致（请联系监委会）；“我的选票”：用本机存的核对码（或输入的）找到自己那张，写出选了什么，
+// 和本机存的选择比：一致 / 不一致（请向监委会提出异议）。截止前后端答 409，页面不去读。
 // 投票中不能投的：显示后端给的原因（cannot_vote_reason），页面不自己猜。
 // 后端说可以（can_object）时“提出异议”；异议和监委会的答复都公开。
 // 后端说可以（can_close：过了截止时间还没计票，我是工作人员或监委会）时“截止计票”（POST /polls/{id}/close）。
@@ -22,6 +31,35 @@ const auth = require('../../utils/auth')
 const polls = require('../../utils/polls')
 const { readAll } = require('../../utils/paged-list')
 const { formatRelativeTime } = require('../../utils/format')
+
+// 公示的选票一页读 500 张，最多读这么多（防止后端的 cursor 转圈时一直读下去）
+const BOARD_PAGE = 500
+const BOARD_MAX = 100000
+
+// “我的选票”：choices 是 null（无记名投票里户里别的成员，或者已经截止）时只说“本户已投票”；
+// 本机存着这张票的选择（回执码对得上）时显示本机存的
+function myBallotView(p, ballot, saved) {
+  const questions = p.questions || []
+  const shown = Boolean(ballot.choices)
+  const own = saved && saved.choices && (!saved.receipt || saved.receipt === ballot.receipt) ? saved : null
+  let secretText = ''
+  if (!shown && p.secret) {
+    secretText = p.status === 'closed'
+      ? '无记名投票：只有投票人本人能看到选了什么；截止后服务器不再保存，请用核对码在下面公示的选票里核对'
+      : '无记名投票：只有投票人本人能看到选了什么'
+  }
+  return {
+    receipt: ballot.receipt,
+    tracker: ballot.tracker || '',
+    pending: ballot.status === 'pending',
+    statusText: polls.ballotStatusText(ballot),
+    viaText: polls.viaLabel(ballot.via),
+    shown,
+    lines: shown ? polls.choicesLines(questions, ballot.choices) : [],
+    secretText,
+    savedLines: !shown && own ? polls.choicesLines(questions, own.choices) : [],
+  }
+}
 
 Component({
   data: {
@@ -39,6 +77,7 @@ Component({
     formError: '',
     voteNotice: '',
     receiptNotice: '',
+    trackerNotice: '',
     voterHint: '',
     householdVoted: false,
 
@@ -52,6 +91,12 @@ Component({
 
     // 结果
     result: null,
+
+    // 公示的全部选票（截止后）
+    board: null,
+    boardMine: null,
+    trackerInput: '',
+    trackerError: '',
 
     // 异议
     objectionsShown: false,
@@ -98,7 +143,7 @@ Component({
     async loadAll() {
       await this.loadUser()
       const ok = await this.loadPoll()
-      if (ok && this.data.objectionsShown) await this.loadObjections()
+      if (ok && this.data.objectionsShown) await Promise.all([this.loadObjections(), this.loadBoard()])
     },
 
     // 是不是楼栋长要看角色：用本地缓存的 /me，没有时读一次
@@ -133,6 +178,8 @@ Component({
       // 投票中却不能投：后端说为什么（已投的看“我的选票”就明白，不再说）
       const voterHint = p.status === 'open' && !p.can_vote && !ballot ? p.cannot_vote_reason || '' : ''
       const objectionsShown = p.status === 'closed'
+      // 截止前后端给投票人本人核对码和选择：本机还没存（比如换了手机）就存下，截止后服务器就删了
+      const saved = this.syncSavedBallot(p.id, ballot)
       this.setData({
         loaded: true,
         poll: {
@@ -160,15 +207,7 @@ Component({
         questions: polls.questionViews(questions, this._picks),
         voterHint,
         householdVoted: Boolean(p.household_voted) && !ballot,
-        myBallot: ballot
-          ? {
-            receipt: ballot.receipt,
-            pending: ballot.status === 'pending',
-            statusText: polls.ballotStatusText(ballot),
-            viaText: polls.viaLabel(ballot.via),
-            lines: polls.choicesLines(questions, ballot.choices),
-          }
-          : null,
+        myBallot: ballot ? myBallotView(p, ballot, saved) : null,
         receiptInput: this.data.receiptInput || (ballot && ballot.receipt) || '',
         result: polls.resultView(p.result, p.electorate),
         objectionsShown,
@@ -212,8 +251,10 @@ Component({
     onStartChange() {
       const ballot = this._poll && this._poll.my_ballot
       if (!this.data.canVote || !ballot) return
-      this._picks = polls.picksFromChoices(ballot.choices)
-      this.setData({ changing: true, formOpen: true, receiptNotice: '', voteNotice: '' })
+      const saved = polls.savedBallot(this.data.id)
+      const choices = ballot.choices || (saved && saved.receipt === ballot.receipt ? saved.choices : null)
+      this._picks = polls.picksFromChoices(choices)
+      this.setData({ changing: true, formOpen: true, receiptNotice: '', trackerNotice: '', voteNotice: '' })
       this.renderQuestions()
     },
 
@@ -247,7 +288,7 @@ Component({
       if (!ok) return
       // 一份选票一个键：没收到结果时再点一次（选择没变）还是这个键，后端只记一票
       const key = api.keyForBody(this, body)
-      this.setData({ busy: 'vote', formError: '', voteNotice: '', receiptNotice: '' })
+      this.setData({ busy: 'vote', formError: '', voteNotice: '', receiptNotice: '', trackerNotice: '' })
       let res
       try {
         res = await api.post(`/polls/${this.data.id}/ballots`, body, { idempotencyKey: key })
@@ -260,11 +301,13 @@ Component({
       this._key = null
       this._keySig = null
       this._picks = {}
-      polls.saveReceipt(this.data.id, res.receipt)
+      // 存下两个码和这次确认过的选择（重放的也一样：同一个键、同样的选择，后端答的就是这一票）
+      polls.saveBallot(this.data.id, { receipt: res.receipt, tracker: res.tracker, choices })
       this.setData({
         busy: '',
         changing: false,
         receiptNotice: res.receipt,
+        trackerNotice: res.tracker || '',
         receiptInput: res.receipt,
         voteNotice: res.changed ? '已修改您的选票' : '投票成功',
       })
@@ -299,7 +342,6 @@ Component({
             statusText: polls.ballotStatusText(res),
             viaText: polls.viaLabel(res.via),
             resultText,
-            lines: polls.choicesLines((this._poll && this._poll.questions) || [], res.choices),
           },
         })
       } catch (err) {
@@ -307,6 +349,96 @@ Component({
       } finally {
         this.setData({ busy: '' })
       }
+    },
+
+    // 本机的回执码、核对码和选择：后端给了核对码和选择（截止前的投票人本人）而本机没存这个核对码时存下。
+    // 本机已经存着同一个核对码的，不拿后端的覆盖：本机存的是投票人自己确认过的，截止后拿它来核对。
+    syncSavedBallot(pollId, ballot) {
+      const saved = polls.savedBallot(pollId)
+      if (!ballot || !ballot.tracker || !ballot.choices) return saved
+      if (saved && saved.tracker === polls.normalizeReceipt(ballot.tracker) && saved.choices) return saved
+      polls.saveBallot(pollId, { receipt: ballot.receipt, tracker: ballot.tracker, choices: ballot.choices })
+      return polls.savedBallot(pollId)
+    },
+
+    // ---------- 公示的全部选票（截止后） ----------
+
+    async loadBoard() {
+      if (!this._poll || this._poll.status !== 'closed') return
+      const poll = this._poll
+      this.setData({ board: { loading: true, error: '' } })
+      let items
+      try {
+        items = await readAll(cursor => api.get(`/polls/${this.data.id}/board`, { cursor, limit: BOARD_PAGE }, { silent: true }), BOARD_MAX)
+      } catch (err) {
+        if (!this._unloaded) this.setData({ board: { loading: false, error: err.message || '公示的选票没有加载出来' } })
+        return
+      }
+      if (this._unloaded || poll !== this._poll) return
+      this._board = items
+      const result = poll.result
+      const differences = polls.boardDifferences(poll.questions || [], items, result, poll.electorate)
+      // 在手机上按这些选票重算选票摘要，和公布结果里的比：一样，说明这里的选票就是冻结结果时数的那一份
+      if (result && result.ballots_digest && polls.boardDigest(items) !== result.ballots_digest) {
+        differences.push('按公示的选票算出的选票摘要和公布结果里的不一样')
+      }
+      this.setData({
+        board: {
+          loading: false,
+          error: '',
+          count: items.length,
+          matches: differences.length === 0,
+          differences,
+        },
+      })
+      this.showMine()
+    },
+
+    // “我的选票”：输入的核对码优先，没有输入就用本机存的
+    showMine(typed) {
+      if (!this._board) return
+      const saved = polls.savedBallot(this.data.id)
+      const tracker = typed || (saved && saved.tracker) || ''
+      if (!tracker) {
+        this.setData({ boardMine: null })
+        return
+      }
+      const item = polls.findOnBoard(this._board, tracker)
+      const mine = saved && saved.tracker === tracker ? saved : null
+      let verdict = ''
+      if (item && mine && mine.choices) verdict = polls.sameChoices(item.choices, mine.choices) ? 'same' : 'different'
+      this.setData({
+        boardMine: {
+          tracker,
+          typed: Boolean(typed),
+          found: Boolean(item),
+          lines: item ? polls.choicesLines(this._poll.questions || [], item.choices) : [],
+          verdict,
+          savedLines: verdict === 'different' ? polls.choicesLines(this._poll.questions || [], mine.choices) : [],
+        },
+      })
+    },
+
+    onTrackerInput(e) {
+      this.setData({ trackerInput: e.detail.value, trackerError: '' })
+    },
+
+    onFindTracker() {
+      const code = polls.normalizeReceipt(this.data.trackerInput)
+      if (!polls.isValidReceipt(code)) {
+        this.setData({ trackerError: '请输入核对码（字母和数字）' })
+        return
+      }
+      if (!this._board) {
+        this.setData({ trackerError: '公示的选票还没有加载出来' })
+        return
+      }
+      this.setData({ trackerInput: code, trackerError: '' })
+      this.showMine(code)
+    },
+
+    retryBoard() {
+      return this.loadBoard()
     },
 
     // ---------- 异议 ----------
@@ -379,7 +511,7 @@ Component({
       if (this._unloaded) return
       this.showPoll(poll)
       wx.showToast({ title: '已计票公示', icon: 'success' })
-      if (this.data.objectionsShown) await this.loadObjections()
+      if (this.data.objectionsShown) await Promise.all([this.loadObjections(), this.loadBoard()])
     },
 
     // ---------- 去别的页 ----------
