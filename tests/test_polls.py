@@ -285,6 +285,12 @@ def test_owners_poll_counts_one_owner_of_several_flats_once_and_the_developer_on
         "approval_people": ("2", "3", True),
     }
     assert result["questions"][0]["passed"] is False
+    # the board recounts by area for the supervisors; residents would see whose flat is whose
+    board = client.get(f"{API}/polls/{poll['id']}/board", headers=login(client, "supervisor")).get_json()["items"]
+    assert sorted((e["people"], e["area"], e["choices"][str(poll["questions"][0]["id"])]) for e in board) == [
+        (1, "100.00", [0]), (1, "60.00", [1]), (1, "80.00", [0])]
+    hidden = client.get(f"{API}/polls/{poll['id']}/board", headers=login(client, "resident"))
+    assert hidden.status_code == 403 and "面积" in hidden.get_json()["error"]["message"]
 
 
 # ---- paper and proxy ballots --------------------------------------------------------------------------

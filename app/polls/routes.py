@@ -142,8 +142,9 @@ def check_receipt(poll_id, receipt):
 @requires()
 def board(args, poll_id):
     """公示的选票, once the poll is closed: every counted ballot with its tracker and weight, no
-    voter — to recount the result and to find one's own ballot by its tracker."""
-    return service.board(_poll(poll_id), **args)
+    voter — to recount the result and to find one's own ballot by its tracker. Owners polls: to
+    those who run or supervise it (the areas would show whose flat is whose)."""
+    return service.board(current_user(), _poll(poll_id), **args)
 
 
 @blp.route("/polls/<int:poll_id>/paper-ballots", methods=["POST"])

@@ -435,9 +435,13 @@ def check_receipt(poll, receipt):
             "in_result": poll.status == PollStatus.CLOSED and ballot.status == BallotStatus.COUNTED}
 
 
-def board(poll, cursor=None, limit=100):
+def board(viewer, poll, cursor=None, limit=100):
     """公示的选票: every counted ballot of a closed poll, by tracker, with the weights the count
-    gave it — to recount the result (its `ballots_digest` is over these) and to find one's own."""
+    gave it — to recount the result (its `ballots_digest` is over these) and to find one's own.
+    An owners poll's entries carry each flat's area, which neighbours could match to flats:
+    those go to whoever runs or supervises the poll."""
+    if poll.electorate == Electorate.OWNERS and not _oversees(viewer, _community(poll)):
+        raise ApiError(403, "forbidden", "业主表决的选票带有面积，只向组织者和监委会公示")
     if poll.status != PollStatus.CLOSED:
         raise ApiError(409, "poll_not_closed", "投票截止后公示全部选票")
     query = select(BoardEntry).where(BoardEntry.poll_id == poll.id)

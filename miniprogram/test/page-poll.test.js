@@ -776,7 +776,16 @@ describe('结果和异议', () => {
       expect(wx.server.unexpected).toEqual([])
     })
 
-    test('业主表决：按面积也重新计票（两位小数，整数分加，没有小数误差）', async () => {
+    test('业主表决：选票带面积，居民不读公示的选票（后端只给组织者和监委会）', async () => {
+      const p = closed({ electorate: 'owners', electorate_label: '业主表决（按面积和人数）', rule: 'owners_ordinary', can_manage: false, can_supervise: false })
+      const page = await open(p, { objections: [] })
+      await flush()
+      expect(page.querySelector('#board')).toBeUndefined()
+      expect(wx.server.calls('GET', '/polls/7/board')).toHaveLength(0)
+      expect(wx.server.unexpected).toEqual([])
+    })
+
+    test('业主表决（监委会看）：按面积也重新计票（两位小数，整数分加，没有小数误差）', async () => {
       const owners = Object.assign({}, RESULT, {
         rule: 'owners_ordinary', rule_label: '业主共同决定（一般事项）', quorum_percent: null,
         electorate: { people: 40, area: '3600.00' }, participants: { people: 3, area: '0.30' }, ballots: 3,
@@ -795,7 +804,7 @@ describe('结果和异议', () => {
         { tracker: 'A000000003', choices: { 11: [1] }, people: 1, area: '0.10' },
       ]
       owners.ballots_digest = polls.boardDigest(items)
-      const p = closed({ electorate: 'owners', electorate_label: '业主表决（按面积和人数）', rule: 'owners_ordinary', result: owners, questions: [QUESTIONS[0]] })
+      const p = closed({ electorate: 'owners', electorate_label: '业主表决（按面积和人数）', rule: 'owners_ordinary', result: owners, questions: [QUESTIONS[0]], can_supervise: true })
       const page = await open(p, { objections: [], board: { items, next_cursor: null, ballots_digest: DIGEST } })
       await boardLoaded(page)
       expect(textOf(page, '#board-recount')).toBe('✓ 按公示的选票重新计票：与公布结果一致')

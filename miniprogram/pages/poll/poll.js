@@ -365,6 +365,8 @@ Component({
 
     async loadBoard() {
       if (!this._poll || this._poll.status !== 'closed') return
+      // 业主表决的选票带面积（邻居能对上是哪一户），后端只给组织者和监委会看
+      if (this._poll.electorate === 'owners' && !this._poll.can_manage && !this._poll.can_supervise) return
       const poll = this._poll
       this.setData({ board: { loading: true, error: '' } })
       let items
