@@ -10,7 +10,7 @@ import swagger_ui_bundle
 from flask import Flask, send_from_directory
 from werkzeug.routing import IntegerConverter
 
-from app import logs
+from app import logs, unit_of_work
 from app.errors import register_error_handlers
 from app.extensions import api, configure_sqlite, db, limiter, migrate
 from app.jobs import queue
@@ -83,6 +83,8 @@ def create_app(config=None):
     @app.get("/api/docs/static/<path:filename>")
     def swagger_static(filename):
         return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
+
+    unit_of_work.wrap_views(app)  # every request: one transaction, committed or rolled back whole
 
     app.before_request(check_request_text)
     register_error_handlers(app)

@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 from rq.job import Job
 
+from app import unit_of_work
 from app.audit import service as audit_log
 from app.auth.models import User
 from app.auth.service import find_or_create_user
@@ -31,7 +32,7 @@ def demo():
     """Load the demo community (safe to run again)."""
     from app.demo import load_demo
 
-    summary = load_demo()
+    summary = unit_of_work.run(load_demo)
     click.echo(f"{summary['community']} (id {summary['community_id']}): {summary['households']} households")
     click.echo("sign in with dev:admin, dev:staff, dev:grid1, dev:bhead, dev:council1, dev:owners, "
                "dev:supervisor, dev:liaison-cg, dev:volunteer, dev:resident, dev:elder")
@@ -48,7 +49,7 @@ def grant_role(openid, role, scope_id):
     existed = db.session.scalar(db.select(User).filter_by(openid=openid)) is not None
     user = find_or_create_user(openid)
     try:
-        assignment = service.grant_role(None, user, role, scope_id)
+        assignment = unit_of_work.run(service.grant_role, None, user, role, scope_id)
     except ApiError as exc:
         raise click.ClickException(f"{exc.message} {exc.details or ''}".strip()) from None
     note = "" if existed else " (user created; they can sign in later)"
@@ -72,7 +73,7 @@ def import_roster(file, community_id):
         if community is None:
             raise click.ClickException(f"no community {community_id}")
     try:
-        report = roster.import_file(community, file.name, file.read_bytes())
+        report = unit_of_work.run(roster.import_file, community, file.name, file.read_bytes())
     except ApiError as exc:
         raise click.ClickException(f"{exc.message} {json.dumps(exc.details, ensure_ascii=False)}") from None
     click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))

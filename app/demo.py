@@ -119,7 +119,7 @@ def load_demo():
         community_id=community.id, elderly_alone=True).order_by(Household.id))
     _home(_user("elder", elder_home.head_name), elder_home)
     _welcome(community)
-    db.session.commit()
+    db.session.flush()
     _sample_matters(community, departments[0], first_building_homes[1], elder_home)
     _sample_poll(community, buildings[0])
     households = db.session.scalar(db.select(db.func.count(Household.id)).filter_by(community_id=community.id))

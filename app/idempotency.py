@@ -135,8 +135,7 @@ def idempotent(view):
                 status_code=response.status_code, response_body=names.seal(response.get_data(as_text=True))))
         else:
             db.session.execute(db.delete(IdempotencyRecord).where(same))
-        db.session.commit()
-        return response
+        return response  # committed with the work, at the edge (app/unit_of_work.py)
 
     wrapper._apidoc = deepcopy(getattr(view, "_apidoc", {}))
     wrapper._apidoc["manual_doc"] = deepupdate(

@@ -8,13 +8,15 @@ Domain code enqueues through `queue`, never through rq directly, so the embedded
   right after the commit; with rq, it is pushed to Redis then. A Redis outage at that moment
   is logged, not raised: the change is committed and its rows say what is still pending.
 - `queue.schedule(job_id, when, fn, *args)` / `queue.cancel(job_id)` — delayed jobs under a
-  name the caller chooses (``meeting-12-reminder-24h``: letters, digits, - and _), so moving a meeting reschedules its
+  name the caller chooses (services use `schedule_after_commit` / `cancel_after_commit`: the
+  same, once their transaction commits) (``meeting-12-reminder-24h``: letters, digits, - and _), so moving a meeting reschedules its
   reminder and cancelling it cancels the reminder. rq's scheduler runs inside the worker
   (`flask --app wsgi worker`). Inline, a timer thread stands in: it lives only as long as the
   process, which is fine for the embedded demo and is why production runs with Redis.
 
 Job functions are decorated with `@task`: each run gets its own app context, hence its own
-database session, removed afterwards.
+database session, and is one unit of work (app/unit_of_work.py): committed when it returns,
+rolled back when it raises.
 
 `queue.init_app(app, housekeeping=[…])` names tasks that every worker enqueues about once a
 minute (from rq's maintenance step, which also runs after Redis comes back): the sweeps that put right what an
@@ -35,6 +37,7 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry
 from sqlalchemy import event
 
+from app import unit_of_work
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -48,6 +51,7 @@ RETRY = Retry(max=5, interval=[10, 60, 300, 1800, 7200])
 JOB_TIMEOUT = 600
 HOUSEKEEPING_INTERVAL = 60  # seconds
 _PENDING = "yuanba_jobs_after_commit"
+_PENDING_SCHEDULES = "yuanba_schedules_after_commit"
 _JOB_ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what rq accepts
 
 
@@ -58,7 +62,7 @@ def task(fn):
     @functools.wraps(fn)
     def run(*args, **kwargs):
         with current_app._get_current_object().app_context():
-            return fn(*args, **kwargs)
+            return unit_of_work.run(fn, *args, **kwargs)
 
     return run
 
@@ -100,6 +104,14 @@ class JobQueue:
         """Hand `fn(*args)` over when the current transaction commits."""
         session = db.session()
         session.info.setdefault(_PENDING, []).append((fn, args, queue))
+
+    def schedule_after_commit(self, job_id, when, fn, *args):
+        """`schedule`, when the current transaction commits."""
+        db.session().info.setdefault(_PENDING_SCHEDULES, []).append((self.schedule, (job_id, when, fn, *args)))
+
+    def cancel_after_commit(self, job_id):
+        """`cancel`, when the current transaction commits."""
+        db.session().info.setdefault(_PENDING_SCHEDULES, []).append((self.cancel, (job_id,)))
 
     def enqueue(self, calls, queue=DEFAULT):
         """Enqueue `[(fn, args), …]` now: one Redis round trip, or run each inline."""
@@ -208,17 +220,18 @@ queue = JobQueue()
 
 @event.listens_for(db.session, "after_commit")
 def _after_commit(session):
-    pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
+    pending = session.info.pop(_PENDING, None) or []
     by_queue = {}
     for fn, args, name in pending:
         by_queue.setdefault(name, []).append((fn, args))
     for name, calls in by_queue.items():
         queue.enqueue(calls, queue=name)
+    for method, args in session.info.pop(_PENDING_SCHEDULES, None) or []:
+        method(*args)
 
 
 @event.listens_for(db.session, "after_soft_rollback")
 def _after_rollback(session, previous_transaction):
     if previous_transaction.parent is None:
         session.info.pop(_PENDING, None)
+        session.info.pop(_PENDING_SCHEDULES, None)

@@ -162,6 +162,7 @@ def build_world(app):
                      in_three_days=(utcnow() + timedelta(days=3)).isoformat(),
                      today=matters.local_today().isoformat(),
                      month_ago=(matters.local_today() - timedelta(days=30)).isoformat())
+        db.session.commit()  # the services staged it all; the test is the edge that commits
         assert all(value is not None for value in world.values()), world
     return world
 

@@ -2,6 +2,7 @@
 import hashlib
 import io
 import time
+from urllib.parse import urlsplit
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -295,6 +296,7 @@ def test_concurrent_triage_of_one_matter_is_refused_not_overwritten(app, client,
 
             staff = db.session.get(User, people["staff"])
             service.classify(staff, db.session.get(Matter, mid), "minor", "先到")
+            db.session.commit()
         db.session.add(stale)
         with pytest.raises(StaleDataError):  # the API answers 409 changed_meanwhile (app/errors.py)
             service.classify(council, stale, "major", "后到")
@@ -516,7 +518,11 @@ def test_wechat_image_check_verdict_hides_a_risky_photo(make_app, fake_wechat, p
     headers = {"Authorization": f"Bearer {client.post(f'{API}/auth/login', json={'code': 'c'}).get_json()['token']}"}
     photos = [client.post(f"{API}/photos", data={"file": (io.BytesIO(jpeg_with_gps()), "p.jpg")},
                           content_type="multipart/form-data", headers=headers).get_json() for _ in range(2)]
-    assert [check["media_url"] for check in fake_wechat.media_checks] == [p["url"] for p in photos]
+    # WeChat fetches each photo by a URL of its own (signed when it was sent, maybe a second
+    # before the answer's): the same photo, and it opens
+    sent = [check["media_url"] for check in fake_wechat.media_checks]
+    assert [urlsplit(url).path for url in sent] == [urlsplit(p["url"]).path for p in photos]
+    assert all(client.get(url).status_code == 200 for url in sent)
     assert fake_wechat.media_checks[0]["openid"] == "dev-resident" and fake_wechat.media_checks[0]["version"] == 2
     matter = client.post(f"{API}/matters", json={"title": "路灯坏了", "category": "street_lamp",
                                                  "photo_ids": [p["id"] for p in photos]}, headers=headers).get_json()

@@ -79,7 +79,7 @@ def login(code):
     user.last_login_at = now
     auth_session = AuthSession(id=secrets.token_hex(16), user_id=user.id, expires_at=now + _ttl())
     db.session.add(auth_session)
-    db.session.commit()
+    db.session.flush()
     log.info("user %s signed in", user.id)
     return user, issue_token(auth_session), auth_session.expires_at
 
@@ -121,14 +121,14 @@ def refresh(auth_session):
     if moved != 1:
         db.session.rollback()
         raise ApiError(401, "token_invalid", "登录状态无效，请重新登录")
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(auth_session)
     return issue_token(auth_session), auth_session.expires_at
 
 
 def logout(auth_session):
     auth_session.revoked_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def update_profile(user, name=None, phone=None):
@@ -136,5 +136,5 @@ def update_profile(user, name=None, phone=None):
         user.name = name
     if phone is not None:
         user.phone = phone
-    db.session.commit()
+    db.session.flush()
     return user

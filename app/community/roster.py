@@ -214,7 +214,7 @@ def import_rows(community, rows):
         except IntegrityError:
             places.places.clear()  # a rolled-back savepoint may have taken new places with it
             report.errors.append({"row": number, "reason": "与已有数据冲突，未导入"})
-    db.session.commit()
+    db.session.flush()
     return report
 
 

@@ -32,7 +32,7 @@ OFFICIAL_ROLES = {Role.ADMIN, Role.STAFF, Role.DEPARTMENT_LIAISON}
 def _conflict_on_duplicate(message):
     """Commit, turning a unique-constraint violation into a clear 409."""
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise ApiError(409, "duplicate", message) from None
@@ -184,7 +184,7 @@ def issue_join_code(household, issued_by, as_head=False):
     db.session.add(JoinCode(code_hash=_join_code_hash(code), household_id=household.id,
                             as_head=as_head, issued_by_id=issued_by.id if issued_by else None,
                             expires_at=expires_at))
-    db.session.commit()
+    db.session.flush()
     return code, expires_at
 
 
@@ -222,7 +222,7 @@ def _add_member(household, user, is_head, added_by_id):
                                  added_by_id=added_by_id)
     db.session.add(membership)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise ApiError(409, "already_member" if not is_head else "household_has_head",
@@ -236,7 +236,7 @@ def remove_member(household, user_id):
     if membership is None:
         raise ApiError(404, "not_found", "该用户不是此住户成员")
     db.session.delete(membership)
-    db.session.commit()
+    db.session.flush()
 
 
 def designate_voter(actor, household, user_id):
@@ -253,7 +253,7 @@ def designate_voter(actor, household, user_id):
     db.session.flush()  # the one-voter index is checked row by row
     if user_id is not None:
         members[user_id].is_voter = True
-    db.session.commit()
+    db.session.flush()
     return household
 
 
@@ -299,7 +299,7 @@ def grant_role(actor, user, role, scope_id=None):
     db.session.add(assignment)
     _audit_role(actor, "role.grant", user.id, role, scope_id, place)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # granted concurrently: the first one stands
         db.session.rollback()
         assignment = db.session.scalar(db.select(RoleAssignment).filter_by(
@@ -313,7 +313,7 @@ def revoke_role(actor, assignment):
     authorize(actor, _grant_action(role), place)
     db.session.delete(assignment)
     _audit_role(actor, "role.revoke", assignment.user_id, role, assignment.scope_id, place)
-    db.session.commit()
+    db.session.flush()
 
 
 def _audit_role(actor, action, user_id, role, scope_id, place):

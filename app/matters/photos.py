@@ -38,7 +38,7 @@ def upload(user, data):
     db.session.flush()
     if current_app.config["WECHAT_APPID"]:
         photo.check_trace_id = wechat.check_media_async(user.openid, photo_view(photo)["url"])
-    db.session.commit()
+    db.session.flush()
     return photo
 
 
@@ -49,7 +49,7 @@ def apply_media_verdict(trace_id, suggest):
         return False
     if suggest == "risky":
         photo.hidden = True
-    db.session.commit()
+    db.session.flush()
     return True
 
 

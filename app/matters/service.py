@@ -82,7 +82,7 @@ def add_category(community, code, name, default_class=None):
         raise ApiError(409, "category_exists", "该分类已存在", details={"code": code})
     category = MatterCategory(community_id=community.id, code=code, name=name, default_class=default_class)
     db.session.add(category)
-    db.session.commit()
+    db.session.flush()
     return {"code": code, "name": name, "default_class": default_class, "builtin": False}
 
 
@@ -145,7 +145,7 @@ def submit(user, title, category, description="", building_id=None, place_text="
     if recorded_by:
         audit.record(user, "matter.recorded_for", "matter", matter.id, community_id=community.id,
                      household_id=household.id, title=title)
-    db.session.commit()
+    db.session.flush()
     return matter
 
 
@@ -390,7 +390,7 @@ def classify(actor, matter, matter_class, reason):
     authorize(actor, Action.TRIAGE_MATTERS, matter)
     _transition(matter, "classify", actor, reason, matter_class=matter_class)
     matter.matter_class = matter_class
-    db.session.commit()
+    db.session.flush()
     return matter
 
 
@@ -405,7 +405,7 @@ def reclassify(actor, matter, matter_class, reason):
                 data={"from_class": matter.matter_class})
     matter.matter_class = matter_class
     _clear_handler(matter)
-    db.session.commit()
+    db.session.flush()
     _watch_due_date(matter)
     return matter
 
@@ -421,7 +421,7 @@ def assign(actor, matter, handler_type, note="", department_id=None, user_id=Non
     authorize(actor, Action.TRIAGE_MATTERS, matter)
     _allow(matter, "assign")
     if matter.matter_class is None or handler_type not in HANDLERS_BY_CLASS[MatterClass(matter.matter_class)]:
-        allowed = sorted(HANDLERS_BY_CLASS.get(matter.matter_class, ())) if matter.matter_class else []
+        allowed = sorted(str(h) for h in HANDLERS_BY_CLASS.get(matter.matter_class, ())) if matter.matter_class else []
         raise ApiError(422, "validation_error", f"{CLASS_LABELS.get(matter.matter_class, '未分类')}不能这样交办",
                        details={"fields": {"handler_type": [f"one of {allowed}"]}})
     fields = {}
@@ -449,7 +449,7 @@ def assign(actor, matter, handler_type, note="", department_id=None, user_id=Non
     matter.handler_team_id = team_id if handler_type == HandlerType.VOLUNTEER_TEAM else None
     matter.handler_name = handler_name if handler_type in (HandlerType.RESIDENT_GROUP, HandlerType.MARKET) else None
     matter.due_date = due_date
-    db.session.commit()
+    db.session.flush()
     _watch_due_date(matter)
     return matter
 
@@ -481,7 +481,7 @@ def post_progress(actor, matter, note, photo_ids=()):
     event = _transition(matter, "progress", actor, note)
     db.session.flush()
     photos.attach(actor, photo_ids, matter, event)
-    db.session.commit()
+    db.session.flush()
     return matter
 
 
@@ -491,7 +491,7 @@ def resolve(actor, matter, note, photo_ids=()):
     db.session.flush()
     photos.attach(actor, photo_ids, matter, event)
     matter.resolved_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     _watch_due_date(matter)
     return matter
 
@@ -510,7 +510,7 @@ def evaluate(user, matter, satisfaction, comment=""):
         matter.resolved_at = None  # open again: days-to-resolution counts until the next resolve
     else:
         matter.closed_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return matter
 
 
@@ -526,7 +526,7 @@ def withdraw(user, matter, reason=""):
         raise ApiError(403, "forbidden", "只有反映诉求的居民可以撤回")
     _transition(matter, "withdraw", user, reason)
     matter.closed_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return matter
 
 
@@ -543,14 +543,14 @@ def merge(actor, matter, into_id, reason=""):
     matter.closed_at = utcnow()
     db.session.add(MatterEvent(matter_id=into.id, action="comment", actor_id=actor.id,
                                note=f"合并了重复的诉求 #{matter.id}", data={"merged_id": matter.id}))
-    db.session.commit()
+    db.session.flush()
     return matter
 
 
 def comment(user, matter, text):
     _check_text(user, text)
     _transition(matter, "comment", user, text, tell_household=not _is_household(user, matter))
-    db.session.commit()
+    db.session.flush()
     return matter
 
 
@@ -587,7 +587,7 @@ def classify_by_vote(actor, matter, votes, reason):
                     data={**record, "from_class": matter.matter_class})
         _clear_handler(matter)
     matter.matter_class = outcome
-    db.session.commit()
+    db.session.flush()
     _watch_due_date(matter)
     return matter
 
@@ -604,10 +604,10 @@ def _watch_due_date(matter):
     """Schedule the overdue warning for the end of the due date, or cancel it."""
     if matter.due_date is not None and matter.status in (MatterStatus.ASSIGNED, MatterStatus.IN_PROGRESS):
         zone = ZoneInfo(current_app.config["TIME_ZONE"])
-        queue.schedule(_overdue_job(matter), datetime.combine(matter.due_date + timedelta(days=1), time(), zone),
+        queue.schedule_after_commit(_overdue_job(matter), datetime.combine(matter.due_date + timedelta(days=1), time(), zone),
                        warn_overdue, matter.id)
     else:
-        queue.cancel(_overdue_job(matter))
+        queue.cancel_after_commit(_overdue_job(matter))
 
 
 @task
@@ -629,7 +629,7 @@ def warn_overdue(matter_id):
         "body": f"诉求 #{matter.id} 已超过办理期限（{matter.due_date:%Y-%m-%d}），请尽快办理或说明情况。",
         "matter_id": matter.id,
     }, page=f"pages/matter/matter?id={matter.id}")
-    db.session.commit()
+    db.session.flush()
     return True
 
 
@@ -638,5 +638,5 @@ def escalate(actor, matter, note):
     authorize(actor, Action.ESCALATE_MATTERS, matter)
     _transition(matter, "escalate", actor, note)
     matter.escalated_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return matter

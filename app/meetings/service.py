@@ -107,7 +107,7 @@ def create(actor, community_id, kind, title, place, starts_at, scope_kind, scope
                       capacity=capacity, scope_kind=scope_kind, scope_ids=scope_ids, status=MeetingStatus.DRAFT)
     db.session.add(meeting)
     _set_agenda(meeting, agenda)
-    db.session.commit()
+    db.session.flush()
     return meeting
 
 
@@ -194,7 +194,7 @@ def publish(actor, meeting):
     meeting.status = MeetingStatus.PUBLISHED
     notify(_invitee_users(meeting), NotificationKind.MEETING_INVITATION, _payload(meeting), page=_page(meeting))
     _audit(actor, meeting, "publish", invited=invited)
-    db.session.commit()
+    db.session.flush()
     _schedule_reminders(meeting)
     return meeting
 
@@ -213,9 +213,9 @@ def _schedule_reminders(meeting):
     for label, before in REMINDERS.items():
         when = meeting.starts_at - before
         if meeting.status == MeetingStatus.PUBLISHED and when > now:
-            queue.schedule(_reminder_id(meeting, label), when, remind, meeting.id, label)
+            queue.schedule_after_commit(_reminder_id(meeting, label), when, remind, meeting.id, label)
         else:
-            queue.cancel(_reminder_id(meeting, label))
+            queue.cancel_after_commit(_reminder_id(meeting, label))
 
 
 @task
@@ -226,7 +226,7 @@ def remind(meeting_id, label):
         return 0
     users = _invitee_users(meeting, only=(Invitation.reply.is_(None) | (Invitation.reply != Reply.DECLINE)))
     told = notify(users, NotificationKind.MEETING_REMINDER, _payload(meeting, note=f"{label}后开始"), page=_page(meeting))
-    db.session.commit()
+    db.session.flush()
     return told
 
 
@@ -243,7 +243,7 @@ def reschedule(actor, meeting, starts_at=None, ends_at=None, place=None):
         notify(_invitee_users(meeting), NotificationKind.MEETING_INVITATION,
                _payload(meeting, title=f"时间地点变更：{meeting.title}", note="会议时间或地点已变更"), page=_page(meeting))
     _audit(actor, meeting, "reschedule", starts_at=starts_at.isoformat(), place=meeting.place)
-    db.session.commit()
+    db.session.flush()
     _schedule_reminders(meeting)
     return meeting
 
@@ -257,7 +257,7 @@ def cancel(actor, meeting, reason):
         notify(_invitee_users(meeting), NotificationKind.NOTICE,
                {**_payload(meeting, title=f"会议取消：{meeting.title}", note=reason)}, page=_page(meeting))
     _audit(actor, meeting, "cancel", reason=reason)
-    db.session.commit()
+    db.session.flush()
     _schedule_reminders(meeting)
     return meeting
 
@@ -293,7 +293,7 @@ def reply(user, meeting, answer, people=1):
             raise ApiError(409, "meeting_full", "报名人数已满", details={"capacity": meeting.capacity, "taken": taken})
     invitation.reply, invitation.people = answer, people
     invitation.replied_at, invitation.replied_by_id = utcnow(), user.id
-    db.session.commit()
+    db.session.flush()
     return invitation
 
 
@@ -343,7 +343,7 @@ def resend(actor, meeting):
     _require(meeting, MeetingStatus.PUBLISHED)
     users = _invitee_users(meeting, only=Invitation.reply.is_(None))
     told = notify(users, NotificationKind.MEETING_INVITATION, _payload(meeting, note="请回复是否参加"), page=_page(meeting))
-    db.session.commit()
+    db.session.flush()
     return told
 
 
@@ -405,7 +405,7 @@ def check_in(user, scene):
     if invitation is None:
         raise ApiError(404, "not_found", "您不在本次会议的邀请范围内")
     _mark_present(invitation, user, by_hand=False)
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(invitation)
     return meeting, invitation
 
@@ -419,7 +419,7 @@ def check_in_by_hand(actor, meeting, household_id):
         raise ApiError(404, "not_found", "该住户不在本次会议的邀请范围内")
     if _mark_present(invitation, actor, by_hand=True):
         _audit(actor, meeting, "check_in_by_hand", household_id=household_id)
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(invitation)
     return invitation
 
@@ -436,8 +436,8 @@ def _mark_present(invitation, by, by_hand):
 def record_minutes(actor, meeting, minutes, decisions=()):
     """会议纪要 with decisions; a decision may move a matter it took up (to in progress with a
     note, or assign it) or open a draft poll it puts to the vote, through the matters' and
-    polls' own rules and permissions. Every move is checked before the first is made (each
-    move commits with its own timeline line)."""
+    polls' own rules and permissions. The minutes, every move and every poll opened are one
+    unit of work: a refusal anywhere leaves nothing changed, and a retry is a first try."""
     _authorize_organizer(actor, meeting)
     _require(meeting, MeetingStatus.PUBLISHED)
     if utcnow() < meeting.starts_at:
@@ -476,11 +476,12 @@ def record_minutes(actor, meeting, minutes, decisions=()):
         if poll is not None:
             polls.publish(actor, poll)
         db.session.add(Decision(meeting_id=meeting.id, text=decision["text"],
-                                matter_id=matter.id if matter else None, matter_action=action,
-                                poll_id=poll.id if poll else None))
+                                matter_id=matter.id if matter else None, poll_id=poll.id if poll else None,
+                                matter_action={k: v.isoformat() if hasattr(v, "isoformat") else v
+                                               for k, v in action.items() if v is not None}))
     meeting.minutes = minutes
     _audit(actor, meeting, "record_minutes", decisions=len(decisions))
-    db.session.commit()
+    db.session.flush()
     return meeting
 
 
@@ -496,7 +497,7 @@ def publish_minutes(actor, meeting):
            {"title": f"公示：{meeting.title}会议纪要", "body": meeting.minutes[:500], "meeting_id": meeting.id},
            page=_page(meeting))
     _audit(actor, meeting, "publish_minutes")
-    db.session.commit()
+    db.session.flush()
     return meeting
 
 

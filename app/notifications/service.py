@@ -121,7 +121,7 @@ def mark_read(user, notification_id):
         raise ApiError(404, "not_found", "消息不存在")
     if notification.read_at is None:
         notification.read_at = utcnow()
-        db.session.commit()
+        db.session.flush()
     return notification
 
 
@@ -133,7 +133,7 @@ def mark_all_read(user, up_to_id=None):
     if up_to_id is not None:
         statement = statement.where(Notification.id <= up_to_id)
     marked = db.session.execute(statement.values(read_at=utcnow())).rowcount
-    db.session.commit()
+    db.session.flush()
     return {"marked": marked, "unread": unread_count(user)}
 
 
@@ -165,7 +165,7 @@ def record_consents(user, results):
             db.session.execute(update(SubscriptionConsent).where(
                 SubscriptionConsent.user_id == user.id, SubscriptionConsent.template_id == template_id,
             ).values(remaining=0, updated_at=utcnow()))
-    db.session.commit()
+    db.session.flush()
     return consents(user)
 
 

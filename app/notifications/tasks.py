@@ -70,7 +70,7 @@ def _deliver_one(notification_id, last):
     ).values(wechat_status=WeChatStatus.SENDING, claimed_at=utcnow(),
              wechat_attempts=Notification.wechat_attempts + 1)).rowcount
     if not claimed:
-        db.session.commit()
+        db.session.commit()  # deliberate, as each step below: one message's state at a time
         return None
     notification = db.session.get(Notification, notification_id, populate_existing=True)
     template = service.template_for(notification)
@@ -83,7 +83,7 @@ def _deliver_one(notification_id, last):
         if not service.spend_consent(notification.user_id, template.id):
             return _settle(notification, WeChatStatus.NONE, "no_consent")
         notification.consent_spent = True
-    db.session.commit()  # claimed (and consent spent) before WeChat hears of it
+    db.session.commit()  # deliberate: claimed (and consent spent) before WeChat hears of it
 
     payload = {"time": notification.created_at, **notification.payload}
     data = message_data(template, payload, current_app.config["TIME_ZONE"])
@@ -111,7 +111,7 @@ def _settle(notification, status, note, **values):
     notification.wechat_note = note
     for name, value in values.items():
         setattr(notification, name, value)
-    db.session.commit()
+    db.session.commit()  # deliberate: each message settled as WeChat answers, not at the batch's end
     return status
 
 
@@ -137,7 +137,7 @@ def _fail_unclaimed(notification_ids):
         db.session.execute(update(Notification).where(
             Notification.id.in_(notification_ids), Notification.wechat_status == WeChatStatus.PENDING,
         ).values(wechat_status=WeChatStatus.FAILED, wechat_note="wechat_unavailable"))
-        db.session.commit()
+        db.session.commit()  # deliberate: before the job raises for its retry
 
 
 @task
@@ -154,7 +154,7 @@ def sweep():
         or_(and_(Notification.claimed_at.is_(None), Notification.created_at < now - NEVER_QUEUED_AFTER),
             Notification.claimed_at < now - RETRY_LOST_AFTER),
     ).order_by(Notification.id).limit(SWEEP_LIMIT)).all()
-    db.session.commit()
+    db.session.commit()  # deliberate: requeued in the database before they are handed to Redis
     ids = sorted(set(interrupted) | set(lost))
     if ids:
         log.warning("outbox sweep: requeueing %d notification(s)", len(ids))

@@ -133,7 +133,7 @@ def create(actor, community_id, title, electorate, rule, questions, closes_at, s
     db.session.add(poll)
     db.session.flush()
     _event(poll, actor, "created")
-    db.session.commit()
+    db.session.flush()
     return poll
 
 
@@ -210,8 +210,8 @@ def publish(actor, poll):
     if poll.opens_at > utcnow():
         poll.status = PollStatus.SCHEDULED
         _event(poll, actor, "scheduled")
-        db.session.commit()
-        queue.schedule(_job_id(poll, "open"), poll.opens_at, open_scheduled, poll.id)
+        db.session.flush()
+        queue.schedule_after_commit(_job_id(poll, "open"), poll.opens_at, open_scheduled, poll.id)
         return poll
     _open(poll, actor)
     return poll
@@ -225,7 +225,7 @@ def open_scheduled(poll_id):
     if not _elector_rows(poll):
         poll.status, poll.cancel_reason = PollStatus.CANCELLED, "表决范围内没有可投票的住户或成员"
         _event(poll, None, "cancelled", note=poll.cancel_reason)
-        db.session.commit()
+        db.session.flush()
         return False
     _open(poll, None)
     return True
@@ -241,10 +241,10 @@ def _open(poll, actor):
     poll.status, poll.opened_at, poll.key_check = PollStatus.OPEN, utcnow(), secrecy.key_check()
     _event(poll, actor, "opened", note=f"投票人 {len({row[2] for row in rows})}")
     notify(_elector_users(poll), NotificationKind.POLL_OPENED, _payload(poll, "请在截止前投票"), page=_page(poll))
-    db.session.commit()
-    queue.schedule(_job_id(poll, "close"), poll.closes_at, close_due, poll.id)
+    db.session.flush()
+    queue.schedule_after_commit(_job_id(poll, "close"), poll.closes_at, close_due, poll.id)
     if poll.closes_at - REMINDER_BEFORE > utcnow():
-        queue.schedule(_job_id(poll, "reminder"), poll.closes_at - REMINDER_BEFORE, remind, poll.id)
+        queue.schedule_after_commit(_job_id(poll, "reminder"), poll.closes_at - REMINDER_BEFORE, remind, poll.id)
 
 
 def _job_id(poll, label):
@@ -274,7 +274,7 @@ def remind(poll_id):
         return 0
     users = _elector_users(poll, only=PollElector.voted_at.is_(None))
     told = notify(users, NotificationKind.POLL_CLOSING, _payload(poll, "您还没有投票，即将截止"), page=_page(poll))
-    db.session.commit()
+    db.session.flush()
     return told
 
 
@@ -287,9 +287,9 @@ def cancel(actor, poll, reason):
     if was_open:
         notify(_elector_users(poll), NotificationKind.NOTICE,
                {"title": f"表决取消：{poll.title}", "body": reason, "poll_id": poll.id}, page=_page(poll))
-    db.session.commit()
+    db.session.flush()
     for label in ("open", "close", "reminder"):
-        queue.cancel(_job_id(poll, label))
+        queue.cancel_after_commit(_job_id(poll, label))
     return poll
 
 
@@ -400,7 +400,7 @@ def cast(user, poll, answers):
     view, changed = _put_ballot(poll, elector, _choices(poll, answers), BallotVia.PHONE, BallotStatus.COUNTED,
                                 caster_id=user.id)
     _mark_voted(poll, elector.voter_key)
-    db.session.commit()
+    db.session.flush()
     return {**view, "changed": changed}
 
 
@@ -485,7 +485,7 @@ def enter_paper(actor, poll, household_id, answers, photo_id, via=BallotVia.PAPE
     db.session.add(paper)
     _event(poll, actor, f"{via}_entered", household.id,
            note=f"受托人：{proxy_name}；委托书：{authorization_text}" if via == BallotVia.PROXY else "")
-    db.session.commit()
+    db.session.flush()
     return paper
 
 
@@ -519,7 +519,7 @@ def confirm_paper(actor, poll, paper):
     paper.status = PaperStatus.CONFIRMED
     _mark_voted(poll, elector.voter_key)
     _event(poll, actor, f"{paper.via}_confirmed", paper.household_id)
-    db.session.commit()
+    db.session.flush()
     return paper
 
 
@@ -531,7 +531,7 @@ def reject_paper(actor, poll, paper, reason):
     db.session.delete(ballot)
     paper.status, paper.review_note = PaperStatus.REJECTED, reason
     _event(poll, actor, f"{paper.via}_rejected", paper.household_id, note=reason)
-    db.session.commit()
+    db.session.flush()
     return paper
 
 
@@ -728,8 +728,8 @@ def _close(poll, actor):
     notify(_elector_users(poll), NotificationKind.POLL_RESULT,
            _payload(poll, f"公示期至{poll.objections_until:%m月%d日}，有异议可提出", outcome="通过" if passed else "未通过"),
            page=_page(poll))
-    db.session.commit()
-    queue.cancel(_job_id(poll, "reminder"))
+    db.session.flush()
+    queue.cancel_after_commit(_job_id(poll, "reminder"))
 
 
 def _publish_board(poll, areas):
@@ -760,7 +760,7 @@ def recount(actor, poll):
     digest = _digest(fresh)
     matches = digest == poll.result_digest
     _event(poll, actor, "recounted", note="结果一致" if matches else f"结果不一致：{digest}")
-    db.session.commit()
+    db.session.flush()
     if not matches:
         current_app.logger.error("recount of poll %s differs from the frozen result", poll.id)
     return {"matches": matches, "frozen_digest": poll.result_digest, "recount_digest": digest, "result": fresh}
@@ -783,7 +783,7 @@ def lodge_objection(user, poll, text):
         RoleAssignment.role == Role.SUPERVISOR, RoleAssignment.scope_id == poll.community_id)).all()
     notify(sorted(set(supervisors)), NotificationKind.NOTICE,
            {"title": f"表决异议：{poll.title}", "body": text[:500], "poll_id": poll.id}, page=_page(poll))
-    db.session.commit()
+    db.session.flush()
     return objection
 
 
@@ -795,7 +795,7 @@ def answer_objection(actor, poll, objection, answer):
     _event(poll, actor, "objection_answered", objection.household_id, note=answer[:200])
     notify([objection.user_id], NotificationKind.NOTICE,
            {"title": f"异议答复：{poll.title}", "body": answer[:500], "poll_id": poll.id}, page=_page(poll))
-    db.session.commit()
+    db.session.flush()
     return objection
 
 

@@ -19,7 +19,7 @@ from app.community.service import profile
 from app.extensions import db
 from app.idempotency import IdempotencyRecord
 from app.matters.models import Matter, MatterEvent, MatterPhoto
-from app.media import get_storage
+from app.matters.photos import discard
 from app.meetings.models import Invitation
 from app.models_base import utcnow
 from app.notifications.models import Notification, SubscriptionConsent
@@ -93,12 +93,11 @@ def export(user):
 def erase(user):
     """Delete the account (see the module docstring). One transaction: all of it or none."""
     audit.record(user, "user.erase", "user", user.id)
-    storage = get_storage()
     unattached = db.session.scalars(select(MatterPhoto).where(  # a paper ballot's photo is evidence: kept
         MatterPhoto.uploader_id == user.id, MatterPhoto.matter_id.is_(None),
         MatterPhoto.id.not_in(select(PaperBallot.photo_id).where(PaperBallot.photo_id.is_not(None))))).all()
     for photo in unattached:
-        db.session.delete(photo)
+        discard(photo)  # the files go once this commits
     db.session.execute(update(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
                        .values(revoked_at=utcnow()))
     for model in (HouseholdMember, RoleAssignment, Notification, SubscriptionConsent, IdempotencyRecord):
@@ -106,7 +105,4 @@ def erase(user):
     user.name = user.phone = None
     user.openid = f"erased-{user.id}-{secrets.token_hex(8)}"  # the same WeChat user may sign up afresh
     user.erased_at = utcnow()
-    db.session.commit()
-    for photo in unattached:  # after the commit: a rollback must not leave rows without files
-        storage.delete(photo.key)
-        storage.delete(photo.thumbnail_key)
+    db.session.flush()
