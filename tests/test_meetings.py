@@ -3,7 +3,7 @@ import base64
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.auth.service import find_or_create_user
 from app.community import service as community
@@ -286,3 +286,66 @@ def test_my_meetings_cost_the_same_statements_for_many_meetings(app, client, nei
         act(client, "resident", mid, "reply", {"reply": "attend"})
     many, large = statements()
     assert (few, many) == (2, 10) and large == small
+
+
+def test_minutes_are_one_unit_a_refused_decision_leaves_nothing_moved_and_a_retry_is_a_first_try(
+        app, client, neighbours):
+    """The second decision is refused by the assignment's own rules after the first was carried
+    out: nothing of either stays, and sending the minutes again moves each matter once."""
+    lamp, rail = (client.post(f"{API}/matters", json={"title": title, "category": "facility_repair"},
+                              headers=login(client, "resident")).get_json()["id"] for title in ("路灯", "扶手"))
+    for matter_id in (lamp, rail):
+        client.post(f"{API}/matters/{matter_id}/classify", json={"matter_class": "minor", "reason": "公共设施"},
+                    headers=login(client, "council"))
+    mid = create(client, neighbours, "staff").get_json()["id"]
+    act(client, "staff", mid, "publish")
+    with app.app_context():
+        db.session.get(Meeting, mid).starts_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+    due = (utcnow() + timedelta(days=7)).date().isoformat()  # as POST /matters/{id}/assign takes it
+    lamp_to_committee = {"text": "路灯交居委会", "matter_id": lamp,
+                         "matter_action": {"action": "assign", "handler_type": "committee", "due_date": due}}
+    refused = act(client, "staff", mid, "minutes", {"minutes": "纪要", "decisions": [
+        lamp_to_committee,
+        {"text": "扶手交网格员", "matter_id": rail, "matter_action": {"action": "assign", "handler_type": "grid_worker"}}]})
+    assert refused.status_code == 422 and "user_id" in refused.get_json()["error"]["details"]["fields"]
+    lamp_now = client.get(f"{API}/matters/{lamp}", headers=login(client, "staff")).get_json()
+    assert lamp_now["status"] == "triaged" and not [e for e in lamp_now["timeline"] if "会议决定" in (e["note"] or "")]
+    assert client.get(f"{API}/meetings/{mid}", headers=login(client, "staff")).get_json()["minutes"] is None
+    for bad in ({"action": "assign", "handler_type": "committee", "colour": "red"}, ["assign"],
+                {"action": "assign", "handler_type": "committee", "due_date": "next week"}, {"action": "assign"}):
+        answer = act(client, "staff", mid, "minutes", {"minutes": "纪要", "decisions": [
+            {"text": "扶手", "matter_id": rail, "matter_action": bad}]})
+        assert answer.status_code == 422, (bad, answer.get_json())
+    recorded = act(client, "staff", mid, "minutes", {"minutes": "纪要", "decisions": [
+        lamp_to_committee, {"text": "扶手交居委会", "matter_id": rail, "matter_action": {"action": "assign",
+                                                                                     "handler_type": "committee"}}]})
+    assert recorded.status_code == 200, recorded.get_json()
+    assert recorded.get_json()["decisions"][0]["matter_action"]["due_date"] == due
+    for matter_id in (lamp, rail):
+        matter = client.get(f"{API}/matters/{matter_id}", headers=login(client, "staff")).get_json()
+        assert matter["status"] == "assigned"
+        assert len([e for e in matter["timeline"] if "会议决定" in (e["note"] or "")]) == 1
+
+
+def test_a_decision_refused_after_its_poll_opened_leaves_the_poll_a_draft(app, client, neighbours):
+    draft = client.post(f"{API}/polls", headers=login(client, "staff"), json={
+        "community_id": neighbours["community"], "title": "是否加装围墙", "electorate": "households",
+        "rule": "majority", "closes_at": (utcnow() + timedelta(days=3)).isoformat(),
+        "questions": [{"text": "是否同意", "kind": "yes_no"}]}).get_json()
+    mid = create(client, neighbours, "staff").get_json()["id"]
+    act(client, "staff", mid, "publish")
+    with app.app_context():
+        db.session.get(Meeting, mid).starts_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+        notices_before = db.session.scalar(select(func.count()).select_from(Notification))
+    twice = {"minutes": "纪要", "decisions": [{"text": "围墙交表决", "poll_id": draft["id"]},
+                                            {"text": "再交一次", "poll_id": draft["id"]}]}
+    assert act(client, "staff", mid, "minutes", twice).status_code == 409
+    poll = client.get(f"{API}/polls/{draft['id']}", headers=login(client, "staff")).get_json()
+    assert poll["status"] == "draft" and poll["voters"] == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Notification)) == notices_before
+    once = act(client, "staff", mid, "minutes", {"minutes": "纪要", "decisions": twice["decisions"][:1]})
+    assert once.status_code == 200, once.get_json()
+    assert client.get(f"{API}/polls/{draft['id']}", headers=login(client, "staff")).get_json()["status"] == "open"

@@ -1,6 +1,8 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from app.matters.models import HandlerType
+from app.matters.schemas import AssignSchema
 from app.meetings.models import MeetingKind, MeetingStage, Reply, ScopeKind
 from app.models_base import TIMES, Id, one_of
 from app.pagination import page_schema
@@ -56,7 +58,7 @@ class MeetingSchema(ma.Schema):
     kind_label = ma.fields.String(required=True)
     stage_label = ma.fields.String(allow_none=True, required=True)
     status_label = ma.fields.String(required=True)
-    decisions = ma.fields.List(ma.fields.Nested(lambda: DecisionInSchema()), required=True)
+    decisions = ma.fields.List(ma.fields.Nested(lambda: DecisionSchema()), required=True)
     invited = ma.fields.Integer(required=True)
     attended = ma.fields.Integer(required=True)
 
@@ -119,13 +121,33 @@ class ManualCheckinSchema(ma.Schema):
     household_id = Id(required=True)
 
 
+class MatterActionSchema(AssignSchema):
+    """What a decision does to the matter it took up: move it on, or assign it with the very
+    fields and checks of POST /matters/{id}/assign (the note is the decision's text)."""
+    action = ma.fields.String(required=True, validate=validate.OneOf(["progress", "assign"]))
+    handler_type = ma.fields.String(load_default=None, validate=one_of(HandlerType))
+
+    @ma.validates_schema
+    def _assign_names_a_handler(self, data, **_kwargs):
+        if data["action"] == "assign" and data.get("handler_type") is None:
+            raise ma.ValidationError({"handler_type": ["required to assign"]})
+
+
 class DecisionInSchema(ma.Schema):
     text = ma.fields.String(required=True, validate=validate.Length(min=1, max=1000))
     matter_id = Id(load_default=None, allow_none=True)
-    matter_action = ma.fields.Dict(load_default=dict, metadata={
-        "description": '{"action": "progress"} or {"action": "assign", "handler_type": …} (as POST /matters/{id}/assign)'})
+    matter_action = ma.fields.Nested(MatterActionSchema(exclude=("note",)), load_default=None, allow_none=True,
+                                     metadata={"description": '{"action": "progress"} or {"action": "assign", '
+                                                              '"handler_type": …} (as POST /matters/{id}/assign)'})
     poll_id = Id(load_default=None, allow_none=True, metadata={
         "description": "a draft poll of the community that this decision puts to the vote: it is published"})
+
+
+class DecisionSchema(ma.Schema):
+    text = ma.fields.String(required=True)
+    matter_id = ma.fields.Integer(allow_none=True, required=True)
+    matter_action = ma.fields.Dict(required=True, metadata={"description": "as recorded; dates as YYYY-MM-DD"})
+    poll_id = ma.fields.Integer(allow_none=True, required=True)
 
 
 class MinutesSchema(ma.Schema):
