@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import fakeredis
@@ -14,10 +15,12 @@ import pytest
 import redis
 import requests
 from flask_migrate import upgrade
+from rq.job import Job
 from sqlalchemy import event, text
 
 from app import create_app
 from app.extensions import db
+from app.jobs import DEFAULT, queue
 from config import TestingConfig
 from tests.fake_wechat import FakeWeChat
 
@@ -113,6 +116,33 @@ def wechat_app(make_app, fake_wechat):
     """An app with WeChat credentials, talking to the fake WeChat server."""
     return make_app(WECHAT_APPID="wx-test-app", WECHAT_SECRET="wx-test-secret",
                     WECHAT_API_BASE=fake_wechat.url, WECHAT_TIMEOUT=1.0)
+
+
+@pytest.fixture
+def connection():
+    """Redis for rq: the real one when TEST_REDIS_URL is set, else a private fakeredis."""
+    if TEST_REDIS_URL:
+        conn = redis.Redis.from_url(TEST_REDIS_URL)
+        conn.flushdb()
+        return conn
+    return fakeredis.FakeRedis(server=fakeredis.FakeServer())
+
+
+def work(app):
+    """Run a worker until the queues are empty (due scheduled jobs included)."""
+    with app.app_context():
+        queue.worker().work(burst=True, with_scheduler=True)
+
+
+def make_due(app):
+    """Bring every scheduled job (rq's retry backoff, reminders) forward to now."""
+    with app.app_context():
+        registry = app.extensions["jobs"].queues[DEFAULT].scheduled_job_registry
+        ids = registry.get_job_ids()
+        for job_id in ids:
+            registry.schedule(Job.fetch(job_id, connection=registry.connection),
+                              datetime.now(timezone.utc) - timedelta(seconds=1))
+        return ids
 
 
 def unused_port():

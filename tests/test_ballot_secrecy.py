@@ -27,8 +27,7 @@ from app.polls.models import Ballot
 from app.sealing import derive, unseal
 from tests.conftest import login
 from tests.insider import Insider, read_everything
-from tests.test_matters import jpeg_with_gps
-from tests.test_polls import pass_deadline, poll_body
+from tests.factories import jpeg_with_gps, pass_deadline, poll_body
 
 API = "/api/v1"
 HOUSEHOLDS = 36

@@ -22,8 +22,8 @@ from app.jobs import BULK, DEFAULT, queue, task
 from app.notifications import service
 from app.notifications.models import Notification
 from app.polls.models import Poll
-from tests.conftest import TEST_REDIS_URL
-from tests.test_notifications import TEMPLATES, consent_left, give_consent, make_users, notification_of
+from tests.conftest import TEST_REDIS_URL, make_due, work
+from tests.factories import TEMPLATES, consent_left, give_consent, make_users, notification_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,35 +35,9 @@ def remember(value):
 
 
 @pytest.fixture
-def connection():
-    if TEST_REDIS_URL:
-        conn = redis.Redis.from_url(TEST_REDIS_URL)
-        conn.flushdb()
-        return conn
-    return fakeredis.FakeRedis(server=fakeredis.FakeServer())
-
-
-@pytest.fixture
 def rq_app(make_app, fake_wechat, connection):
     return make_app(WECHAT_APPID="wx-test-app", WECHAT_SECRET="wx-test-secret", WECHAT_API_BASE=fake_wechat.url,
                     WECHAT_TIMEOUT=1.0, WECHAT_TEMPLATES=TEMPLATES, JOBS_INLINE=False, REDIS_CLIENT=connection)
-
-
-def work(app):
-    """Run a worker until the queues are empty (due scheduled jobs included)."""
-    with app.app_context():
-        queue.worker().work(burst=True, with_scheduler=True)
-
-
-def make_due(app):
-    """Bring every scheduled job (rq's retry backoff, reminders) forward to now."""
-    with app.app_context():
-        registry = app.extensions["jobs"].queues[DEFAULT].scheduled_job_registry
-        ids = registry.get_job_ids()
-        for job_id in ids:
-            registry.schedule(Job.fetch(job_id, connection=registry.connection),
-                              datetime.now(timezone.utc) - timedelta(seconds=1))
-        return ids
 
 
 def queued(app, name=DEFAULT):

@@ -2,8 +2,8 @@
 import hashlib
 import io
 import time
-from urllib.parse import urlsplit
 from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,6 +24,7 @@ from app.matters.models import TRANSITIONS, Matter, MatterEvent, MatterStatus
 from app.models_base import utcnow
 from app.notifications.models import Notification
 from tests.conftest import counting_statements, login
+from tests.factories import jpeg_with_gps
 
 API = "/api/v1"
 
@@ -428,15 +429,6 @@ def test_text_goes_through_wechat_content_security(make_app, fake_wechat, places
     assert client.post(f"{API}/matters", json={**body, "description": "还是很黑"}, headers=headers).status_code == 201
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(Matter)) == 2
-
-
-def jpeg_with_gps():
-    exif = Image.Exif()
-    exif[0x0112] = 6  # orientation: rotate 90°
-    exif.get_ifd(0x8825)[2] = (29.0, 33.0, 0.0)  # GPSLatitude
-    buffer = io.BytesIO()
-    Image.new("RGB", (60, 40), "red").save(buffer, "JPEG", exif=exif.tobytes())
-    return buffer.getvalue()
 
 
 def upload(client, name, data, key=None):

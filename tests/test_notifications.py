@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.notifications import service
-from app.notifications.models import Notification, SubscriptionConsent, WeChatStatus
+from app.notifications.models import Notification, WeChatStatus
 from app.notifications.tasks import DeliveryDeferred, deliver
 from app.notifications.templates import (
     DEFAULT_FIELDS,
@@ -20,42 +20,13 @@ from app.notifications.templates import (
 )
 from config import ConfigError
 from tests.conftest import counting_statements, login
-
-TEMPLATES = {"matter_status": "tmpl-matter", "meeting_invitation": "tmpl-meeting"}
-
+from tests.factories import TEMPLATES, consent_left, give_consent, make_users, notification_of
 
 @pytest.fixture
 def notify_app(make_app, fake_wechat):
     """WeChat configured (the fake) with two subscribe templates; jobs inline."""
     return make_app(WECHAT_APPID="wx-test-app", WECHAT_SECRET="wx-test-secret",
                     WECHAT_API_BASE=fake_wechat.url, WECHAT_TIMEOUT=1.0, WECHAT_TEMPLATES=TEMPLATES)
-
-
-def make_users(app, *names):
-    from app.auth.service import find_or_create_user
-
-    with app.app_context():
-        ids = [find_or_create_user(f"dev-{name}").id for name in names]
-        db.session.commit()
-    return ids
-
-
-def give_consent(app, user_id, template_id="tmpl-matter", count=1):
-    with app.app_context():
-        db.session.merge(SubscriptionConsent(user_id=user_id, template_id=template_id, remaining=count))
-        db.session.commit()
-
-
-def consent_left(app, user_id, template_id="tmpl-matter"):
-    with app.app_context():
-        row = db.session.get(SubscriptionConsent, (user_id, template_id))
-        return row.remaining if row else 0
-
-
-def notification_of(app, user_id):
-    with app.app_context():
-        return db.session.scalars(select(Notification).where(Notification.user_id == user_id)
-                                  .order_by(Notification.id.desc())).first()
 
 
 def notify_matter(app, user_ids, title="您反映的路灯问题已受理", commit=True):

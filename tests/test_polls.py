@@ -22,9 +22,8 @@ from app.models_base import utcnow
 from app.notifications.models import Notification
 from app.polls import service
 from app.polls.models import Ballot, BoardEntry, PaperBallot, Poll, PollElector
-from tests.conftest import counting_statements, login
-from tests.test_jobs import connection, make_due, work  # noqa: F401 (connection is a fixture)
-from tests.test_matters import jpeg_with_gps
+from tests.conftest import counting_statements, login, make_due, work
+from tests.factories import jpeg_with_gps, pass_deadline, poll_body
 
 API = "/api/v1"
 
@@ -52,12 +51,6 @@ def voters(app, places):
         return ids
 
 
-def poll_body(people, **fields):
-    return {"community_id": people["community"], "title": "是否加装小区围墙", "electorate": "households",
-            "rule": "majority", "closes_at": (utcnow() + timedelta(days=3)).isoformat(),
-            "questions": [{"text": "是否同意加装围墙", "kind": "yes_no"}], **fields}
-
-
 def open_poll(client, people, name="staff", **fields):
     created = client.post(f"{API}/polls", json=poll_body(people, **fields), headers=login(client, name))
     assert created.status_code == 201, created.get_json()
@@ -74,14 +67,6 @@ def vote(client, name, poll, *choices, key=None):
 
 def get(client, name, poll):
     return client.get(f"{API}/polls/{poll['id']}", headers=login(client, name)).get_json()
-
-
-def pass_deadline(app, poll):
-    """Time passes: the poll's deadline is now behind us."""
-    with app.app_context():
-        db.session.execute(update(Poll).where(Poll.id == poll["id"]).values(
-            opens_at=utcnow() - timedelta(days=3), closes_at=utcnow() - timedelta(seconds=1)))
-        db.session.commit()
 
 
 def close(app, client, poll, name="staff"):
