@@ -8,7 +8,9 @@ commit" (app/jobs.py) leave only when that commit succeeds. `@task` (app/jobs.py
 commands do the same for a job and a command.
 
 A service that must make something durable on its own — a claim before calling WeChat — says
-so where it commits; tests/test_architecture.py lists those places.
+so where it commits, as the edge does here; tests/test_architecture.py lists those places. A
+service never rolls back either: that would discard its caller's work too. It raises (the edge
+rolls back), or isolates an expected conflict in a savepoint.
 """
 import functools
 
@@ -24,7 +26,7 @@ def run(fn, *args, **kwargs):
     except BaseException:
         db.session.rollback()
         raise
-    db.session.commit()
+    db.session.commit()  # deliberate: the edge of a job or command
     return result
 
 
@@ -37,7 +39,7 @@ def _view(fn):
             db.session.rollback()
             raise
         if response.status_code < 400:
-            db.session.commit()
+            db.session.commit()  # deliberate: the edge of a request
         else:
             db.session.rollback()
         return response

@@ -119,7 +119,6 @@ def refresh(auth_session):
         .values(generation=AuthSession.generation + 1, expires_at=expires_at)
     ).rowcount
     if moved != 1:
-        db.session.rollback()
         raise ApiError(401, "token_invalid", "登录状态无效，请重新登录")
     db.session.flush()
     db.session.refresh(auth_session)

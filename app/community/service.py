@@ -30,11 +30,10 @@ OFFICIAL_ROLES = {Role.ADMIN, Role.STAFF, Role.DEPARTMENT_LIAISON}
 
 
 def _conflict_on_duplicate(message):
-    """Commit, turning a unique-constraint violation into a clear 409."""
+    """Flush, turning a unique-constraint violation into a clear 409 (the edge rolls back)."""
     try:
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise ApiError(409, "duplicate", message) from None
 
 
@@ -204,7 +203,6 @@ def join_with_code(user, code):
         .values(used_at=now, used_by_id=user.id)
     ).rowcount
     if spent != 1:
-        db.session.rollback()
         raise ApiError(410, "join_code_expired", "入户码已使用或已过期，请向楼栋长重新索取")
     household = db.session.get(Household, join_code.household_id)
     membership = _add_member(household, user, join_code.as_head, join_code.issued_by_id)
@@ -224,7 +222,6 @@ def _add_member(household, user, is_head, added_by_id):
     try:
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise ApiError(409, "already_member" if not is_head else "household_has_head",
                        "该用户已绑定住户" if not is_head else "该住户已有户主") from None
     return membership
@@ -296,12 +293,11 @@ def grant_role(actor, user, role, scope_id=None):
         return existing
     assignment = RoleAssignment(user_id=user.id, role=role.value, scope_id=scope_id,
                                 granted_by_id=actor.id if actor else None)
-    db.session.add(assignment)
-    _audit_role(actor, "role.grant", user.id, role, scope_id, place)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # only this grant is undone if it collides
+            db.session.add(assignment)
+            _audit_role(actor, "role.grant", user.id, role, scope_id, place)
     except IntegrityError:  # granted concurrently: the first one stands
-        db.session.rollback()
         assignment = db.session.scalar(db.select(RoleAssignment).filter_by(
             user_id=user.id, role=role.value, scope_id=scope_id))
     return assignment

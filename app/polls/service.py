@@ -695,7 +695,7 @@ def catch_up():
                                                            Poll.opens_at <= now)).all()
     due_to_close = db.session.scalars(select(Poll.id).where(Poll.status == PollStatus.OPEN,
                                                             Poll.closes_at <= now)).all()
-    db.session.rollback()  # each poll is opened or closed in its own job context and transaction
+    db.session.rollback()  # deliberate: ends this read; each poll opens or closes in a job of its own
     return [i for i in due_to_open if open_scheduled(i)], [i for i in due_to_close if close_due(i)]
 
 
