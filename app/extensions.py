@@ -1,5 +1,6 @@
 """Extensions, created once here and bound to the app in create_app()."""
 import hashlib
+import weakref
 
 import flask_smorest
 import marshmallow as ma
@@ -91,6 +92,11 @@ def configure_sqlite(engine):
     whole transaction (SQLAlchemy's documented workaround follows). BEGIN IMMEDIATE takes the
     write lock up front: concurrent writers queue for it (busy timeout) instead of failing
     with "database is locked" when two readers both try to become the writer.
+
+    A query result left unread holds SQLite's read lock even after ROLLBACK (Python 3.11 no
+    longer resets statements then): a failed request whose traceback keeps such a result alive
+    — in a log handler, say — would lock every writer out. Its cursors are closed when the
+    connection goes back to the pool.
     """
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record):
@@ -104,3 +110,12 @@ def configure_sqlite(engine):
     @event.listens_for(engine, "begin")
     def _begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _track(connection, cursor, *_args):
+        connection.connection.info.setdefault("cursors", weakref.WeakSet()).add(cursor)
+
+    @event.listens_for(engine, "reset")
+    def _close_cursors(_dbapi_connection, record, _state):
+        for cursor in list(record.info.pop("cursors", ())):
+            cursor.close()

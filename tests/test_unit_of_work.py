@@ -1,13 +1,14 @@
 """One unit of work per request (app/unit_of_work.py): for each operation that touches more
 than one domain, a failure injected at every SQL statement it sends leaves the database exactly
-as it was — no matter moved, no poll opened, no notification queued, no job scheduled — and
-the same request then succeeds."""
+as it was — no matter moved, no poll opened, no notification queued, no job scheduled, no lock
+held — and the same request then succeeds."""
 import itertools
+import sqlite3
 from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from app.extensions import db
 from app.jobs import queue
@@ -46,6 +47,27 @@ def failing_at(app, number):
         yield
     finally:
         event.remove(engine, "before_cursor_execute", fail)
+
+
+def nothing_held(app):
+    """Another writer can start at once: the failed request left no lock and no open transaction
+    behind — not even through a query result its traceback still holds (an unread SQLite result
+    keeps the read lock after ROLLBACK)."""
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "postgresql":
+            return not db.session.scalar(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"))
+    other = sqlite3.connect(engine.url.database, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN EXCLUSIVE")  # a writer's commit waits for every reader
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
 
 
 def started_meeting(app, client, places, **fields):
@@ -119,6 +141,7 @@ def test_a_failure_at_any_statement_leaves_nothing_and_the_retry_succeeds(app, c
         with failing_at(app, number):
             failed = client.post(path, json=body, headers=headers)
         assert failed.status_code == 500, (number, statements[number - 1])
+        assert nothing_held(app), f"locked by a failure at: {statements[number - 1]}"
         assert contents(app) == before, f"left behind by a failure at: {statements[number - 1]}"
         with app.app_context():
             assert not [job for job in jobs if queue.is_scheduled(job)], statements[number - 1]
