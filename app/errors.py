@@ -46,6 +46,12 @@ class ApiError(Exception):
         super().__init__(f"{self.status} {self.code}: {self.message}")
 
 
+def invalid(field, message, code="validation_error", **details):
+    """A 422 about one input field. `message` is Chinese and names the field in words
+    ("楼栋不存在"); it is both the envelope's message and the field's entry in details.fields."""
+    return ApiError(422, code, message, details={"fields": {field: [message]}, **details})
+
+
 class ErrorBodySchema(ma.Schema):
     code = ma.fields.String(required=True, metadata={"description": "snake_case error code"})
     message = ma.fields.String(required=True, metadata={"description": "human-readable (Chinese)"})
