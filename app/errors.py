@@ -12,6 +12,8 @@ from sqlalchemy.exc import OperationalError, TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from app.validation import field_errors
+
 log = logging.getLogger(__name__)
 
 # Default code and resident-facing message per HTTP status.
@@ -79,13 +81,15 @@ def from_http_exception(exc):
     data = getattr(exc, "data", None) or {}
     headers = dict(data.get("headers") or {})
     if status == 400 and "messages" in data:  # webargs could not parse the body
-        return ApiError(400, "invalid_json", "请求内容不是有效的 JSON", headers=headers)
-    details = {"fields": _flatten_locations(data["messages"])} if status == 422 and "messages" in data else {}
+        return ApiError(400, "invalid_json", "提交的内容格式有误，无法读取", headers=headers)
+    if status == 422 and "messages" in data:
+        fields, summary = field_errors(_flatten_locations(data["messages"]), data.get("schema"))
+        return ApiError(422, message=summary, details={"fields": fields}, headers=headers)
     if status == 429 and exc.response is not None and "Retry-After" in exc.response.headers:
         headers["Retry-After"] = exc.response.headers["Retry-After"]
     if status == 405 and getattr(exc, "valid_methods", None):
         headers["Allow"] = ", ".join(exc.valid_methods)
-    return ApiError(status, details=details, headers=headers)
+    return ApiError(status, headers=headers)
 
 
 def _flatten_locations(messages):
@@ -94,6 +98,8 @@ def _flatten_locations(messages):
     for location_errors in messages.values():
         if isinstance(location_errors, dict):
             flat.update(location_errors)
+        else:  # the body as a whole (a list where an object belongs)
+            flat.setdefault("_schema", []).extend(location_errors)
     return flat
 
 

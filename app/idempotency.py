@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.auth.permissions import current_user
-from app.errors import ApiError
+from app.errors import ApiError, invalid
 from app.extensions import db
 from app.models_base import UTCDateTime, utcnow
 from app.sealing import derive, seal, unseal
@@ -109,8 +109,7 @@ def idempotent(view):
         if key is None:
             return view(*args, **kwargs)
         if not 1 <= len(key) <= 100 or has_forbidden(key):
-            raise ApiError(422, "validation_error", "请求编号应为 1 到 100 个字符，不含控制字符",
-                           details={"fields": {HEADER: ["1..100 characters, no control characters"]}})
+            raise invalid(HEADER, "请求编号应为 1 到 100 个字符，不含控制字符")
         user = current_user()
         names = Names(user.id, key)
         request_hash = names.request_hash(_request_hash())

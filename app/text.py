@@ -12,6 +12,7 @@ import re
 from flask import request
 
 from app.errors import ApiError
+from app.validation import label
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 MESSAGE = "含有不允许的控制字符或无效字符"
@@ -35,7 +36,8 @@ def check_request_text():
 
     def check(name, value):
         if has_forbidden(value):
-            fields[FORBIDDEN.sub("\ufffd", str(name))] = [MESSAGE]
+            shown = FORBIDDEN.sub("\ufffd", str(name))
+            fields[shown] = [f"{label(shown)}：{MESSAGE}"]
 
     for name, value in (request.view_args or {}).items():
         check(name, value)
@@ -49,4 +51,4 @@ def check_request_text():
         for name, values in request.form.lists():
             check(name, [name, values])
     if fields:
-        raise ApiError(422, details={"fields": fields})
+        raise ApiError(422, message=next(iter(fields.values()))[0], details={"fields": fields})

@@ -1,7 +1,8 @@
 """Fuzzing from the contract: schemathesis generates requests for every operation in the
 app's own OpenAPI document — valid ones and invalid ones (wrong types, huge integers, NUL
 bytes, missing fields) — and sends them signed in as several roles. Whatever the role and
-whatever the input: no 5xx, and every response is documented and matches its schema.
+whatever the input: no 5xx, every response is documented and matches its schema, and every
+4xx tells people in Chinese what is wrong.
 
 The community it runs against is small but real (buildings, households, an open poll, a
 matter, a meeting, a photo), so the small ids the fuzzer likes (1, 2, …) often name real
@@ -10,6 +11,7 @@ and derandomized: the same examples every time.
 """
 import io
 import os
+import re
 from datetime import timedelta
 
 import pytest
@@ -36,8 +38,31 @@ ROLES = ["resident", "bhead", "staff", "supervisor", "admin"]
 # Examples per operation and role in the fuzzing phase (the coverage phase adds its own:
 # boundaries, wrong types, missing fields). FUZZ_MAX_EXAMPLES=200 for a longer hunt.
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", 10))
+# A word in Latin letters, outside the “…” that quote what the client sent (an unknown key);
+# the names of file formats and sizes people know are fine.
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}(?![^“]*”)")
+KNOWN_WORDS = {"Excel", "CSV", "csv", "xlsx", "UTF", "MB"}
+
+
+def texts(node):
+    """Every string in a details.fields tree."""
+    if isinstance(node, str):
+        return [node]
+    values = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+    return [text for value in values for text in texts(value)]
+
+
+@schemathesis.check
+def refusals_in_chinese(_ctx, response, _case):
+    """A 4xx message and each field's message are Chinese: no English, no enum reprs."""
+    if 400 <= response.status_code < 500 and response.headers.get("content-type", [""])[0].startswith("application/json"):
+        error = response.json()["error"]
+        for text in [error["message"], *texts(error.get("details", {}).get("fields", {}))]:
+            assert set(LATIN_WORD.findall(text)) <= KNOWN_WORDS, f"{response.status_code} says: {text}"
+
+
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance]
+          response_schema_conformance, refusals_in_chinese]
 
 
 def _document():

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import wechat
 from app.auth.models import AuthSession, User
-from app.errors import ApiError
+from app.errors import ApiError, invalid
 from app.extensions import db
 from app.models_base import utcnow
 
@@ -35,11 +35,10 @@ def openid_for_code(code):
         if not current_app.config["SETTINGS"].dev_login_enabled:
             raise ApiError(401, "invalid_login_code", "登录凭证无效，请重新登录")
         if not DEV_NAME.match(name):
-            raise ApiError(422, "validation_error", "开发登录名只能包含字母、数字、下划线和短横线",
-                           details={"fields": {"code": ["dev:<name>"]}})
+            raise invalid("code", "开发登录名只能包含字母、数字、下划线和短横线")
         return f"dev-{name}"
     if not current_app.config["WECHAT_APPID"]:
-        raise ApiError(401, "invalid_login_code", "未配置微信登录；开发环境请用 dev:<name> 登录")
+        raise ApiError(401, "invalid_login_code", "未配置微信登录；开发环境请用“dev:登录名”登录")
     return wechat.code_to_session(code)["openid"]
 
 

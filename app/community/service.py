@@ -17,7 +17,7 @@ from app.auth.permissions import Action, authorize, can, grants_of, is_admin, me
 from app.community.models import (SCOPE_MODELS, Building, Community, Courtyard, Department, Grid,
                                   Household, HouseholdMember, JoinCode, Role, RoleAssignment,
                                   ROLE_SCOPE, VolunteerTeam)
-from app.errors import ApiError
+from app.errors import ApiError, invalid
 from app.extensions import db
 from app.models_base import PHONE_PATTERN, utcnow
 
@@ -132,8 +132,7 @@ def _assign_household_fields(household, fields):
         try:
             fields["head_phone"] = normalize_phone(fields["head_phone"])
         except ValueError as exc:
-            raise ApiError(422, "validation_error", str(exc),
-                           details={"fields": {"head_phone": [str(exc)]}}) from None
+            raise invalid("head_phone", str(exc)) from None
     for name, value in fields.items():
         setattr(household, name, value)
 
@@ -244,7 +243,7 @@ def designate_voter(actor, household, user_id):
         raise ApiError(403, "forbidden", "只有户主可以指定投票人")
     members = {m.user_id: m for m in household.members}
     if user_id is not None and user_id not in members:
-        raise ApiError(422, "validation_error", "投票人须是本户成员", details={"fields": {"user_id": ["not a member"]}})
+        raise invalid("user_id", "投票人须是本户成员")
     for member in members.values():
         member.is_voter = False
     db.session.flush()  # the one-voter index is checked row by row
@@ -261,16 +260,13 @@ def resolve_scope(role, scope_id):
     kind = ROLE_SCOPE[role]
     if kind is None:
         if scope_id is not None:
-            raise ApiError(422, "validation_error", "管理员角色不需要范围",
-                           details={"fields": {"scope_id": ["must be empty for admin"]}})
+            raise invalid("scope_id", "管理员角色不需要范围")
         return None
     if scope_id is None:
-        raise ApiError(422, "validation_error", "请指定角色的范围",
-                       details={"fields": {"scope_id": [f"a {kind} id is required"]}})
+        raise invalid("scope_id", "请指定角色的范围")
     place = db.session.get(SCOPE_MODELS[kind], scope_id)
     if place is None:
-        raise ApiError(422, "validation_error", "角色范围不存在",
-                       details={"fields": {"scope_id": [f"no {kind} {scope_id}"]}})
+        raise invalid("scope_id", "角色范围不存在")
     return place
 
 
@@ -401,7 +397,6 @@ def create_volunteer_team(community, name, description=None):
 def user_by_id(user_id):
     user = db.session.get(User, user_id)
     if user is None:
-        raise ApiError(422, "validation_error", "用户不存在",
-                       details={"fields": {"user_id": [f"no user {user_id}"]}})
+        raise invalid("user_id", "用户不存在")
     return user
 

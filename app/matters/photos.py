@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from app import wechat
-from app.errors import ApiError
+from app.errors import ApiError, invalid
 from app.extensions import db
 from app.jobs import queue, task
 from app.matters.models import MatterPhoto
@@ -60,18 +60,15 @@ def attach(user, photo_ids, matter, event=None):
         return []
     ids = list(dict.fromkeys(photo_ids))
     if len(ids) > PER_SUBMISSION:
-        raise ApiError(422, "validation_error", f"每次最多 {PER_SUBMISSION} 张照片",
-                       details={"fields": {"photo_ids": [f"at most {PER_SUBMISSION}"]}})
+        raise invalid("photo_ids", f"每次最多 {PER_SUBMISSION} 张照片")
     photos = db.session.scalars(select(MatterPhoto).where(
         MatterPhoto.id.in_(ids), MatterPhoto.uploader_id == user.id, MatterPhoto.matter_id.is_(None))).all()
     if len(photos) != len(ids):
         unusable = sorted(set(ids) - {photo.id for photo in photos})
-        raise ApiError(422, "validation_error", "照片不存在或已使用，请重新上传",
-                       details={"fields": {"photo_ids": [f"unusable: {unusable}"]}})
+        raise invalid("photo_ids", "照片不存在或已使用，请重新上传", unusable=unusable)
     already = db.session.scalar(select(func.count()).select_from(MatterPhoto).filter_by(matter_id=matter.id))
     if already + len(photos) > PER_MATTER:
-        raise ApiError(422, "validation_error", f"一件诉求最多 {PER_MATTER} 张照片",
-                       details={"fields": {"photo_ids": [f"at most {PER_MATTER} per matter"]}})
+        raise invalid("photo_ids", f"一件诉求最多 {PER_MATTER} 张照片")
     for photo in photos:
         photo.matter_id = matter.id
         photo.event_id = event.id if event is not None else None

@@ -130,7 +130,7 @@ class MatterActionSchema(AssignSchema):
     @ma.validates_schema
     def _assign_names_a_handler(self, data, **_kwargs):
         if data["action"] == "assign" and data.get("handler_type") is None:
-            raise ma.ValidationError({"handler_type": ["required to assign"]})
+            raise ma.ValidationError({"handler_type": ["交办时须选择承办方"]})
 
 
 class DecisionInSchema(ma.Schema):
