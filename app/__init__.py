@@ -10,7 +10,7 @@ import swagger_ui_bundle
 from flask import Flask, send_from_directory
 from werkzeug.routing import IntegerConverter
 
-from app import logs, unit_of_work
+from app import lifecycle, logs, unit_of_work
 from app.errors import register_error_handlers
 from app.extensions import api, configure_sqlite, db, limiter, migrate
 from app.jobs import queue
@@ -64,14 +64,13 @@ def create_app(config=None):
     from app.matters import routes as matter_routes
     from app.meetings import routes as meeting_routes
     from app.notifications import routes as notification_routes
-    from app.notifications.tasks import sweep as sweep_outbox
     from app.notifications.templates import load_templates
     from app.polls import routes as poll_routes
-    from app.polls.service import catch_up as catch_up_polls
     from app.privacy import routes as privacy_routes
     from app.wechat import push as wechat_push
 
-    queue.init_app(app, housekeeping=[sweep_outbox, catch_up_polls])
+    lifecycle.load()  # each domain's personal data and housekeeping (app/lifecycle.py)
+    queue.init_app(app, housekeeping=lifecycle.housekeeping_tasks())
     # A mistyped template setting fails here, at start. Without WeChat credentials nothing is
     # sent, so every notification is inbox-only.
     templates = load_templates(config.WECHAT_TEMPLATES)

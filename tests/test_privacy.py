@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from app import lifecycle
 from app.auth.models import User
 from app.community.models import HouseholdMember
 from app.extensions import db
@@ -32,6 +33,17 @@ def test_export_holds_what_we_keep_about_me(client, places):
     assert [m["title"] for m in data["matters"]] == ["楼道灯坏了"]
     assert data["notifications"] == [] or all("title" in n for n in data["notifications"])
     assert client.get(f"{API}/me/export").status_code == 401
+
+
+def test_every_table_naming_a_person_is_answered_for_by_one_domain(app):
+    """PIPL: a new table with a column pointing at a user must be claimed by the domain that
+    owns it (app/<domain>/lifecycle.py) — exported, erased or kept on purpose — or this fails."""
+    naming_a_person = {table.name for table in db.metadata.sorted_tables
+                       if any(key.column.table.name == "users" for column in table.columns
+                              for key in column.foreign_keys)}
+    claimed = lifecycle.claimed_tables()
+    assert len(claimed) == len(set(claimed))
+    assert set(claimed) == naming_a_person
 
 
 def test_erasing_an_account_removes_the_identity_and_keeps_the_record(app, client, places):

@@ -6,24 +6,16 @@
   openid, sessions, memberships, roles, inbox, consents, unattached uploads), while what they
   did as part of the community's record stays intact and now points at an anonymous user:
   matters and their timelines, ballots (which belong to the household, not the person),
-  objections, meeting replies, audit entries.
+  objections, meeting replies, audit entries. What each domain hands over and erases is its
+  own `app/<domain>/lifecycle.py`; this module keeps the account itself.
 """
 import secrets
 
-from sqlalchemy import delete, select, update
-
+from app import lifecycle
 from app.audit import service as audit
-from app.auth.models import AuthSession
-from app.community.models import Household, HouseholdMember, RoleAssignment
 from app.community.service import profile
 from app.extensions import db
-from app.idempotency import IdempotencyRecord
-from app.matters.models import Matter, MatterEvent, MatterPhoto
-from app.matters.photos import discard
-from app.meetings.models import Invitation
 from app.models_base import utcnow
-from app.notifications.models import Notification, SubscriptionConsent
-from app.polls.models import Objection, PaperBallot, PollElector
 
 NOTICE_VERSION = "2026-11-22"
 NOTICE = {
@@ -48,60 +40,19 @@ NOTICE = {
 ERASE_CONFIRMATION = "注销账号"
 
 
-def _rows(query):
-    return [dict(row._mapping) for row in db.session.execute(query)]
-
-
 def export(user):
-    """Everything held about `user`, as plain JSON-able data."""
-    membership = db.session.scalar(select(HouseholdMember).filter_by(user_id=user.id))
-    household = db.session.get(Household, membership.household_id) if membership else None
-    return {
-        "exported_at": utcnow(),
-        "profile": {**profile(user), "openid": user.openid, "created_at": user.created_at,
-                    "last_login_at": user.last_login_at},
-        "household": None if household is None else {
-            "id": household.id, "building_id": household.building_id, "unit": household.unit,
-            "room": household.room, "floor_area": str(household.floor_area), "is_head": membership.is_head,
-            "is_voter": membership.is_voter, "joined_at": membership.joined_at},
-        "sessions": _rows(select(AuthSession.id, AuthSession.created_at, AuthSession.expires_at,
-                                 AuthSession.revoked_at).where(AuthSession.user_id == user.id)),
-        "matters": _rows(select(Matter.id, Matter.title, Matter.description, Matter.category, Matter.status,
-                                Matter.place_text, Matter.latitude, Matter.longitude, Matter.created_at,
-                                Matter.satisfaction, Matter.evaluation_comment)
-                         .where(Matter.submitter_id == user.id).order_by(Matter.id)),
-        "matter_timeline_entries": _rows(select(MatterEvent.matter_id, MatterEvent.action, MatterEvent.note,
-                                                MatterEvent.created_at)
-                                         .where(MatterEvent.actor_id == user.id).order_by(MatterEvent.id)),
-        "photos": _rows(select(MatterPhoto.id, MatterPhoto.matter_id, MatterPhoto.width, MatterPhoto.height,
-                               MatterPhoto.created_at).where(MatterPhoto.uploader_id == user.id)),
-        "meeting_replies": _rows(select(Invitation.meeting_id, Invitation.reply, Invitation.people,
-                                        Invitation.replied_at, Invitation.present, Invitation.checked_in_at)
-                                 .where(Invitation.replied_by_id == user.id)),
-        "poll_participation": _rows(select(PollElector.poll_id, PollElector.voted_at)
-                                    .where(PollElector.user_id == user.id)),
-        "objections": _rows(select(Objection.poll_id, Objection.text, Objection.created_at, Objection.answer)
-                            .where(Objection.user_id == user.id)),
-        "notifications": _rows(select(Notification.id, Notification.kind, Notification.title, Notification.body,
-                                      Notification.created_at, Notification.read_at)
-                               .where(Notification.user_id == user.id).order_by(Notification.id)),
-        "subscription_consents": _rows(select(SubscriptionConsent.template_id, SubscriptionConsent.remaining)
-                                       .where(SubscriptionConsent.user_id == user.id)),
-    }
+    """Everything held about `user`, as plain JSON-able data: the account, then each domain's
+    sections (app/lifecycle.py)."""
+    return {"exported_at": utcnow(),
+            "profile": {**profile(user), "openid": user.openid, "created_at": user.created_at,
+                        "last_login_at": user.last_login_at},
+            **lifecycle.export(user)}
 
 
 def erase(user):
     """Delete the account (see the module docstring). One transaction: all of it or none."""
     audit.record(user, "user.erase", "user", user.id)
-    unattached = db.session.scalars(select(MatterPhoto).where(  # a paper ballot's photo is evidence: kept
-        MatterPhoto.uploader_id == user.id, MatterPhoto.matter_id.is_(None),
-        MatterPhoto.id.not_in(select(PaperBallot.photo_id).where(PaperBallot.photo_id.is_not(None))))).all()
-    for photo in unattached:
-        discard(photo)  # the files go once this commits
-    db.session.execute(update(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
-                       .values(revoked_at=utcnow()))
-    for model in (HouseholdMember, RoleAssignment, Notification, SubscriptionConsent, IdempotencyRecord):
-        db.session.execute(delete(model).where(model.user_id == user.id))
+    lifecycle.erase(user)
     user.name = user.phone = None
     user.openid = f"erased-{user.id}-{secrets.token_hex(8)}"  # the same WeChat user may sign up afresh
     user.erased_at = utcnow()

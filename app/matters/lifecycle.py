@@ -1,0 +1,36 @@
+"""Matters' personal data: what the person reported, their timeline entries and photos. The
+matters and entries stay in the community's record; photos never attached to a matter go."""
+from sqlalchemy import select
+
+from app import lifecycle
+from app.extensions import db
+from app.matters.models import Matter, MatterEvent, MatterPhoto
+from app.matters.photos import discard
+from app.polls.models import PaperBallot
+
+
+def export(user):
+    return {
+        "matters": lifecycle.rows(select(Matter.id, Matter.title, Matter.description, Matter.category, Matter.status,
+                                         Matter.place_text, Matter.latitude, Matter.longitude, Matter.created_at,
+                                         Matter.satisfaction, Matter.evaluation_comment)
+                                  .where(Matter.submitter_id == user.id).order_by(Matter.id)),
+        "matter_timeline_entries": lifecycle.rows(select(MatterEvent.matter_id, MatterEvent.action, MatterEvent.note,
+                                                         MatterEvent.created_at)
+                                                  .where(MatterEvent.actor_id == user.id).order_by(MatterEvent.id)),
+        "photos": lifecycle.rows(select(MatterPhoto.id, MatterPhoto.matter_id, MatterPhoto.width, MatterPhoto.height,
+                                        MatterPhoto.created_at).where(MatterPhoto.uploader_id == user.id)),
+    }
+
+
+def erase(user):
+    """Uploads never attached go (the files once this commits); a paper ballot's photo is
+    evidence for the count and stays."""
+    unattached = db.session.scalars(select(MatterPhoto).where(
+        MatterPhoto.uploader_id == user.id, MatterPhoto.matter_id.is_(None),
+        MatterPhoto.id.not_in(select(PaperBallot.photo_id).where(PaperBallot.photo_id.is_not(None))))).all()
+    for photo in unattached:
+        discard(photo)
+
+
+lifecycle.personal_data("matters", "matter_events", "matter_photos", export=export, erase=erase)

@@ -1,0 +1,27 @@
+"""Notifications' personal data (the inbox and subscribe-message consents: both go with the
+account) and housekeeping (the outbox sweep: sends that Redis or a killed worker dropped)."""
+from sqlalchemy import delete, select
+
+from app import lifecycle
+from app.extensions import db
+from app.notifications.models import Notification, SubscriptionConsent
+from app.notifications.tasks import sweep
+
+
+def export(user):
+    return {
+        "notifications": lifecycle.rows(select(Notification.id, Notification.kind, Notification.title,
+                                               Notification.body, Notification.created_at, Notification.read_at)
+                                        .where(Notification.user_id == user.id).order_by(Notification.id)),
+        "subscription_consents": lifecycle.rows(select(SubscriptionConsent.template_id, SubscriptionConsent.remaining)
+                                                .where(SubscriptionConsent.user_id == user.id)),
+    }
+
+
+def erase(user):
+    for model in (Notification, SubscriptionConsent):
+        db.session.execute(delete(model).where(model.user_id == user.id))
+
+
+lifecycle.personal_data("notifications", "subscription_consents", export=export, erase=erase)
+lifecycle.housekeeping(sweep)
