@@ -130,7 +130,8 @@ def test_poll_settings_that_cannot_work_are_refused(client, voters):
         ({"scope_kind": "buildings", "scope_ids": [voters["other_building"]]}, "scope_ids"),
     ]:
         response = client.post(f"{API}/polls", json=poll_body(voters, **fields), headers=login(client, "staff"))
-        assert response.status_code == 422 and field in response.get_json()["error"]["details"]["fields"], fields
+        error = response.get_json()["error"]
+        assert response.status_code == 422 and error["details"]["fields"] == {field: [error["message"]]}, fields
     assert client.post(f"{API}/polls", json=poll_body(voters), headers=login(client, "bhead")).status_code == 403
     assert client.post(f"{API}/polls", json=poll_body(voters), headers=login(client, "committee")).status_code == 201
 
@@ -186,6 +187,7 @@ def test_a_ballot_may_change_until_the_close_and_the_last_one_counts(app, client
     assert vote(client, "far", poll, [1], [2], [2, 1]).status_code == 201
     too_many = vote(client, "far", poll, [1], [2], [0, 1, 2])
     assert too_many.status_code == 422
+    assert too_many.get_json()["error"]["details"]["fields"] == {"answers": ["第 3 题：最多选择 2 项"]}
     result = close(app, client, poll)["result"]
     assert result["ballots"] == 2
     yes_no, gate, extras = result["questions"]

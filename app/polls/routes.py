@@ -1,4 +1,4 @@
-"""Polls: thin routes over app/polls/service.py."""
+"""Polls: thin routes over app/polls/service/."""
 from flask_smorest import Blueprint
 
 from app.auth.permissions import current_user, get_or_404, requires
