@@ -19,8 +19,9 @@ from app.community.models import Building, Community, Household, Role
 from app.errors import ApiError
 from app.extensions import db
 from app.jobs import queue
-from app.matters import service
+from app.matters import access, service
 from app.matters.models import TRANSITIONS, Matter, MatterEvent, MatterStatus
+from app.matters.service.state import transition
 from app.models_base import utcnow
 from app.notifications.models import Notification
 from tests.conftest import counting_statements, login
@@ -105,7 +106,9 @@ def test_reclassification_keeps_the_history(client, people):
     classes = [(e["action"], e["matter_class"], e["data"].get("from_class")) for e in assigned["timeline"]
                if e["action"] in ("classify", "reclassify")]
     assert classes == [("classify", "minor", None), ("reclassify", "major", "minor")]
-    assert act(client, "staff", mid, "reclassify", matter_class="major", reason="再次").status_code == 422
+    unchanged = act(client, "staff", mid, "reclassify", matter_class="major", reason="再次")
+    assert unchanged.status_code == 422
+    assert unchanged.get_json()["error"]["details"]["fields"] == {"matter_class": ["新的分类与原分类相同"]}
 
 
 @pytest.mark.parametrize("action", sorted(TRANSITIONS))
@@ -121,12 +124,12 @@ def test_every_transition_follows_the_table(app, people, action, status):
         db.session.add(matter)
         db.session.flush()
         if status in allowed:
-            service._transition(matter, action, actor, "note")
+            transition(matter, action, actor, "note")
             assert matter.status == (to or status)
             assert db.session.scalars(select(MatterEvent.action).filter_by(matter_id=matter.id)).all() == [action]
         else:
             with pytest.raises(ApiError) as refused:
-                service._transition(matter, action, actor)
+                transition(matter, action, actor)
             assert refused.value.status == 409 and matter.status == status
         db.session.rollback()
 
@@ -253,6 +256,67 @@ def test_handlers_only_handle_what_is_theirs(client, people):
     assert act(client, "resident", mid, "classify", matter_class="minor", reason="我觉得").status_code == 403
 
 
+# (status, class, handler) of a matter of h1 in building 1: before and after each step
+SCENES = [("submitted", None, None), ("triaged", "minor", None), ("assigned", "private", "resident"),
+          ("in_progress", "major", "department"), ("resolved", "minor", "committee"), ("closed", "minor", "committee")]
+ACTORS = ["resident", "neighbour", "bhead", "council", "staff", "gridworker", "liaison", "admin"]
+PATHS = {"class_votes": "class-votes", "comment": "comments"}
+
+
+def test_the_can_flags_are_what_the_actions_then_do(app, client, people):
+    """For every actor, status and action, the matter's view shows `can` true exactly when the
+    action, sent with good input, then succeeds."""
+    headers = {actor: login(client, actor) for actor in ACTORS}
+    into = submit(client).get_json()["id"]  # an open matter to merge duplicates into
+    due = (date.today() + timedelta(days=10)).isoformat()
+
+    def matter_in(status, matter_class, handler_type):
+        with app.app_context():
+            building = db.session.get(Building, people["b1"])
+            department = handler_type == "department"
+            matter = Matter(community_id=people["community"], grid_id=building.grid_id,
+                            courtyard_id=building.courtyard_id, building_id=building.id, household_id=people["h1"],
+                            submitter_id=people["resident"], title="单元门口路灯坏了", category="street_lamp",
+                            status=status, matter_class=matter_class, handler_type=handler_type,
+                            handler_department_id=people["department"] if department else None,
+                            due_date=date.today() + timedelta(days=10) if department else None,
+                            resolved_at=utcnow() if status == "resolved" else None)
+            db.session.add(matter)
+            db.session.commit()
+            return matter.id
+
+    def good_input(action, matter_class):
+        other = "minor" if matter_class == "major" else "major"
+        handler = {"major": {"handler_type": "department", "department_id": people["department"], "due_date": due},
+                   "private": {"handler_type": "resident"}}.get(matter_class, {"handler_type": "committee"})
+        return {"classify": {"matter_class": "minor", "reason": "公共照明"},
+                "reclassify": {"matter_class": other, "reason": "现场查看后改判"},
+                "class_votes": {"reason": "议事会表决", "votes": [{"user_id": people["council"], "matter_class": other}]},
+                "assign": handler, "merge": {"into_id": into}, "evaluate": {"satisfaction": 5}, "withdraw": {},
+                }.get(action, {"note": "已处理"})
+
+    outcomes = set()
+    for status, matter_class, handler_type in SCENES:
+        for action in access.RULES:
+            mid = matter_in(status, matter_class, handler_type)
+            for actor in ACTORS:
+                url = f"{API}/matters/{mid}"
+                seen = client.get(url, headers=headers[actor])
+                done = client.post(f"{url}/{PATHS.get(action, action)}", json=good_input(action, matter_class),
+                                   headers=headers[actor])
+                if seen.status_code == 404:
+                    assert done.status_code == 404
+                    continue
+                can = seen.get_json()["can"]
+                assert set(can) == set(access.RULES)
+                assert can[action] == (done.status_code == 200), (status, action, actor, done.get_json())
+                assert done.status_code in (200, 403, 409)
+                outcomes.add((action, can[action]))
+                if done.status_code == 200:
+                    mid = matter_in(status, matter_class, handler_type)
+    assert outcomes == {(action, flag) for action in access.RULES for flag in (True, False)}
+
+
 @pytest.mark.parametrize("body, field", [
     ({"category": "ufo"}, "category"),
     ({"title": ""}, "title"),
@@ -269,9 +333,12 @@ def test_assign_checks_the_handler_fits_the_class(client, people):
     mid = submit(client).get_json()["id"]
     assert act(client, "council", mid, "assign", handler_type="committee").status_code == 409  # not classified
     act(client, "council", mid, "classify", matter_class="major", reason="需部门处理")
-    assert act(client, "council", mid, "assign", handler_type="committee").status_code == 422
+    unfit = act(client, "council", mid, "assign", handler_type="committee")
+    assert unfit.status_code == 422
+    assert unfit.get_json()["error"]["message"] == "大事的承办方只能是：职能部门"  # in words, not codes
+    assert unfit.get_json()["error"]["details"]["fields"] == {"handler_type": ["大事的承办方只能是：职能部门"]}
     no_date = act(client, "council", mid, "assign", handler_type="department", department_id=people["department"])
-    assert no_date.status_code == 422 and "due_date" in no_date.get_json()["error"]["details"]["fields"]
+    assert no_date.status_code == 422 and "办结期限" in no_date.get_json()["error"]["details"]["fields"]["due_date"][0]
 
 
 def test_categories_built_in_and_added_by_staff(client, people):

@@ -72,6 +72,11 @@ STATUS_LABELS = {
     S.RESOLVED: "已办结", S.CLOSED: "已评议", S.WITHDRAWN: "已撤回", S.MERGED: "已合并",
 }
 CLASS_LABELS = {MatterClass.MAJOR: "大事", MatterClass.MINOR: "小事", MatterClass.PRIVATE: "私事"}
+HANDLER_LABELS = {
+    HandlerType.DEPARTMENT: "职能部门", HandlerType.COMMITTEE: "居委会", HandlerType.GRID_WORKER: "网格员",
+    HandlerType.RESIDENT_GROUP: "居民小组", HandlerType.RESIDENT: "居民自己", HandlerType.VOLUNTEER_TEAM: "义工队",
+    HandlerType.MARKET: "市场服务",
+}
 
 # Built-in categories (code → name, suggested class); staff add their own per community.
 BUILTIN_CATEGORIES = {

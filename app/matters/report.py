@@ -15,12 +15,10 @@ from sqlalchemy import func, select
 
 from app.community.models import Building, Department, Grid, VolunteerTeam
 from app.extensions import db
-from app.matters.models import CLASS_LABELS, STATUS_LABELS, Matter, MatterClass, MatterStatus
+from app.matters.models import CLASS_LABELS, HANDLER_LABELS, STATUS_LABELS, Matter, MatterClass, MatterStatus
 from app.matters.service import category_info, category_name
 from app.models_base import utcnow
 
-HANDLER_LABELS = {"committee": "居委会", "grid_worker": "网格员", "resident_group": "居民小组",
-                  "resident": "居民自行解决", "market": "市场服务"}
 SHEET_COLUMNS = ("编号", "标题", "类别", "网格", "楼栋", "反映时间", "归类", "承办方", "状态",
                  "办理天数", "满意度", "评价")
 

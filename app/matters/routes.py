@@ -5,7 +5,7 @@ from app.auth.permissions import Action, current_user, get_or_404, requires
 from app.community.models import Community
 from app.idempotency import idempotent
 from app.extensions import SUBMIT_LIMIT, UPLOAD_LIMIT, limiter, per_signed_in_user
-from app.matters import photos, report, service
+from app.matters import access, photos, report, service
 from app.matters.schemas import (
     AssignSchema,
     CategoryInSchema,
@@ -43,12 +43,12 @@ def _community(community_id, **_):
 
 def _detail(matter):
     user = current_user()
-    matter, level = service.get_visible(user, matter.id)
+    matter, level = access.get_visible(user, matter.id)
     return service.matter_view(matter, level, user)
 
 
 def _visible(matter_id):
-    return service.get_visible(current_user(), matter_id)[0]
+    return access.get_visible(current_user(), matter_id)[0]
 
 
 @blp.route("/communities/<int:community_id>/matter-categories", methods=["GET"])

@@ -108,6 +108,23 @@ class LinkedPollSchema(ma.Schema):
     status = ma.fields.String(required=True)
 
 
+class MatterActionsSchema(ma.Schema):
+    """What the viewer may do to the matter now (role, household, handler and status): the
+    very checks the actions make, so a button shown is a button that works."""
+
+    classify = ma.fields.Boolean(required=True)
+    reclassify = ma.fields.Boolean(required=True)
+    class_votes = ma.fields.Boolean(required=True, metadata={"description": "record the council's vote on the class"})
+    assign = ma.fields.Boolean(required=True)
+    merge = ma.fields.Boolean(required=True)
+    progress = ma.fields.Boolean(required=True)
+    resolve = ma.fields.Boolean(required=True)
+    escalate = ma.fields.Boolean(required=True)
+    evaluate = ma.fields.Boolean(required=True)
+    withdraw = ma.fields.Boolean(required=True)
+    comment = ma.fields.Boolean(required=True)
+
+
 class MatterSchema(MatterBriefSchema):
     description = ma.fields.String(required=True)
     place_text = ma.fields.String(required=True)
@@ -118,6 +135,7 @@ class MatterSchema(MatterBriefSchema):
     submitter_phone = ma.fields.String(allow_none=True, required=True)
     on_behalf = ma.fields.Boolean(required=True)
     mine = ma.fields.Boolean(required=True, metadata={"description": "the viewer's household reported it"})
+    can = ma.fields.Nested(MatterActionsSchema, required=True)
     resolved_at = ma.fields.DateTime(allow_none=True, required=True)
     handler = ma.fields.Nested(HandlerSchema, allow_none=True, required=True)
     due_date = ma.fields.Date(allow_none=True, required=True)
@@ -211,9 +229,9 @@ class PeriodArgsSchema(ma.Schema):
     @ma.validates_schema
     def _span(self, data, **_):
         if data["end"] < data["start"]:
-            raise ma.ValidationError("must not be before from", "to")
+            raise ma.ValidationError("不能早于开始日期", "to")
         if (data["end"] - data["start"]).days > 366:
-            raise ma.ValidationError("a period of at most a year", "to")
+            raise ma.ValidationError("时间段最长一年", "to")
 
 
 class MatterStatsSchema(ma.Schema):

@@ -1,0 +1,112 @@
+"""Who may do what to one matter: the checks the services enforce and the `can` flags the
+matter's view shows, from the same functions, so a button is shown exactly when pressing it works.
+
+The roles' policy is app/auth/permissions.py (`can`); this adds what concerns one matter and
+one user: whose matter it is, who handles it, and what its status allows (TRANSITIONS).
+"""
+from dataclasses import dataclass
+
+from app.auth.permissions import Action, can, household_id_of
+from app.community.models import Community
+from app.errors import ApiError
+from app.extensions import db
+from app.matters.models import TRANSITIONS, HandlerType, Matter, MatterClass
+
+FULL, PUBLIC = "full", "public"
+
+
+def is_household(user, matter):
+    """The submitter, the one who recorded it, or someone living in the household it concerns."""
+    if user.id in (matter.submitter_id, matter.recorded_by_id):
+        return True
+    return matter.household_id is not None and household_id_of(user) == matter.household_id
+
+
+def view_level(user, matter):
+    """FULL for the household, the submitter and those who triage or handle it; PUBLIC (submitter
+    masked) for the community's residents once it is classified major or minor; else None."""
+    if is_household(user, matter) or can(user, Action.VIEW_MATTERS, matter):
+        return FULL
+    if matter.matter_class in (MatterClass.MAJOR, MatterClass.MINOR) and \
+            can(user, Action.VIEW_PUBLIC_MATTERS, db.session.get(Community, matter.community_id)):
+        return PUBLIC
+    return None
+
+
+def get_visible(user, matter_id):
+    """The matter if `user` may see it; 404 otherwise (a private matter's existence is private).
+    Every action on a matter starts here: whoever sees it may comment."""
+    matter = db.session.get(Matter, matter_id)
+    level = view_level(user, matter) if matter is not None else None
+    if level is None:
+        raise ApiError(404, "not_found", "诉求不存在")
+    return matter, level
+
+
+def is_handler(user, matter):
+    """Those who handle matters where it lies or was referred, and the household of a private
+    matter left to the resident."""
+    own_private = matter.handler_type == HandlerType.RESIDENT and is_household(user, matter)
+    return own_private or can(user, Action.HANDLE_MATTERS, matter)
+
+
+def status_allows(matter, step):
+    """Does TRANSITIONS let `step` start from the matter's status?"""
+    return matter.status in TRANSITIONS[step][0]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may take an action (a policy action, or a check of the matter's people; None: whoever
+    sees it), the 403's message, and the TRANSITIONS step whose statuses it may start from."""
+
+    who: object  # an Action, a check (user, matter) → bool, or None
+    step: str
+    refusal: str | None = None  # None: the policy's own "没有权限进行此操作"
+
+
+HANDLER_ONLY = "只有承办人可以更新办理情况"
+
+RULES = {
+    "classify": Rule(Action.TRIAGE_MATTERS, "classify"),
+    "reclassify": Rule(Action.TRIAGE_MATTERS, "reclassify"),
+    "class_votes": Rule(Action.TRIAGE_MATTERS, "classify"),  # "reclassify" once classified: `step`
+    "assign": Rule(Action.TRIAGE_MATTERS, "assign"),
+    "merge": Rule(Action.TRIAGE_MATTERS, "merge"),
+    "progress": Rule(is_handler, "progress", HANDLER_ONLY),
+    "resolve": Rule(is_handler, "resolve", HANDLER_ONLY),
+    "escalate": Rule(Action.ESCALATE_MATTERS, "escalate"),
+    "evaluate": Rule(is_household, "accept", "只有反映诉求的居民可以评议"),  # reopen starts alike
+    "withdraw": Rule(is_household, "withdraw", "只有反映诉求的居民可以撤回"),
+    "comment": Rule(None, "comment"),
+}
+
+
+def step(matter, action):
+    """The TRANSITIONS step `action` takes on this matter: a council vote classifies an
+    unclassified matter and reclassifies a classified one."""
+    if action == "class_votes" and matter.matter_class is not None:
+        return "reclassify"
+    return RULES[action].step
+
+
+def permitted(user, matter, action):
+    """May `user` take `action` on `matter` (which they see), whatever its status?"""
+    who = RULES[action].who
+    if who is None:
+        return True
+    return can(user, who, matter) if isinstance(who, Action) else who(user, matter)
+
+
+def require(user, matter, action):
+    """403 unless `permitted`; the status is the transition's to refuse (409)."""
+    if not permitted(user, matter, action):
+        rule = RULES[action]
+        raise ApiError(403, "forbidden", rule.refusal,
+                       details={"action": str(rule.who)} if isinstance(rule.who, Action) else None)
+
+
+def flags(user, matter):
+    """The matter view's `can`: for each action, whether `user` may take it now."""
+    return {action: permitted(user, matter, action) and status_allows(matter, step(matter, action))
+            for action in RULES}

@@ -1,0 +1,43 @@
+"""What residents do to a matter: the household evaluates the outcome (群众评议) or withdraws
+it; whoever sees it comments."""
+from datetime import timedelta
+
+from app.extensions import db
+from app.matters import access
+from app.matters.service.reporting import check_text
+from app.matters.service.state import transition
+from app.models_base import utcnow
+
+REOPEN_DAYS = 7          # an unsatisfied evaluation within this reopens the matter
+UNSATISFIED = 2          # satisfaction at or below this is "unsatisfied"
+
+
+def evaluate(user, matter, satisfaction, comment=""):
+    """群众评议: the household rates the outcome. Unsatisfied within 7 days of resolution
+    reopens it for the same handler; otherwise it closes."""
+    access.require(user, matter, "evaluate")
+    reopen = satisfaction <= UNSATISFIED and matter.resolved_at is not None and \
+        utcnow() - matter.resolved_at <= timedelta(days=REOPEN_DAYS)
+    transition(matter, "reopen" if reopen else "accept", user, comment, data={"satisfaction": satisfaction})
+    matter.satisfaction, matter.evaluation_comment = satisfaction, comment
+    if reopen:
+        matter.resolved_at = None  # open again: days-to-resolution counts until the next resolve
+    else:
+        matter.closed_at = utcnow()
+    db.session.flush()
+    return matter
+
+
+def withdraw(user, matter, reason=""):
+    access.require(user, matter, "withdraw")
+    transition(matter, "withdraw", user, reason)
+    matter.closed_at = utcnow()
+    db.session.flush()
+    return matter
+
+
+def comment(user, matter, text):
+    check_text(user, text)
+    transition(matter, "comment", user, text, tell_household=not access.is_household(user, matter))
+    db.session.flush()
+    return matter

@@ -1,0 +1,188 @@
+"""Reading matters: one matter with its timeline and what the viewer may do to it, and the
+lists (mine, a community's, the triage queue), each in a fixed number of queries."""
+from datetime import timedelta
+
+from sqlalchemy import select, tuple_, union
+from sqlalchemy.orm import selectinload
+
+from app.auth.permissions import Action, can, household_id_of
+from app.community.models import Department, VolunteerTeam
+from app.community.service import mask_phone
+from app.extensions import db
+from app.matters import access, photos
+from app.matters.models import (
+    BUILTIN_CATEGORIES,
+    CLASS_LABELS,
+    OPEN,
+    STATUS_LABELS,
+    HandlerType,
+    Matter,
+    MatterCategory,
+    MatterEvent,
+    MatterPhoto,
+    MatterStatus,
+)
+from app.models_base import utcnow
+from app.polls.models import Poll, PollStatus
+
+SIMILAR_DAYS = 30        # the triage queue shows open matters of the same building and category
+
+
+def _mask_name(name):
+    return (name[0] + "**") if name else "居民"
+
+
+def matter_view(matter, level, viewer):
+    submitter = matter.submitter
+    name = submitter.name or (matter.household.head_name if matter.household else None)
+    phone = submitter.phone or (matter.household.head_phone if matter.household else None)
+    full = level == access.FULL
+    events = db.session.scalars(select(MatterEvent).filter_by(matter_id=matter.id).order_by(MatterEvent.id))
+    by_event = {}
+    for photo in db.session.scalars(select(MatterPhoto).filter_by(matter_id=matter.id, hidden=False)
+                                    .order_by(MatterPhoto.id)):
+        by_event.setdefault(photo.event_id, []).append(photos.photo_view(photo))
+    return {
+        **brief(matter),
+        "description": matter.description, "place_text": matter.place_text,
+        "latitude": matter.latitude, "longitude": matter.longitude,
+        "household_id": matter.household_id if full else None,
+        "submitter_name": name if full else _mask_name(name),
+        "submitter_phone": phone if full and can(viewer, Action.VIEW_PHONES, matter) else mask_phone(phone),
+        "on_behalf": matter.recorded_by_id is not None,
+        "handler": _handler(matter),
+        "mine": access.is_household(viewer, matter),
+        "can": access.flags(viewer, matter),
+        "due_date": matter.due_date, "merged_into_id": matter.merged_into_id,
+        "resolved_at": matter.resolved_at,
+        "satisfaction": matter.satisfaction, "evaluation_comment": matter.evaluation_comment,
+        "photos": by_event.get(None, []),
+        "timeline": [{**_event_view(event, full), "photos": by_event.get(event.id, [])} for event in events],
+        "polls": [{"id": i, "title": t, "status": s} for i, t, s in db.session.execute(
+            select(Poll.id, Poll.title, Poll.status).where(Poll.matter_id == matter.id, Poll.status != PollStatus.DRAFT)
+            .order_by(Poll.id))],
+    }
+
+
+def brief(matter, info=None):
+    info = info if info is not None else category_info([matter])
+    return {
+        "id": matter.id, "title": matter.title, "category": matter.category,
+        "category_name": category_name(info, matter),
+        "class_label": CLASS_LABELS.get(matter.matter_class),
+        "status": matter.status, "status_label": STATUS_LABELS[MatterStatus(matter.status)],
+        "matter_class": matter.matter_class, "community_id": matter.community_id,
+        "building_id": matter.building_id, "building_name": matter.building.name,
+        "created_at": matter.created_at, "updated_at": matter.updated_at,
+    }
+
+
+def category_name(info, matter):
+    """The matter's category name from `category_info` (its code if the category was removed)."""
+    return info.get((matter.community_id, matter.category), (matter.category,))[0]
+
+
+def category_info(matters):
+    """(community id, code) → (name, suggested class), for a page of matters in one query."""
+    info = {(m.community_id, code): entry for m in matters for code, entry in BUILTIN_CATEGORIES.items()}
+    custom = {(m.community_id, m.category) for m in matters if m.category not in BUILTIN_CATEGORIES}
+    if custom:
+        info.update({(row.community_id, row.code): (row.name, row.default_class) for row in db.session.scalars(
+            select(MatterCategory).where(tuple_(MatterCategory.community_id, MatterCategory.code).in_(custom)))})
+    return info
+
+
+def _event_view(event, full):
+    actor = event.actor
+    return {"id": event.id, "action": event.action, "status_from": event.status_from,
+            "status_to": event.status_to, "matter_class": event.matter_class, "note": event.note,
+            "data": event.data, "created_at": event.created_at,
+            "actor_name": (actor.name if full else _mask_name(actor.name)) if actor else None}
+
+
+def _handler(matter):
+    if matter.handler_type is None:
+        return None
+    name = matter.handler_name
+    if matter.handler_department_id:
+        name = db.session.get(Department, matter.handler_department_id).name
+    elif matter.handler_team_id:
+        name = db.session.get(VolunteerTeam, matter.handler_team_id).name
+    elif matter.handler_type == HandlerType.COMMITTEE:
+        name = "居委会"
+    return {"type": matter.handler_type, "name": name, "department_id": matter.handler_department_id,
+            "user_id": matter.handler_user_id, "team_id": matter.handler_team_id}
+
+
+def my_matters(user, cursor=None, limit=20):
+    """Matters I submitted or that concern my household, newest first.
+
+    Each condition reads its own index backwards for one page, and the page is taken from
+    their union: with OR the database would walk every matter newer than the cursor."""
+    household_id = household_id_of(user)
+    conditions = [Matter.submitter_id == user.id]
+    if household_id is not None:
+        conditions.append(Matter.household_id == household_id)
+    branches = []
+    for condition in conditions:
+        branch = select(Matter.id).where(condition)
+        if cursor is not None:
+            branch = branch.where(Matter.id < cursor)
+        newest = branch.order_by(Matter.id.desc()).limit(limit + 1).subquery()
+        branches.append(select(newest.c.id))
+    ids = union(*branches).subquery()
+    rows = list(db.session.scalars(select(Matter).where(Matter.id.in_(select(ids.c.id)))
+                                   .order_by(Matter.id.desc()).limit(limit + 1)))
+    return _brief_page(rows, limit)
+
+
+def _brief_page(rows, limit):
+    page = rows[:limit]
+    info = category_info(page)
+    return {"items": [brief(m, info) for m in page],
+            "next_cursor": rows[limit - 1].id if len(rows) > limit else None}
+
+
+def community_matters(community, status=None, matter_class=None, cursor=None, limit=20):
+    """A community's matters, newest first, by status and class: the council's and staff's
+    working list beyond the triage queue."""
+    query = select(Matter).where(Matter.community_id == community.id)
+    if status:
+        query = query.where(Matter.status == status)
+    if matter_class:
+        query = query.where(Matter.matter_class == matter_class)
+    if cursor is not None:
+        query = query.where(Matter.id < cursor)
+    return _brief_page(list(db.session.scalars(query.order_by(Matter.id.desc()).limit(limit + 1))), limit)
+
+
+def triage_queue(community, cursor=None, limit=20):
+    """Unclassified matters, oldest first, each with its household's flags and the open matters
+    of the same building and category from the last 30 days (likely duplicates to merge)."""
+    query = select(Matter).options(selectinload(Matter.household)).where(
+        Matter.community_id == community.id, Matter.status == MatterStatus.SUBMITTED)
+    if cursor is not None:
+        query = query.where(Matter.id > cursor)
+    rows = list(db.session.scalars(query.order_by(Matter.id).limit(limit + 1)))
+    page = rows[:limit]
+    similar = {}
+    if page:
+        since = utcnow() - timedelta(days=SIMILAR_DAYS)
+        keys = {(m.building_id, m.category) for m in page}
+        for other in db.session.execute(select(Matter.id, Matter.building_id, Matter.category).where(
+                tuple_(Matter.building_id, Matter.category).in_(keys),
+                Matter.status.in_(list(OPEN)), Matter.created_at >= since).order_by(Matter.id)):
+            similar.setdefault((other.building_id, other.category), []).append(other.id)
+    items = []
+    info = category_info(page)
+    for matter in page:
+        household = matter.household
+        items.append({
+            **brief(matter, info),
+            "description": matter.description,
+            "suggested_class": info.get((matter.community_id, matter.category), (None, None))[1],
+            "household_flags": {"elderly_alone": household.elderly_alone, "disabled": household.disabled,
+                                "low_income": household.low_income} if household else None,
+            "similar_ids": [i for i in similar.get((matter.building_id, matter.category), []) if i != matter.id],
+        })
+    return {"items": items, "next_cursor": rows[limit - 1].id if len(rows) > limit else None}
