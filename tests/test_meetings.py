@@ -47,6 +47,13 @@ def act(client, name, meeting_id, action, body=None):
     return client.post(f"{API}/meetings/{meeting_id}/{action}", json=body or {}, headers=login(client, name))
 
 
+def started(app, meeting_id, hours=1):
+    """Move the meeting's start `hours` into the past."""
+    with app.app_context():
+        db.session.get(Meeting, meeting_id).starts_at = utcnow() - timedelta(hours=hours)
+        db.session.commit()
+
+
 def test_building_heads_call_meetings_for_their_buildings_only(client, neighbours):
     assert create(client, neighbours).status_code == 201
     other = create(client, neighbours, scope_ids=[neighbours["b2"]])
@@ -111,9 +118,7 @@ def test_replies_change_until_the_start_and_respect_capacity(app, client, neighb
     counts = client.get(f"{API}/meetings/{mid}/replies", headers=login(client, "bhead")).get_json()
     assert (counts["attend"], counts["decline"], counts["unanswered"], counts["people_attending"]) == (1, 1, 0, 2)
     assert client.get(f"{API}/meetings/{mid}/replies", headers=login(client, "resident")).status_code == 403
-    with app.app_context():
-        db.session.get(Meeting, mid).starts_at = utcnow() - timedelta(minutes=1)
-        db.session.commit()
+    started(app, mid)
     assert act(client, "resident", mid, "reply", {"reply": "attend"}).status_code == 409
 
 
@@ -177,9 +182,7 @@ def test_minutes_move_a_matter_and_are_published_to_the_households(app, client, 
     mid = create(client, neighbours, "staff", agenda=[{"text": "扶手维修", "matter_ids": [matter["id"]]}]).get_json()["id"]
     act(client, "staff", mid, "publish")
     assert act(client, "staff", mid, "minutes", {"minutes": "x"}).status_code == 409  # not started yet
-    with app.app_context():
-        db.session.get(Meeting, mid).starts_at = utcnow() - timedelta(hours=1)
-        db.session.commit()
+    started(app, mid)
     recorded = act(client, "staff", mid, "minutes", {
         "minutes": "到会12户，一致同意由居委会本周内更换扶手。",
         "decisions": [{"text": "居委会本周内更换扶手", "matter_id": matter["id"], "matter_action": {"action": "progress"}}]})
@@ -201,15 +204,14 @@ def test_minutes_refuse_a_move_the_organiser_may_not_make_before_moving_anything
     client.post(f"{API}/matters/{lamp}/assign", json={"handler_type": "committee"}, headers=login(client, "council"))
     mid = create(client, neighbours).get_json()["id"]  # called by the building head
     act(client, "bhead", mid, "publish")
-    with app.app_context():
-        db.session.get(Meeting, mid).starts_at = utcnow() - timedelta(hours=1)
-        db.session.commit()
+    started(app, mid)
     refused = act(client, "bhead", mid, "minutes", {"minutes": "纪要", "decisions": [
         {"text": "修扶手", "matter_id": rail, "matter_action": {"action": "teleport"}}]})
     assert refused.status_code == 422
     refused = act(client, "bhead", mid, "minutes", {"minutes": "纪要", "decisions": [
         {"text": "换灯", "matter_id": lamp, "matter_action": {"action": "progress"}}]})
     assert refused.status_code == 403  # a building head does not handle the committee's matter
+    assert refused.get_json()["error"]["message"].startswith("第1项决定：")
     lamp_now = client.get(f"{API}/matters/{lamp}", headers=login(client, "resident")).get_json()
     assert lamp_now["status"] == "assigned"
     assert client.get(f"{API}/meetings/{mid}", headers=login(client, "bhead")).get_json()["minutes"] is None
@@ -224,9 +226,7 @@ def test_minutes_move_nothing_when_one_decision_cannot_be_carried_out(app, clien
     client.post(f"{API}/matters/{lamp}/assign", json={"handler_type": "committee"}, headers=login(client, "council"))
     mid = create(client, neighbours, "staff").get_json()["id"]
     act(client, "staff", mid, "publish")
-    with app.app_context():
-        db.session.get(Meeting, mid).starts_at = utcnow() - timedelta(hours=1)
-        db.session.commit()
+    started(app, mid)
     refused = act(client, "staff", mid, "minutes", {"minutes": "纪要", "decisions": [
         {"text": "换灯", "matter_id": lamp, "matter_action": {"action": "progress"}},
         {"text": "修扶手", "matter_id": rail, "matter_action": {"action": "progress"}}]})  # rail has no handler yet
@@ -240,9 +240,7 @@ def test_decisions_are_recorded_once_and_shown_with_the_meeting(app, client, nei
     act(client, "staff", mid, "publish")
     moved = act(client, "staff", mid, "reschedule", {"place": "社区活动室"}).get_json()
     assert moved["ends_at"] is not None  # not given: unchanged
-    with app.app_context():
-        db.session.get(Meeting, mid).starts_at = utcnow() - timedelta(hours=1)
-        db.session.commit()
+    started(app, mid)
     first = act(client, "staff", mid, "minutes", {"minutes": "草稿", "decisions": [{"text": "下月再议"}]}).get_json()
     assert [d["text"] for d in first["decisions"]] == ["下月再议"] and first["status_label"] == "已发布"
     again = act(client, "staff", mid, "minutes", {"minutes": "定稿", "decisions": [{"text": "下月再议"}]})
@@ -299,9 +297,7 @@ def test_minutes_are_one_unit_a_refused_decision_leaves_nothing_moved_and_a_retr
                     headers=login(client, "council"))
     mid = create(client, neighbours, "staff").get_json()["id"]
     act(client, "staff", mid, "publish")
-    with app.app_context():
-        db.session.get(Meeting, mid).starts_at = utcnow() - timedelta(hours=1)
-        db.session.commit()
+    started(app, mid)
     due = (utcnow() + timedelta(days=7)).date().isoformat()  # as POST /matters/{id}/assign takes it
     lamp_to_committee = {"text": "路灯交居委会", "matter_id": lamp,
                          "matter_action": {"action": "assign", "handler_type": "committee", "due_date": due}}
@@ -335,9 +331,8 @@ def test_a_decision_refused_after_its_poll_opened_leaves_the_poll_a_draft(app, c
         "questions": [{"text": "是否同意", "kind": "yes_no"}]}).get_json()
     mid = create(client, neighbours, "staff").get_json()["id"]
     act(client, "staff", mid, "publish")
+    started(app, mid)
     with app.app_context():
-        db.session.get(Meeting, mid).starts_at = utcnow() - timedelta(hours=1)
-        db.session.commit()
         notices_before = db.session.scalar(select(func.count()).select_from(Notification))
     twice = {"minutes": "纪要", "decisions": [{"text": "围墙交表决", "poll_id": draft["id"]},
                                             {"text": "再交一次", "poll_id": draft["id"]}]}
@@ -349,3 +344,92 @@ def test_a_decision_refused_after_its_poll_opened_leaves_the_poll_a_draft(app, c
     once = act(client, "staff", mid, "minutes", {"minutes": "纪要", "decisions": twice["decisions"][:1]})
     assert once.status_code == 200, once.get_json()
     assert client.get(f"{API}/polls/{draft['id']}", headers=login(client, "staff")).get_json()["status"] == "open"
+
+
+def test_refusals_say_in_chinese_which_field_and_which_decision(app, client, neighbours):
+    def refusal(response):
+        assert response.status_code == 422, response.get_json()
+        error = response.get_json()["error"]
+        (field, messages), = error["details"]["fields"].items()
+        assert messages == [error["message"]]
+        return field, error["message"]
+
+    assert refusal(create(client, neighbours, scope_ids=[neighbours["b1"], 99999])) == ("scope_ids", "会议范围里的楼栋不存在")
+    assert refusal(create(client, neighbours, starts_at=(utcnow() - timedelta(hours=1)).isoformat())) == (
+        "starts_at", "开始时间须在将来")
+    mid = create(client, neighbours, "staff").get_json()["id"]
+    act(client, "staff", mid, "publish")
+    started(app, mid)
+    unknown = act(client, "staff", mid, "minutes", {"minutes": "纪要", "decisions": [
+        {"text": "下月再议"}, {"text": "修扶手", "matter_id": 99999}]})
+    assert refusal(unknown) == ("decisions", "第2项决定：关联的诉求（编号99999）不存在")
+    unlinked = act(client, "staff", mid, "minutes", {"minutes": "纪要", "decisions": [
+        {"text": "修扶手", "matter_action": {"action": "progress"}}]})
+    assert refusal(unlinked) == ("decisions", "第1项决定：处理诉求须先关联诉求")
+
+
+# ---- what the meeting view says the viewer may do ---------------------------------------------------------
+
+VIEWERS = ("bhead", "staff", "resident", "far")  # the organiser, the community's staff, invited, not invited
+STATES = ("draft", "published", "check-in open", "started", "check-in closed", "minutes recorded", "cancelled",
+          "closed")
+# How a meeting the building head called gets into each state: actions, and hours since it started.
+STEPS = {"draft": [], "published": ["publish"], "check-in open": ["publish"], "cancelled": ["publish", "cancel"],
+         "started": ["publish", 1], "check-in closed": ["publish", 7], "minutes recorded": ["publish", 1, "minutes"],
+         "closed": ["publish", 1, "minutes", "publish-minutes"]}
+# Flags whose request, when it succeeds, changes what the meeting allows next: each success gets a meeting of its own.
+CHANGING = {"publish", "reschedule", "cancel", "record_minutes", "publish_minutes"}
+
+
+def test_each_can_flag_is_whether_its_request_succeeds(app, client, neighbours):
+    headers = {name: login(client, name) for name in VIEWERS}
+
+    def meeting_in(state):
+        starts = timedelta(minutes=30) if state == "check-in open" else timedelta(days=2)
+        mid = create(client, neighbours, starts_at=(utcnow() + starts).isoformat()).get_json()["id"]
+        for step in STEPS[state]:
+            if isinstance(step, int):
+                started(app, mid, hours=step)
+            else:
+                body = {"cancel": {"reason": "改期"}, "minutes": {"minutes": "纪要"}}.get(step, {})
+                assert client.post(f"{API}/meetings/{mid}/{step}", json=body, headers=headers["bhead"]).status_code == 200
+        return mid
+
+    def promises(mid):
+        """Each flag of the view's `can` with a request it promises to succeed."""
+        with app.app_context():
+            scene = service.checkin_scene(db.session.get(Meeting, mid))
+        at = f"{API}/meetings/{mid}"
+        return [
+            ("manage", "GET", f"{at}/replies", None),
+            ("manage", "GET", f"{at}/invitations", None),
+            ("publish", "POST", f"{at}/publish", {}),
+            ("reschedule", "POST", f"{at}/reschedule", {"starts_at": (utcnow() + timedelta(days=3)).isoformat()}),
+            ("cancel", "POST", f"{at}/cancel", {"reason": "改期"}),
+            ("resend", "POST", f"{at}/resend", {}),
+            ("checkin_code", "GET", f"{at}/checkin-code", None),
+            ("check_in_by_hand", "POST", f"{at}/manual-checkins", {"household_id": neighbours["h1"]}),
+            ("reply", "POST", f"{at}/reply", {"reply": "attend"}),
+            ("check_in", "POST", f"{API}/meetings/checkins", {"scene": scene}),
+            ("record_minutes", "POST", f"{at}/minutes", {"minutes": "纪要"}),
+            ("publish_minutes", "POST", f"{at}/publish-minutes", {}),
+        ]
+
+    def shown(name, mid):
+        view = client.get(f"{API}/meetings/{mid}", headers=headers[name])
+        return view.get_json()["can"] if view.status_code == 200 else None  # not shown: nothing may succeed
+
+    seen = set()
+    for state in STATES:
+        mid = meeting_in(state)
+        can = {name: shown(name, mid) for name in VIEWERS}
+        assert set(can["bhead"]) == {flag for flag, *_ in promises(mid)}
+        for index, (flag, *_) in enumerate(promises(mid)):
+            for name in VIEWERS:
+                allowed = bool(can[name] and can[name][flag])
+                target = meeting_in(state) if allowed and flag in CHANGING else mid
+                _, method, url, body = promises(target)[index]
+                answer = client.open(url, method=method, json=body, headers=headers[name])
+                assert (answer.status_code < 300) == allowed, (state, name, flag, answer.status_code, answer.get_json())
+                seen.add((flag, allowed))
+    assert seen == {(flag, allowed) for flag, *_ in promises(mid) for allowed in (True, False)}

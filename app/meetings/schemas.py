@@ -34,6 +34,21 @@ class MeetingInSchema(ma.Schema):
     agenda = ma.fields.List(ma.fields.Nested(AgendaItemInSchema), load_default=list, validate=validate.Length(max=30))
 
 
+class MeetingActionsSchema(ma.Schema):
+    """What the viewer may do to the meeting now, from the checks the actions themselves make."""
+    manage = ma.fields.Boolean(required=True, metadata={"description": "see replies and invitations (organisers)"})
+    publish = ma.fields.Boolean(required=True)
+    reschedule = ma.fields.Boolean(required=True)
+    cancel = ma.fields.Boolean(required=True)
+    resend = ma.fields.Boolean(required=True)
+    checkin_code = ma.fields.Boolean(required=True)
+    check_in_by_hand = ma.fields.Boolean(required=True)
+    reply = ma.fields.Boolean(required=True)
+    check_in = ma.fields.Boolean(required=True, metadata={"description": "by scanning the check-in code"})
+    record_minutes = ma.fields.Boolean(required=True)
+    publish_minutes = ma.fields.Boolean(required=True)
+
+
 class MeetingSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     community_id = ma.fields.Integer(required=True)
@@ -55,6 +70,7 @@ class MeetingSchema(ma.Schema):
     my_people = ma.fields.Integer(allow_none=True, required=True)
     present = ma.fields.Boolean(allow_none=True, required=True, metadata={"description": "my household signed in"})
     invited_me = ma.fields.Boolean(required=True, metadata={"description": "my household (or I) is invited"})
+    can = ma.fields.Nested(MeetingActionsSchema, required=True)
     kind_label = ma.fields.String(required=True)
     stage_label = ma.fields.String(allow_none=True, required=True)
     status_label = ma.fields.String(required=True)

@@ -1,0 +1,81 @@
+"""Answering an invitation, and what the organiser sees of the answers: counts, who was invited,
+inviting again those who have not answered."""
+from sqlalchemy import func, select
+
+from app.community.models import Building, Household
+from app.errors import ApiError
+from app.extensions import db
+from app.meetings import access
+from app.meetings.models import Invitation, Meeting, Reply
+from app.meetings.service.common import invitee_users, meeting_page, payload
+from app.models_base import utcnow
+from app.notifications.service import notify
+from app.notifications.templates import NotificationKind
+
+
+def reply(user, meeting, answer, people=1):
+    """Attend, maybe or decline, for the user's household; changeable until the start."""
+    invitation = access.invitation_for(user, meeting)
+    access.check_reply(meeting, invitation)
+    people = people if answer != Reply.DECLINE else 0
+    if meeting.capacity is not None and answer == Reply.ATTEND:
+        # Serialize replies of one meeting (SQLite already does) so capacity is never exceeded.
+        db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+        taken = db.session.scalar(select(func.coalesce(func.sum(Invitation.people), 0)).where(
+            Invitation.meeting_id == meeting.id, Invitation.reply == Reply.ATTEND, Invitation.id != invitation.id))
+        if taken + people > meeting.capacity:
+            raise ApiError(409, "meeting_full", "报名人数已满", details={"capacity": meeting.capacity, "taken": taken})
+    invitation.reply, invitation.people = answer, people
+    invitation.replied_at, invitation.replied_by_id = utcnow(), user.id
+    db.session.flush()
+    return invitation
+
+
+def replies(actor, meeting):
+    """Counts, and who has not answered (for the organiser)."""
+    access.check_manage(actor, meeting)
+    counts = dict(db.session.execute(select(Invitation.reply, func.count()).where(
+        Invitation.meeting_id == meeting.id).group_by(Invitation.reply)).all())
+    attending = db.session.scalar(select(func.coalesce(func.sum(Invitation.people), 0)).where(
+        Invitation.meeting_id == meeting.id, Invitation.reply == Reply.ATTEND))
+    present = db.session.scalar(select(func.count()).select_from(Invitation).where(
+        Invitation.meeting_id == meeting.id, Invitation.present.is_(True)))
+    unanswered = db.session.execute(
+        select(Invitation.id, Household.id, Building.name, Household.unit, Household.room, Household.head_name)
+        .join(Household, Household.id == Invitation.household_id).join(Building, Building.id == Household.building_id)
+        .where(Invitation.meeting_id == meeting.id, Invitation.reply.is_(None)).order_by(Household.id).limit(500)).all()
+    return {
+        "invited": sum(counts.values()), "attend": counts.get(Reply.ATTEND, 0), "maybe": counts.get(Reply.MAYBE, 0),
+        "decline": counts.get(Reply.DECLINE, 0), "unanswered": counts.get(None, 0), "people_attending": attending,
+        "present": present,
+        "unanswered_households": [{"household_id": h, "building_name": b, "unit": u, "room": r, "head_name": n}
+                                  for _, h, b, u, r, n in unanswered],
+    }
+
+
+def invitations(actor, meeting, cursor=None, limit=50):
+    """Everyone invited with their reply and attendance, for the organiser (sign-in by hand)."""
+    access.check_manage(actor, meeting)
+    query = (select(Invitation, Household, Building.name)
+             .outerjoin(Household, Household.id == Invitation.household_id)
+             .outerjoin(Building, Building.id == Household.building_id)
+             .where(Invitation.meeting_id == meeting.id))
+    if cursor is not None:
+        query = query.where(Invitation.id > cursor)
+    rows = db.session.execute(query.order_by(Invitation.id).limit(limit + 1)).all()
+    items = [{"id": inv.id, "household_id": inv.household_id, "user_id": inv.user_id,
+              "building_name": building, "unit": household.unit if household else None,
+              "room": household.room if household else None, "head_name": household.head_name if household else None,
+              "reply": inv.reply, "people": inv.people, "present": inv.present,
+              "checked_in_by_hand": inv.checked_in_by_hand} for inv, household, building in rows[:limit]]
+    return {"items": items, "next_cursor": rows[limit - 1][0].id if len(rows) > limit else None}
+
+
+def resend(actor, meeting):
+    """Invite again those who have not answered."""
+    access.check_run(actor, meeting)
+    users = invitee_users(meeting, only=Invitation.reply.is_(None))
+    told = notify(users, NotificationKind.MEETING_INVITATION, payload(meeting, note="请回复是否参加"),
+                  page=meeting_page(meeting))
+    db.session.flush()
+    return told
