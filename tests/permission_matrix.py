@@ -206,6 +206,7 @@ MATRIX = [
     Row("POST", f"{A}/matters", "403 | ok: staff bhead2 admin", note="走访登记 for h2, another building and grid",
         body={"title": "楼道灯不亮", "category": "street_lamp", "on_behalf_of_household_id": "@h2"}),
     Row("GET", f"{A}/matters/mine", "ok"),
+    Row("GET", f"{A}/matters/assigned", "ok", note="a work list: empty for those who handle nothing"),
     Row("GET", f"{A}/matters/<int:matter_id>", "404 | ok: resident grid council staff admin", on="m_private",
         note="another household's private matter is hidden"),
     Row("GET", f"{A}/matters/<int:matter_id>", "404 | ok: resident grid council staff admin", on="m_new"),

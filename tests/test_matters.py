@@ -625,3 +625,88 @@ def test_lists_cost_the_same_statements_at_any_size(app, client, people):
         submit(client, "staff" if n % 2 else "bhead", category=("parking", "dogs")[n % 2],
                building_id=(people["b1"], people["b2"])[n % 2])
     assert statements() == small
+
+
+# ---- who acts next: handlers are told, and each has a work list -------------------------------
+
+def notices_to(app, user_id):
+    with app.app_context():
+        return [(n.payload["status"], n.body) for n in db.session.scalars(
+            select(Notification).where(Notification.user_id == user_id, Notification.kind == "matter_status")
+            .order_by(Notification.id))]
+
+
+def work(client, name, **args):
+    response = client.get(f"{API}/matters/assigned", query_string=args, headers=login(client, name))
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_a_department_is_told_when_a_matter_is_assigned_to_it_and_finds_it_in_its_work_list(app, client, people):
+    mid = submit(client, title="违建", category="illegal_construction").get_json()["id"]
+    act(client, "council", mid, "classify", matter_class="major", reason="违法建设")
+    due = date.today() + timedelta(days=10)
+    act(client, "staff", mid, "assign", handler_type="department", department_id=people["department"],
+        due_date=due.isoformat(), note="请尽快核查")
+    [(status, body)] = notices_to(app, people["liaison_user"])
+    assert status == "待办理" and "交由您办理" in body and due.isoformat() in body and "请尽快核查" in body
+
+    [item] = work(client, "liaison")["items"]
+    assert (item["id"], item["due_date"], item["overdue"], item["handler_label"]) == (mid, due.isoformat(), False, "职能部门")
+    assert item["household_flags"] is None  # a department does not see households' flags
+    assert work(client, "other-liaison")["items"] == []  # another department's liaison
+    assert work(client, "staff")["items"] == []          # staff's own list: what the committee handles
+    assert work(client, "resident")["items"] == []
+
+    act(client, "liaison", mid, "resolve", note="已拆除")
+    assert work(client, "liaison")["items"] == []  # done: off the list
+
+
+def test_each_kind_of_handler_has_its_list_overdue_first_page_by_page(app, client, people):
+    def assigned(title, **handler):
+        mid = submit(client, title=title, category="street_lamp").get_json()["id"]
+        act(client, "council", mid, "classify", matter_class=handler.pop("matter_class", "minor"), reason="分类")
+        assert act(client, "staff", mid, "assign", **handler).status_code == 200
+        return mid
+
+    later = assigned("路灯一", handler_type="committee")
+    late = assigned("路灯二", handler_type="committee")
+    soon = assigned("路灯三", handler_type="committee")
+    grid = assigned("楼道堆物", handler_type="grid_worker", user_id=people["grid_worker"])
+    team = assigned("独居老人换灯泡", handler_type="volunteer_team", team_id=people["team"], matter_class="private")
+    with app.app_context():
+        db.session.get(Matter, late).due_date = date.today() - timedelta(days=1)
+        db.session.get(Matter, soon).due_date = date.today() + timedelta(days=2)
+        db.session.commit()
+
+    first = work(client, "staff", limit=2)
+    assert [i["id"] for i in first["items"]] == [late, soon] and first["items"][0]["overdue"] is True
+    assert first["items"][0]["household_flags"] == {"elderly_alone": True, "disabled": False, "low_income": False}
+    rest = work(client, "staff", limit=2, cursor=first["next_cursor"])
+    assert [i["id"] for i in rest["items"]] == [later] and rest["next_cursor"] is None
+    assert [i["id"] for i in work(client, "gridworker")["items"]] == [grid]
+    assert [i["id"] for i in work(client, "volunteer")["items"]] == [team]
+    assert notices_to(app, people["grid_worker"])[0][0] == "待办理"
+
+    for cursor in ("2026-13-45_1", "tomorrow", "2026-01-01_x", "2026-01-01_99999999999", "2026-01-01_²"):
+        refused = client.get(f"{API}/matters/assigned", query_string={"cursor": cursor}, headers=login(client, "staff"))
+        assert refused.status_code == 422 and refused.get_json()["error"]["message"] == "翻页位置：格式不对"
+
+
+def test_reopening_and_escalating_tell_the_handler_but_not_who_did_it(app, client, people):
+    mid = submit(client).get_json()["id"]
+    act(client, "council", mid, "classify", matter_class="minor", reason="公共照明")
+    act(client, "council", mid, "assign", handler_type="grid_worker", user_id=people["grid_worker"])
+    act(client, "gridworker", mid, "resolve", note="已修好")
+    act(client, "resident", mid, "evaluate", satisfaction=1, comment="还是不亮")
+    assert [status for status, _body in notices_to(app, people["grid_worker"])] == ["待办理", "重新办理"]
+    assert "还是不亮" in notices_to(app, people["grid_worker"])[-1][1]
+    act(client, "staff", mid, "escalate", note="多次反映，请街道协调")
+    assert notices_to(app, people["grid_worker"])[-1][0] == "已上报"
+    assert [i["id"] for i in work(client, "gridworker")["items"]] == [mid]
+
+    committee = submit(client, title="车棚漏雨", category="street_lamp").get_json()["id"]
+    act(client, "council", committee, "classify", matter_class="minor", reason="公共设施")
+    before = len(notices_to(app, people["staff"]))
+    act(client, "staff", committee, "assign", handler_type="committee")  # staff handle it: not told of their own act
+    assert len(notices_to(app, people["staff"])) == before

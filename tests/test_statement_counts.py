@@ -134,8 +134,19 @@ def grow(app, names, n, audit_entries):
                     "title": f"诉求{i}", "category": f"custom_{i}" if i % 2 else "street_lamp",
                     "status": status, "matter_class": matter_class}
 
+        # … and matters assigned to each kind of handler among the actors, for their work lists
+        handlers = ({"handler_type": "department", "handler_department_id": departments},
+                    {"handler_type": "volunteer_team", "handler_team_id": teams},
+                    {"handler_type": "committee"}, {"handler_type": "grid_worker", "handler_user_id": u["grid"]})
+
+        def assigned(i, household, submitter, handler):
+            return {**matter(i, household, submitter, "assigned", "minor"), "due_date": (now + timedelta(days=i)).date(),
+                    **{key: value[i] if isinstance(value, list) else value for key, value in handler.items()}}
+
         grown = _bulk(Matter, [matter(i, names["h1"], u["resident"]) for i in range(n)]
-                      + [matter(i, h, user, "triaged", "major") for i, (h, user) in enumerate(zip(households, heads))])
+                      + [matter(i, h, user, "triaged", "major") for i, (h, user) in enumerate(zip(households, heads))]
+                      + [assigned(i, h, user, handler) for handler in handlers
+                         for i, (h, user) in enumerate(zip(households, heads))])
         _bulk(MatterEvent, [{"matter_id": m, "action": "submit", "actor_id": u["resident"], "status_to": "submitted"}
                             for m in grown])
         # timelines, each line by someone else, with photos on lines and on the matter (at most

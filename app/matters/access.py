@@ -6,8 +6,10 @@ one user: whose matter it is, who handles it, and what its status allows (TRANSI
 """
 from dataclasses import dataclass
 
-from app.auth.permissions import Action, can, household_id_of
-from app.community.models import Community
+from sqlalchemy import or_, select
+
+from app.auth.permissions import Action, can, grants_of, household_id_of
+from app.community.models import Community, Role, RoleAssignment
 from app.errors import ApiError
 from app.extensions import db
 from app.matters.models import TRANSITIONS, HandlerType, Matter, MatterClass
@@ -48,6 +50,40 @@ def is_handler(user, matter):
     matter left to the resident."""
     own_private = matter.handler_type == HandlerType.RESIDENT and is_household(user, matter)
     return own_private or can(user, Action.HANDLE_MATTERS, matter)
+
+
+# Who acts for a handler named by kind: the role, and the matter's column holding the place
+# (department, team, community) the role must be held over. A grid worker is named in person
+# (handler_user_id); a resident group or market service is named outside the system, and the
+# committee follows it up; a private matter left to the resident is the household's own.
+ACTS_FOR = {
+    HandlerType.DEPARTMENT: (Role.DEPARTMENT_LIAISON, "handler_department_id"),
+    HandlerType.VOLUNTEER_TEAM: (Role.VOLUNTEER_LEAD, "handler_team_id"),
+    HandlerType.COMMITTEE: (Role.STAFF, "community_id"),
+    HandlerType.RESIDENT_GROUP: (Role.STAFF, "community_id"),
+    HandlerType.MARKET: (Role.STAFF, "community_id"),
+}
+
+
+def handler_user_ids(matter):
+    """Those who act as the matter's handler: the person named, and whoever holds the role
+    that acts for its kind of handler over its department, team or community."""
+    ids = {matter.handler_user_id} if matter.handler_user_id else set()
+    if matter.handler_type in ACTS_FOR:
+        role, column = ACTS_FOR[HandlerType(matter.handler_type)]
+        ids |= set(db.session.scalars(select(RoleAssignment.user_id).where(
+            RoleAssignment.role == role, RoleAssignment.scope_id == getattr(matter, column))))
+    return ids
+
+
+def handled_by(user):
+    """The SQL condition `handler_user_ids` answers the other way round: matters `user` handles."""
+    conditions = [Matter.handler_user_id == user.id]
+    for handler_type, (role, column) in ACTS_FOR.items():
+        scopes = sorted({grant.scope_id for grant in grants_of(user) if grant.role is role})
+        if scopes:
+            conditions.append((Matter.handler_type == handler_type) & getattr(Matter, column).in_(scopes))
+    return or_(*conditions)
 
 
 def status_allows(matter, step):

@@ -28,6 +28,8 @@ from app.matters.schemas import (
     PhotoSchema,
     PhotoUploadSchema,
     TriagePageSchema,
+    WorkArgsSchema,
+    WorkPageSchema,
 )
 from app.pagination import PageArgsSchema
 
@@ -86,6 +88,16 @@ def submit(args):
 def mine(args):
     """Matters I reported or that concern my household, newest first."""
     return service.my_matters(current_user(), **args)
+
+
+@blp.route("/matters/assigned", methods=["GET"])
+@blp.arguments(WorkArgsSchema, location="query")
+@blp.response(200, WorkPageSchema)
+@requires()
+def assigned(args):
+    """My work list: open matters assigned to me or to the department, committee or volunteer
+    team I act for, earliest due date first (overdue ones lead)."""
+    return service.work_list(current_user(), **args)
 
 
 @blp.route("/matters/<int:matter_id>", methods=["GET"])

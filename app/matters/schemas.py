@@ -1,9 +1,11 @@
+from datetime import date
+
 import marshmallow as ma
 from marshmallow import validate
 
 from app.matters.models import HandlerType, MatterClass, MatterStatus
-from app.models_base import DAYS, Id, one_of
-from app.pagination import PageArgsSchema
+from app.models_base import DAYS, MAX_ID, Id, one_of
+from app.pagination import MAX_LIMIT, PageArgsSchema
 
 CLASSES = one_of(MatterClass)
 
@@ -165,6 +167,38 @@ class TriageItemSchema(MatterBriefSchema):
 class TriagePageSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(TriageItemSchema), required=True)
     next_cursor = ma.fields.Integer(allow_none=True, required=True)
+
+
+class WorkItemSchema(MatterBriefSchema):
+    place_text = ma.fields.String(required=True)
+    due_date = ma.fields.Date(allow_none=True, required=True)
+    overdue = ma.fields.Boolean(required=True, metadata={"description": "the due date has passed"})
+    handler_label = ma.fields.String(required=True, metadata={"description": "职能部门, 居委会, 义工队 …"})
+    household_flags = ma.fields.Nested(HouseholdFlagsSchema, allow_none=True, required=True,
+                                       metadata={"description": "only for those who may see households"})
+
+
+class WorkPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(WorkItemSchema), required=True)
+    next_cursor = ma.fields.String(allow_none=True, required=True, metadata={"description": "the last item's due date_id"})
+
+
+class WorkArgsSchema(ma.Schema):
+    cursor = ma.fields.String(load_default=None, validate=validate.Length(max=30),
+                              metadata={"description": "next_cursor of the page before"})
+    limit = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_LIMIT))
+
+    @ma.validates("cursor")
+    def _cursor(self, value, **_kwargs):
+        if value is None:
+            return
+        due, _, last_id = value.partition("_")
+        try:
+            date.fromisoformat(due)
+        except ValueError:
+            raise ma.ValidationError("格式不对") from None
+        if not (last_id.isascii() and last_id.isdigit()) or not 0 < int(last_id) <= MAX_ID:
+            raise ma.ValidationError("格式不对")
 
 
 class CommunityMattersArgsSchema(PageArgsSchema):

@@ -10,12 +10,12 @@ from app.matters.service.reporting import add_category, categories, submit
 from app.matters.service.residents import comment, evaluate, withdraw
 from app.matters.service.triage import assign, classify, classify_by_vote, merge, reclassify
 from app.matters.service.views import (
-    brief, category_info, category_name, community_matters, matter_view, my_matters, triage_queue,
+    brief, category_info, category_name, community_matters, matter_view, my_matters, triage_queue, work_list,
 )
 
 __all__ = [
     "add_category", "assign", "brief", "categories", "category_info", "category_name",
     "check_move", "classify", "classify_by_vote", "comment", "community_matters", "escalate", "evaluate",
     "local_today", "matter_view", "merge", "my_matters", "post_progress", "reclassify", "resolve", "submit",
-    "triage_queue", "warn_overdue", "withdraw",
+    "triage_queue", "warn_overdue", "withdraw", "work_list",
 ]

@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.community.models import Role, RoleAssignment
 from app.errors import invalid
@@ -12,7 +12,7 @@ from app.extensions import db
 from app.jobs import queue, task
 from app.matters import access, photos
 from app.matters.models import Matter, MatterStatus
-from app.matters.service.state import ACTION_LABELS, allow, transition
+from app.matters.service.state import ACTION_LABELS, allow, tell_handlers, transition
 from app.models_base import utcnow
 from app.notifications.service import notify
 from app.notifications.templates import NotificationKind
@@ -56,6 +56,7 @@ def escalate(actor, matter, note):
     transition(matter, "escalate", actor, note)
     matter.escalated_at = utcnow()
     db.session.flush()
+    tell_handlers(matter, actor, "已上报", "已上报街道督办", note)
     return matter
 
 
@@ -79,19 +80,16 @@ def watch_due_date(matter):
 
 @task
 def warn_overdue(matter_id):
-    """The due date passed with the matter still open: tell its handler (the department's
-    liaisons) and the community's staff, and say so in the timeline."""
+    """The due date passed with the matter still open: tell its handler and the community's
+    staff, and say so in the timeline."""
     matter = db.session.get(Matter, matter_id)
     if matter is None or matter.status not in (MatterStatus.ASSIGNED, MatterStatus.IN_PROGRESS) \
             or matter.due_date is None or matter.due_date >= local_today():
         return False
     transition(matter, "overdue", None, f"已超过办理期限（{matter.due_date:%Y-%m-%d}）", tell_household=False)
-    scopes = [(Role.STAFF, matter.community_id)]
-    if matter.handler_department_id:
-        scopes.append((Role.DEPARTMENT_LIAISON, matter.handler_department_id))
-    recipients = db.session.scalars(select(RoleAssignment.user_id).where(or_(*(
-        (RoleAssignment.role == role) & (RoleAssignment.scope_id == scope) for role, scope in scopes)))).all()
-    notify(sorted(set(recipients)), NotificationKind.NOTICE, {
+    staff = db.session.scalars(select(RoleAssignment.user_id).where(
+        RoleAssignment.role == Role.STAFF, RoleAssignment.scope_id == matter.community_id))
+    notify(sorted(access.handler_user_ids(matter) | set(staff)), NotificationKind.NOTICE, {
         "title": f"诉求逾期：{matter.title}",
         "body": f"诉求 #{matter.id} 已超过办理期限（{matter.due_date:%Y-%m-%d}），请尽快办理或说明情况。",
         "matter_id": matter.id,

@@ -5,7 +5,7 @@ from datetime import timedelta
 from app.extensions import db
 from app.matters import access
 from app.matters.service.reporting import check_text
-from app.matters.service.state import transition
+from app.matters.service.state import tell_handlers, transition
 from app.models_base import utcnow
 
 REOPEN_DAYS = 7          # an unsatisfied evaluation within this reopens the matter
@@ -25,6 +25,8 @@ def evaluate(user, matter, satisfaction, comment=""):
     else:
         matter.closed_at = utcnow()
     db.session.flush()
+    if reopen:
+        tell_handlers(matter, user, "重新办理", "居民不满意，重新交由您办理", comment)
     return matter
 
 

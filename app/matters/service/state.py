@@ -1,13 +1,13 @@
 """The one way a matter changes: `transition` consults TRANSITIONS (models.py), writes the
 timeline line and the audit entry in the same transaction and notifies the household; a change
-the table does not allow is a 409."""
+the table does not allow is a 409. `tell_handlers` tells whoever must act next."""
 from sqlalchemy import select
 
 from app.audit import service as audit
 from app.community.models import HouseholdMember
 from app.errors import ApiError
 from app.extensions import db
-from app.matters.access import status_allows
+from app.matters.access import handler_user_ids, status_allows
 from app.matters.models import STATUS_LABELS, TRANSITIONS, MatterEvent, MatterStatus
 from app.models_base import utcnow
 from app.notifications.service import notify
@@ -63,4 +63,17 @@ def _notify_household(matter, note):
         "title": matter.title, "status": STATUS_LABELS[MatterStatus(matter.status)],
         "body": f"您反映的“{matter.title}”{STATUS_LABELS[MatterStatus(matter.status)]}" + (f"：{note}" if note else ""),
         "note": note or STATUS_LABELS[MatterStatus(matter.status)], "matter_id": matter.id,
+    }, page=f"pages/matter/matter?id={matter.id}")
+
+
+def tell_handlers(matter, actor, status, headline, note=""):
+    """Tell those who act as the matter's handler (access.handler_user_ids) that it is theirs
+    to act on — assigned, reopened, escalated — in their inbox and by subscribe message; not the
+    one who did it. `status` is the template's short phrase (≤ 5 characters)."""
+    due = f"，{matter.due_date:%Y-%m-%d}前办结" if matter.due_date else ""
+    recipients = sorted(handler_user_ids(matter) - {actor.id if actor else None})
+    notify(recipients, NotificationKind.MATTER_STATUS, {
+        "title": matter.title, "status": status,
+        "body": f"诉求 #{matter.id}“{matter.title}”{headline}{due}" + (f"：{note}" if note else ""),
+        "note": note or headline, "matter_id": matter.id,
     }, page=f"pages/matter/matter?id={matter.id}")

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.matters import access
 from app.matters.models import CLASS_LABELS, HANDLER_LABELS, HANDLERS_BY_CLASS, OPEN, HandlerType, Matter, MatterEvent
 from app.matters.service.handling import local_today, watch_due_date
-from app.matters.service.state import allow, transition
+from app.matters.service.state import allow, tell_handlers, transition
 from app.models_base import utcnow
 
 
@@ -96,6 +96,7 @@ def assign(actor, matter, handler_type, note="", department_id=None, user_id=Non
     matter.due_date = due_date
     db.session.flush()
     watch_due_date(matter)
+    tell_handlers(matter, actor, "待办理", "交由您办理", note)
     return matter
 
 

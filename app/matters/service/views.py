@@ -1,8 +1,9 @@
 """Reading matters: one matter with its timeline and what the viewer may do to it, and the
-lists (mine, a community's, the triage queue), each in a fixed number of queries."""
-from datetime import timedelta
+lists (mine, a community's, the triage queue, a handler's work list), each in a fixed number
+of queries."""
+from datetime import date, timedelta
 
-from sqlalchemy import select, tuple_, union
+from sqlalchemy import func, literal, select, tuple_, union
 from sqlalchemy.orm import selectinload
 
 from app.auth.permissions import Action, can, household_id_of
@@ -13,6 +14,7 @@ from app.matters import access, photos
 from app.matters.models import (
     BUILTIN_CATEGORIES,
     CLASS_LABELS,
+    HANDLER_LABELS,
     OPEN,
     STATUS_LABELS,
     HandlerType,
@@ -22,6 +24,7 @@ from app.matters.models import (
     MatterPhoto,
     MatterStatus,
 )
+from app.matters.service.handling import local_today
 from app.models_base import utcnow
 from app.polls.models import Poll, PollStatus
 
@@ -181,8 +184,42 @@ def triage_queue(community, cursor=None, limit=20):
             **brief(matter, info),
             "description": matter.description,
             "suggested_class": info.get((matter.community_id, matter.category), (None, None))[1],
-            "household_flags": {"elderly_alone": household.elderly_alone, "disabled": household.disabled,
-                                "low_income": household.low_income} if household else None,
+            "household_flags": _flags(household) if household else None,
             "similar_ids": [i for i in similar.get((matter.building_id, matter.category), []) if i != matter.id],
         })
     return {"items": items, "next_cursor": rows[limit - 1].id if len(rows) > limit else None}
+
+
+NO_DUE_DATE = date(9999, 12, 31)  # sorts after every due date
+
+
+def work_list(user, cursor=None, limit=20):
+    """What `user` is to act on: open matters assigned to them or to the department, committee
+    or team they act for (access.handled_by), earliest due date first — so overdue ones lead —
+    then those without one. The cursor is the last item's "due date_id"."""
+    due = func.coalesce(Matter.due_date, literal(NO_DUE_DATE))
+    query = select(Matter).options(selectinload(Matter.household)).where(
+        access.handled_by(user), Matter.status.in_([MatterStatus.ASSIGNED, MatterStatus.IN_PROGRESS]))
+    if cursor is not None:
+        last_due, _, last_id = cursor.partition("_")
+        query = query.where(tuple_(due, Matter.id) > tuple_(literal(date.fromisoformat(last_due)), literal(int(last_id))))
+    rows = list(db.session.scalars(query.order_by(due, Matter.id).limit(limit + 1)))
+    page, today = rows[:limit], local_today()
+    info = category_info(page)
+    items = [{
+        **brief(matter, info),
+        "place_text": matter.place_text,
+        "due_date": matter.due_date,
+        "overdue": matter.due_date is not None and matter.due_date < today,
+        "handler_label": HANDLER_LABELS[HandlerType(matter.handler_type)],
+        "household_flags": _flags(matter.household) if matter.household is not None
+        and can(user, Action.VIEW_HOUSEHOLDS, matter.household) else None,
+    } for matter in page]
+    last = page[-1] if len(rows) > limit else None
+    return {"items": items,
+            "next_cursor": f"{(last.due_date or NO_DUE_DATE).isoformat()}_{last.id}" if last else None}
+
+
+def _flags(household):
+    return {"elderly_alone": household.elderly_alone, "disabled": household.disabled,
+            "low_income": household.low_income}
