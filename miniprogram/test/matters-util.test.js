@@ -17,27 +17,6 @@ test('三事分流看哪个社区：staff / council_member 的 scope，没有时
   expect(matters.canTriage(user([['admin', null]]))).toBe(true)
 })
 
-test('按状态：分类只在待分类；交办要先有分类；合并、撤回只在办理前', () => {
-  const council = user([['council_member', 1]])
-  const at = (status, matter_class = null) => matters.availableActions({ status, matter_class, household_id: 5 }, council)
-  expect(at('submitted')).toMatchObject({ classify: true, reclassify: false, assign: false, merge: true })
-  expect(at('triaged', 'minor')).toMatchObject({ classify: false, reclassify: true, assign: true, merge: true })
-  expect(at('in_progress', 'minor')).toMatchObject({ reclassify: true, assign: false, merge: false })
-  expect(at('closed', 'minor')).toMatchObject({ reclassify: false, assign: false, comment: false })
-  expect(at('resolved', 'minor')).toMatchObject({ comment: true, evaluate: false })
-})
-
-test('本户（后端给的 mine）才能撤回、评议，交给“居民自己”办的才能办理', () => {
-  const resident = user([['resident', 2]], { id: 2, community_id: 1 })
-  const selfHandled = { type: 'resident', name: null }
-  const own = matters.availableActions({ status: 'resolved', mine: true, household_id: 2 }, resident)
-  expect(own).toMatchObject({ evaluate: true, withdraw: false })
-  const other = matters.availableActions({ status: 'submitted', mine: false, household_id: 2 }, resident)
-  expect(other).toMatchObject({ withdraw: false, evaluate: false, comment: true })
-  expect(matters.canHandle(resident, { status: 'assigned', mine: true, handler: selfHandled })).toBe(true)
-  expect(matters.canHandle(resident, { status: 'assigned', mine: false, household_id: 2, handler: selfHandled })).toBe(false)
-})
-
 test('承办方文字、大事/小事/私事、住户标记', () => {
   expect(matters.handlerText({ type: 'committee', name: '居委会' })).toBe('居委会')
   expect(matters.handlerText({ type: 'volunteer_team', name: '金色港湾义工队' })).toBe('义工队：金色港湾义工队')

@@ -8,7 +8,6 @@ const PAGE = 'pages/matter/matter'
 
 const HOUSEHOLD = { id: 2, community_id: 1, community_name: '东海社区', building_id: 1, building_name: '1幢', unit: '1单元', room: '102', is_head: true }
 const RESIDENT = { id: 42, name: '宋永华', roles: [{ role: 'resident', scope_id: 2, scope_name: null }], household: HOUSEHOLD }
-const NEIGHBOUR = { id: 43, name: '邻居', roles: [{ role: 'resident', scope_id: 3, scope_name: null }], household: Object.assign({}, HOUSEHOLD, { id: 3 }) }
 const COUNCIL = {
   id: 9,
   name: '田国梅',
@@ -16,8 +15,12 @@ const COUNCIL = {
   household: Object.assign({}, HOUSEHOLD, { id: 1 }),
 }
 const STAFF = { id: 2, name: '王海燕', roles: [{ role: 'staff', scope_id: 1, scope_name: '东海社区' }], household: null }
-const GRID = { id: 8, name: '网格员', roles: [{ role: 'grid_worker', scope_id: 1, scope_name: '第一网格' }], household: null }
-const LIAISON = { id: 11, name: '联络员', roles: [{ role: 'department_liaison', scope_id: 2, scope_name: '住建' }], household: null }
+
+// 后端 MatterActions（诉求的 can）：names 里的为 true，其余 false
+const ACTIONS = ['classify', 'reclassify', 'class_votes', 'assign', 'merge', 'progress', 'resolve', 'escalate', 'evaluate', 'withdraw', 'comment']
+function can(...names) {
+  return Object.fromEntries(ACTIONS.map(a => [a, names.includes(a)]))
+}
 
 const HOUR = 60 * 60 * 1000
 function ago(ms) {
@@ -35,8 +38,7 @@ const TIMELINE = [
   event(4, 'progress', { note: '已联系电工', actor_name: '第一网格网格员', status_from: 'assigned', status_to: 'in_progress' }),
 ]
 
-// 后端 Matter：MatterBrief 再加详情。mine 是“看的人是不是本户（反映人、代为登记的人）”，
-// 由后端按看的人给出，所以这里默认 false，本户看的用 own()。
+// 后端 Matter：MatterBrief 再加详情。mine 和 can 由后端按看的人给出，这里默认不是本户、什么也不能做。
 function matter(fields = {}) {
   return matterBrief(31, Object.assign({
     title: '1幢门口路灯不亮',
@@ -51,6 +53,7 @@ function matter(fields = {}) {
     submitter_phone: '131****5536',
     on_behalf: false,
     mine: false,
+    can: can(),
     resolved_at: null,
     handler: null,
     due_date: null,
@@ -59,11 +62,6 @@ function matter(fields = {}) {
     evaluation_comment: null,
     timeline: [event(1, 'submit', { status_to: 'submitted' })],
   }, fields))
-}
-
-// 本户（反映诉求的住户）看到的诉求
-function own(fields = {}) {
-  return matter(Object.assign({ mine: true }, fields))
 }
 
 const IN_PROGRESS = {
@@ -100,13 +98,19 @@ function shownForms(page) {
   return FORMS.filter(sel => page.querySelector(sel) !== undefined)
 }
 
+// 页面上的操作按钮（“按钮 文字”），按页面上的顺序
+const BUTTONS = ['#evaluate-btn', '#classify-btn', '#assign-btn', '#progress-btn', '#resolve-btn', '#merge-btn', '#comment-btn', '#withdraw-btn']
+function buttons(page) {
+  return BUTTONS.filter(sel => page.querySelector(sel) !== undefined).map(sel => `${sel} ${textOf(page, sel)}`)
+}
+
 function assignOptions(page) {
   return page.querySelectorAll('#assign-options .chip').map(n => n.dom.textContent.trim())
 }
 
 describe('显示', () => {
   test('标题、类别、状态、分类、承办、期限、说明、地点、反映人', async () => {
-    const page = await open(RESIDENT, own({
+    const page = await open(RESIDENT, matter({
       status: 'assigned',
       status_label: '已交办',
       matter_class: 'major',
@@ -140,13 +144,13 @@ describe('显示', () => {
   })
 
   test('邻居看到的是后端打了码的反映人；未分类时写“还没有分类”', async () => {
-    const page = await open(NEIGHBOUR, matter({ household_id: null, submitter_name: '宋**', submitter_phone: '131****5536' }))
+    const page = await open(RESIDENT, matter({ household_id: null, submitter_name: '宋**', submitter_phone: '131****5536' }))
     expect(textOf(page, '#matter-submitter')).toBe('宋** 131****5536')
     expect(textOf(page, '#matter-class')).toBe('还没有分类')
   })
 
   test('时间线按顺序显示中文说明、备注、操作人和相对时间', async () => {
-    const page = await open(RESIDENT, own(RESOLVED))
+    const page = await open(RESIDENT, matter(RESOLVED))
 
     const rows = page.querySelectorAll('#timeline .event')
     expect(rows.map(n => Number(n.dom.getAttribute('data-id')))).toEqual([1, 2, 3, 4, 5])
@@ -173,7 +177,7 @@ describe('显示', () => {
   test('照片：诉求的和时间线上的都显示缩略图（后端给的绝对地址原样用），点了大图预览', async () => {
     const MEDIA = 'https://media.yuanba.example/api/v1/photos'
     const pic = id => ({ id, width: 800, height: 600, url: `${MEDIA}/${id}?sig=s${id}`, thumbnail_url: `${MEDIA}/${id}/thumbnail?sig=s${id}` })
-    const page = await open(RESIDENT, own(Object.assign({}, IN_PROGRESS, {
+    const page = await open(RESIDENT, matter(Object.assign({}, IN_PROGRESS, {
       photos: [pic(7), pic(8)],
       timeline: TIMELINE.map(e => (e.id === 4 ? Object.assign({}, e, { photos: [pic(9)] }) : e)),
     })))
@@ -193,12 +197,12 @@ describe('显示', () => {
   })
 
   test('照片万一给的是相对地址：按 API_BASE 的域名补全', async () => {
-    const page = await open(RESIDENT, own({ photos: [{ id: 7, width: 800, height: 600, url: '/api/v1/photos/7?sig=s7', thumbnail_url: '/api/v1/photos/7/thumbnail?sig=s7' }] }))
+    const page = await open(RESIDENT, matter({ photos: [{ id: 7, width: 800, height: 600, url: '/api/v1/photos/7?sig=s7', thumbnail_url: '/api/v1/photos/7/thumbnail?sig=s7' }] }))
     expect(page.data.photos).toEqual([{ id: 7, thumb: 'http://127.0.0.1:5000/api/v1/photos/7/thumbnail?sig=s7', url: 'http://127.0.0.1:5000/api/v1/photos/7?sig=s7' }])
   })
 
   test('已合并：显示合并到哪一条，点了打开那一条', async () => {
-    const page = await open(RESIDENT, own({ status: 'merged', status_label: '已合并', merged_into_id: 12 }))
+    const page = await open(RESIDENT, matter({ status: 'merged', status_label: '已合并', merged_into_id: 12 }))
     expect(textOf(page, '#merged-into')).toContain('#12')
     expect(shownForms(page)).toEqual([])
     await tap(page, '#merged-into')
@@ -215,57 +219,84 @@ describe('显示', () => {
   })
 })
 
-describe('居民能做什么', () => {
-  test('待分类：可以撤回、留言；不能评议，也看不到分类/交办/办理', async () => {
-    const page = await open(RESIDENT, own())
-    expect(shownForms(page)).toEqual(['#comment-form', '#withdraw-btn'])
+describe('操作按后端的 can 显示', () => {
+  // can 里的一项 → 它打开的按钮（分类、重新分类共用一个按钮，文字不同）
+  const ROWS = [
+    ['evaluate', '#evaluate-btn 提交评议'],
+    ['classify', '#classify-btn 确定分类'],
+    ['reclassify', '#classify-btn 确定重新分类'],
+    ['assign', '#assign-btn 确定交办'],
+    ['progress', '#progress-btn 更新进展'],
+    ['resolve', '#resolve-btn 已办好，办结'],
+    ['merge', '#merge-btn 合并'],
+    ['comment', '#comment-btn 发送留言'],
+    ['withdraw', '#withdraw-btn 撤回这件诉求'],
+  ]
+  // 状态、角色、mine 都和按钮“对不上”：页面只看 can
+  const ANY = { status: 'in_progress', status_label: '办理中', matter_class: 'minor', mine: false }
+
+  test.each(ROWS)('只有 %s 为 true：只显示它的按钮', async (flag, button) => {
+    const page = await open(RESIDENT, matter(Object.assign({}, ANY, { can: can(flag) })))
+    expect(buttons(page)).toEqual([button])
   })
 
-  test('办理中：不能撤回，也不能评议', async () => {
-    const page = await open(RESIDENT, own(IN_PROGRESS))
-    expect(shownForms(page)).toEqual(['#comment-form'])
+  test.each(ROWS)('只有 %s 为 false：不显示它的按钮', async (flag, button) => {
+    const page = await open(STAFF, matter(Object.assign({}, ANY, { can: can(...ACTIONS.filter(a => a !== flag)) })))
+    // 分类、重新分类都为 true 时（后端不会这样给）显示分类
+    const rest = ROWS.filter(([f]) => f !== flag && !(f === 'reclassify' && flag !== 'classify')).map(([, shown]) => shown)
+    expect(buttons(page)).toEqual(rest)
+    expect(rest).not.toContain(button)
   })
 
-  test('已办结：只有这时才能评议；写明 7 天内评 1–2 星会重新办理', async () => {
-    const page = await open(RESIDENT, own(RESOLVED))
+  test('全部为 false：一个操作也没有，角色再大也一样', async () => {
+    const page = await open(STAFF, matter({ status: 'submitted', can: can() }))
+    expect(shownForms(page)).toEqual([])
+  })
+
+  test('后端没给 can（旧版后端）：一个操作也不显示，不按角色猜', async () => {
+    const m = matter({ status: 'submitted', mine: true })
+    delete m.can
+    const page = await open(COUNCIL, m)
+    expect(textOf(page, '#matter-title')).toBe('1幢门口路灯不亮')
+    expect(shownForms(page)).toEqual([])
+    expect(buttons(page)).toEqual([])
+  })
+
+  test('进展、办结共用“办理情况”：只能更新进展时没有办结按钮', async () => {
+    const page = await open(RESIDENT, matter(Object.assign({}, IN_PROGRESS, { can: can('progress') })))
+    expect(shownForms(page)).toEqual(['#handle-form'])
+    expect(page.querySelector('#resolve-btn')).toBeUndefined()
+  })
+})
+
+describe('评议、撤回、留言', () => {
+  const EVALUATE = Object.assign({}, RESOLVED, { can: can('evaluate', 'comment') })
+
+  test('写明 7 天内评 1–2 星会重新办理', async () => {
+    const page = await open(RESIDENT, matter(EVALUATE))
     expect(shownForms(page)).toEqual(['#evaluate-form', '#comment-form'])
     expect(textOf(page, '#reopen-hint')).toBe('办结后 7 天内评 1–2 星，这件事会退回重新办理。')
   })
 
   test('办结超过 7 天：说明评议后就结束了', async () => {
-    const old = Object.assign({}, RESOLVED, {
+    const old = Object.assign({}, EVALUATE, {
       resolved_at: ago(8 * 24 * HOUR),
       timeline: TIMELINE.concat([event(5, 'resolve', { created_at: ago(8 * 24 * HOUR) })]),
     })
-    const page = await open(RESIDENT, own(old))
+    const page = await open(RESIDENT, matter(old))
     expect(textOf(page, '#reopen-hint')).toBe('已办结超过 7 天，评议后这件事就结束了。')
   })
 
   test('7 天从后端给的 resolved_at 算起，不看时间线', async () => {
-    const recent = await open(RESIDENT, own(Object.assign({}, RESOLVED, { resolved_at: ago(6 * 24 * HOUR), timeline: [event(1, 'submit')] })))
+    const recent = await open(RESIDENT, matter(Object.assign({}, EVALUATE, { resolved_at: ago(6 * 24 * HOUR), timeline: [event(1, 'submit')] })))
     expect(textOf(recent, '#reopen-hint')).toBe('办结后 7 天内评 1–2 星，这件事会退回重新办理。')
 
-    const old = await open(RESIDENT, own(Object.assign({}, RESOLVED, { resolved_at: ago(7 * 24 * HOUR + HOUR) })))
+    const old = await open(RESIDENT, matter(Object.assign({}, EVALUATE, { resolved_at: ago(7 * 24 * HOUR + HOUR) })))
     expect(textOf(old, '#reopen-hint')).toBe('已办结超过 7 天，评议后这件事就结束了。')
   })
 
-  test('不是自家的诉求（邻居）：办结了也不能评议、不能撤回', async () => {
-    const page = await open(NEIGHBOUR, matter(Object.assign({}, RESOLVED, { household_id: null })))
-    expect(shownForms(page)).toEqual(['#comment-form'])
-  })
-
-  test('谁算“本户”听后端的 mine，不比住户编号', async () => {
-    // 住户编号对得上，但后端说不是本户：不给撤回
-    const same = await open(RESIDENT, matter({ household_id: RESIDENT.household.id, mine: false }))
-    expect(shownForms(same)).toEqual(['#comment-form'])
-
-    // 楼栋长代为登记的（本人没有这户的住户编号）：后端说 mine，可以撤回
-    const recorder = await open(NEIGHBOUR, matter({ household_id: null, on_behalf: true, mine: true }))
-    expect(shownForms(recorder)).toEqual(['#comment-form', '#withdraw-btn'])
-  })
-
-  test('评议：点 2 颗星出现“会重新办理”的警示，提交分数和评语，页面换成后端返回的状态', async () => {
-    const page = await open(RESIDENT, own(RESOLVED))
+  test('评议：点 2 颗星出现“会重新办理”的警示，提交分数和评语，页面换成后端返回的状态和 can', async () => {
+    const page = await open(RESIDENT, matter(EVALUATE))
     await tap(page, '#evaluate-btn')
     expect(textOf(page, '#form-error')).toBe('请先点星星打分')
     expect(wx.server.calls('POST', '/matters/31/evaluate')).toHaveLength(0)
@@ -274,9 +305,10 @@ describe('居民能做什么', () => {
     expect(page.querySelectorAll('.star-on')).toHaveLength(2)
     expect(page.querySelector('#reopen-hint').dom.className).toContain('warn')
     await input(page, '#eval-comment', '  灯还是时亮时不亮 ')
-    wx.server.reply('POST', '/matters/31/evaluate', 200, own(Object.assign({}, RESOLVED, {
+    wx.server.reply('POST', '/matters/31/evaluate', 200, matter(Object.assign({}, RESOLVED, {
       status: 'in_progress', status_label: '办理中', satisfaction: 2, evaluation_comment: '灯还是时亮时不亮', resolved_at: null,
       timeline: RESOLVED.timeline.concat([event(6, 'reopen', { data: { satisfaction: 2 }, note: '灯还是时亮时不亮' })]),
+      can: can('comment'),
     })))
 
     await tap(page, '#evaluate-btn')
@@ -286,34 +318,35 @@ describe('居民能做什么', () => {
     expect(textOf(page, '#matter-status')).toBe('办理中')
     expect(textOf(page, '#event-6')).toContain('评议 2 星，不满意，重新办理')
     expect(textOf(page, '#matter-evaluation')).toContain('★★☆☆☆')
-    expect(page.querySelector('#evaluate-form')).toBeUndefined()
+    expect(shownForms(page)).toEqual(['#comment-form'])
   })
 
-  test('撤回：先确认，再 POST withdraw', async () => {
-    const page = await open(RESIDENT, own())
-    wx.server.reply('POST', '/matters/31/withdraw', 200, own({ status: 'withdrawn', status_label: '已撤回' }))
-    await page.instance.onWithdraw()
+  test('撤回：先确认，再 POST withdraw；按后端返回的 can 收起按钮', async () => {
+    const page = await open(RESIDENT, matter({ can: can('withdraw', 'comment') }))
+    wx.server.reply('POST', '/matters/31/withdraw', 200, matter({ status: 'withdrawn', status_label: '已撤回', can: can() }))
+    await tap(page, '#withdraw-btn')
+    await until(() => page.data.matter.status === 'withdrawn' && !page.data.busy)
 
     expect(wx.showModal).toHaveBeenCalledTimes(1)
     expect(wx.server.calls('POST', '/matters/31/withdraw')[0].data).toEqual({ note: '' })
     expect(textOf(page, '#matter-status')).toBe('已撤回')
-    expect(page.querySelector('#withdraw-btn')).toBeUndefined()
+    expect(shownForms(page)).toEqual([])
   })
 
   test('撤回时取消确认：不请求', async () => {
-    const page = await open(RESIDENT, own())
+    const page = await open(RESIDENT, matter({ can: can('withdraw') }))
     wx.modalConfirm = false
     await page.instance.onWithdraw()
     expect(wx.server.calls('POST', '/matters/31/withdraw')).toHaveLength(0)
   })
 
   test('留言：空的不发；发出后清空输入框', async () => {
-    const page = await open(RESIDENT, own())
+    const page = await open(RESIDENT, matter({ can: can('comment') }))
     await tap(page, '#comment-btn')
     expect(wx.server.calls('POST', '/matters/31/comments')).toHaveLength(0)
 
     await input(page, '#comment-input', '晚上七点以后最黑')
-    wx.server.reply('POST', '/matters/31/comments', 200, own({ timeline: [event(1, 'submit'), event(2, 'comment', { note: '晚上七点以后最黑' })] }))
+    wx.server.reply('POST', '/matters/31/comments', 200, matter({ can: can('comment'), timeline: [event(1, 'submit'), event(2, 'comment', { note: '晚上七点以后最黑' })] }))
     await tap(page, '#comment-btn')
     await until(() => page.querySelector('#event-2') !== undefined)
     expect(wx.server.calls('POST', '/matters/31/comments')[0].data).toEqual({ note: '晚上七点以后最黑' })
@@ -321,29 +354,27 @@ describe('居民能做什么', () => {
   })
 })
 
-describe('理事会 / 社区工作人员：分类、交办、合并', () => {
-  test('待分类：看到分类（三个选项）和合并；看不到评议、撤回、办理', async () => {
-    const page = await open(COUNCIL, matter())
+describe('分类、交办、合并', () => {
+  const TRIAGED = { status: 'triaged', status_label: '已分类', can: can('reclassify', 'assign', 'merge', 'comment') }
+
+  test('分类：三个选项；要写理由；分成大事后按返回的 can 重新分类、交办（只能选职能部门，要选部门和期限）', async () => {
+    const page = await open(COUNCIL, matter({ can: can('classify', 'merge', 'comment') }))
     expect(shownForms(page)).toEqual(['#classify-form', '#merge-form', '#comment-form'])
     const options = page.querySelectorAll('#classify-form .option-label').map(n => n.dom.textContent.trim())
     expect(options).toEqual(['大事', '小事', '私事'])
-  })
 
-  test('分类要写理由；分成大事后交办只能选职能部门，要选部门和期限', async () => {
-    const page = await open(COUNCIL, matter())
     await tap(page, '#class-major')
     await tap(page, '#classify-btn')
     expect(textOf(page, '#form-error')).toContain('理由')
     expect(wx.server.calls('POST', '/matters/31/classify')).toHaveLength(0)
 
     await input(page, '#classify-reason', '涉及违章搭建，需城管处理')
-    wx.server.reply('POST', '/matters/31/classify', 200, matter({ status: 'triaged', status_label: '已分类', matter_class: 'major' }))
+    wx.server.reply('POST', '/matters/31/classify', 200, matter(Object.assign({}, TRIAGED, { matter_class: 'major' })))
     wx.server.reply('GET', '/departments', 200, { items: [{ id: 1, name: '县综合行政执法局（城管）' }, { id: 2, name: '县住房和城乡建设局' }], next_cursor: null })
     await tap(page, '#classify-btn')
     await until(() => page.data.departments.length === 2)
 
     expect(wx.server.calls('POST', '/matters/31/classify')[0].data).toEqual({ matter_class: 'major', reason: '涉及违章搭建，需城管处理' })
-    expect(page.querySelector('#classify-form')).toBeDefined() // 已分类后可以重新分类
     expect(textOf(page, '#classify-btn')).toBe('确定重新分类')
     expect(assignOptions(page)).toEqual(['职能部门'])
     expect(page.querySelector('#department-picker')).toBeDefined()
@@ -362,6 +393,7 @@ describe('理事会 / 社区工作人员：分类、交办、合并', () => {
     wx.server.reply('POST', '/matters/31/assign', 200, matter({
       status: 'assigned', status_label: '已交办', matter_class: 'major', due_date: '2030-06-30',
       handler: { type: 'department', name: '县住房和城乡建设局', department_id: 2, user_id: null, team_id: null },
+      can: can('reclassify', 'assign', 'comment'),
     }))
     await tap(page, '#assign-btn')
     await until(() => page.data.matter.status === 'assigned')
@@ -369,11 +401,12 @@ describe('理事会 / 社区工作人员：分类、交办、合并', () => {
       handler_type: 'department', note: '', department_id: 2, due_date: '2030-06-30',
     })
     expect(textOf(page, '#matter-handler')).toBe('职能部门：县住房和城乡建设局')
+    expect(shownForms(page)).toEqual(['#classify-form', '#assign-form', '#comment-form'])
     expect(wx.server.unexpected).toEqual([])
   })
 
   test('小事：交办给居委会 / 网格员 / 居民小组；网格员要填编号', async () => {
-    const page = await open(STAFF, matter({ status: 'triaged', status_label: '已分类', matter_class: 'minor', household_id: 2 }))
+    const page = await open(STAFF, matter(Object.assign({}, TRIAGED, { matter_class: 'minor' })))
     expect(assignOptions(page)).toEqual(['居委会', '网格员', '居民小组'])
     expect(page.querySelector('#department-picker')).toBeUndefined()
 
@@ -389,7 +422,7 @@ describe('理事会 / 社区工作人员：分类、交办、合并', () => {
   })
 
   test('私事：交办给居民自己 / 义工队 / 市场服务；义工队从本社区读取', async () => {
-    const page = await open(COUNCIL, matter({ status: 'triaged', status_label: '已分类', matter_class: 'private' }))
+    const page = await open(COUNCIL, matter(Object.assign({}, TRIAGED, { matter_class: 'private' })))
     expect(assignOptions(page)).toEqual(['居民自己', '义工队', '市场服务'])
 
     wx.server.reply('GET', '/communities/1/volunteer-teams', 200, { items: [{ id: 1, name: '金色港湾义工队', description: '每月25日上门看望独居老人' }], next_cursor: null })
@@ -403,21 +436,20 @@ describe('理事会 / 社区工作人员：分类、交办、合并', () => {
     expect(wx.server.calls('POST', '/matters/31/assign')[0].data).toEqual({ handler_type: 'volunteer_team', note: '', team_id: 1 })
 
     // 市场服务要填名称
-    const again = await open(COUNCIL, matter({ status: 'triaged', status_label: '已分类', matter_class: 'private' }))
+    const again = await open(COUNCIL, matter(Object.assign({}, TRIAGED, { matter_class: 'private' })))
     await tap(again, '#handler-market')
     await tap(again, '#assign-btn')
     expect(textOf(again, '#form-error')).toBe('请填市场服务的名称')
   })
 
-  test('已交办的小事：重新分类不再提供“小事”，走 reclassify', async () => {
-    const page = await open(COUNCIL, matter(Object.assign({}, IN_PROGRESS, { status: 'assigned', status_label: '已交办' })))
+  test('重新分类：不再提供原来的分类，走 reclassify', async () => {
+    const page = await open(COUNCIL, matter(Object.assign({}, IN_PROGRESS, { status: 'assigned', status_label: '已交办', can: can('reclassify', 'assign') })))
     const options = page.querySelectorAll('#classify-form .option-label').map(n => n.dom.textContent.trim())
     expect(options).toEqual(['大事', '私事'])
-    expect(page.querySelector('#merge-form')).toBeUndefined() // 已交办的不能合并
 
     await tap(page, '#class-major')
     await input(page, '#classify-reason', '现场看是违章搭建')
-    wx.server.reply('POST', '/matters/31/reclassify', 200, matter({ status: 'triaged', status_label: '已分类', matter_class: 'major' }))
+    wx.server.reply('POST', '/matters/31/reclassify', 200, matter(Object.assign({}, TRIAGED, { matter_class: 'major' })))
     wx.server.reply('GET', '/departments', 200, { items: [], next_cursor: null })
     await tap(page, '#classify-btn')
     await until(() => page.data.matter.matterClass === 'major')
@@ -427,20 +459,23 @@ describe('理事会 / 社区工作人员：分类、交办、合并', () => {
   })
 
   test('合并：填编号、确认后 POST merge', async () => {
-    const page = await open(COUNCIL, matter())
+    const page = await open(COUNCIL, matter({ can: can('classify', 'merge') }))
     await input(page, '#merge-into-input', '12')
     wx.server.reply('POST', '/matters/31/merge', 200, matter({ status: 'merged', status_label: '已合并', merged_into_id: 12 }))
-    await page.instance.onMerge()
+    await tap(page, '#merge-btn')
+    await until(() => page.data.matter.status === 'merged' && !page.data.busy)
+    expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '合并重复诉求' }))
     expect(wx.server.calls('POST', '/matters/31/merge')[0].data).toEqual({ into_id: 12, note: '' })
     expect(textOf(page, '#merged-into')).toContain('#12')
+    expect(shownForms(page)).toEqual([])
   })
 
-  test('别人刚刚已经分类（409）：弹出后端说明，并重新读取诉求', async () => {
-    const page = await open(COUNCIL, matter())
+  test('别人刚刚已经分类（409）：弹出后端说明，并重新读取诉求，按新的 can 显示', async () => {
+    const page = await open(COUNCIL, matter({ can: can('classify') }))
     await tap(page, '#class-minor')
     await input(page, '#classify-reason', '公共照明')
     wx.server.reply('POST', '/matters/31/classify', 409, { error: { code: 'invalid_transition', message: '诉求已分类，不能分类', details: {} } })
-    wx.server.reply('GET', '/matters/31', 200, matter({ status: 'triaged', status_label: '已分类', matter_class: 'minor' }))
+    wx.server.reply('GET', '/matters/31', 200, matter(Object.assign({}, TRIAGED, { matter_class: 'minor' })))
     await page.instance.onClassify()
 
     expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '诉求已分类，不能分类' }))
@@ -448,65 +483,28 @@ describe('理事会 / 社区工作人员：分类、交办、合并', () => {
     expect(textOf(page, '#matter-status')).toBe('已分类')
     expect(textOf(page, '#classify-btn')).toBe('确定重新分类')
   })
-
-  test('普通居民看不到分类、交办、合并', async () => {
-    const page = await open(NEIGHBOUR, matter({ household_id: null, matter_class: null }))
-    expect(shownForms(page)).toEqual(['#comment-form'])
-  })
 })
 
-describe('承办人：进展、办结', () => {
-  test('网格员看到“更新进展”和“办结”；居民看不到', async () => {
-    const page = await open(GRID, matter(Object.assign({}, IN_PROGRESS, { status: 'assigned', status_label: '已交办', household_id: 2 })))
-    expect(shownForms(page)).toEqual(['#handle-form', '#comment-form'])
-    expect(page.querySelector('#progress-btn')).toBeDefined()
-    expect(page.querySelector('#resolve-btn')).toBeDefined()
-
-    const resident = await open(RESIDENT, own(IN_PROGRESS))
-    expect(resident.querySelector('#handle-form')).toBeUndefined()
-  })
-
-  test('更新进展要写内容；办结先确认', async () => {
-    const page = await open(GRID, matter(IN_PROGRESS))
+describe('承办：进展、办结', () => {
+  test('更新进展要写内容；办结先确认，之后按返回的 can 收起办理', async () => {
+    const page = await open(RESIDENT, matter(Object.assign({}, IN_PROGRESS, { can: can('progress', 'resolve', 'comment') })))
     await tap(page, '#progress-btn')
     expect(textOf(page, '#form-error')).toBe('请写明办理进展')
 
     await input(page, '#handle-note', '电工明天来')
-    wx.server.reply('POST', '/matters/31/progress', 200, matter(IN_PROGRESS))
+    wx.server.reply('POST', '/matters/31/progress', 200, matter(Object.assign({}, IN_PROGRESS, { can: can('progress', 'resolve', 'comment') })))
     await tap(page, '#progress-btn')
     await until(() => wx.server.calls('POST', '/matters/31/progress').length === 1)
     expect(wx.server.calls('POST', '/matters/31/progress')[0].data).toEqual({ note: '电工明天来' })
 
     await until(() => page.data.busy === '')
     await input(page, '#handle-note', '灯修好了')
-    wx.server.reply('POST', '/matters/31/resolve', 200, matter(RESOLVED))
-    await page.instance.onResolve()
-    expect(wx.showModal).toHaveBeenCalledTimes(1)
+    wx.server.reply('POST', '/matters/31/resolve', 200, matter(Object.assign({}, RESOLVED, { can: can('comment') })))
+    await tap(page, '#resolve-btn')
+    await until(() => page.data.matter.status === 'resolved' && !page.data.busy)
+    expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '办结' }))
     expect(wx.server.calls('POST', '/matters/31/resolve')[0].data).toEqual({ note: '灯修好了' })
     expect(textOf(page, '#matter-status')).toBe('已办结')
-    expect(page.querySelector('#handle-form')).toBeUndefined()
-  })
-
-  test('部门联络员只办交给本部门的', async () => {
-    const other = await open(LIAISON, matter({
-      status: 'assigned', status_label: '已交办', matter_class: 'major',
-      handler: { type: 'department', name: '城管', department_id: 1, user_id: null, team_id: null },
-    }))
-    expect(other.querySelector('#handle-form')).toBeUndefined()
-
-    const mine = await open(LIAISON, matter({
-      status: 'assigned', status_label: '已交办', matter_class: 'major',
-      handler: { type: 'department', name: '住建', department_id: 2, user_id: null, team_id: null },
-    }))
-    expect(mine.querySelector('#handle-form')).toBeDefined()
-  })
-
-  test('交给“居民自己”办的私事：住户自己可以更新进展、办结', async () => {
-    const page = await open(RESIDENT, own({
-      status: 'assigned', status_label: '已交办', matter_class: 'private',
-      handler: { type: 'resident', name: null, department_id: null, user_id: null, team_id: null },
-    }))
-    expect(page.querySelector('#handle-form')).toBeDefined()
-    expect(textOf(page, '#matter-handler')).toBe('居民自己')
+    expect(shownForms(page)).toEqual(['#comment-form'])
   })
 })

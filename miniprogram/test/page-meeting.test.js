@@ -11,13 +11,20 @@ const RESIDENT = { id: 42, name: '宋永华', roles: [{ role: 'resident', scope_
 // 召集人：3幢楼栋长（organizer_id 5）
 const HEAD = { id: 5, name: '张大爷', roles: [{ role: 'building_head', scope_id: 3, scope_name: '3幢' }], household: Object.assign({}, HOUSEHOLD, { id: 9 }) }
 const STAFF = { id: 2, name: '王海燕', roles: [{ role: 'staff', scope_id: 1, scope_name: '东海社区' }], household: null }
-const OTHER_STAFF = { id: 3, name: '别的社区', roles: [{ role: 'staff', scope_id: 9, scope_name: '西山社区' }], household: null }
 
 const MINUTE = 60 * 1000
 const HOUR = 60 * MINUTE
 const inHours = h => new Date(Date.now() + h * HOUR).toISOString()
 
-// 后端 Meeting 的样子；默认：明天开的楼栋会，已发布，我家被邀请了但还没回复
+// 后端 MeetingActions（会议的 can）：names 里的为 true，其余 false
+const ACTIONS = ['manage', 'publish', 'reschedule', 'cancel', 'resend', 'checkin_code', 'check_in_by_hand', 'reply', 'check_in', 'record_minutes', 'publish_minutes']
+function can(...names) {
+  return Object.fromEntries(ACTIONS.map(a => [a, names.includes(a)]))
+}
+// 组织者在已发布、还没开始的会上能做的
+const RUNNING = ['manage', 'reschedule', 'cancel', 'resend', 'checkin_code', 'check_in_by_hand']
+
+// 后端 Meeting 的样子；默认：明天开的楼栋会，已发布，我家被邀请了但还没回复（可以回复）
 function meeting(fields = {}) {
   return Object.assign({
     id: 7,
@@ -42,6 +49,7 @@ function meeting(fields = {}) {
     my_reply: null,
     my_people: null,
     present: false,
+    can: can('reply'),
     invited: 40,
     attended: 0,
   }, fields)
@@ -49,7 +57,7 @@ function meeting(fields = {}) {
 
 // 组织者看的会（组织者自家不在邀请范围内：present 为 null）
 function organised(fields = {}) {
-  return meeting(Object.assign({ present: null }, fields))
+  return meeting(Object.assign({ present: null, can: can(...RUNNING) }, fields))
 }
 
 const REPLIES = {
@@ -98,6 +106,8 @@ async function open(user, m, { replies, consents = [] } = {}) {
 function posts(path) {
   return wx.server.calls('POST', path)
 }
+
+const REPLY_CONTROLS = ['#people-minus', '#people-plus', '#reply-attend', '#reply-maybe', '#reply-decline']
 
 function shown(page, selectors) {
   return selectors.filter(sel => page.querySelector(sel) !== undefined)
@@ -159,6 +169,60 @@ describe('显示', () => {
   })
 })
 
+describe('操作按后端的 can 显示', () => {
+  // can 里的一项 → 它打开的按钮（再次通知、代签到在“回复情况”里，“回复情况”跟着 manage）
+  const ROWS = [
+    ['reply', '#reply-attend'],
+    ['check_in', '#scan-btn'],
+    ['publish', '#publish-btn'],
+    ['resend', '#resend-btn'],
+    ['check_in_by_hand', '#manual-101'],
+    ['checkin_code', '#show-code-btn'],
+    ['record_minutes', '#save-minutes-btn'],
+    ['publish_minutes', '#publish-minutes-btn'],
+    ['reschedule', '#reschedule-toggle'],
+    ['cancel', '#cancel-toggle'],
+  ]
+  const BUTTONS = ROWS.map(([, sel]) => sel)
+  // 我家被邀请了、会已经开过：状态、时间、角色都和按钮“对不上”，页面只看 can
+  const ANY = { starts_at: inHours(-2), minutes: '纪要' }
+  const shownButtons = page => BUTTONS.filter(sel => page.querySelector(sel) !== undefined)
+
+  test.each(ROWS)('只有 %s（和 manage）为 true：只显示它的按钮', async (flag, button) => {
+    const page = await open(RESIDENT, meeting(Object.assign({}, ANY, { can: can('manage', flag) })), { replies: REPLIES })
+    expect(shownButtons(page)).toEqual([button])
+  })
+
+  test.each(ROWS)('只有 %s 为 false：不显示它的按钮', async (flag, button) => {
+    const page = await open(RESIDENT, meeting(Object.assign({}, ANY, { can: can(...ACTIONS.filter(a => a !== flag)) })), { replies: REPLIES })
+    expect(shownButtons(page)).toEqual(BUTTONS.filter(sel => sel !== button))
+  })
+
+  test('manage：“回复情况”和到会人数只给它为 true 的人，为 false 时不读回复情况', async () => {
+    const page = await open(RESIDENT, meeting({ can: can('manage') }), { replies: REPLIES })
+    expect(shown(page, ORGANISER_SECTIONS)).toEqual(['#replies-card'])
+    expect(textOf(page, '#meeting-attendance')).toBe('邀请 40 户，已签到 0 户')
+    expect(wx.server.calls('GET', '/meetings/7/replies')).toHaveLength(1)
+
+    const other = await open(STAFF, organised({ can: can(...RUNNING.filter(a => a !== 'manage')) }))
+    expect(other.querySelector('#replies-card')).toBeUndefined()
+    expect(other.querySelector('#meeting-attendance')).toBeUndefined()
+    expect(wx.server.calls('GET', '/meetings/7/replies')).toHaveLength(1)
+  })
+
+  test('后端没给 can（旧版后端）：一个操作也不显示，不按角色、时间猜', async () => {
+    const m = organised({ organizer_id: HEAD.id, present: false, starts_at: inHours(0.5) })
+    delete m.can
+    const page = await open(HEAD, m)
+    expect(textOf(page, '#meeting-title')).toBe('3幢楼道改造意见会')
+    expect(textOf(page, '#my-reply')).toBe('还没回复')
+    expect(shownButtons(page)).toEqual([])
+    expect(REPLY_CONTROLS.filter(sel => page.querySelector(sel) !== undefined)).toEqual([])
+    expect(shown(page, ORGANISER_SECTIONS)).toEqual([])
+    expect(wx.server.requests.map(r => `${r.method} ${r.path}`)).toEqual(['GET /meetings/7', 'GET /notifications/consents'])
+  })
+})
+
 describe('回复：参加 / 可能参加 / 不参加', () => {
   test('人数步进器 + 三个按钮：发出的内容对；第一次点时先请用户开启会议提醒', async () => {
     wx.server.reply('POST', '/notifications/consents', 200, { items: TEMPLATES })
@@ -217,32 +281,36 @@ describe('回复：参加 / 可能参加 / 不参加', () => {
     expect(page.data.replyPeople).toBe(1)
   })
 
-  test('会议开始后：按钮、步进器都不能用，点了也不发', async () => {
-    const page = await open(RESIDENT, meeting({ starts_at: inHours(-0.5), my_reply: 'attend', my_people: 2 }))
+  test('后端说不能回复（会议已经开始）：没有回复按钮和步进器，直接调也不发', async () => {
+    const page = await open(RESIDENT, meeting({ starts_at: inHours(-0.5), my_reply: 'attend', my_people: 2, can: can('check_in') }))
 
-    expect(page.data.canReply).toBe(false)
+    expect(textOf(page, '#my-reply')).toBe('参加（2人）')
     expect(textOf(page, '#reply-closed')).toBe('会议已经开始，不能再改回复了。')
-    for (const sel of ['#reply-attend', '#reply-maybe', '#reply-decline', '#people-plus', '#people-minus']) {
-      expect(attr(page, sel, 'disabled')).toBe(true)
-    }
-    await tap(page, '#reply-decline')
-    await tap(page, '#people-plus')
+    for (const sel of REPLY_CONTROLS) expect(page.querySelector(sel)).toBeUndefined()
+    await page.instance.onReplyTap({ currentTarget: { dataset: { reply: 'decline' } } })
+    page.instance.onPeoplePlus()
     await flush()
     expect(posts('/meetings/7/reply')).toHaveLength(0)
-    expect(textOf(page, '#people-count')).toBe('2')
+    expect(page.data.replyPeople).toBe(2)
   })
 
-  test('开会前打开的页面，点的时候已经开始了：后端 409，重新读取后按钮变灰', async () => {
+  test('后端说能回复就有按钮，不看手机上的时间', async () => {
+    const page = await open(RESIDENT, meeting({ starts_at: inHours(-0.5) }))
+    expect(REPLY_CONTROLS.filter(sel => page.querySelector(sel) !== undefined)).toEqual(REPLY_CONTROLS)
+    expect(page.querySelector('#reply-closed')).toBeUndefined()
+  })
+
+  test('开会前打开的页面，点的时候已经开始了：后端 409，重新读取后按新的 can 收起按钮', async () => {
     const page = await open(RESIDENT, meeting({ starts_at: inHours(0.01) }))
     expect(attr(page, '#reply-attend', 'disabled')).toBe(false)
 
     wx.server.reply('POST', '/meetings/7/reply', 409, { error: { code: 'meeting_started', message: '会议已开始，不能再修改回复', details: {} } })
-    wx.server.reply('GET', '/meetings/7', 200, meeting({ starts_at: inHours(-0.01) }))
+    wx.server.reply('GET', '/meetings/7', 200, meeting({ starts_at: inHours(-0.01), can: can() }))
     await tap(page, '#reply-attend')
-    await until(() => page.data.started)
+    await until(() => page.data.started && !page.data.busy)
 
     expect(textOf(page, '#form-error')).toBe('会议已开始，不能再修改回复')
-    expect(attr(page, '#reply-attend', 'disabled')).toBe(true)
+    expect(page.querySelector('#reply-attend')).toBeUndefined()
     expect(page.querySelector('#reply-closed')).toBeDefined()
   })
 
@@ -261,7 +329,7 @@ describe('回复：参加 / 可能参加 / 不参加', () => {
 
 describe('扫码签到', () => {
   const SCENE = '7-2b5c3a1-a1b2c3d4e5f6'
-  const OPEN_NOW = { starts_at: inHours(0.5) } // 会前半小时：已开放签到
+  const OPEN_NOW = { starts_at: inHours(0.5), can: can('reply', 'check_in') } // 会前半小时：已开放签到
 
   test.each([
     ['小程序码：scene 在 path 里（URL 编码过）', { scanType: 'WX_CODE', result: '', path: `pages/meeting/checkin?scene=${encodeURIComponent(SCENE)}` }],
@@ -311,10 +379,16 @@ describe('扫码签到', () => {
     expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/meeting/meeting?id=9' })
   })
 
-  test('离开会还早：没有扫码按钮，提示会前 1 小时开放', async () => {
-    const page = await open(RESIDENT, meeting())
+  test('后端说还不能签到：没有扫码按钮，提示会前 1 小时开放', async () => {
+    const page = await open(RESIDENT, meeting({ starts_at: inHours(0.5) }))
     expect(page.querySelector('#scan-btn')).toBeUndefined()
     expect(textOf(page, '#checkin-later')).toBe('开会前 1 小时起可以扫码签到。')
+  })
+
+  test('后端说能签到就有扫码按钮，不看手机上的时间', async () => {
+    const page = await open(RESIDENT, meeting({ can: can('check_in') }))
+    expect(page.querySelector('#scan-btn')).toBeDefined()
+    expect(page.querySelector('#checkin-later')).toBeUndefined()
   })
 })
 
@@ -365,15 +439,6 @@ describe('组织者：回复情况、再次通知、代签到', () => {
     wx.modalConfirm = false
     await page.instance.onResend()
     expect(posts('/meetings/7/resend')).toHaveLength(0)
-  })
-
-  test('本社区的社区工作人员也是组织者；别的社区的不是', async () => {
-    const page = await open(STAFF, organised({ organizer_id: 5 }), { replies: REPLIES })
-    expect(shown(page, ORGANISER_SECTIONS)).toEqual(['#replies-card', '#code-card', '#change-card'])
-
-    const other = await open(OTHER_STAFF, organised({ organizer_id: 5 }))
-    expect(shown(other, ORGANISER_SECTIONS)).toEqual([])
-    expect(wx.server.calls('GET', '/meetings/7/replies')).toHaveLength(1)
   })
 
   test('代签到：确认后 POST household_id，这一户标成“已代签到”，人数刷新', async () => {
@@ -458,7 +523,7 @@ describe('组织者：签到码', () => {
 })
 
 describe('组织者：会议纪要和公示', () => {
-  const STARTED = { starts_at: inHours(-1) }
+  const STARTED = { starts_at: inHours(-1), can: can(...RUNNING, 'record_minutes') }
 
   async function fillMinutes(page) {
     await input(page, '#minutes-input', '到会 25 户。大家同意楼道灯换成感应灯，堆物下周统一清理。')
@@ -475,10 +540,12 @@ describe('组织者：会议纪要和公示', () => {
     await fillMinutes(page)
     expect(textOf(page, '#decision-0-progress')).toContain('☑')
 
-    const saved = organised(Object.assign({ minutes: '到会 25 户。大家同意楼道灯换成感应灯，堆物下周统一清理。' }, STARTED))
+    const saved = organised(Object.assign({ minutes: '到会 25 户。大家同意楼道灯换成感应灯，堆物下周统一清理。' }, STARTED, {
+      can: can(...RUNNING, 'record_minutes', 'publish_minutes'),
+    }))
     wx.server.reply('POST', '/meetings/7/minutes', 200, saved)
     await tap(page, '#save-minutes-btn')
-    await until(() => page.data.org.publishMinutes && !page.data.busy)
+    await until(() => page.data.can.publish_minutes && !page.data.busy)
 
     const [sent] = posts('/meetings/7/minutes')
     expect(sent.data).toEqual({
@@ -494,7 +561,7 @@ describe('组织者：会议纪要和公示', () => {
     expect(page.data.decisions.map(d => d.text)).toEqual([''])
     expect(page.data.minutesText).toBe(saved.minutes)
 
-    wx.server.reply('POST', '/meetings/7/publish-minutes', 200, organised(Object.assign({}, saved, { status: 'closed' })))
+    wx.server.reply('POST', '/meetings/7/publish-minutes', 200, organised(Object.assign({}, saved, { status: 'closed', can: can('manage') })))
     await tap(page, '#publish-minutes-btn')
     await until(() => page.data.meeting.status === 'closed')
     expect(posts('/meetings/7/publish-minutes')).toHaveLength(1)
@@ -522,24 +589,38 @@ describe('组织者：会议纪要和公示', () => {
     expect(posts('/meetings/7/minutes')[0].data.decisions).toEqual([{ text: '先听听 12 号诉求的意见', matter_id: 12 }])
   })
 
-  test('会议还没开始：没有纪要表单', async () => {
+  test('后端说不能写纪要（会议还没开始）：没有纪要表单', async () => {
     const page = await open(HEAD, organised(), { replies: REPLIES })
     expect(page.querySelector('#minutes-form')).toBeUndefined()
+  })
+
+  test('只能发布公示、不能再写纪要：只有“发布公示”', async () => {
+    const page = await open(HEAD, organised({ minutes: '纪要', can: can('manage', 'publish_minutes') }), { replies: REPLIES })
+    expect(page.querySelector('#minutes-input')).toBeUndefined()
+    expect(page.querySelector('#save-minutes-btn')).toBeUndefined()
+    wx.server.reply('POST', '/meetings/7/publish-minutes', 200, organised({ minutes: '纪要', status: 'closed', can: can('manage') }))
+    await tap(page, '#publish-minutes-btn')
+    await until(() => page.data.meeting.status === 'closed' && !page.data.busy)
+    expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '发布公示' }))
+    expect(posts('/meetings/7/publish-minutes')).toHaveLength(1)
   })
 })
 
 describe('组织者：发布、改期、取消', () => {
-  test('草稿：确认后发布，然后读回复情况', async () => {
-    const page = await open(HEAD, organised({ status: 'draft', invited: 0 }))
+  test('草稿：确认后发布，然后重新读回复情况', async () => {
+    const none = { invited: 0, attend: 0, maybe: 0, decline: 0, unanswered: 0, people_attending: 0, present: 0, unanswered_households: [] }
+    const draft = organised({ status: 'draft', invited: 0, can: can('manage', 'publish', 'reschedule', 'cancel') })
+    const page = await open(HEAD, draft, { replies: none })
     expect(textOf(page, '#meeting-status')).toBe('草稿，还没通知')
-    expect(shown(page, ORGANISER_SECTIONS)).toEqual(['#publish-card', '#change-card'])
+    expect(shown(page, ORGANISER_SECTIONS)).toEqual(['#publish-card', '#replies-card', '#change-card'])
+    expect(page.querySelector('#resend-btn')).toBeUndefined()
 
     wx.server.reply('POST', '/meetings/7/publish', 200, organised())
     wx.server.reply('GET', '/meetings/7/replies', 200, Object.assign({}, REPLIES, { attend: 0, unanswered: 40 }))
     await tap(page, '#publish-btn')
-    await until(() => wx.server.calls('GET', '/meetings/7/replies').length === 1)
-    await until(() => page.data.replies !== null)
+    await until(() => wx.server.calls('GET', '/meetings/7/replies').length === 2 && !page.data.busy)
 
+    expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '发布会议' }))
     expect(posts('/meetings/7/publish')).toHaveLength(1)
     expect(textOf(page, '#meeting-status')).toBe('待召开')
     expect(page.querySelector('#publish-card')).toBeUndefined()
@@ -598,13 +679,13 @@ describe('组织者：发布、改期、取消', () => {
     expect(posts('/meetings/7/cancel')).toHaveLength(0)
 
     await input(page, '#cancel-reason', '下雨，改天再开')
-    wx.server.reply('POST', '/meetings/7/cancel', 200, organised({ status: 'cancelled' }))
+    wx.server.reply('POST', '/meetings/7/cancel', 200, organised({ status: 'cancelled', can: can('manage') }))
     await tap(page, '#cancel-btn')
     await until(() => page.data.meeting.status === 'cancelled')
 
     expect(posts('/meetings/7/cancel').map(r => r.data)).toEqual([{ reason: '下雨，改天再开' }])
     expect(textOf(page, '#meeting-status')).toBe('已取消')
     expect(page.querySelector('#cancelled-note')).toBeDefined()
-    expect(shown(page, ORGANISER_SECTIONS)).toEqual([])
+    expect(shown(page, ORGANISER_SECTIONS)).toEqual(['#replies-card'])
   })
 })

@@ -1,8 +1,8 @@
-// 诉求（三事分流）页面共用的中文名称、规则和小工具。
+// 诉求（三事分流）页面共用的中文名称和小工具。
 //
-// 这里的规则照抄后端 app/matters/models.py（TRANSITIONS、HANDLERS_BY_CLASS）和
-// app/auth/permissions.py（哪些角色能分类、能办理），只用来决定“页面上显示哪些按钮”。
-// 真正说了算的是后端：不允许的操作后端回 403/409，api.js 会弹出后端给的中文说明。
+// 诉求详情页显示哪些操作，只看后端在诉求里给的 can（app/matters/access.py 的 flags，和执行操作时的检查是同一套），
+// 这里不再照抄后端的状态流转和权限。还照抄后端的只有：每一类事可以交给谁办（交办表单的选项，后端 HANDLERS_BY_CLASS）、
+// 评议几星算不满意和退回期限（评议的提示），和谁能进“三事分流”（首页入口、队列读哪个社区）。
 // 诉求本身的类别名（category_name）、大事/小事/私事（class_label）由后端给出，这里不再翻译。
 
 const CLASS_LABELS = { major: '大事', minor: '小事', private: '私事' }
@@ -30,25 +30,8 @@ const HANDLERS_BY_CLASS = {
   private: ['resident', 'volunteer_team', 'market'],
 }
 
-const OPEN_STATUSES = ['submitted', 'triaged', 'assigned', 'in_progress']
-
-// 操作 → 可以从哪些状态开始（后端 TRANSITIONS；evaluate 对应 accept/reopen）
-const ACTION_FROM = {
-  classify: ['submitted'],
-  reclassify: ['triaged', 'assigned', 'in_progress'],
-  assign: ['triaged', 'assigned'],
-  progress: ['assigned', 'in_progress'],
-  resolve: ['assigned', 'in_progress'],
-  evaluate: ['resolved'],
-  withdraw: ['submitted', 'triaged'],
-  merge: ['submitted', 'triaged'],
-  comment: OPEN_STATUSES.concat(['resolved']),
-}
-
-// 能分类、交办、合并的角色（后端 Action.TRIAGE_MATTERS；admin 什么都能做）
+// 能进三事分流的角色（后端 Action.TRIAGE_MATTERS；admin 什么都能做）
 const TRIAGE_ROLES = ['staff', 'council_member']
-// 能更新进展、办结的角色（后端 Action.HANDLE_MATTERS）
-const HANDLER_ROLES = ['staff', 'grid_worker', 'department_liaison', 'volunteer_lead']
 
 // 不满意（≤ 2 星）且在办结后 7 天内评议，诉求会退回重新办理（后端 UNSATISFIED、REOPEN_DAYS）
 const UNSATISFIED = 2
@@ -90,47 +73,6 @@ function triageCommunityId(user) {
   const role = ((user && user.roles) || []).find(r => TRIAGE_ROLES.includes(r.role) && r.scope_id)
   if (role) return role.scope_id
   return (user && user.household && user.household.community_id) || null
-}
-
-// 是不是本户反映的诉求：后端在诉求详情里给出 mine（和后端判断撤回、评议、自己办的权限用的是同一条规则）
-function isMine(matter) {
-  return Boolean(matter && matter.mine)
-}
-
-// 当前用户能不能办理这件诉求：部门联络员只办交给本部门的，义工队负责人只办转介给本队的；
-// 交给“居民自己”办的私事，住户自己也能更新进展、办结。
-function canHandle(user, matter) {
-  const handler = matter && matter.handler
-  if (!handler) return false
-  if (handler.type === 'resident' && isMine(matter)) return true
-  return ((user && user.roles) || []).some(r => {
-    if (r.role === 'admin' || r.role === 'staff' || r.role === 'grid_worker') return true
-    if (r.role === 'department_liaison') return handler.department_id != null && handler.department_id === r.scope_id
-    if (r.role === 'volunteer_lead') return handler.team_id != null && handler.team_id === r.scope_id
-    return false
-  })
-}
-
-function statusAllows(matter, action) {
-  return Boolean(matter && ACTION_FROM[action].includes(matter.status))
-}
-
-// 这个用户此刻在这件诉求上能做什么（只决定显示哪些按钮）
-function availableActions(matter, user) {
-  const mine = isMine(matter)
-  const triage = canTriage(user)
-  const handle = canHandle(user, matter)
-  return {
-    withdraw: mine && statusAllows(matter, 'withdraw'),
-    evaluate: mine && statusAllows(matter, 'evaluate'),
-    comment: statusAllows(matter, 'comment'),
-    classify: triage && statusAllows(matter, 'classify'),
-    reclassify: triage && statusAllows(matter, 'reclassify'),
-    assign: triage && Boolean(matter.matter_class) && statusAllows(matter, 'assign'),
-    merge: triage && statusAllows(matter, 'merge'),
-    progress: handle && statusAllows(matter, 'progress'),
-    resolve: handle && statusAllows(matter, 'resolve'),
-  }
 }
 
 function handlerOptions(matterClass) {
@@ -186,9 +128,7 @@ module.exports = {
   CLASS_ORDER,
   HANDLER_LABELS,
   HANDLERS_BY_CLASS,
-  ACTION_FROM,
   TRIAGE_ROLES,
-  HANDLER_ROLES,
   UNSATISFIED,
   REOPEN_DAYS,
   classLabel,
@@ -196,8 +136,6 @@ module.exports = {
   handlerText,
   canTriage,
   triageCommunityId,
-  canHandle,
-  availableActions,
   handlerOptions,
   eventText,
   stars,

@@ -1,6 +1,7 @@
-// 会议（院坝会、楼栋会、议事会、联席会议、评议会）页面共用的中文名称、规则和小工具。
+// 会议（院坝会、楼栋会、议事会、联席会议、评议会）页面共用的中文名称和小工具。
 //
-// 规则照抄后端 app/meetings/service.py 和 app/auth/permissions.py，只用来决定“页面上显示哪些按钮”；
+// 会议详情页显示哪些操作，只看后端在会议里给的 can（app/meetings/access.py 的 actions，和执行操作时的检查是同一套）。
+// 这里还照抄后端的只有谁能召集会议、召集什么会（app/auth/permissions.py），用来显示“召集会议”和召集页的选项；
 // 真正说了算的是后端：不允许的操作回 403/409，api.js 弹出后端给的中文说明。
 // 后端的 Meeting 只给代码（kind、stage、status、my_reply），中文名在这里翻译。
 const { formatHouseAddress } = require('./format')
@@ -37,9 +38,6 @@ const SCOPE_LABELS = {
   departments: '职能部门',
 }
 
-// 会前 1 小时开放签到；没有结束时间时开始后 6 小时关闭（后端 CHECKIN_OPENS / CHECKIN_CLOSES）
-const CHECKIN_OPENS_MS = 60 * 60 * 1000
-const CHECKIN_CLOSES_MS = 6 * 60 * 60 * 1000
 // 签到码每 10 分钟换一次，后端认当前和上一个；页面每 5 分钟重新取一次
 const CODE_REFRESH_MS = 5 * 60 * 1000
 const SCENE_MAX = 32
@@ -98,14 +96,6 @@ function myReplyText(meeting) {
   }
 }
 
-function checkinOpen(meeting, now = Date.now()) {
-  const start = startTime(meeting)
-  if (Number.isNaN(start) || !meeting || meeting.status !== 'published') return false
-  const endAt = Date.parse(meeting.ends_at || '')
-  const closes = Number.isNaN(endAt) ? start + CHECKIN_CLOSES_MS : endAt
-  return now >= start - CHECKIN_OPENS_MS && now <= closes
-}
-
 function roles(user) {
   return (user && user.roles) || []
 }
@@ -117,13 +107,6 @@ function hasRole(user, role) {
 // 能召集会议：楼栋长（给自己负责的楼栋）、社区工作人员（后端 Action.ORGANIZE_MEETINGS）
 function canCallMeetings(user) {
   return hasRole(user, 'staff') || hasRole(user, 'building_head')
-}
-
-// 是不是这次会的组织者：召集人本人，或本社区的社区工作人员（后端 _authorize_organizer）
-function isOrganizer(meeting, user) {
-  if (!meeting || !user) return false
-  if (user.id === meeting.organizer_id) return true
-  return roles(user).some(r => r.role === 'admin' || (r.role === 'staff' && r.scope_id === meeting.community_id))
 }
 
 // 楼栋长负责的楼栋：[{id, name}]
@@ -200,8 +183,6 @@ module.exports = {
   REPLY_ORDER,
   MAX_PEOPLE,
   SCOPE_LABELS,
-  CHECKIN_OPENS_MS,
-  CHECKIN_CLOSES_MS,
   CODE_REFRESH_MS,
   SCENE_MAX,
   kindLabel,
@@ -210,9 +191,7 @@ module.exports = {
   statusLabel,
   isInvited,
   myReplyText,
-  checkinOpen,
   canCallMeetings,
-  isOrganizer,
   headedBuildings,
   organizerCommunityId,
   sceneFromScan,

@@ -1,14 +1,13 @@
 // 诉求详情：GET /matters/{id}，显示标题、类别、状态、大事/小事/私事、承办方、期限、说明、地点、
-// 反映人（需要时后端已打码）和时间线；下面按“谁在看、诉求到了哪一步”只显示说得通的操作：
-// - 反映诉求的住户：待分类/已分类时可以撤回；已办结时评议（1–5 星；7 天内评 1–2 星会退回重新办理）；
-// - 家园理事会成员、社区工作人员：分类/重新分类（要写理由）、交办（承办方按大事/小事/私事给选项）、合并重复；
-// - 承办人（社区工作人员、网格员、部门联络员、义工队负责人）：更新进展、办结；
-// - 看得到这件诉求的人：留言。
-// 后端说了算：不允许的操作回 403/409，api.js 弹出后端的中文说明；409 时重新读取诉求。
+// 反映人（需要时后端已打码）和时间线。下面的操作只按后端给的 can 显示（后端检查操作用的是同一套规则），
+// 没有 can（旧版后端）时一个操作也不显示：
+// - 撤回（withdraw）；评议（evaluate，1–5 星；7 天内评 1–2 星会退回重新办理）；
+// - 分类（classify）/ 重新分类（reclassify，要写理由）、交办（assign，承办方按大事/小事/私事给选项）、合并重复（merge）；
+// - 更新进展（progress）、办结（resolve）；留言（comment）。
+// 操作成功后用后端返回的诉求（带新的 can）刷新；不允许的操作回 403/409，api.js 弹出后端的中文说明；409 时重新读取诉求。
 // 本页路径：/pages/matter/matter?id=N（消息里的 page 也指向这里）。
 const api = require('../../utils/api')
 const ui = require('../../utils/ui')
-const auth = require('../../utils/auth')
 const upload = require('../../utils/upload')
 const matters = require('../../utils/matters')
 const { formatRelativeTime } = require('../../utils/format')
@@ -70,8 +69,7 @@ Component({
       matter: null,
       timeline: [],
       photos: [],
-      actions: {},
-      hasActions: false,
+      can: {},
       busy: '',
       classOptions: [],
       classifyMode: '',
@@ -100,25 +98,11 @@ Component({
         return Promise.resolve()
       }
       this.setData({ id, today: localDate(Date.now()) })
-      return this.loadAll()
+      return this.loadMatter()
     },
 
     onPullDownRefresh() {
-      return this.loadAll().then(() => wx.stopPullDownRefresh())
-    },
-
-    async loadAll() {
-      await this.loadUser()
-      await this.loadMatter()
-    },
-
-    // 角色决定显示哪些操作：用本地缓存的 /me，没有时读一次
-    async loadUser() {
-      try {
-        this._user = await auth.currentUser('roles')
-      } catch (err) {
-        this._user = api.getUser() || { roles: [], household: null }
-      }
+      return this.loadMatter().then(() => wx.stopPullDownRefresh())
     },
 
     async loadMatter() {
@@ -134,17 +118,16 @@ Component({
     showMatter(m) {
       const now = Date.now()
       this._matter = m
-      const user = this._user || {}
-      const actions = matters.availableActions(m, user)
+      const can = m.can || {}
       const resolvedAt = m.resolved_at ? Date.parse(m.resolved_at) : NaN
       const reopenPossible = m.status === 'resolved' && !Number.isNaN(resolvedAt) && now - resolvedAt <= matters.REOPEN_DAYS * DAY_MS
-      const classifyMode = actions.classify ? 'classify' : actions.reclassify ? 'reclassify' : ''
+      const classifyMode = can.classify ? 'classify' : can.reclassify ? 'reclassify' : ''
       const classOptions = matters.CLASS_ORDER.filter(c => classifyMode !== 'reclassify' || c !== m.matter_class).map(c => ({
         code: c,
         label: matters.CLASS_LABELS[c],
         hint: matters.CLASS_HINTS[c],
       }))
-      const assignOptions = actions.assign ? matters.handlerOptions(m.matter_class) : []
+      const assignOptions = can.assign ? matters.handlerOptions(m.matter_class) : []
       const view = {
         id: m.id,
         title: m.title || '',
@@ -184,8 +167,7 @@ Component({
         matter: view,
         timeline,
         photos,
-        actions,
-        hasActions: Object.keys(actions).some(key => actions[key]),
+        can,
         reopenPossible,
         classifyMode,
         classOptions,
@@ -211,7 +193,7 @@ Component({
       return Promise.resolve()
     },
 
-    // 执行一个操作：成功后用后端返回的诉求刷新页面并清空表单；409（状态变了）时重新读取
+    // 执行一个操作：成功后用后端返回的诉求（带新的 can）刷新页面并清空表单；409（状态变了）时重新读取
     async run(name, send, successText) {
       if (this.data.busy) return
       this.setData({ busy: name, formError: '' })
@@ -408,7 +390,7 @@ Component({
 
     retry() {
       this.setData({ loadError: '' })
-      return this.loadAll()
+      return this.loadMatter()
     },
   },
 })

@@ -1,22 +1,19 @@
 // 会议详情：GET /meetings/{id}。本页路径 /pages/meeting/meeting?id=N（会议通知、提醒的 page 都指向这里）。
 //
 // 所有人：标题、种类、阶段、时间、地点、说明、议程。
-// 被邀请的住户：
-// - 回复参加 / 可能参加 / 不参加，参加时选几个人（POST /meetings/{id}/reply）；会议开始后不能再改。
+// 操作只按后端给的 can 显示（后端检查操作用的是同一套规则，app/meetings/access.py），没有 can（旧版后端）时一个也不显示：
+// - 回复（reply）：参加 / 可能参加 / 不参加，参加时选几个人（POST /meetings/{id}/reply）。
 //   点回复按钮时第一件事（同步地）请用户开启“会议通知”“会前提醒”的微信提醒，模板在 onShow 时取好。
 //   报名满了后端回 409 meeting_full，api.js 弹出后端的说明。
-// - 会前 1 小时起“扫码签到”：wx.scanCode 扫会场的签到码 → POST /meetings/checkins {scene}。
+// - 扫码签到（check_in）：wx.scanCode 扫会场的签到码 → POST /meetings/checkins {scene}。
 //   小程序码的 scene 在 res.path 的 scene= 里（URL 编码过），普通二维码在 res.result 里（utils/meetings.js）。
-// 组织者（召集人本人，或本社区的社区工作人员）：
-// - 草稿：发布（通知范围内的住户）；没开完的会：改时间地点、取消（要写原因）；
-// - 已发布：回复情况（各项人数 + 还没回复的住户），“再次通知”（带幂等键）；
-//   给没回复、没手机的住户“代签到”；显示签到码（小程序码图片；开发环境没有图片时显示签到码文字），
-//   页面显示期间每 5 分钟换一次，页面隐藏、关闭时停掉；
-// - 会议开始后：写会议纪要和决定（决定可以关联诉求并“推进诉求”），再“发布公示”。
-// 后端说了算：不允许的操作回 403/409，api.js 弹出后端的中文说明；409 时重新读取会议。
+// - 组织者：发布（publish）、改时间地点（reschedule）、取消（cancel，要写原因）；回复情况（manage：各项人数 + 还没回复的住户），
+//   “再次通知”（resend，带幂等键）；给没回复、没手机的住户“代签到”（check_in_by_hand）；
+//   显示签到码（checkin_code：小程序码图片；开发环境没有图片时显示签到码文字），页面显示期间每 5 分钟换一次，
+//   页面隐藏、关闭时停掉；写会议纪要和决定（record_minutes，决定可以关联诉求并“推进诉求”），再“发布公示”（publish_minutes）。
+// 操作成功后用后端返回的会议（带新的 can）刷新；不允许的操作回 403/409，api.js 弹出后端的中文说明；409 时重新读取会议。
 const api = require('../../utils/api')
 const ui = require('../../utils/ui')
-const auth = require('../../utils/auth')
 const subscribe = require('../../utils/subscribe')
 const meetings = require('../../utils/meetings')
 const { formatMeetingTime, meetingPickerValues, meetingIso } = require('../../utils/format')
@@ -50,24 +47,21 @@ Component({
       loadError: '',
       meeting: null,
       agenda: [],
+      can: {},
       busy: '',
       today: '',
 
       // 我家
       invited: false,
       started: false,
-      canReply: false,
       myReply: '',
       myReplyText: '',
       replyOptions: meetings.REPLY_ORDER.map(code => ({ code, label: meetings.REPLY_LABELS[code] })),
       replyPeople: 1,
       maxPeople: meetings.MAX_PEOPLE,
       present: false,
-      checkinOpen: false,
 
       // 组织者
-      organizer: false,
-      org: {},
       replies: null,
       unanswered: [],
       repliesError: '',
@@ -121,9 +115,7 @@ Component({
     },
 
     async loadAll() {
-      await this.loadUser()
-      const ok = await this.loadMeeting()
-      if (ok && this.data.org.replies) await this.loadReplies()
+      if (await this.loadMeeting()) await this.loadReplies()
     },
 
     async loadConsents() {
@@ -131,15 +123,6 @@ Component({
         this._consents = await subscribe.loadConsents({ silent: true })
       } catch (err) {
         this._consents = null
-      }
-    },
-
-    // 是不是组织者要看角色：用本地缓存的 /me，没有时读一次
-    async loadUser() {
-      try {
-        this._user = await auth.currentUser('roles')
-      } catch (err) {
-        this._user = api.getUser() || { roles: [] }
       }
     },
 
@@ -158,21 +141,7 @@ Component({
     showMeeting(m) {
       const now = Date.now()
       this._meeting = m
-      const started = meetings.hasStarted(m, now)
-      const invited = meetings.isInvited(m)
-      const open = m.status === 'draft' || m.status === 'published'
-      const published = m.status === 'published'
-      const organizer = meetings.isOrganizer(m, this._user)
-      const org = {
-        publish: organizer && m.status === 'draft',
-        reschedule: organizer && open,
-        cancel: organizer && open,
-        replies: organizer && published,
-        code: organizer && published,
-        manual: organizer && published,
-        minutes: organizer && published && started,
-        publishMinutes: organizer && published && started && Boolean(m.minutes),
-      }
+      const can = m.can || {}
       const view = {
         id: m.id,
         title: m.title || '',
@@ -198,24 +167,21 @@ Component({
         loaded: true,
         meeting: view,
         agenda,
-        invited,
-        started,
-        canReply: invited && published && !started,
+        can,
+        invited: meetings.isInvited(m),
+        started: meetings.hasStarted(m, now),
         myReply: m.my_reply || '',
         myReplyText: meetings.myReplyText(m),
         replyPeople: Math.max(1, Math.min(meetings.MAX_PEOPLE, people || 1)),
         present: Boolean(m.present),
-        checkinOpen: invited && meetings.checkinOpen(m, now),
-        organizer,
-        org,
       }
       // 纪要：第一次显示时把已保存的纪要放进编辑框
-      if (org.minutes && !this._minutesPrefilled) {
+      if (can.record_minutes && !this._minutesPrefilled) {
         this._minutesPrefilled = true
         update.minutesText = m.minutes || ''
         update.decisions = [newDecision()]
       }
-      if (!org.code && this.data.codeShown) {
+      if (!can.checkin_code && this.data.codeShown) {
         this.stopCodeTimer()
         update.codeShown = false
       }
@@ -233,7 +199,7 @@ Component({
       return Promise.resolve()
     },
 
-    // 执行一个操作：成功后用后端返回的会议刷新页面；409（状态变了、已开始、报名满了）时重新读取
+    // 执行一个操作：成功后用后端返回的会议（带新的 can）刷新页面；409（状态变了、已开始、报名满了）时重新读取
     async run(name, send, successText, after) {
       if (this.data.busy) return false
       this.setData({ busy: name, formError: '' })
@@ -259,12 +225,12 @@ Component({
     // ---------- 我家：回复、人数、签到 ----------
 
     onPeopleMinus() {
-      if (!this.data.canReply) return
+      if (!this.data.can.reply) return
       this.setData({ replyPeople: Math.max(1, this.data.replyPeople - 1) })
     },
 
     onPeoplePlus() {
-      if (!this.data.canReply) return
+      if (!this.data.can.reply) return
       this.setData({ replyPeople: Math.min(meetings.MAX_PEOPLE, this.data.replyPeople + 1) })
     },
 
@@ -281,7 +247,7 @@ Component({
           .catch(() => {})
       }
       const reply = e.currentTarget.dataset.reply
-      if (!this.data.canReply || !meetings.REPLY_LABELS[reply]) return asking
+      if (!this.data.can.reply || !meetings.REPLY_LABELS[reply]) return asking
       const body = { reply, people: reply === 'decline' ? 0 : this.data.replyPeople }
       // 回复是“把我家的回复设成这样”，重发无害：带幂等键，网络不好时 api.js 会自动重试
       const key = api.newIdempotencyKey()
@@ -401,7 +367,7 @@ Component({
     // ---------- 组织者：回复情况、再次通知、代签到 ----------
 
     async loadReplies() {
-      if (!this.data.org.replies) return
+      if (!this.data.can.manage) return
       try {
         const res = await api.get(`/meetings/${this.data.id}/replies`, undefined, { silent: true })
         if (this._unloaded) return
