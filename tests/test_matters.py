@@ -710,3 +710,29 @@ def test_reopening_and_escalating_tell_the_handler_but_not_who_did_it(app, clien
     before = len(notices_to(app, people["staff"]))
     act(client, "staff", committee, "assign", handler_type="committee")  # staff handle it: not told of their own act
     assert len(notices_to(app, people["staff"])) == before
+
+
+def test_who_recorded_a_matter_for_a_household_rates_for_it_but_never_their_own_work(client, people):
+    def recorded_by(name, **handler):
+        mid = submit(client, name, title="楼道扶手松动", on_behalf_of_household_id=people["h1"]).get_json()["id"]
+        act(client, "council", mid, "classify", matter_class="minor", reason="公共设施")
+        act(client, "staff", mid, "assign", **handler)
+        return mid
+
+    own = recorded_by("gridworker", handler_type="grid_worker", user_id=people["grid_worker"])
+    act(client, "gridworker", own, "resolve", note="已紧固")
+    detail = client.get(f"{API}/matters/{own}", headers=login(client, "gridworker")).get_json()
+    assert detail["can"]["evaluate"] is False
+    refused = act(client, "gridworker", own, "evaluate", satisfaction=5)
+    assert refused.status_code == 403 and "承办人不能评议自己办理的诉求" in refused.get_json()["error"]["message"]
+    lived = act(client, "resident", own, "evaluate", satisfaction=4, comment="修好了")
+    assert lived.status_code == 200 and lived.get_json()["timeline"][-1]["data"]["on_behalf"] is False
+
+    other = recorded_by("bhead", handler_type="committee")
+    act(client, "staff", other, "resolve", note="已紧固")
+    rated = act(client, "bhead", other, "evaluate", satisfaction=5, comment="张婆婆说好了")
+    assert rated.status_code == 200
+    line = rated.get_json()["timeline"][-1]
+    assert line["note"] == "（代为评议）张婆婆说好了" and line["data"]["on_behalf"] is True
+    exported = client.get(f"{API}/me/export", headers=login(client, "bhead")).get_json()
+    assert "（代为评议）张婆婆说好了" in [entry["note"] for entry in exported["matter_timeline_entries"]]

@@ -17,11 +17,19 @@ from app.matters.models import TRANSITIONS, HandlerType, Matter, MatterClass
 FULL, PUBLIC = "full", "public"
 
 
+def lives_there(user, matter):
+    """Someone living in the household the matter concerns."""
+    return matter.household_id is not None and household_id_of(user) == matter.household_id
+
+
 def is_household(user, matter):
     """The submitter, the one who recorded it, or someone living in the household it concerns."""
-    if user.id in (matter.submitter_id, matter.recorded_by_id):
-        return True
-    return matter.household_id is not None and household_id_of(user) == matter.household_id
+    return user.id in (matter.submitter_id, matter.recorded_by_id) or lives_there(user, matter)
+
+
+def rates_on_behalf(user, matter):
+    """Rating for a household one recorded the matter for (走访登记) and does not live in."""
+    return user.id == matter.recorded_by_id and not lives_there(user, matter)
 
 
 def view_level(user, matter):
@@ -86,6 +94,14 @@ def handled_by(user):
     return or_(*conditions)
 
 
+def may_rate(user, matter):
+    """The household rates the handling (群众评议). Whoever recorded the matter for it (走访登记)
+    may rate on its behalf — but not work they handle themselves: nobody rates their own."""
+    if rates_on_behalf(user, matter):
+        return not is_handler(user, matter)
+    return is_household(user, matter)
+
+
 def status_allows(matter, step):
     """Does TRANSITIONS let `step` start from the matter's status?"""
     return matter.status in TRANSITIONS[step][0]
@@ -112,7 +128,7 @@ RULES = {
     "progress": Rule(is_handler, "progress", HANDLER_ONLY),
     "resolve": Rule(is_handler, "resolve", HANDLER_ONLY),
     "escalate": Rule(Action.ESCALATE_MATTERS, "escalate"),
-    "evaluate": Rule(is_household, "accept", "只有反映诉求的居民可以评议"),  # reopen starts alike
+    "evaluate": Rule(may_rate, "accept", "只有反映诉求的住户可以评议，承办人不能评议自己办理的诉求"),  # reopen starts alike
     "withdraw": Rule(is_household, "withdraw", "只有反映诉求的居民可以撤回"),
     "comment": Rule(None, "comment"),
 }

@@ -13,12 +13,15 @@ UNSATISFIED = 2          # satisfaction at or below this is "unsatisfied"
 
 
 def evaluate(user, matter, satisfaction, comment=""):
-    """群众评议: the household rates the outcome. Unsatisfied within 7 days of resolution
-    reopens it for the same handler; otherwise it closes."""
+    """群众评议: the household rates the outcome (or whoever recorded the matter for it, which
+    the timeline then says: access.may_rate). Unsatisfied within 7 days of resolution reopens
+    it for the same handler; otherwise it closes."""
     access.require(user, matter, "evaluate")
     reopen = satisfaction <= UNSATISFIED and matter.resolved_at is not None and \
         utcnow() - matter.resolved_at <= timedelta(days=REOPEN_DAYS)
-    transition(matter, "reopen" if reopen else "accept", user, comment, data={"satisfaction": satisfaction})
+    on_behalf = access.rates_on_behalf(user, matter)
+    transition(matter, "reopen" if reopen else "accept", user, ("（代为评议）" if on_behalf else "") + comment,
+               data={"satisfaction": satisfaction, "on_behalf": on_behalf})
     matter.satisfaction, matter.evaluation_comment = satisfaction, comment
     if reopen:
         matter.resolved_at = None  # open again: days-to-resolution counts until the next resolve
