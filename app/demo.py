@@ -12,7 +12,8 @@ from decimal import Decimal
 from app.auth.models import User
 from app.auth.service import find_or_create_user
 from app.community import roster, service
-from app.community.models import Building, Community, Department, Grid, Household, Role, VolunteerTeam
+from app.community.models import (Building, Community, Department, Grid, Household, HouseholdMember, Role,
+                                  RoleAssignment, VolunteerTeam)
 from app.extensions import db
 from app.matters import service as matters
 from app.matters.models import HandlerType, Matter, MatterClass
@@ -125,6 +126,33 @@ def load_demo():
     households = db.session.scalar(db.select(db.func.count(Household.id)).filter_by(community_id=community.id))
     return {"community": community.name, "community_id": community.id, "households": households,
             "roster": report.as_dict()}
+
+
+def people():
+    """The demo people to sign in as (GET /auth/dev-logins): every development login (openid
+    `dev-<name>`) that holds a role or a home, in the order load_demo made them, with the code to
+    sign in with and their roles as /me gives them, a home being the resident role over it.
+    A fixed number of queries, however many people there are."""
+    users = db.session.scalars(db.select(User).where(
+        User.openid.like("dev-%"),
+        User.id.in_(db.select(RoleAssignment.user_id)) | User.id.in_(db.select(HouseholdMember.user_id)),
+    ).order_by(User.id)).all()
+    ids = [user.id for user in users]
+    grants = db.session.scalars(
+        db.select(RoleAssignment).where(RoleAssignment.user_id.in_(ids)).order_by(RoleAssignment.id)).all()
+    homes = db.session.execute(db.select(HouseholdMember.user_id, Household).join(
+        Household, Household.id == HouseholdMember.household_id).where(HouseholdMember.user_id.in_(ids))).all()
+    names = service.scope_names([(grant.scope_kind, grant.scope_id) for grant in grants if grant.scope_kind]
+                                + [("building", home.building_id) for _, home in homes])
+    roles = {}
+    for grant in grants:
+        roles.setdefault(grant.user_id, []).append({"role": grant.role, "scope_id": grant.scope_id,
+                                                    "scope_name": names.get((grant.scope_kind, grant.scope_id))})
+    for user_id, home in homes:
+        address = f"{names[('building', home.building_id)]} {home.unit} {home.room}"
+        roles.setdefault(user_id, []).append({"role": Role.RESIDENT.value, "scope_id": home.id, "scope_name": address})
+    return [{"code": "dev:" + user.openid.removeprefix("dev-"), "name": user.name, "roles": roles[user.id]}
+            for user in users]
 
 
 def _welcome(community):

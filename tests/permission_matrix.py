@@ -132,6 +132,7 @@ MATRIX = [
     # ---- health, sign-in, me --------------------------------------------------------------------------------
     Row("GET", "/healthz", "ok | ok: anon"),
     Row("POST", f"{A}/auth/login", "ok | ok: anon", body={"code": "dev:matrix-newcomer"}),
+    Row("GET", f"{A}/auth/dev-logins", "ok | ok: anon", note="the development login is on in tests"),
     Row("POST", f"{A}/auth/refresh", "ok"),
     Row("POST", f"{A}/auth/logout", "ok"),
     Row("GET", f"{A}/me", "ok"),

@@ -99,6 +99,40 @@ def test_dev_login_only_without_wechat_credentials(app, client, wechat_app):
     assert refused.status_code == 401
 
 
+DEMO_LOGINS = {"admin", "staff", "owners", "supervisor", "liaison-cg", "liaison-zj", "volunteer", "resident", "elder",
+               "bhead", *(f"bhead{n}" for n in range(2, 7)), *(f"grid{n}" for n in range(1, 8)),
+               *(f"council{n}" for n in range(1, 22))}
+
+
+def test_dev_logins_list_the_demo_people_and_each_signs_in(app, client):
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    login(client, "newcomer")  # a development login with no role and no home is nobody to pick
+
+    response = client.get("/api/v1/auth/dev-logins")
+
+    assert response.status_code == 200
+    people = response.get_json()["items"]
+    assert {person["code"] for person in people} == {f"dev:{name}" for name in DEMO_LOGINS}
+    staff = next(person for person in people if person["code"] == "dev:staff")
+    assert staff["name"] == "王海燕" and staff["roles"] == [{"role": "staff", "scope_id": 1, "scope_name": "东海社区"}]
+    council = next(person for person in people if person["code"] == "dev:council1")
+    assert [role["role"] for role in council["roles"]] == ["council_member", "resident"]
+    assert council["roles"][1]["scope_name"].startswith("海滨新村1幢 ")
+    for person in people:
+        signed_in = client.post("/api/v1/auth/login", json={"code": person["code"]})
+        assert signed_in.status_code == 200, person
+        user = signed_in.get_json()["user"]
+        assert user["name"] == person["name"]
+        assert {(r["role"], r["scope_id"]) for r in user["roles"]} == \
+            {(r["role"], r["scope_id"]) for r in person["roles"]}, person
+
+
+def test_no_dev_logins_where_the_dev_login_is_off(wechat_app):
+    response = wechat_app.test_client().get("/api/v1/auth/dev-logins")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
 def test_dev_login_rejects_odd_names(client):
     response = client.post("/api/v1/auth/login", json={"code": "dev:../../etc"})
     assert response.status_code == 422

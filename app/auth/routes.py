@@ -1,10 +1,12 @@
 from flask import g
 from flask_smorest import Blueprint
 
+from app import demo
 from app.auth import service
 from app.auth.permissions import current_user, requires
-from app.auth.schemas import LoginSchema, ProfileUpdateSchema, TokenSchema, UserSchema
+from app.auth.schemas import DevLoginListSchema, LoginSchema, ProfileUpdateSchema, TokenSchema, UserSchema
 from app.community.service import profile
+from app.errors import ErrorSchema
 from app.extensions import limiter
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Sign-in and the signed-in user")
@@ -23,6 +25,18 @@ def login(args):
     """Sign in with a wx.login code (code2Session at WECHAT_API_BASE)."""
     user, token, expires_at = service.login(args["code"])
     return _token_body(user, token, expires_at)
+
+
+@blp.route("/auth/dev-logins", methods=["GET"])
+@blp.response(200, DevLoginListSchema)
+@blp.alt_response(404, schema=ErrorSchema,
+                  description="the development login is off (production, or WeChat credentials set)")
+@blp.doc(security=[])
+def dev_logins():
+    """The demo people a developer may sign in as with `dev:<name>` (the login page's picker in
+    WeChat DevTools); only while the development login is on."""
+    service.require_dev_login()
+    return {"items": demo.people()}
 
 
 @blp.route("/auth/refresh", methods=["POST"])

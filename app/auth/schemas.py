@@ -40,6 +40,18 @@ class TokenSchema(ma.Schema):
     user = ma.fields.Nested(UserSchema, required=True)
 
 
+class DevLoginSchema(ma.Schema):
+    code = ma.fields.String(required=True, metadata={"description": "what to send to POST /auth/login: `dev:<name>`"})
+    name = ma.fields.String(allow_none=True, required=True, metadata={"description": "the person's name"})
+    roles = ma.fields.List(ma.fields.Nested(RoleSchema), required=True,
+                           metadata={"description": "as /me gives them; a home is the resident role over it, "
+                                                    "its scope_name the address"})
+
+
+class DevLoginListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(DevLoginSchema), required=True)
+
+
 class ProfileUpdateSchema(ma.Schema):
     name = ma.fields.String(validate=validate.Length(min=1, max=50))
     phone = ma.fields.String(validate=validate.Regexp(PHONE_PATTERN, error="电话号码格式不正确"))

@@ -42,6 +42,12 @@ def openid_for_code(code):
     return wechat.code_to_session(code)["openid"]
 
 
+def require_dev_login():
+    """404 unless the development login is on: where it is off, its demo people do not exist."""
+    if not current_app.config["SETTINGS"].dev_login_enabled:
+        raise ApiError(404)
+
+
 def find_or_create_user(openid):
     user = db.session.scalar(db.select(User).filter_by(openid=openid))
     if user is not None:

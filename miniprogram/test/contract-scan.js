@@ -1,7 +1,8 @@
-// 契约检查用的源码扫描工具：找出小程序里所有 api.get/post/patch/put/del 调用，
+// 契约检查用的源码扫描工具：找出小程序里所有 api.get/post/patch/put/del 调用（和 POST/PATCH/PUT 发的字段），
 // 与后端导出的 OpenAPI 文档比对。供 test/contract.test.js 使用。
 const fs = require('fs')
 const path = require('path')
+const ast = require('./js-ast')
 
 const API_PREFIX = '/api/v1'
 const EXCLUDED_DIRS = new Set(['node_modules', 'test', 'miniprogram_npm', 'coverage'])
@@ -83,27 +84,54 @@ function normalizeOpenApiPath(docPath) {
   return (withoutPrefix || '/').replace(/\{[^}]+\}/g, PLACEHOLDER)
 }
 
-// 在一段源码里找调用。返回 { calls, nonLiteral }：
-//   calls：路径是字面量/模板字符串的调用 [{method, rawPath, path, line}]
+// 对象字面量的字段："a"、嵌套对象 "a.b"、对象数组 "a[].b"。有展开（...x）或计算出来的键时返回 null（扫不清）。
+function objectFields(node, prefix = '') {
+  const fields = []
+  for (const prop of node.properties) {
+    if (prop.type !== 'ObjectProperty' || prop.computed) return null
+    const name = prefix + (prop.key.type === 'Identifier' ? prop.key.name : String(prop.key.value))
+    fields.push(name)
+    const nested = []
+    if (prop.value.type === 'ObjectExpression') nested.push(objectFields(prop.value, `${name}.`))
+    if (prop.value.type === 'ArrayExpression') {
+      prop.value.elements.filter(e => e && e.type === 'ObjectExpression').forEach(e => nested.push(objectFields(e, `${name}[].`)))
+    }
+    if (nested.includes(null)) return null
+    nested.forEach(list => fields.push(...list))
+  }
+  return fields
+}
+
+// POST/PATCH/PUT 发的请求体：null（不发）、{ fields }（对象字面量，扫得出字段）、{ variable }（变量等，扫不出，
+// 契约测试里按调用登记字段）
+function requestBody(src, node) {
+  if (!node || (node.type === 'Identifier' && node.name === 'undefined')) return null
+  const fields = node.type === 'ObjectExpression' ? objectFields(node) : null
+  return fields ? { fields } : { variable: src.slice(node.start, node.end) }
+}
+
+// 在一段源码里找调用（用 @babel/parser 解析，注释里的示例不算）。返回 { calls, nonLiteral }：
+//   calls：路径是字面量/模板字符串的调用 [{method, rawPath, path, line, body}]（body 见 requestBody，GET/DELETE 没有）
 //   nonLiteral：路径不是字面量的调用（契约检查无法核对，一律算错）
 function findApiCalls(source) {
-  const src = stripComments(source)
-  const lineOf = index => src.slice(0, index).split('\n').length
   const calls = []
   const nonLiteral = []
-  const anyCall = /\bapi\.(get|post|patch|put|del)\(\s*/g
-  let m
-  while ((m = anyCall.exec(src)) !== null) {
-    const rest = src.slice(m.index + m[0].length)
-    const literal = /^(?:'([^'\\\n]*)'|"([^"\\\n]*)"|`([^`\\]*)`)/.exec(rest)
-    const method = HTTP_METHODS[m[1]]
-    if (!literal) {
-      nonLiteral.push({ method, line: lineOf(m.index), snippet: src.slice(m.index, m.index + 60).split('\n')[0] })
-      continue
+  ast.walk(ast.parse(source), node => {
+    const callee = node.type === 'CallExpression' && node.callee
+    if (!callee || callee.type !== 'MemberExpression' || callee.computed) return
+    if (callee.object.type !== 'Identifier' || callee.object.name !== 'api' || !HTTP_METHODS[callee.property.name]) return
+    const method = HTTP_METHODS[callee.property.name]
+    const [pathArg, bodyArg] = node.arguments
+    const line = node.loc.start.line
+    if (!pathArg || (pathArg.type !== 'StringLiteral' && pathArg.type !== 'TemplateLiteral')) {
+      nonLiteral.push({ method, line, snippet: source.slice(node.start, node.start + 60).split('\n')[0] })
+      return
     }
-    const rawPath = literal[1] !== undefined ? literal[1] : literal[2] !== undefined ? literal[2] : literal[3]
-    calls.push({ method, rawPath, path: normalizeCallPath(rawPath), line: lineOf(m.index) })
-  }
+    const rawPath = source.slice(pathArg.start + 1, pathArg.end - 1)
+    const call = { method, rawPath, path: normalizeCallPath(rawPath), line }
+    if (['post', 'patch', 'put'].includes(method)) call.body = requestBody(source, bodyArg)
+    calls.push(call)
+  })
   return { calls, nonLiteral }
 }
 
@@ -173,20 +201,30 @@ function schemaVariants(doc, schema, seen = []) {
   return [schema].concat(...subs.map(sub => schemaVariants(doc, sub, seen)))
 }
 
-// 操作（"get /polls/{}"）成功时的响应 schema（第一个 2xx 的 application/json）；没有时 null
-function responseSchema(doc, key) {
+// 文档里的操作（"get /polls/{}"）；没有时 null
+function operation(doc, key) {
   const [method, normalized] = key.split(' ')
-  for (const [docPath, item] of Object.entries(doc.paths)) {
-    if (normalizeOpenApiPath(docPath) !== normalized || !item || !item[method]) continue
-    const responses = item[method].responses || {}
-    const status = Object.keys(responses).sort().find(code => /^2\d\d$/.test(code))
-    const content = status && responses[status].content
-    return (content && content['application/json'] && content['application/json'].schema) || null
-  }
-  return null
+  const docPath = Object.keys(doc.paths).find(p => normalizeOpenApiPath(p) === normalized && doc.paths[p] && doc.paths[p][method])
+  return docPath ? doc.paths[docPath][method] : null
 }
 
-// 响应里有没有这个字段："my_ballot.tracker"、"items[].photo.url"（[] 是数组的每一项）。
+// 操作成功时的响应 schema（第一个 2xx 的 application/json）；没有时 null
+function responseSchema(doc, key) {
+  const op = operation(doc, key)
+  const responses = (op && op.responses) || {}
+  const status = Object.keys(responses).sort().find(code => /^2\d\d$/.test(code))
+  const content = status && responses[status].content
+  return (content && content['application/json'] && content['application/json'].schema) || null
+}
+
+// 操作收的 JSON 请求体 schema；没有时 null
+function requestSchema(doc, key) {
+  const op = operation(doc, key)
+  const content = op && op.requestBody && op.requestBody.content
+  return (content && content['application/json'] && content['application/json'].schema) || null
+}
+
+// schema（响应或请求体）里有没有这个字段："my_ballot.tracker"、"items[].photo.url"（[] 是数组的每一项）。
 // 没有时返回说明（缺在哪一段），有时返回空串。
 function missingField(doc, schema, dotted) {
   let current = schemaVariants(doc, schema)
@@ -213,6 +251,7 @@ function missingField(doc, schema, dotted) {
 module.exports = {
   schemaVariants,
   responseSchema,
+  requestSchema,
   missingField,
   API_PREFIX,
   listSourceFiles,

@@ -1,8 +1,10 @@
-// 契约测试：小程序里每一个 api.get/post/patch/put/del 调用，都必须是后端 OpenAPI 文档里
-// 存在的“方法 + 路径”；表决几页读的响应字段（RESPONSE_READS）也必须在文档的响应 schema 里。
+// 契约测试：小程序里每一个 api.get/post/patch/put/del 调用，都必须是后端 OpenAPI 文档里存在的“方法 + 路径”；
+// 每个调用发的请求体字段（REQUEST_BODIES）都在这个操作的请求 schema 里；页面读的响应字段（RESPONSE_READS）
+// 都在响应 schema 里。后端改了字段名，这里就失败。
 // 文档路径由环境变量 OPENAPI_JSON 给出（Makefile 先从后端导出再跑 jest）。
 const path = require('path')
 const scan = require('./contract-scan')
+const privacy = require('../utils/privacy')
 
 const ROOT = path.resolve(__dirname, '..')
 const { calls, nonLiteral } = scan.scanProject(ROOT)
@@ -17,6 +19,26 @@ describe('扫描器本身', () => {
 
   test('没有路径不是字面量的调用（否则无法核对契约）', () => {
     expect(nonLiteral).toEqual([])
+  })
+
+  test('扫出请求体的字段：对象字面量（嵌套、对象数组）直接扫；变量、展开的标出来，要在表里登记', () => {
+    const src = [
+      "api.post('/a', { code, note: x.trim(), action: { kind: 'p' }, rows: [{ id: 1, tags: [] }] })",
+      "api.post('/b', body, { idempotencyKey })",
+      "api.post('/c', { ...base, extra: 1 })",
+      "api.post('/d')",
+      "api.post('/e', undefined, { silent: true })",
+      "api.get('/f', { limit: 20 })",
+    ].join('\n')
+    const bodies = scan.findApiCalls(src).calls.map(c => c.body)
+    expect(bodies).toEqual([
+      { fields: ['code', 'note', 'action', 'action.kind', 'rows', 'rows[].id', 'rows[].tags'] },
+      { variable: 'body' },
+      { variable: '{ ...base, extra: 1 }' },
+      null,
+      null,
+      undefined, // GET 的第二个参数是查询串，不是请求体
+    ])
   })
 
   test('能识别单引号、双引号、模板字符串，跳过注释，标出非字面量路径', () => {
@@ -70,13 +92,114 @@ describe('与后端 OpenAPI 文档一致', () => {
   })
 })
 
-// 页面读的响应字段：表决几页（表决详情、监委会、录入纸质票）从每个响应里读哪些字段，都要在后端文档的响应 schema 里。
-// "a.b" 是嵌套的字段，"a[]" 是数组的每一项；$ref、anyOf（可空的对象）都展开了看。
-// 页面多读一个字段、或者后端改了名字，就在这里加上 / 改掉。表里的每个操作也必须是页面真的调用了的（上面扫到的）。
+// ---------- 请求体 ----------
+
+// 请求体是变量（不是对象字面量）的调用：“文件 方法 路径” → 这个调用可能发的全部字段（按页面代码写，
+// 几种情况的并集；"a.b" 是嵌套，"a[].b" 是数组的每一项）。页面多发一个字段，就在这里加上。
+const REQUEST_BODIES = {
+  // payload()：标题、类别、说明、地点，有定位时经纬度，有照片时照片编号
+  'pages/matter-new/matter-new.js POST /matters': ['title', 'description', 'category', 'place_text', 'latitude', 'longitude', 'photo_ids'],
+  'pages/matter/matter.js POST /matters/${this.data.id}/evaluate': ['satisfaction', 'comment'],
+  'pages/matter/matter.js POST /matters/${this.data.id}/classify': ['matter_class', 'reason'],
+  'pages/matter/matter.js POST /matters/${this.data.id}/reclassify': ['matter_class', 'reason'],
+  // assignBody()：各种承办方要的字段不一样
+  'pages/matter/matter.js POST /matters/${this.data.id}/assign': ['handler_type', 'note', 'department_id', 'due_date', 'user_id', 'handler_name', 'team_id'],
+  'pages/matter/matter.js POST /matters/${this.data.id}/merge': ['into_id', 'note'],
+  // payload()：MeetingIn
+  'pages/meeting-new/meeting-new.js POST /meetings': [
+    'community_id', 'kind', 'stage', 'title', 'description', 'place', 'starts_at', 'capacity', 'scope_kind', 'scope_ids',
+    'agenda', 'agenda[].text', 'agenda[].matter_ids',
+  ],
+  'pages/meeting/meeting.js POST /meetings/${this.data.id}/reply': ['reply', 'people'],
+  'pages/meeting/meeting.js POST /meetings/${this.data.id}/reschedule': ['starts_at', 'ends_at', 'place'],
+  // minutesBody()：决定可以关联诉求，勾“推进诉求”带 matter_action
+  'pages/meeting/meeting.js POST /meetings/${this.data.id}/minutes': [
+    'minutes', 'decisions', 'decisions[].text', 'decisions[].matter_id', 'decisions[].matter_action', 'decisions[].matter_action.action',
+  ],
+  // polls.buildAnswers()：[{question_id, choices}]
+  'pages/poll/poll.js POST /polls/${this.data.id}/ballots': ['answers', 'answers[].question_id', 'answers[].choices'],
+  'pages/poll/poll.js POST /polls/${this.data.id}/objections': ['text'],
+  'pages/poll-paper/poll-paper.js POST /polls/${this.data.id}/paper-ballots': [
+    'household_id', 'answers', 'answers[].question_id', 'answers[].choices', 'photo_id', 'via', 'proxy_name', 'authorization_text',
+  ],
+}
+
+const callName = c => `${c.file} ${c.method.toUpperCase()} ${c.rawPath}`
+const bodyCalls = calls.filter(c => c.body)
+const bodyFields = c => c.body.fields || REQUEST_BODIES[callName(c)] || []
+
+describe('发的请求体字段在 OpenAPI 文档的请求 schema 里', () => {
+  let doc
+
+  beforeAll(() => {
+    doc = scan.loadOpenApi()
+  })
+
+  test('请求体是变量的调用都在 REQUEST_BODIES 里登记了字段，表里的每一条都是真的调用', () => {
+    const variable = bodyCalls.filter(c => c.body.variable).map(callName)
+    expect(variable.filter(name => !REQUEST_BODIES[name])).toEqual([])
+    expect(Object.keys(REQUEST_BODIES).filter(name => !variable.includes(name))).toEqual([])
+  })
+
+  test.each(bodyCalls.map(c => [callName(c), c]))('%s', (_name, call) => {
+    const key = `${call.method} ${call.path}`
+    const fields = bodyFields(call)
+    expect(fields.length).toBeGreaterThan(0)
+    const schema = scan.requestSchema(doc, key)
+    if (!schema) throw new Error(`${call.file}:${call.line} sends a JSON body to ${key}, which takes none in ${process.env.OPENAPI_JSON}`)
+    const missing = fields.map(f => [f, scan.missingField(doc, schema, f)]).filter(([, why]) => why)
+    if (missing.length) {
+      throw new Error(
+        `${call.file}:${call.line} sends ${missing.map(([f]) => f).join(', ')} to ${key}, which the request schema does not have ` +
+          `(${missing.map(([, why]) => why).join('; ')})`,
+      )
+    }
+  })
+})
+
+// ---------- 响应字段 ----------
+
+// 每个操作的响应里页面（和 utils）读了哪些字段："a.b" 是嵌套的字段，"a[]" 是数组的每一项；$ref、anyOf（可空的对象）都展开了看。
+// 按各页面的代码写（toItem、showXxx、utils 里的小工具读的都算）；页面多读一个字段、或者后端改了名字，就在这里加上 / 改掉。
+// 页面调用了、但不读响应的操作列在 RESPONSE_UNREAD。
+
+const paged = fields => ['next_cursor'].concat(fields.map(f => `items[].${f}`))
+
+// 住户：称呼、地址（format.formatHouseAddress）、哪个社区（诉求、会议、表决按它定社区）
+const HOUSEHOLD = ['community_id', 'community_name', 'building_name', 'unit', 'room']
+// /me 的用户（登录、续期也带着它，缓存在本机给各页面读）：utils/matters、meetings、polls 按角色决定显示什么
+const USER = ['id', 'name', 'phone', 'roles[].role', 'roles[].scope_id', 'roles[].scope_name', 'household']
+  .concat(HOUSEHOLD.map(f => `household.${f}`))
+const SESSION = ['token', 'expires_at'].concat(USER.map(f => `user.${f}`))
+const CONSENTS = ['items[].kind', 'items[].template_id', 'items[].remaining']
+const PHOTO = ['id', 'url', 'thumbnail_url']
+// 诉求详情（pages/matter 的 showMatter；每个操作都回这个样子）
+const MATTER = [
+  'id', 'title', 'status', 'status_label', 'matter_class', 'class_label', 'category', 'category_name', 'handler.type', 'handler.name',
+  'due_date', 'description', 'place_text', 'building_name', 'latitude', 'longitude', 'submitter_name', 'submitter_phone', 'on_behalf',
+  'merged_into_id', 'satisfaction', 'evaluation_comment', 'created_at', 'resolved_at', 'community_id',
+  'can.withdraw', 'can.evaluate', 'can.comment', 'can.classify', 'can.reclassify', 'can.assign', 'can.merge', 'can.progress', 'can.resolve',
+  // 时间线：matters.eventText 读 action、matter_class 和 data
+  'timeline[].id', 'timeline[].action', 'timeline[].matter_class', 'timeline[].data', 'timeline[].note', 'timeline[].actor_name',
+  'timeline[].created_at',
+].concat(PHOTO.map(f => `photos[].${f}`), PHOTO.map(f => `timeline[].photos[].${f}`))
+// 会议列表的一条（pages/meetings；utils/meetings 的 statusLabel、myReplyText）
+const MEETING_BRIEF = ['id', 'title', 'kind', 'stage', 'starts_at', 'ends_at', 'place', 'status', 'my_reply', 'my_people', 'present']
+// 会议详情（pages/meeting 的 showMeeting；每个操作都回这个样子）：操作按钮只看后端的 can
+const MEETING = MEETING_BRIEF.concat([
+  'description', 'capacity', 'invited', 'attended', 'minutes', 'agenda[].position', 'agenda[].text', 'agenda[].matter_ids',
+  'can.reply', 'can.check_in', 'can.publish', 'can.reschedule', 'can.cancel', 'can.manage', 'can.resend', 'can.check_in_by_hand',
+  'can.checkin_code', 'can.record_minutes', 'can.publish_minutes',
+])
+// 表决列表的一条（pages/polls；polls.myVoteText、turnoutText）
+const POLL_BRIEF = ['id', 'title', 'status', 'status_label', 'electorate_label', 'closes_at', 'in_electorate', 'my_ballot.status',
+  'household_voted', 'voted', 'voters']
+// 表决详情（表决详情、监委会、录入纸质票）
 const POLL_VIEW = [
   'id', 'title', 'description', 'status', 'status_label', 'electorate', 'electorate_label', 'rule_label', 'quorum_percent',
   'secret', 'allow_change', 'opens_at', 'closes_at', 'voted', 'voters', 'cancel_reason', 'objections_until', 'matter_id',
   'result_digest', 'can_vote', 'cannot_vote_reason', 'household_voted', 'can_object', 'can_close', 'can_supervise', 'can_enter_paper',
+  'can_manage',
   'questions[].id', 'questions[].position', 'questions[].text', 'questions[].kind', 'questions[].options', 'questions[].max_choices',
   // 我的选票：tracker、choices 可能是 null（无记名投票里户里别的成员、截止以后）
   'my_ballot.receipt', 'my_ballot.tracker', 'my_ballot.choices', 'my_ballot.via', 'my_ballot.status',
@@ -96,7 +219,70 @@ const PAPER = [
   'photo', 'photo.url', 'photo.thumbnail_url',
 ]
 const OBJECTION = ['id', 'text', 'household', 'created_at', 'mine', 'answer', 'answered_at']
+
 const RESPONSE_READS = {
+  // 登录、身份（utils/auth、pages/index、pages/join）
+  'get /auth/dev-logins': ['items[].code', 'items[].name', 'items[].roles[].role', 'items[].roles[].scope_id', 'items[].roles[].scope_name'],
+  'post /auth/login': SESSION,
+  'post /auth/refresh': SESSION,
+  'get /me': USER,
+  // 绑定后把 household 存进本机的用户信息，别的页面当 /me 的 household 读
+  'post /households/join': ['is_head', 'household'].concat(HOUSEHOLD.map(f => `household.${f}`)),
+  // 隐私（utils/privacy、pages/privacy）
+  'get /privacy-notice': ['version', 'title', 'sections[].heading', 'sections[].text'],
+  // 页面还读 profile.name、profile.phone，但后端文档把 profile 写成不限字段的对象（Export.profile），核对不到里面
+  'get /me/export': ['exported_at', 'profile', 'household'].concat(privacy.EXPORT_SECTIONS.map(s => s.key)),
+  // 消息、微信提醒（pages/index、pages/notifications、utils/subscribe）
+  'get /notifications/unread-count': ['unread'],
+  'get /notifications': paged(['id', 'title', 'body', 'page', 'read_at', 'created_at']),
+  'get /notifications/consents': CONSENTS,
+  'post /notifications/consents': CONSENTS,
+  // 诉求（pages/matter-new、matters、triage、matter）
+  'get /communities/{}/matter-categories': ['items[].code', 'items[].name'],
+  'post /matters': ['id'],
+  'get /matters/mine': paged(['id', 'title', 'status', 'status_label', 'class_label', 'category', 'category_name', 'created_at']),
+  'get /communities/{}/triage-queue': paged([
+    'id', 'title', 'category', 'category_name', 'building_name', 'description', 'created_at', 'suggested_class', 'similar_ids',
+    'household_flags.elderly_alone', 'household_flags.disabled', 'household_flags.low_income',
+  ]),
+  'get /matters/{}': MATTER,
+  'post /matters/{}/withdraw': MATTER,
+  'post /matters/{}/evaluate': MATTER,
+  'post /matters/{}/comments': MATTER,
+  'post /matters/{}/classify': MATTER,
+  'post /matters/{}/reclassify': MATTER,
+  'post /matters/{}/assign': MATTER,
+  'post /matters/{}/merge': MATTER,
+  'post /matters/{}/progress': MATTER,
+  'post /matters/{}/resolve': MATTER,
+  'get /departments': paged(['id', 'name']),
+  'get /communities/{}/volunteer-teams': paged(['id', 'name', 'description']),
+  // 会议（pages/meetings、meeting-new、meeting、meeting/checkin）
+  'get /meetings/mine': paged(MEETING_BRIEF),
+  'get /communities/{}': [
+    'name', 'grids[].courtyards[].id', 'grids[].courtyards[].name',
+    'grids[].courtyards[].buildings[].id', 'grids[].courtyards[].buildings[].name',
+  ],
+  'post /meetings': ['id'],
+  'get /meetings/{}': MEETING,
+  'post /meetings/{}/reply': MEETING,
+  'post /meetings/checkins': MEETING,
+  'post /meetings/{}/publish': MEETING,
+  'post /meetings/{}/reschedule': MEETING,
+  'post /meetings/{}/cancel': MEETING,
+  'post /meetings/{}/manual-checkins': MEETING,
+  'post /meetings/{}/minutes': MEETING,
+  'post /meetings/{}/publish-minutes': MEETING,
+  'get /meetings/{}/replies': [
+    'invited', 'attend', 'maybe', 'decline', 'unanswered', 'people_attending', 'present',
+    'unanswered_households[].household_id', 'unanswered_households[].building_name', 'unanswered_households[].unit',
+    'unanswered_households[].room', 'unanswered_households[].head_name',
+  ],
+  'post /meetings/{}/resend': ['notified'],
+  'get /meetings/{}/checkin-code': ['scene', 'image_png_base64'],
+  // 表决（pages/polls、poll、poll-paper、poll-supervise）
+  'get /polls/mine': paged(POLL_BRIEF),
+  'get /communities/{}/polls': paged(POLL_BRIEF),
   'get /polls/{}': POLL_VIEW,
   'post /polls/{}/close': POLL_VIEW,
   // 投票：回执码（可以给别人看）和核对码（自己保存）
@@ -105,13 +291,25 @@ const RESPONSE_READS = {
   'get /polls/{}/receipts/{}': ['receipt', 'via', 'status', 'counted', 'in_result'],
   // 截止后公示的全部选票
   'get /polls/{}/board': ['items[].tracker', 'items[].choices', 'items[].people', 'items[].area', 'next_cursor', 'ballots_digest'],
-  'get /polls/{}/paper-ballots': ['next_cursor'].concat(PAPER.map(f => `items[].${f}`)),
-  'get /polls/{}/objections': ['next_cursor'].concat(OBJECTION.map(f => `items[].${f}`)),
+  'get /polls/{}/paper-ballots': paged(PAPER),
+  'get /polls/{}/objections': paged(OBJECTION),
   'post /polls/{}/objections/{}/answer': OBJECTION,
-  'get /polls/{}/events': ['next_cursor', 'items[].id', 'items[].action_label', 'items[].actor', 'items[].household', 'items[].note', 'items[].created_at'],
+  'get /polls/{}/events': paged(['id', 'action_label', 'actor', 'household', 'note', 'created_at']),
   'post /polls/{}/recount': ['recount_digest'],
-  'get /polls/{}/electors': ['next_cursor', 'items[].id', 'items[].household_id', 'items[].label', 'items[].head_name', 'items[].paper_pending'],
+  'get /polls/{}/electors': paged(['id', 'household_id', 'label', 'head_name', 'paper_pending']),
 }
+
+// 调用了、但不读响应的操作（成功了就行，或者之后重新读列表）
+const RESPONSE_UNREAD = [
+  'post /auth/logout',
+  'post /me/erase',
+  'post /notifications/{}/read',
+  'post /notifications/read-all',
+  'post /polls/{}/objections',
+  'post /polls/{}/paper-ballots',
+  'post /polls/{}/paper-ballots/{}/confirm',
+  'post /polls/{}/paper-ballots/{}/reject',
+]
 
 describe('页面读的响应字段在 OpenAPI 文档里', () => {
   let doc
@@ -120,21 +318,27 @@ describe('页面读的响应字段在 OpenAPI 文档里', () => {
     doc = scan.loadOpenApi()
   })
 
-  test('表里的每个操作都是页面真的调用了的', () => {
+  test('页面调用的每个操作都写明了读哪些字段（或写明不读），表里的每个操作都是页面真的调用了的', () => {
     const called = new Set(calls.map(c => `${c.method} ${c.path}`))
-    expect(Object.keys(RESPONSE_READS).filter(key => !called.has(key))).toEqual([])
+    const listed = Object.keys(RESPONSE_READS).concat(RESPONSE_UNREAD)
+    expect([...called].filter(key => !listed.includes(key))).toEqual([])
+    expect(listed.filter(key => !called.has(key))).toEqual([])
+    expect(RESPONSE_UNREAD.filter(key => RESPONSE_READS[key])).toEqual([])
   })
 
-  test('找字段的办法本身：展开 $ref、anyOf（可空对象）和数组', () => {
+  test('找字段的办法本身：展开 $ref、anyOf（可空对象）和数组；请求体的 schema 也找得到', () => {
     const fake = {
       components: { schemas: { Ballot: { type: 'object', properties: { tracker: { type: 'string', nullable: true } } } } },
-      paths: { '/api/v1/x': { get: { responses: { 200: { content: { 'application/json': { schema: {
-        type: 'object',
-        properties: {
-          mine: { anyOf: [{ type: 'object', nullable: true }, { $ref: '#/components/schemas/Ballot' }] },
-          items: { type: 'array', items: { $ref: '#/components/schemas/Ballot' } },
-        },
-      } } } } } } } },
+      paths: { '/api/v1/x': {
+        get: { responses: { 200: { content: { 'application/json': { schema: {
+          type: 'object',
+          properties: {
+            mine: { anyOf: [{ type: 'object', nullable: true }, { $ref: '#/components/schemas/Ballot' }] },
+            items: { type: 'array', items: { $ref: '#/components/schemas/Ballot' } },
+          },
+        } } } } } },
+        post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Ballot' } } } }, responses: { 204: {} } },
+      } },
     }
     const schema = scan.responseSchema(fake, 'get /x')
     expect(scan.missingField(fake, schema, 'mine.tracker')).toBe('')
@@ -142,6 +346,8 @@ describe('页面读的响应字段在 OpenAPI 文档里', () => {
     expect(scan.missingField(fake, schema, 'mine.choices')).toBe('no "mine.choices"')
     expect(scan.missingField(fake, schema, 'mine[].tracker')).toBe('"mine[]" is not an array')
     expect(scan.responseSchema(fake, 'post /x')).toBeNull()
+    expect(scan.missingField(fake, scan.requestSchema(fake, 'post /x'), 'tracker')).toBe('')
+    expect(scan.requestSchema(fake, 'get /x')).toBeNull()
   })
 
   test.each(Object.entries(RESPONSE_READS))('%s：页面读的字段都在响应里', (key, fields) => {

@@ -10,7 +10,7 @@ const ROOT = path.resolve(__dirname, '..')
 const loaded = {}
 
 function loadPage(pagePath) {
-  if (!loaded[pagePath]) loaded[pagePath] = simulate.load(path.join(ROOT, pagePath))
+  if (!loaded[pagePath]) loaded[pagePath] = simulate.load(path.join(ROOT, pagePath), { rootPath: ROOT })
   const page = simulate.render(loaded[pagePath])
   page.attach(document.createElement('parent-wrapper'))
   return page
@@ -74,4 +74,4 @@ function matterBrief(id, fields = {}) {
   return brief
 }
 
-module.exports = { loadPage, textOf, attr, tap, input, matterBrief }
+module.exports = { loadPage, textOf, attr, dispatch, tap, input, matterBrief }

@@ -1,6 +1,4 @@
 const { installWx, flush } = require('./wx-mock')
-const api = require('../utils/api')
-const subscribe = require('../utils/subscribe')
 
 function template(kind, id, remaining = 0) {
   return { kind, label: `${kind} 提醒`, template_id: id, remaining }
@@ -15,8 +13,14 @@ const TEMPLATES = [
 ]
 
 let wx
+let api
+let subscribe
 beforeEach(() => {
   wx = installWx()
+  // 每个测试一份新的模块：“这次打开小程序问过哪些模板”不带到下一个测试
+  jest.resetModules()
+  api = require('../utils/api')
+  subscribe = require('../utils/subscribe')
   api.saveSession({ token: 'tok', expires_at: '2030-01-01T00:00:00Z', user: { id: 1 } })
 })
 
@@ -24,29 +28,25 @@ function asked() {
   return wx.requestSubscribeMessage.mock.calls.map(call => call[0].tmplIds)
 }
 
-test('读取已配置的模板，按种类筛选，每次最多 3 个，上报结果（带幂等键、不带 errMsg）', async () => {
-  const updated = TEMPLATES.map(t => Object.assign({}, t, { remaining: t.template_id === 'T-closing' ? 0 : 1 }))
-  wx.server.reply('GET', '/notifications/consents', 200, { items: TEMPLATES })
+test('按种类筛选，一次点击最多 3 个模板，上报结果（带幂等键、不带 errMsg）', async () => {
+  const updated = TEMPLATES.map(t => Object.assign({}, t, { remaining: ['T-matter', 'T-remind'].includes(t.template_id) ? 1 : 0 }))
   wx.server.reply('POST', '/notifications/consents', 200, { items: updated })
   wx.subscribeReplies.push({ 'T-matter': 'accept', 'T-invite': 'reject', 'T-remind': 'accept' })
-  wx.subscribeReplies.push({ 'T-opened': 'accept' })
 
   const kinds = ['matter_status', 'meeting_invitation', 'meeting_reminder', 'poll_opened']
-  const list = await subscribe.requestConsents(kinds)
+  const list = await subscribe.requestConsents(kinds, TEMPLATES)
 
-  expect(asked()).toEqual([['T-matter', 'T-invite', 'T-remind'], ['T-opened']])
+  expect(asked()).toEqual([['T-matter', 'T-invite', 'T-remind']])
   const posts = wx.server.calls('POST', '/notifications/consents')
   expect(posts).toHaveLength(1)
-  expect(posts[0].data).toEqual({
-    results: { 'T-matter': 'accept', 'T-invite': 'reject', 'T-remind': 'accept', 'T-opened': 'accept' },
-  })
+  expect(posts[0].data).toEqual({ results: { 'T-matter': 'accept', 'T-invite': 'reject', 'T-remind': 'accept' } })
   expect(posts[0].header['Idempotency-Key']).toEqual(expect.any(String))
   expect(posts[0].header['Idempotency-Key'].length).toBeGreaterThan(8)
   expect(list).toEqual(updated)
   expect(wx.server.unexpected).toEqual([])
 })
 
-test('六种提醒全要：分两次弹框（3 + 3），次数用完的先问', async () => {
+test('六种提醒全要：一次点击只弹一次框（次数用完的先问），其余的等下一次点击', async () => {
   const six = [
     template('matter_status', 'A', 2),
     template('meeting_invitation', 'B', 0),
@@ -55,13 +55,28 @@ test('六种提醒全要：分两次弹框（3 + 3），次数用完的先问', 
     template('poll_closing', 'E', 0),
     template('poll_result', 'F', 0),
   ]
+  const afterFirst = six.map(t => Object.assign({}, t, { remaining: ['B', 'D', 'E'].includes(t.template_id) ? 1 : t.remaining }))
+  wx.server.reply('POST', '/notifications/consents', 200, { items: afterFirst })
+  wx.server.reply('POST', '/notifications/consents', 200, { items: afterFirst })
+
+  const list = await subscribe.requestConsents(subscribe.ALL_KINDS, six)
+  expect(asked()).toEqual([['B', 'D', 'E']])
+  expect(Object.keys(wx.server.calls('POST', '/notifications/consents')[0].data.results)).toEqual(['B', 'D', 'E'])
+
+  await subscribe.requestConsents(subscribe.ALL_KINDS, list)
+  expect(asked()).toEqual([['B', 'D', 'E'], ['F', 'A', 'C']])
+})
+
+test('这次拒绝了的，下一次点击排在还没问过的后面', async () => {
+  const six = subscribe.ALL_KINDS.map((kind, i) => template(kind, `K${i}`))
+  wx.subscribeReplies.push({ K0: 'reject', K1: 'reject', K2: 'reject' })
   wx.server.reply('POST', '/notifications/consents', 200, { items: six })
 
   await subscribe.requestConsents(subscribe.ALL_KINDS, six)
+  wx.subscribeReplies.push({ fail: { errCode: 10005 } })
+  await subscribe.requestConsents(subscribe.ALL_KINDS, six)
 
-  expect(asked()).toEqual([['B', 'D', 'E'], ['F', 'A', 'C']])
-  for (const ids of asked()) expect(ids.length).toBeLessThanOrEqual(3)
-  expect(Object.keys(wx.server.calls('POST', '/notifications/consents')[0].data.results).sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F'])
+  expect(asked()).toEqual([['K0', 'K1', 'K2'], ['K3', 'K4', 'K5']])
 })
 
 test('传入模板列表时，不等任何请求就同步弹出授权框（微信要求由点击直接触发）', async () => {
@@ -78,9 +93,7 @@ test('传入模板列表时，不等任何请求就同步弹出授权框（微�
 })
 
 test('后端没有配置模板：不调用微信，不上报，返回空列表', async () => {
-  wx.server.reply('GET', '/notifications/consents', 200, { items: [] })
-
-  await expect(subscribe.requestConsents(subscribe.ALL_KINDS)).resolves.toEqual([])
+  await expect(subscribe.requestConsents(subscribe.ALL_KINDS, [])).resolves.toEqual([])
 
   expect(wx.requestSubscribeMessage).not.toHaveBeenCalled()
   expect(wx.server.calls('POST', '/notifications/consents')).toHaveLength(0)
@@ -102,19 +115,6 @@ test('用户取消或关了订阅总开关（fail，errCode 20004）：不抛错
   expect(list).toBe(TEMPLATES)
   expect(wx.request).not.toHaveBeenCalled()
   expect(wx.showToast).not.toHaveBeenCalled()
-})
-
-test('第二批失败：只上报第一批的结果', async () => {
-  wx.server.reply('POST', '/notifications/consents', 200, { items: TEMPLATES })
-  wx.subscribeReplies.push({ 'T-matter': 'accept', 'T-invite': 'ban', 'T-remind': 'filter' })
-  wx.subscribeReplies.push({ fail: { errCode: 10005 } })
-
-  await subscribe.requestConsents(subscribe.ALL_KINDS, TEMPLATES)
-
-  expect(asked()).toHaveLength(2)
-  expect(wx.server.calls('POST', '/notifications/consents')[0].data).toEqual({
-    results: { 'T-matter': 'accept', 'T-invite': 'ban', 'T-remind': 'filter' },
-  })
 })
 
 test('上报后端失败：reject，由调用方处理（api.js 已弹提示）', async () => {

@@ -19,6 +19,7 @@
 //   wx.scanCodeReplies.push({ path: 'pages/meeting/checkin?scene=...', result: '' })  // wx.scanCode 依次的结果
 //   wx.scanCodeReplies.push({ fail: 'scanCode:fail cancel' })                         // （没有编排时：用户取消）
 //   wx.clipboard                              // wx.setClipboardData 最后写进剪贴板的内容
+//   wx.onNeedPrivacyAuthorization.mock.calls[0][0]   // 注册的隐私授权监听（测试里自己调用它）
 //
 // 没有编排过的请求会得到 599 响应并记入 wx.server.unexpected，测试可以断言它为空。
 const config = require('../config')
@@ -224,6 +225,7 @@ function createWxMock() {
       })
     }),
 
+    onNeedPrivacyAuthorization: jest.fn(),
     openLocation: jest.fn(),
     previewImage: jest.fn(),
 

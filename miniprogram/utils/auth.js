@@ -1,7 +1,12 @@
 // 登录、续期、退出。登录状态（token、用户信息）保存在微信本地存储里，由 api.js 管理。
+//
+// 开发环境（`make run`，后端没配微信 AppID）不认 wx.login 的 code，只认 `dev:<登录名>`：
+// 登录页从 GET /auth/dev-logins 读到演示身份时让开发者选一个，用 login({ devCode }) 登录，
+// 这个 code 记在本机（DEV_CODE_KEY），之后 401 时的静默重新登录也用它；用微信登录时清掉。
 const api = require('./api')
 
 const WX_LOGIN_FAILED_MESSAGE = '微信登录没有成功，请稍后再试'
+const DEV_CODE_KEY = 'yb_dev_login_code'
 // token 剩余有效期少于这个时间就在启动时续期
 const REFRESH_WITHIN_MS = 24 * 60 * 60 * 1000
 
@@ -23,18 +28,34 @@ function wxLoginCode() {
 }
 
 // wx.login → POST /auth/login {code} → 保存 token 和用户信息。
+// opts.devCode（开发环境选的演示身份 `dev:<登录名>`）：不调 wx.login，用它登录并记下。
 // 返回 { token, expires_at, user }。
 async function login(opts = {}) {
-  let code
-  try {
-    code = await wxLoginCode()
-  } catch (err) {
-    if (!opts.silent) wx.showToast({ title: err.message, icon: 'none', duration: 3000 })
-    throw err
+  if (opts.devCode) wx.setStorageSync(DEV_CODE_KEY, opts.devCode)
+  let code = wx.getStorageSync(DEV_CODE_KEY)
+  if (!code) {
+    try {
+      code = await wxLoginCode()
+    } catch (err) {
+      if (!opts.silent) wx.showToast({ title: err.message, icon: 'none', duration: 3000 })
+      throw err
+    }
   }
   const session = await api.post('/auth/login', { code }, { silent: opts.silent })
   api.saveSession(session)
   return session
+}
+
+// 用微信登录（登录页的“微信登录”）：忘掉开发环境选过的演示身份
+function wechatLogin(opts = {}) {
+  wx.removeStorageSync(DEV_CODE_KEY)
+  return login(opts)
+}
+
+// 开发环境可选的演示身份 [{code, name, roles}]（GET /auth/dev-logins，不用登录）。
+// 后端没开开发登录（生产环境答 404）或读不到时是 []，页面就只有微信登录。
+function devLogins() {
+  return api.get('/auth/dev-logins', undefined, { silent: true, noRelogin: true }).then(res => (res && res.items) || [], () => [])
 }
 
 // 用当前 token 换一个新 token。
@@ -85,7 +106,10 @@ function isLoggedIn() {
 }
 
 module.exports = {
+  DEV_CODE_KEY,
   login,
+  wechatLogin,
+  devLogins,
   refresh,
   refreshIfExpiring,
   logout,

@@ -3,6 +3,11 @@
 // - 登录前必须同意隐私政策。同意的是哪一版（后端给的 version）存在本机（CONSENT_KEY），
 //   后端的版本变了就要重新同意；没同意过或读不到政策时不能登录。
 // - 注销账号后清掉这条记录：以后再用微信登录是一个新账号，要重新同意。
+// - 微信也要知道用户同意了（否则 wx.getLocation、wx.chooseMedia、wx.setClipboardData 这些隐私接口
+//   用不了）：登录页的“同意并继续”是 open-type="agreePrivacyAuthorization" 的按钮，点它就告诉了微信。
+//   微信没有这条记录时（这一版之前同意的、从“最近使用”里删过小程序的……），调隐私接口前会触发
+//   wx.onNeedPrivacyAuthorization：watchWechatAuthorization（app.js 启动时调用）交给当前页面上的
+//   <privacy-popup>，请用户再点一次“同意”，原来的接口再接着执行。
 const api = require('./api')
 
 const CONSENT_KEY = 'yb_privacy_consent_version'
@@ -33,6 +38,30 @@ function saveConsent(version) {
 
 function clearConsent() {
   wx.removeStorageSync(CONSENT_KEY)
+}
+
+// ---------- 微信的隐私授权 ----------
+
+// 已挂上的 <privacy-popup>，最后挂上的在当前页面
+const askers = []
+
+function addAsker(asker) {
+  askers.push(asker)
+}
+
+function removeAsker(asker) {
+  const index = askers.indexOf(asker)
+  if (index >= 0) askers.splice(index, 1)
+}
+
+// 微信要用户同意时交给当前页面的弹框；这一页没有弹框（用不到隐私接口）就答“不同意”，原接口失败而不是一直挂着。
+function watchWechatAuthorization() {
+  if (typeof wx.onNeedPrivacyAuthorization !== 'function') return // 基础库 2.32.3 以前没有
+  wx.onNeedPrivacyAuthorization(resolve => {
+    const asker = askers[askers.length - 1]
+    if (asker) asker.ask(resolve)
+    else resolve({ event: 'disagree' })
+  })
 }
 
 // GET /me/export 里每一栏的中文名和量词（顺序就是页面上显示的顺序）
@@ -73,4 +102,7 @@ module.exports = {
   saveConsent,
   clearConsent,
   summarizeExport,
+  addAsker,
+  removeAsker,
+  watchWechatAuthorization,
 }

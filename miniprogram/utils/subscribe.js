@@ -15,16 +15,15 @@
 //     subscribe.requestConsents(['matter_status'], this._consents).then(list => ...)
 //   }
 //
-// 不传模板列表时会先请求 GET /notifications/consents 再弹框；开发者工具里可以，
-// 但真机上请求之后可能已不算“点击触发”，所以页面上最好先取好列表。
-//
 // 行为：
 // - 只请求 kinds 里的提醒；后端没配置模板（开发环境常见）就不调用微信，直接返回。
-// - 微信一次最多 3 个模板，超过就分几次弹框；还没有次数（remaining 为 0）的排在前面。
-// - 用户取消、关掉了订阅总开关（errCode 20004）等微信失败：不抛错，这一批不上报。
-// - 读取或上报后端失败会 reject（api.js 已弹出中文提示），调用方 catch 即可。
+// - 一次点击只弹一次框：微信一次最多 3 个模板，多出来的等下一次点击（第二次弹框已经在 await 之后，
+//   微信会拒绝）。先问还没有次数（remaining 为 0）的，其中这次打开小程序还没问过的排在前面。
+// - 用户取消、关掉了订阅总开关（errCode 20004）等微信失败：不抛错，不上报。
+// - 上报后端失败会 reject（api.js 已弹出中文提示），调用方 catch 即可。
 // - 返回（Promise）后端最新的模板列表 [{kind, label, template_id, remaining}]；
 //   什么都没上报时返回原列表。
+// test/subscribe-tap.test.js 扫描源码：弹框（wx.requestSubscribeMessage、requestConsents）之前不能有 await。
 const api = require('./api')
 
 // 后端的全部提醒种类
@@ -38,6 +37,9 @@ const RESULT_VALUES = ['accept', 'reject', 'ban', 'filter']
 function loadConsents(opts = {}) {
   return api.get('/notifications/consents', undefined, opts).then(res => (res && res.items) || [])
 }
+
+// 这次打开小程序已经问过的模板：次数都是 0 时，先问还没问过的，下一次点击才轮到其余的
+const askedTemplates = new Set()
 
 // 弹一次授权框；成功返回 {模板id: 'accept'|...}（去掉 errMsg），失败返回 null
 function askWechat(tmplIds) {
@@ -56,28 +58,22 @@ function askWechat(tmplIds) {
   })
 }
 
-function requestConsents(kinds, templates) {
-  // 有列表时不经过任何 await，第一次 wx.requestSubscribeMessage 仍在点击的同步调用里
-  if (templates) return askAndReport(kinds, templates)
-  return loadConsents().then(list => askAndReport(kinds, list))
+// 这次点击要问的模板（最多 MAX_PER_REQUEST 个）：没有次数的在前，其中没问过的更前
+function nextBatch(kinds, templates) {
+  const rank = t => (t.remaining === 0 ? 0 : 2) + (askedTemplates.has(t.template_id) ? 1 : 0)
+  const ordered = templates.filter(t => kinds.includes(t.kind) && t.template_id).sort((a, b) => rank(a) - rank(b))
+  return Array.from(new Set(ordered.map(t => t.template_id))).slice(0, MAX_PER_REQUEST)
 }
 
-async function askAndReport(kinds, templates) {
-  const wanted = templates.filter(t => kinds.includes(t.kind) && t.template_id)
-  // 还没有次数的先问：用户只答了第一批时，下次点击会先问剩下的
-  const ordered = wanted.filter(t => t.remaining === 0).concat(wanted.filter(t => t.remaining !== 0))
-  const tmplIds = Array.from(new Set(ordered.map(t => t.template_id)))
-  if (!tmplIds.length || typeof wx.requestSubscribeMessage !== 'function') return templates
-
-  const results = {}
-  for (let i = 0; i < tmplIds.length; i += MAX_PER_REQUEST) {
-    const answer = await askWechat(tmplIds.slice(i, i + MAX_PER_REQUEST))
-    if (answer) Object.assign(results, answer)
-  }
-  if (!Object.keys(results).length) return templates
-
-  const res = await api.post('/notifications/consents', { results }, { idempotencyKey: api.newIdempotencyKey() })
-  return (res && res.items) || templates
+function requestConsents(kinds, templates) {
+  const tmplIds = nextBatch(kinds, templates)
+  if (!tmplIds.length || typeof wx.requestSubscribeMessage !== 'function') return Promise.resolve(templates)
+  tmplIds.forEach(id => askedTemplates.add(id))
+  return askWechat(tmplIds).then(async results => {
+    if (!results || !Object.keys(results).length) return templates
+    const res = await api.post('/notifications/consents', { results }, { idempotencyKey: api.newIdempotencyKey() })
+    return (res && res.items) || templates
+  })
 }
 
 module.exports = {
