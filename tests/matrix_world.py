@@ -86,7 +86,8 @@ def build_world(app):
         world.update({f"u:{name}": user.id for name, user in u.items()})
         for name in ("bhead2", "other_staff"):
             world[f"ra_{name}"] = db.session.scalar(select(RoleAssignment.id).filter_by(user_id=u[name].id))
-        world["join_code"], _ = community.issue_join_code(places["h1"], u["staff"])
+        world["join_code"], join_code = community.issue_join_code(places["h1"], u["staff"])
+        world["join_code_id"] = join_code.id
 
         # matters
         world["photo"] = photos.upload(u["resident"], jpeg()).id  # attached: no erased account takes it along

@@ -210,6 +210,41 @@ def test_two_phones_racing_with_one_code_get_one_membership(app, places):
         assert members == 2
 
 
+def test_issuer_revokes_an_unused_code(app, client, places):
+    issued = client.post(f"/api/v1/households/{places['h1']}/join-codes", json={"as_head": True},
+                         headers=login(client, "bhead"))
+    assert issued.status_code == 201
+    body = issued.get_json()
+    assert body["as_head"] is True and body["household_id"] == places["h1"]
+    url = f"/api/v1/join-codes/{body['id']}"
+    assert client.delete(url, headers=login(client, "resident")).status_code == 403
+    assert client.delete(url, headers=login(client, "gridworker")).status_code == 204
+    refused = client.post("/api/v1/households/join", json={"code": body["code"]}, headers=login(client, "late"))
+    assert refused.status_code == 404
+    missing = client.delete(url, headers=login(client, "bhead"))
+    assert missing.status_code == 404 and missing.get_json()["error"]["message"] == "入户码不存在"
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(JoinCode.id))) == 0
+
+
+def test_a_used_code_cannot_be_revoked(client, places):
+    issued = client.post(f"/api/v1/households/{places['h1']}/join-codes", json={},
+                         headers=login(client, "bhead")).get_json()
+    client.post("/api/v1/households/join", json={"code": issued["code"]}, headers=login(client, "joiner"))
+    response = client.delete(f"/api/v1/join-codes/{issued['id']}", headers=login(client, "bhead"))
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "join_code_used"
+    member_ids = [m["user_id"] for m in client.get(f"/api/v1/households/{places['h1']}",
+                                                    headers=login(client, "bhead")).get_json()["members"]]
+    assert len(member_ids) == 2
+
+
+def test_another_buildings_head_cannot_revoke(client, places):
+    issued = client.post(f"/api/v1/households/{places['h2']}/join-codes", json={},
+                         headers=login(client, "staff")).get_json()
+    response = client.delete(f"/api/v1/join-codes/{issued['id']}", headers=login(client, "bhead"))
+    assert response.status_code == 403
+
+
 def test_staff_adds_and_removes_a_member(client, places):
     headers = login(client, "staff")
     added = client.post(f"/api/v1/households/{places['h2']}/members",
@@ -240,6 +275,17 @@ def test_staff_grants_building_head_inside_their_community(app, client, places):
         ("staff", places["community"]), ("building_head", places["b1"]), ("building_head", places["b2"]),
         ("grid_worker", places["grid1"]), ("council_member", places["community"])}
     assert ("staff", places["other_community"]) not in {(a["role"], a["scope_id"]) for a in listed["items"]}
+
+
+def test_council_and_staff_list_council_members_by_name(client, places):
+    url = f"/api/v1/communities/{places['community']}/council-members"
+    assert client.patch("/api/v1/me", json={"name": "田国梅"}, headers=login(client, "council")).status_code == 200
+    listed = client.get(url, headers=login(client, "council"))
+    assert listed.status_code == 200
+    assert listed.get_json()["items"] == [{"user_id": places["council"], "name": "田国梅"}]
+    assert client.get(url, headers=login(client, "staff")).get_json() == listed.get_json()
+    assert client.get(url, headers=login(client, "bhead")).status_code == 403
+    assert client.get(url, headers=login(client, "other-staff")).status_code == 403
 
 
 def test_staff_cannot_grant_outside_or_above_their_reach(client, places):

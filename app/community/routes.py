@@ -4,9 +4,10 @@ from flask_smorest import Blueprint
 
 from app.auth.permissions import Action, current_user, get_or_404, requires
 from app.community import roster, service
-from app.community.models import Building, Community, Courtyard, Department, Grid, Household, RoleAssignment, VolunteerTeam
-from app.community.schemas import (CommunityPageSchema, CommunitySchema, CommunityTreeSchema, DepartmentSchema,
-                                   HouseholdInSchema, HouseholdPageSchema, HouseholdPatchSchema,
+from app.community.models import (Building, Community, Courtyard, Department, Grid, Household, JoinCode, RoleAssignment,
+                                  VolunteerTeam)
+from app.community.schemas import (CommunityPageSchema, CommunitySchema, CommunityTreeSchema, CouncilListSchema,
+                                   DepartmentSchema, HouseholdInSchema, HouseholdPageSchema, HouseholdPatchSchema,
                                    HouseholdSchema, JoinCodeRequestSchema, JoinCodeSchema, JoinResultSchema,
                                    JoinSchema, MemberCreateSchema, PlaceSchema, RoleAssignmentCreateSchema,
                                    RoleAssignmentPageSchema, RoleAssignmentSchema, RosterReportSchema,
@@ -37,6 +38,14 @@ def building(building_id, **_):
 
 def household(household_id, **_):
     return get_or_404(Household, household_id, "住户不存在")
+
+
+def join_code(code_id, **_):
+    return get_or_404(JoinCode, code_id, "入户码不存在")
+
+
+def join_code_household(code_id, **_):
+    return db.session.get(Household, join_code(code_id).household_id)
 
 
 # ---- communities and places ----------------------------------------------------------------
@@ -143,8 +152,17 @@ def update_household(args, household_id):
 def issue_join_code(args, household_id):
     """Issue a one-time join code (入户码) for a resident of this household."""
     target = household(household_id)
-    code, expires_at = service.issue_join_code(target, current_user(), args["as_head"])
-    return {"code": code, "household_id": target.id, "as_head": args["as_head"], "expires_at": expires_at}
+    code, issued = service.issue_join_code(target, current_user(), args["as_head"])
+    return {"id": issued.id, "code": code, "household_id": target.id, "as_head": issued.as_head,
+            "expires_at": issued.expires_at}
+
+
+@blp.route("/join-codes/<int:code_id>", methods=["DELETE"])
+@blp.response(204)
+@requires(Action.ISSUE_JOIN_CODES, join_code_household)
+def revoke_join_code(code_id):
+    """Withdraw an unused join code (作废), e.g. one handed to the wrong person."""
+    service.revoke_join_code(join_code(code_id))
 
 
 @blp.route("/households/join", methods=["POST"])
@@ -208,6 +226,14 @@ def import_roster(files, community_id):
 def list_role_assignments(page, community_id):
     """Who holds which role in this community."""
     return paginate(db.session, service.assignments_in(community(community_id)), RoleAssignment.id, page)
+
+
+@blp.route("/communities/<int:community_id>/council-members", methods=["GET"])
+@blp.response(200, CouncilListSchema)
+@requires(Action.TRIAGE_MATTERS, community)
+def list_council_members(community_id):
+    """The council members (家园理事会) whose votes a sitting records on a matter's class."""
+    return {"items": service.council_members(community(community_id))}
 
 
 @blp.route("/role-assignments", methods=["POST"])

@@ -97,6 +97,7 @@ class JoinCodeRequestSchema(ma.Schema):
 
 
 class JoinCodeSchema(ma.Schema):
+    id = ma.fields.Integer(required=True, metadata={"description": "for DELETE /join-codes/{id} (作废)"})
     code = ma.fields.String(required=True, metadata={"description": "shown once; only its hash is kept"})
     household_id = ma.fields.Integer(required=True)
     as_head = ma.fields.Boolean(required=True)
@@ -131,6 +132,15 @@ class RoleAssignmentSchema(ma.Schema):
     role = ma.fields.String(required=True)
     scope_id = ma.fields.Integer(allow_none=True)
     granted_at = ma.fields.AwareDateTime(required=True)
+
+
+class CouncilMemberSchema(ma.Schema):
+    user_id = ma.fields.Integer(required=True)
+    name = ma.fields.String(allow_none=True, required=True)
+
+
+class CouncilListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(CouncilMemberSchema), required=True)
 
 
 RoleAssignmentPageSchema = page_schema(RoleAssignmentSchema, "RoleAssignmentPageSchema")

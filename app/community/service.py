@@ -176,14 +176,25 @@ def normalize_join_code(code):
 
 
 def issue_join_code(household, issued_by, as_head=False):
-    """A fresh one-time code; returns (code, expiry). Only its hash is stored."""
+    """A fresh one-time code; returns (code, its row). Only its hash is stored."""
     code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
     expires_at = utcnow() + timedelta(days=current_app.config["JOIN_CODE_TTL_DAYS"])
-    db.session.add(JoinCode(code_hash=_join_code_hash(code), household_id=household.id,
-                            as_head=as_head, issued_by_id=issued_by.id if issued_by else None,
-                            expires_at=expires_at))
+    join_code = JoinCode(code_hash=_join_code_hash(code), household_id=household.id, as_head=as_head,
+                         issued_by_id=issued_by.id if issued_by else None, expires_at=expires_at)
+    db.session.add(join_code)
     db.session.flush()
-    return code, expires_at
+    return code, join_code
+
+
+def revoke_join_code(join_code):
+    """Withdraw an issued code before anyone uses it (a conditional DELETE: a code spent at the
+    same moment stays spent)."""
+    deleted = db.session.execute(
+        db.delete(JoinCode).where(JoinCode.id == join_code.id, JoinCode.used_at.is_(None))
+        .execution_options(synchronize_session=False)).rowcount
+    if deleted != 1:
+        raise ApiError(409, "join_code_used", "入户码已经使用，不能作废")
+    db.session.expunge(join_code)
 
 
 def join_with_code(user, code):
@@ -254,6 +265,14 @@ def designate_voter(actor, household, user_id):
 
 
 # ---- roles ---------------------------------------------------------------------------------
+
+def council_members(community):
+    """The community's council members by name, for recording a sitting's votes."""
+    return db.session.execute(
+        db.select(User.id.label("user_id"), User.name).join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.role == Role.COUNCIL_MEMBER.value, RoleAssignment.scope_id == community.id)
+        .order_by(User.id)).mappings().all()
+
 
 def resolve_scope(role, scope_id):
     """The place a role would be held over (None for admin); 422 when it does not fit."""

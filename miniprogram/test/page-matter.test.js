@@ -508,3 +508,70 @@ describe('承办：进展、办结', () => {
     expect(shownForms(page)).toEqual(['#comment-form'])
   })
 })
+
+describe('议事会表决分类、上报街道', () => {
+  const COUNCIL_LIST = { items: [{ user_id: 9, name: '田国梅' }, { user_id: 10, name: '李建国' }, { user_id: 11, name: null }] }
+
+  test('逐位成员点选，再点一次取消；发出每人的票和理由（带幂等键），页面换成返回的诉求', async () => {
+    wx.server.reply('GET', '/communities/1/council-members', 200, COUNCIL_LIST)
+    const page = await open(COUNCIL, matter({ can: can('class_votes', 'classify') }))
+    await until(() => page.data.council.length === 3)
+    expect(textOf(page, '#council-11')).toContain('成员 11')
+
+    await tap(page, '#class-votes-btn')
+    expect(textOf(page, '#form-error')).toBe('请记下每位成员投的是大事、小事还是私事')
+    await tap(page, '#vote-9-minor')
+    await tap(page, '#vote-10-major')
+    await tap(page, '#vote-11-minor')
+    await tap(page, '#vote-10-major')
+    await tap(page, '#vote-10-minor')
+    await tap(page, '#class-votes-btn')
+    expect(textOf(page, '#form-error')).toBe('请写明表决的理由（至少 2 个字）')
+
+    await input(page, '#vote-reason-input', '公共照明')
+    wx.server.reply('POST', '/matters/31/class-votes', 200, matter({ status: 'triaged', status_label: '已分类', matter_class: 'minor', can: can('assign') }))
+    await tap(page, '#class-votes-btn')
+    await until(() => page.data.matter.matterClass === 'minor' && !page.data.busy)
+    const [sent] = wx.server.calls('POST', '/matters/31/class-votes')
+    expect(sent.data).toEqual({
+      votes: [{ user_id: 9, matter_class: 'minor' }, { user_id: 10, matter_class: 'minor' }, { user_id: 11, matter_class: 'minor' }],
+      reason: '公共照明',
+    })
+    expect(sent.header['Idempotency-Key']).toBeTruthy()
+    expect(page.querySelector('#class-votes-form')).toBeUndefined()
+  })
+
+  test('票数相同（409）：弹出后端说明，重新读取', async () => {
+    wx.server.reply('GET', '/communities/1/council-members', 200, COUNCIL_LIST)
+    const page = await open(COUNCIL, matter({ can: can('class_votes') }))
+    await until(() => page.data.council.length === 3)
+    await tap(page, '#vote-9-minor')
+    await tap(page, '#vote-10-major')
+    await input(page, '#vote-reason-input', '再议')
+    wx.server.reply('POST', '/matters/31/class-votes', 409, { error: { code: 'tied_vote', message: '票数相同，未能决定，请再议', details: {} } })
+    wx.server.reply('GET', '/matters/31', 200, matter({ can: can('class_votes') }))
+    await page.instance.onClassVotes()
+    expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '票数相同，未能决定，请再议' }))
+    expect(wx.server.calls('GET', '/matters/31')).toHaveLength(2)
+  })
+
+  test('没有 class_votes、escalate 时不显示，也不读议事会名单', async () => {
+    const page = await open(COUNCIL, matter({ can: can('classify') }))
+    expect(page.querySelector('#class-votes-form')).toBeUndefined()
+    expect(page.querySelector('#escalate-form')).toBeUndefined()
+    expect(wx.server.calls('GET', '/communities/1/council-members')).toHaveLength(0)
+  })
+
+  test('上报街道：要写原因，确认后 POST escalate { note }', async () => {
+    const page = await open(STAFF, matter(Object.assign({}, IN_PROGRESS, { can: can('escalate', 'comment') })))
+    await tap(page, '#escalate-btn')
+    expect(textOf(page, '#form-error')).toBe('请写明为什么上报街道')
+    await input(page, '#escalate-note', '超期十天没人管')
+    wx.server.reply('POST', '/matters/31/escalate', 200, matter(Object.assign({}, IN_PROGRESS, { can: can('comment') })))
+    await tap(page, '#escalate-btn')
+    await until(() => wx.server.calls('POST', '/matters/31/escalate').length === 1 && !page.data.busy)
+    expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '上报街道' }))
+    expect(wx.server.calls('POST', '/matters/31/escalate')[0].data).toEqual({ note: '超期十天没人管' })
+    expect(page.querySelector('#escalate-form')).toBeUndefined()
+  })
+})

@@ -33,6 +33,9 @@ const HANDLERS_BY_CLASS = {
 // 能进三事分流的角色（后端 Action.TRIAGE_MATTERS；admin 什么都能做）
 const TRIAGE_ROLES = ['staff', 'council_member']
 
+// 首页有“我的待办”的角色：会被交办诉求的人（社区工作人员、网格员、部门联络员、义工队负责人）
+const WORK_ROLES = ['staff', 'grid_worker', 'department_liaison', 'volunteer_lead']
+
 // 不满意（≤ 2 星）且在办结后 7 天内评议，诉求会退回重新办理（后端 UNSATISFIED、REOPEN_DAYS）
 const UNSATISFIED = 2
 const REOPEN_DAYS = 7
@@ -66,6 +69,10 @@ function hasAnyRole(user, roles) {
 
 function canTriage(user) {
   return hasAnyRole(user, TRIAGE_ROLES)
+}
+
+function hasWorkList(user) {
+  return hasAnyRole(user, WORK_ROLES)
 }
 
 // 三事分流看哪个社区：staff / council_member 的 scope 就是社区 id，没有时用自家所在社区
@@ -134,7 +141,9 @@ module.exports = {
   classLabel,
   handlerLabel,
   handlerText,
+  hasAnyRole,
   canTriage,
+  hasWorkList,
   triageCommunityId,
   handlerOptions,
   eventText,

@@ -1,10 +1,14 @@
 // 首页：显示 GET /me 的结果（称呼、住户、身份）和未读消息数，可以去消息页、诉求、会议、表决、
-// 我的信息与隐私、绑定住户或退出登录。
+// 我的信息、我的信息与隐私、绑定住户或退出登录；承办人有“我的待办”（带待办数），楼栋长、网格员、
+// 社区工作人员有“住户”，议事会成员、社区工作人员有“三事分流”和“诉求统计”。
 // 页面用 Component 构造器编写，生命周期（onShow 等）写在 methods 里。
 const api = require('../../utils/api')
 const auth = require('../../utils/auth')
 const { formatRoles, formatHouseAddress } = require('../../utils/format')
 const matters = require('../../utils/matters')
+const households = require('../../utils/households')
+
+const WORK_PAGE_SIZE = 20
 
 function confirmLogout() {
   return new Promise(resolve => {
@@ -31,6 +35,9 @@ Component({
     unread: 0,
     unreadText: '',
     canTriage: false,
+    hasWorkList: false,
+    workCountText: '',
+    canSeeHouseholds: false,
   },
 
   methods: {
@@ -48,9 +55,9 @@ Component({
       return this.loadAll().then(() => wx.stopPullDownRefresh())
     },
 
-    // 先读 /me；登录有效时再读未读消息数
+    // 先读 /me；登录有效时再读未读消息数和待办数
     loadAll() {
-      return this.loadMe().then(ok => (ok ? this.loadUnread() : undefined))
+      return this.loadMe().then(ok => (ok ? Promise.all([this.loadUnread(), this.loadWorkCount()]) : undefined))
     },
 
     async loadMe() {
@@ -81,6 +88,18 @@ Component({
       }
     },
 
+    // 待办数：读第一页，还有下一页时写“20+”；和未读数一样，失败时不打扰用户
+    async loadWorkCount() {
+      if (!this.data.hasWorkList) return
+      try {
+        const res = await api.get('/matters/assigned', { limit: WORK_PAGE_SIZE }, { silent: true })
+        const count = ((res && res.items) || []).length
+        this.setData({ workCountText: res && res.next_cursor ? `${WORK_PAGE_SIZE}+` : String(count) })
+      } catch (err) {
+        // 静默
+      }
+    },
+
     showUser(user) {
       this.setData({
         loaded: true,
@@ -90,6 +109,8 @@ Component({
         houseAddress: formatHouseAddress(user.household),
         roles: formatRoles(user.roles),
         canTriage: matters.canTriage(user) && Boolean(matters.triageCommunityId(user)),
+        hasWorkList: matters.hasWorkList(user),
+        canSeeHouseholds: households.canLookAfter(user),
       })
     },
 
@@ -115,6 +136,22 @@ Component({
 
     goTriage() {
       wx.navigateTo({ url: '/pages/triage/triage' })
+    },
+
+    goWork() {
+      wx.navigateTo({ url: '/pages/work/work' })
+    },
+
+    goHouseholds() {
+      wx.navigateTo({ url: '/pages/households/households' })
+    },
+
+    goStats() {
+      wx.navigateTo({ url: '/pages/stats/stats' })
+    },
+
+    goProfile() {
+      wx.navigateTo({ url: '/pages/profile/profile' })
     },
 
     goPrivacy() {

@@ -3,7 +3,8 @@
 // 没有 can（旧版后端）时一个操作也不显示：
 // - 撤回（withdraw）；评议（evaluate，1–5 星；7 天内评 1–2 星会退回重新办理）；
 // - 分类（classify）/ 重新分类（reclassify，要写理由）、交办（assign，承办方按大事/小事/私事给选项）、合并重复（merge）；
-// - 更新进展（progress）、办结（resolve）；留言（comment）。
+// - 议事会表决分类（class_votes：逐位成员选大事/小事/私事，多数决定）；
+// - 更新进展（progress）、办结（resolve）、上报街道（escalate）；留言（comment）。
 // 操作成功后用后端返回的诉求（带新的 can）刷新；不允许的操作回 403/409，api.js 弹出后端的中文说明；409 时重新读取诉求。
 // 本页路径：/pages/matter/matter?id=N（消息里的 page 也指向这里）。
 const api = require('../../utils/api')
@@ -56,6 +57,9 @@ function emptyForms() {
     mergeIntoText: '',
     mergeNote: '',
     handleNote: '',
+    councilVotes: {},
+    voteReason: '',
+    escalateNote: '',
     formError: '',
   }
 }
@@ -78,6 +82,9 @@ Component({
       departmentsError: '',
       teams: [],
       teamsError: '',
+      council: [],
+      councilError: '',
+      voteOptions: matters.CLASS_ORDER.map(c => ({ code: c, label: matters.CLASS_LABELS[c] })),
       today: '',
       reopenPossible: false,
       unsatisfiedChosen: false,
@@ -175,6 +182,7 @@ Component({
         assignType: keepAssignType || (assignOptions.length === 1 ? assignOptions[0].type : ''),
       })
       this.prepareAssignLists()
+      this.prepareCouncil()
     },
 
     // ---------- 小工具 ----------
@@ -352,7 +360,40 @@ Component({
       await this.run('merge', () => api.post(`/matters/${this.data.id}/merge`, body), '已合并')
     },
 
-    // ---------- 承办：进展、办结 ----------
+    // ---------- 议事会表决分类 ----------
+
+    // 能表决时读一次本社区的议事会成员（给每位成员一行）
+    async prepareCouncil() {
+      if (!this.data.can.class_votes || this.data.council.length) return
+      try {
+        const res = await api.get(`/communities/${this._matter.community_id}/council-members`, undefined, { silent: true })
+        this.setData({ council: (res.items || []).map(c => ({ userId: c.user_id, name: c.name || `成员 ${c.user_id}` })), councilError: '' })
+      } catch (err) {
+        this.setData({ councilError: err.message })
+      }
+    },
+
+    // 再点同一项就取消（没参加或弃权的成员不记票）
+    onPickVote(e) {
+      const { user, code } = e.currentTarget.dataset
+      const votes = Object.assign({}, this.data.councilVotes)
+      if (votes[user] === code) delete votes[user]
+      else votes[user] = code
+      this.setData({ councilVotes: votes, formError: '' })
+    },
+
+    onClassVotes() {
+      const votes = this.data.council
+        .filter(c => this.data.councilVotes[c.userId])
+        .map(c => ({ user_id: c.userId, matter_class: this.data.councilVotes[c.userId] }))
+      if (!votes.length) return this.fail('请记下每位成员投的是大事、小事还是私事')
+      const body = { votes, reason: this.data.voteReason.trim() }
+      if (body.reason.length < 2) return this.fail('请写明表决的理由（至少 2 个字）')
+      const idempotencyKey = api.keyForBody(this, body)
+      return this.run('class_votes', () => api.post(`/matters/${this.data.id}/class-votes`, body, { idempotencyKey }), '已记录表决')
+    },
+
+    // ---------- 承办：进展、办结、上报 ----------
 
     onProgress() {
       const note = this.data.handleNote.trim()
@@ -366,6 +407,14 @@ Component({
       if (!note) return this.fail('请写明是怎么办好的')
       if (!(await this.confirm('办结', '确定这件事已经办好了吗？办结后会请居民评议。', '办结'))) return
       await this.run('resolve', () => api.post(`/matters/${this.data.id}/resolve`, { note }), '已办结')
+    },
+
+    async onEscalate() {
+      if (this.data.busy) return
+      const note = this.data.escalateNote.trim()
+      if (!note) return this.fail('请写明为什么上报街道')
+      if (!(await this.confirm('上报街道', '确定把这件诉求上报街道督办吗？', '上报'))) return
+      await this.run('escalate', () => api.post(`/matters/${this.data.id}/escalate`, { note }), '已上报')
     },
 
     // ---------- 其他 ----------

@@ -1,0 +1,41 @@
+// 住户页（楼栋长、网格员、社区工作人员照看住户）共用的小工具：谁能进、能选哪些楼栋。
+// 楼栋从 /me 的角色来：楼栋长是 building_head 角色的楼栋；网格员是 grid_worker 角色的网格里的楼栋、
+// 社区工作人员是 staff 角色的社区里的楼栋（从 GET /communities/{id} 的树里找）。
+const matters = require('./matters')
+
+// 后端 Action.VIEW_HOUSEHOLDS、ISSUE_JOIN_CODES 都给这几个角色
+const HOUSEHOLD_ROLES = ['building_head', 'grid_worker', 'staff']
+
+function canLookAfter(user) {
+  return matters.hasAnyRole(user, HOUSEHOLD_ROLES)
+}
+
+function rolesOf(user, role) {
+  return ((user && user.roles) || []).filter(r => r.role === role && r.scope_id)
+}
+
+// 要读哪个社区的树：staff 的社区，否则自家住户的社区（网格员一般住在本社区）
+function communityIdFor(user) {
+  const staff = rolesOf(user, 'staff')[0]
+  if (staff) return staff.scope_id
+  if (!rolesOf(user, 'grid_worker').length) return null
+  return (user.household && user.household.community_id) || null
+}
+
+// 能选的楼栋 [{id, name}]：楼栋长的楼栋在前，再加树里网格员的网格、工作人员的社区的楼栋（去重）
+function buildingChoices(user, tree) {
+  const choices = rolesOf(user, 'building_head').map(r => ({ id: r.scope_id, name: r.scope_name || `楼栋 ${r.scope_id}` }))
+  const staff = rolesOf(user, 'staff').some(r => tree && r.scope_id === tree.id)
+  const grids = rolesOf(user, 'grid_worker').map(r => r.scope_id)
+  for (const grid of (tree && tree.grids) || []) {
+    if (!staff && !grids.includes(grid.id)) continue
+    for (const courtyard of grid.courtyards || []) {
+      for (const building of courtyard.buildings || []) {
+        if (!choices.some(c => c.id === building.id)) choices.push({ id: building.id, name: `${courtyard.name}${building.name}` })
+      }
+    }
+  }
+  return choices
+}
+
+module.exports = { HOUSEHOLD_ROLES, canLookAfter, communityIdFor, buildingChoices }
