@@ -136,6 +136,57 @@ def test_poll_settings_that_cannot_work_are_refused(client, voters):
     assert client.post(f"{API}/polls", json=poll_body(voters), headers=login(client, "committee")).status_code == 201
 
 
+
+def test_a_draft_is_edited_by_those_who_run_polls_and_says_so_in_its_trail(client, voters):
+    draft = client.post(f"{API}/polls", json=poll_body(voters), headers=login(client, "committee")).get_json()
+    edited = client.patch(f"{API}/polls/{draft['id']}", headers=login(client, "staff"), json={
+        "title": "是否加装小区大门", "scope_kind": "buildings", "scope_ids": [voters["b1"]],
+        "questions": [{"text": "门装在哪里", "kind": "single", "options": ["东门", "西门"]},
+                      {"text": "是否同意加装", "kind": "yes_no"}]})
+    assert edited.status_code == 200, edited.get_json()
+    poll = edited.get_json()
+    assert (poll["title"], poll["scope_kind"], poll["scope_ids"], poll["rule"]) == (
+        "是否加装小区大门", "buildings", [voters["b1"]], "majority")  # what was not sent stays
+    assert [(q["position"], q["text"], q["options"]) for q in poll["questions"]] == [
+        (1, "门装在哪里", ["东门", "西门"]), (2, "是否同意加装", ["赞成", "反对", "弃权"])]
+    assert client.patch(f"{API}/polls/{draft['id']}", json={"quorum_percent": 50},
+                        headers=login(client, "staff")).get_json()["questions"] == poll["questions"]
+    events = client.get(f"{API}/polls/{draft['id']}/events", headers=login(client, "staff")).get_json()["items"]
+    assert [(e["action_label"], e["note"]) for e in events if e["action"] == "edited"] == [
+        ("修改草稿", "标题、范围类型、范围、问题"), ("修改草稿", "参与率门槛")]
+
+
+def test_editing_is_refused_to_residents_once_open_and_for_settings_that_cannot_work(client, voters):
+    draft = client.post(f"{API}/polls", json=poll_body(voters), headers=login(client, "staff")).get_json()
+    url = f"{API}/polls/{draft['id']}"
+    assert client.patch(url, json={"title": "我来改"}, headers=login(client, "resident")).status_code == 404
+    assert client.patch(url, json={"title": "我来改"}, headers=login(client, "supervisor")).status_code == 403
+    bad = client.patch(url, json={"rule": "owners_special"}, headers=login(client, "staff"))
+    assert bad.status_code == 422 and bad.get_json()["error"]["details"]["fields"] == {
+        "rule": ["按面积计算的业主表决规则只适用于业主表决"]}
+    short = client.patch(url, json={"title": "门"}, headers=login(client, "staff")).get_json()["error"]
+    assert short["message"] == "标题：须为 2 到 60 个字" and short["details"]["fields"] == {"title": [short["message"]]}
+    assert client.patch(url, json={"community_id": voters["community"]},
+                        headers=login(client, "staff")).status_code == 422  # a draft stays in its community
+    assert get(client, "staff", draft)["title"] == "是否加装小区围墙"
+    assert (draft["can_edit"], draft["can_cancel"]) == (True, True)
+    opened = client.post(f"{url}/publish", headers=login(client, "staff")).get_json()
+    assert (opened["can_edit"], opened["can_cancel"]) == (False, True)  # the buttons follow
+    assert (get(client, "resident", draft)["can_edit"], get(client, "resident", draft)["can_cancel"]) == (False, False)
+    refused = client.patch(url, json={"title": "改一下"}, headers=login(client, "staff"))
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "invalid_transition"
+
+
+def test_the_rule_book_lists_what_each_rule_requires_as_the_count_checks_it(client, voters):
+    book = client.get(f"{API}/polls/rules", headers=login(client, "resident")).get_json()
+    assert [e["value"] for e in book["electorates"]] == ["households", "council", "residents", "owners"]
+    rules = {r["value"]: r for r in book["rules"]}
+    assert rules["majority"]["requires"] == [{"label": "赞成票占投票数", "required": "> 1/2"}]
+    special = rules["owners_special"]
+    assert special["owners_only"] is True and special["label"] == "业主共同决定（重大事项）"
+    assert [r["required"] for r in special["requires"]] == ["≥ 2/3", "≥ 2/3", "≥ 3/4", "≥ 3/4"]
+
+
 # ---- ballots --------------------------------------------------------------------------------------------
 
 def test_one_ballot_per_household_with_a_receipt_and_an_idempotent_retry(app, client, voters):

@@ -37,8 +37,20 @@ def may_view(user, poll):
 
 
 def check_manage(user, poll):
-    """Publish, cancel: those who run the community's polls."""
+    """Edit a draft, publish, cancel: those who run the community's polls."""
     authorize(user, Action.MANAGE_POLLS, community_of(poll))
+
+
+def check_edit(user, poll):
+    """Edit or publish a draft."""
+    check_manage(user, poll)
+    check_status(poll, PollStatus.DRAFT)
+
+
+def check_cancel(user, poll):
+    """Cancel a poll that has not closed."""
+    check_manage(user, poll)
+    check_status(poll, PollStatus.DRAFT, PollStatus.SCHEDULED, PollStatus.OPEN)
 
 
 def check_supervise(user, poll):
@@ -207,6 +219,8 @@ def flags(user, poll, elector, ballot, household_voter, now):
     return {
         "can_vote": reason is None, "cannot_vote_reason": reason,
         "can_manage": allows(check_manage, user, poll),
+        "can_edit": allows(check_edit, user, poll),
+        "can_cancel": allows(check_cancel, user, poll),
         "can_supervise": allows(check_supervise, user, poll),
         "can_close": allows(check_close, user, poll, now),
         "can_object": allows(check_objection_period, poll, now) and allows(check_in_electorate, elector),

@@ -27,11 +27,13 @@ from app.polls.schemas import (
     PaperInSchema,
     PaperPageSchema,
     PaperSchema,
+    PollEditSchema,
     PollInSchema,
     PollPageSchema,
     PollSchema,
     ReceiptCheckSchema,
     RecountSchema,
+    RuleBookSchema,
 )
 
 blp = Blueprint("polls", __name__, url_prefix="/api/v1",
@@ -64,6 +66,15 @@ def create(args):
     return _view(service.create(current_user(), **args))
 
 
+@blp.route("/polls/rules", methods=["GET"])
+@blp.response(200, RuleBookSchema)
+@requires()
+def rule_book():
+    """The electorates and decision rules a poll may take: labels, what each rule asks in plain
+    words and the thresholds the count checks (art. 278 for owners polls), for drafting."""
+    return service.rule_book()
+
+
 @blp.route("/polls/mine", methods=["GET"])
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, PollPageSchema)
@@ -89,6 +100,15 @@ def community_polls(page, community_id):
 def detail(poll_id):
     """A poll with its questions, turnout, my ballot and, once public, the result."""
     return _view(_poll(poll_id))
+
+
+@blp.route("/polls/<int:poll_id>", methods=["PATCH"])
+@blp.arguments(PollEditSchema(partial=True))
+@blp.response(200, PollSchema)
+@requires()
+def edit(args, poll_id):
+    """Edit a draft (409 once published): the fields sent replace the draft's, checked as on creation."""
+    return _view(service.edit(current_user(), _poll(poll_id), **args))
 
 
 @blp.route("/polls/<int:poll_id>/publish", methods=["POST"])

@@ -36,6 +36,18 @@ RULE_LABELS = {
     Rule.OWNERS_SPECIAL: "业主共同决定（重大事项）",
 }
 
+# What each rule asks, in plain words, for those drafting a poll; `requirements` lists the very
+# thresholds `decide` checks.
+RULE_SUMMARIES = {
+    Rule.MAJORITY: "赞成票超过投票数的一半即通过（弃权也算投了票）。",
+    Rule.TWO_THIRDS: "赞成票达到投票数的三分之二以上即通过（弃权也算投了票）。",
+    Rule.OWNERS_ORDINARY: "《民法典》第二百七十八条：参与表决的业主，专有部分面积和人数都要占三分之二以上；"
+                          "同意的面积和人数都要超过参与表决的一半。用于制定管理规约、选聘物业、使用维修资金等一般事项。",
+    Rule.OWNERS_SPECIAL: "《民法典》第二百七十八条：参与表决的业主，专有部分面积和人数都要占三分之二以上；"
+                         "同意的面积和人数都要达到参与表决的四分之三以上。用于筹集维修资金、改建重建建筑物、"
+                         "改变共有部分用途或利用共有部分经营。",
+}
+
 
 @dataclass(frozen=True)
 class Count:
@@ -101,6 +113,12 @@ def decide(rule, electorate, participants, support, quorum_percent=None):
             _people("approval_people", "同意的业主人数占参与表决人数", support, participants, operator, fraction),
         ]
     return {"passed": all(t["met"] for t in thresholds), "thresholds": thresholds}
+
+
+def requirements(rule):
+    """The thresholds `decide` checks under `rule`, as [{"label", "required"}]; a poll's quorum
+    (`quorum_percent`) comes on top."""
+    return [{"label": t["label"], "required": t["required"]} for t in decide(rule, Count(), Count(), Count())["thresholds"]]
 
 
 def outcome(kind, options, rule, electorate, participants, supports, max_choices=1, quorum_percent=None):

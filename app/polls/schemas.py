@@ -26,8 +26,9 @@ class QuestionSchema(ma.Schema):
     max_choices = ma.fields.Integer(required=True)
 
 
-class PollInSchema(ma.Schema):
-    community_id = Id(required=True)
+class PollEditSchema(ma.Schema):
+    """A poll's settings: what drafting sets and editing a draft changes (PATCH sends only what changes)."""
+
     title = ma.fields.String(required=True, validate=validate.Length(min=2, max=60))
     description = ma.fields.String(load_default="", validate=validate.Length(max=5000))
     electorate = ma.fields.String(required=True, validate=one_of(Electorate))
@@ -46,6 +47,32 @@ class PollInSchema(ma.Schema):
                                        metadata={"description": "公示 period after the close"})
     matter_id = Id(load_default=None, allow_none=True)
     questions = ma.fields.List(ma.fields.Nested(QuestionInSchema), required=True, validate=validate.Length(min=1, max=10))
+
+
+class PollInSchema(PollEditSchema):
+    community_id = Id(required=True)
+
+
+class ChoiceSchema(ma.Schema):
+    value = ma.fields.String(required=True)
+    label = ma.fields.String(required=True)
+
+
+class RequirementSchema(ma.Schema):
+    label = ma.fields.String(required=True)
+    required = ma.fields.String(required=True, metadata={"description": "e.g. ≥ 2/3"})
+
+
+class RuleInfoSchema(ChoiceSchema):
+    summary = ma.fields.String(required=True, metadata={"description": "what the rule asks, in plain words"})
+    requires = ma.fields.List(ma.fields.Nested(RequirementSchema), required=True,
+                              metadata={"description": "the thresholds the count checks (a poll's quorum on top)"})
+    owners_only = ma.fields.Boolean(required=True, metadata={"description": "weighted by area: owners polls only"})
+
+
+class RuleBookSchema(ma.Schema):
+    electorates = ma.fields.List(ma.fields.Nested(ChoiceSchema), required=True)
+    rules = ma.fields.List(ma.fields.Nested(RuleInfoSchema), required=True)
 
 
 class ThresholdSchema(ma.Schema):
@@ -157,6 +184,7 @@ class PollSchema(ma.Schema):
     show_tally = ma.fields.Boolean(required=True)
     opens_at = ma.fields.DateTime(required=True)
     closes_at = ma.fields.DateTime(required=True)
+    objection_days = ma.fields.Integer(required=True)
     status = ma.fields.String(required=True)
     status_label = ma.fields.String(required=True)
     matter_id = ma.fields.Integer(allow_none=True, required=True)
@@ -175,6 +203,8 @@ class PollSchema(ma.Schema):
     result = ma.fields.Nested(ResultSchema, allow_none=True, required=True,
                               metadata={"description": "after the close, or while open when show_tally"})
     can_manage = ma.fields.Boolean(required=True)
+    can_edit = ma.fields.Boolean(required=True, metadata={"description": "a draft I may edit and publish"})
+    can_cancel = ma.fields.Boolean(required=True, metadata={"description": "not closed yet, and I may cancel it"})
     can_supervise = ma.fields.Boolean(required=True)
     can_close = ma.fields.Boolean(required=True, metadata={"description": "deadline passed, not yet counted, and I may close"})
     can_object = ma.fields.Boolean(required=True, metadata={"description": "in the 公示 period and in the electorate"})
@@ -281,6 +311,7 @@ class ElectorSchema(ma.Schema):
     household_id = ma.fields.Integer(allow_none=True, required=True)
     user_id = ma.fields.Integer(allow_none=True, required=True)
     label = ma.fields.String(required=True)
+    building = ma.fields.String(allow_none=True, required=True, metadata={"description": "household electorates"})
     head_name = ma.fields.String(allow_none=True, required=True)
     voted = ma.fields.Boolean(required=True)
     voted_at = ma.fields.DateTime(allow_none=True, required=True)

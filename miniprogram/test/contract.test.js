@@ -105,6 +105,10 @@ const REQUEST_BODIES = {
   // assignBody()：各种承办方要的字段不一样
   'pages/matter/matter.js POST /matters/${this.data.id}/assign': ['handler_type', 'note', 'department_id', 'due_date', 'user_id', 'handler_name', 'team_id'],
   'pages/matter/matter.js POST /matters/${this.data.id}/merge': ['into_id', 'note'],
+  // onClassVotes()：每位点了的议事会成员一票
+  'pages/matter/matter.js POST /matters/${this.data.id}/class-votes': ['votes', 'votes[].user_id', 'votes[].matter_class', 'reason'],
+  // onSave()：电话不填就不发
+  'pages/profile/profile.js PATCH /me': ['name', 'phone'],
   // payload()：MeetingIn
   'pages/meeting-new/meeting-new.js POST /meetings': [
     'community_id', 'kind', 'stage', 'title', 'description', 'place', 'starts_at', 'capacity', 'scope_kind', 'scope_ids',
@@ -119,6 +123,17 @@ const REQUEST_BODIES = {
   // polls.buildAnswers()：[{question_id, choices}]
   'pages/poll/poll.js POST /polls/${this.data.id}/ballots': ['answers', 'answers[].question_id', 'answers[].choices'],
   'pages/poll/poll.js POST /polls/${this.data.id}/objections': ['text'],
+  // body()：PollEdit 的字段；新建时加上 community_id，修改时只发改了的
+  'pages/poll-new/poll-new.js POST /polls': [
+    'community_id', 'title', 'description', 'electorate', 'rule', 'scope_kind', 'scope_ids', 'questions', 'questions[].text',
+    'questions[].kind', 'questions[].options', 'questions[].max_choices', 'opens_at', 'closes_at', 'secret', 'allow_change',
+    'show_tally', 'quorum_percent', 'objection_days',
+  ],
+  'pages/poll-new/poll-new.js PATCH /polls/${this._pollId}': [
+    'title', 'description', 'electorate', 'rule', 'scope_kind', 'scope_ids', 'questions', 'questions[].text',
+    'questions[].kind', 'questions[].options', 'questions[].max_choices', 'opens_at', 'closes_at', 'secret', 'allow_change',
+    'show_tally', 'quorum_percent', 'objection_days',
+  ],
   'pages/poll-paper/poll-paper.js POST /polls/${this.data.id}/paper-ballots': [
     'household_id', 'answers', 'answers[].question_id', 'answers[].choices', 'photo_id', 'via', 'proxy_name', 'authorization_text',
   ],
@@ -171,6 +186,9 @@ const HOUSEHOLD = ['community_id', 'community_name', 'building_name', 'unit', 'r
 const USER = ['id', 'name', 'phone', 'roles[].role', 'roles[].scope_id', 'roles[].scope_name', 'household']
   .concat(HOUSEHOLD.map(f => `household.${f}`))
 const SESSION = ['token', 'expires_at'].concat(USER.map(f => `user.${f}`))
+// 一户的详情（pages/households 点开一户、指定投票人后）
+const HOUSEHOLD_VIEW = ['id', 'building_name', 'unit', 'room', 'head_name', 'members[].user_id', 'members[].name', 'members[].is_head',
+  'members[].is_voter']
 const CONSENTS = ['items[].kind', 'items[].template_id', 'items[].remaining']
 const PHOTO = ['id', 'url', 'thumbnail_url']
 // 诉求详情（pages/matter 的 showMatter；每个操作都回这个样子）
@@ -179,6 +197,7 @@ const MATTER = [
   'due_date', 'description', 'place_text', 'building_name', 'latitude', 'longitude', 'submitter_name', 'submitter_phone', 'on_behalf',
   'merged_into_id', 'satisfaction', 'evaluation_comment', 'created_at', 'resolved_at', 'community_id',
   'can.withdraw', 'can.evaluate', 'can.comment', 'can.classify', 'can.reclassify', 'can.assign', 'can.merge', 'can.progress', 'can.resolve',
+  'can.class_votes', 'can.escalate',
   // 时间线：matters.eventText 读 action、matter_class 和 data
   'timeline[].id', 'timeline[].action', 'timeline[].matter_class', 'timeline[].data', 'timeline[].note', 'timeline[].actor_name',
   'timeline[].created_at',
@@ -199,7 +218,9 @@ const POLL_VIEW = [
   'id', 'title', 'description', 'status', 'status_label', 'electorate', 'electorate_label', 'rule_label', 'quorum_percent',
   'secret', 'allow_change', 'opens_at', 'closes_at', 'voted', 'voters', 'cancel_reason', 'objections_until', 'matter_id',
   'result_digest', 'can_vote', 'cannot_vote_reason', 'household_voted', 'can_object', 'can_close', 'can_supervise', 'can_enter_paper',
-  'can_manage',
+  'can_manage', 'can_edit', 'can_cancel',
+  // 修改草稿（pages/poll-new）把草稿放回表单
+  'community_id', 'rule', 'scope_kind', 'scope_ids', 'show_tally', 'objection_days',
   'questions[].id', 'questions[].position', 'questions[].text', 'questions[].kind', 'questions[].options', 'questions[].max_choices',
   // 我的选票：tracker、choices 可能是 null（无记名投票里户里别的成员、截止以后）
   'my_ballot.receipt', 'my_ballot.tracker', 'my_ballot.choices', 'my_ballot.via', 'my_ballot.status',
@@ -255,6 +276,24 @@ const RESPONSE_READS = {
   'post /matters/{}/merge': MATTER,
   'post /matters/{}/progress': MATTER,
   'post /matters/{}/resolve': MATTER,
+  'post /matters/{}/class-votes': MATTER,
+  'post /matters/{}/escalate': MATTER,
+  'get /communities/{}/council-members': ['items[].user_id', 'items[].name'],
+  // 我的待办（pages/work；首页只数第一页）
+  'get /matters/assigned': paged([
+    'id', 'title', 'building_name', 'place_text', 'category_name', 'status_label', 'class_label', 'handler_label', 'due_date', 'overdue',
+    'household_flags.elderly_alone', 'household_flags.disabled', 'household_flags.low_income',
+  ]),
+  // 诉求统计（pages/stats）
+  'get /communities/{}/matter-stats': ['total', 'by_class', 'by_grid', 'median_days_to_resolution', 'satisfaction'],
+  // 住户（pages/households）
+  'get /buildings/{}/households': paged([
+    'id', 'building_name', 'unit', 'room', 'head_name', 'elderly_alone', 'disabled', 'low_income', 'members[].user_id', 'members[].name',
+  ]),
+  'get /households/{}': HOUSEHOLD_VIEW,
+  'put /households/{}/voter': HOUSEHOLD_VIEW,
+  'post /households/{}/join-codes': ['id', 'code', 'as_head', 'expires_at'],
+  'patch /me': USER,
   'get /departments': paged(['id', 'name']),
   'get /communities/{}/volunteer-teams': paged(['id', 'name', 'description']),
   // 会议（pages/meetings、meeting-new、meeting、meeting/checkin）
@@ -285,6 +324,14 @@ const RESPONSE_READS = {
   'get /communities/{}/polls': paged(POLL_BRIEF),
   'get /polls/{}': POLL_VIEW,
   'post /polls/{}/close': POLL_VIEW,
+  'post /polls/{}/publish': POLL_VIEW,
+  'post /polls/{}/cancel': POLL_VIEW,
+  // 发起表决、修改草稿（pages/poll-new）：规则表；草稿原样放进表单
+  'get /polls/rules': [
+    'electorates[].value', 'electorates[].label', 'rules[].value', 'rules[].label', 'rules[].summary', 'rules[].owners_only',
+    'rules[].requires[].label', 'rules[].requires[].required',
+  ],
+  'post /polls': ['id'],
   // 投票：回执码（可以给别人看）和核对码（自己保存）
   'post /polls/{}/ballots': ['receipt', 'tracker', 'changed'],
   // 查回执：只有收到、计入了没有，不读选了什么
@@ -296,16 +343,18 @@ const RESPONSE_READS = {
   'post /polls/{}/objections/{}/answer': OBJECTION,
   'get /polls/{}/events': paged(['id', 'action_label', 'actor', 'household', 'note', 'created_at']),
   'post /polls/{}/recount': ['recount_digest'],
-  'get /polls/{}/electors': paged(['id', 'household_id', 'label', 'head_name', 'paper_pending']),
+  'get /polls/{}/electors': paged(['id', 'household_id', 'label', 'building', 'head_name', 'paper_pending']),
 }
 
 // 调用了、但不读响应的操作（成功了就行，或者之后重新读列表）
 const RESPONSE_UNREAD = [
   'post /auth/logout',
+  'delete /join-codes/{}',
   'post /me/erase',
   'post /notifications/{}/read',
   'post /notifications/read-all',
   'post /polls/{}/objections',
+  'patch /polls/{}',
   'post /polls/{}/paper-ballots',
   'post /polls/{}/paper-ballots/{}/confirm',
   'post /polls/{}/paper-ballots/{}/reject',

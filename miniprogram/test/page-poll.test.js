@@ -816,3 +816,88 @@ describe('结果和异议', () => {
     })
   })
 })
+
+describe('管表决：按钮只看后端的标记', () => {
+  const DRAFT = { status: 'draft', status_label: '草稿', voters: 0, voted: 0, can_vote: false, in_electorate: false,
+    can_manage: true, can_edit: true, can_cancel: true }
+
+  test('草稿：修改、发布、取消；居民什么也没有', async () => {
+    const page = await open(poll(DRAFT), { user: STAFF })
+    expect(textOf(page, '#publish-btn')).toBe('发布，开始投票')
+    expect(page.querySelector('#edit-btn')).toBeTruthy()
+    expect(page.querySelector('#cancel-btn')).toBeTruthy()
+    expect(page.querySelector('#turnout-card')).toBeFalsy() // 还没有投票范围
+    await tap(page, '#edit-btn')
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/poll-new/poll-new?id=7' })
+
+    const resident = await open(poll({ can_manage: false, can_edit: false, can_cancel: false }))
+    for (const sel of ['#draft-card', '#cancel-card', '#turnout-card']) expect(resident.querySelector(sel)).toBeFalsy()
+  })
+
+  test('改完草稿回来重新读取', async () => {
+    const page = await open(poll(DRAFT), { user: STAFF })
+    await tap(page, '#edit-btn')
+    wx.server.reply('GET', '/polls/7', 200, poll(Object.assign({}, DRAFT, { title: '3幢加装电梯（修改）' })))
+    await page.instance.onShow()
+    expect(textOf(page, '#poll-title')).toBe('3幢加装电梯（修改）')
+  })
+
+  test('发布：确认后 POST /polls/{id}/publish，显示后端回的表决；开始时间没到说定时开始', async () => {
+    const page = await open(poll(Object.assign({}, DRAFT, { opens_at: inHours(24) })), { user: STAFF })
+    expect(textOf(page, '#publish-btn')).toBe('发布（定时开始）')
+    wx.server.reply('POST', '/polls/7/publish', 200, poll({ status: 'scheduled', status_label: '待开始', opens_at: inHours(24),
+      can_manage: true, can_edit: false, can_cancel: true, voters: 0, voted: 0, can_vote: false }))
+    await tap(page, '#publish-btn')
+    await until(() => page.instance.data.poll.status === 'scheduled')
+    expect(wx.server.calls('POST', '/polls/7/publish')).toHaveLength(1)
+    expect(page.querySelector('#publish-btn')).toBeFalsy()
+    expect(page.querySelector('#cancel-btn')).toBeTruthy()
+  })
+
+  test('发布被拒：写出后端的说明', async () => {
+    const page = await open(poll(DRAFT), { user: STAFF })
+    wx.server.reply('POST', '/polls/7/publish', 422, { error: { code: 'empty_electorate', message: '表决范围内没有可投票的住户或成员', details: {} } })
+    await tap(page, '#publish-btn')
+    await until(() => !page.instance.data.busy)
+    expect(textOf(page, '#manage-error')).toBe('表决范围内没有可投票的住户或成员')
+  })
+
+  test('取消：写明原因，POST /polls/{id}/cancel {reason}', async () => {
+    const page = await open(poll({ can_manage: true, can_cancel: true }), { user: STAFF })
+    await input(page, '#cancel-input', ' 方案要改 ')
+    wx.server.reply('POST', '/polls/7/cancel', 200, poll({ status: 'cancelled', status_label: '已取消', cancel_reason: '方案要改',
+      can_manage: true, can_cancel: false, can_vote: false }))
+    await tap(page, '#cancel-btn')
+    await until(() => page.instance.data.poll.status === 'cancelled')
+    expect(wx.server.calls('POST', '/polls/7/cancel').map(r => r.data)).toEqual([{ reason: '方案要改' }])
+    expect(page.querySelector('#cancel-btn')).toBeFalsy()
+    expect(textOf(page, '#cancelled-note')).toBe('这次表决已取消：方案要改')
+  })
+
+  test('投票进度：管或监督的看得到，谁还没投按楼栋分组', async () => {
+    const page = await open(poll({ can_manage: true }), { user: STAFF })
+    expect(textOf(page, '#turnout-text')).toBe('已投 12 / 40')
+    wx.server.reply('GET', '/polls/7/electors', 200, {
+      items: [
+        { id: 1, household_id: 2, user_id: null, label: '3幢1单元102', building: '3幢', head_name: '宋永华', voted: false, voted_at: null, paper_pending: false },
+        { id: 2, household_id: 3, user_id: null, label: '3幢1单元201', building: '3幢', head_name: null, voted: false, voted_at: null, paper_pending: false },
+      ],
+      next_cursor: 2,
+    })
+    wx.server.reply('GET', '/polls/7/electors', 200, {
+      items: [{ id: 3, household_id: 9, user_id: null, label: '5幢2单元301', building: '5幢', head_name: null, voted: false, voted_at: null, paper_pending: false }],
+      next_cursor: null,
+    })
+    await tap(page, '#electors-btn')
+    await until(() => page.instance.data.notVoted)
+    expect(wx.server.calls('GET', '/polls/7/electors').map(r => r.query)).toEqual([
+      { voted: 'false', limit: '100' }, { voted: 'false', cursor: '2', limit: '100' },
+    ])
+    expect(textOf(page, '#not-voted-0')).toBe('3幢：2 户（人）未投3幢1单元102（宋永华）3幢1单元201')
+    expect(textOf(page, '#not-voted-1')).toContain('5幢：1 户（人）未投')
+
+    const supervisor = await open(poll({ can_supervise: true }), { user: STAFF })
+    expect(supervisor.querySelector('#turnout-card')).toBeTruthy()
+    expect(supervisor.querySelector('#cancel-card')).toBeFalsy()
+  })
+})

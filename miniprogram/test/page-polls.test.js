@@ -132,3 +132,26 @@ test('未登录：去登录页，不请求后端', async () => {
   expect(wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/login/login' })
   expect(wx.request).not.toHaveBeenCalled()
 })
+
+describe('发起表决', () => {
+  const STAFF = { id: 6, name: '陈干事', roles: [{ role: 'staff', scope_id: 1, scope_name: '东海社区' }], household: null }
+  const COMMITTEE = { id: 8, name: '业委会老周', roles: [{ role: 'owners_committee', scope_id: 1, scope_name: '东海社区' }], household: null }
+
+  test('社区工作人员、业委会有入口，去本社区的发起表决页', async () => {
+    for (const user of [STAFF, COMMITTEE]) {
+      wx = installWx()
+      const page = await open(user, [])
+      expect(textOf(page, '#new-poll-btn')).toBe('发起表决')
+      await tap(page, '#new-poll-btn')
+      expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/poll-new/poll-new?community=1' })
+    }
+  })
+
+  test('居民、监委会没有入口', async () => {
+    for (const user of [RESIDENT, SUPERVISOR]) {
+      wx = installWx()
+      const page = await open(user, [])
+      expect(page.querySelector('#new-poll-btn')).toBeFalsy()
+    }
+  })
+})

@@ -371,3 +371,25 @@ describe('公示的全部选票', () => {
     expect(polls.findOnBoard(null, 'A000000001')).toBeNull()
   })
 })
+
+describe('管表决的小工具', () => {
+  test('canDraftPolls：社区工作人员、业委会', () => {
+    expect(polls.canDraftPolls({ roles: [{ role: 'staff', scope_id: 1 }] })).toBe(true)
+    expect(polls.canDraftPolls({ roles: [{ role: 'owners_committee', scope_id: 1 }] })).toBe(true)
+    expect(polls.canDraftPolls({ roles: [{ role: 'supervisor', scope_id: 1 }, { role: 'resident', scope_id: 2 }] })).toBe(false)
+    expect(polls.canDraftPolls(null)).toBe(false)
+  })
+
+  test('electorsByBuilding：按楼栋分组，按人投票的归一组', () => {
+    expect(polls.electorsByBuilding([
+      { label: '3幢1单元102', building: '3幢', head_name: '宋永华' },
+      { label: '5幢2单元301', building: '5幢', head_name: null },
+      { label: '3幢1单元201', building: '3幢', head_name: null },
+      { label: '王议事', building: null, head_name: null },
+    ])).toEqual([
+      { name: '3幢', count: 2, labels: ['3幢1单元102（宋永华）', '3幢1单元201'] },
+      { name: '5幢', count: 1, labels: ['5幢2单元301'] },
+      { name: '议事会成员、居民', count: 1, labels: ['王议事'] },
+    ])
+  })
+})

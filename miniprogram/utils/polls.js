@@ -494,6 +494,29 @@ function communityListId(user) {
   return (user && user.household && user.household.community_id) || null
 }
 
+// “发起表决”入口：列表没有后端的 can 标记，按 /me 的角色（社区工作人员、业委会）显示，点进去由后端说了算（403）
+const DRAFTER_ROLES = ['staff', 'owners_committee']
+
+function canDraftPolls(user) {
+  return roles(user).some(r => DRAFTER_ROLES.includes(r.role))
+}
+
+// 还没投票的（GET /polls/{id}/electors?voted=false）按楼栋分组：[{ name, count, labels }]；按人投票的没有楼栋，归在“议事会成员、居民”
+function electorsByBuilding(items) {
+  const groups = []
+  ;(items || []).forEach(e => {
+    const name = e.building || '议事会成员、居民'
+    let group = groups.find(g => g.name === name)
+    if (!group) {
+      group = { name, count: 0, labels: [] }
+      groups.push(group)
+    }
+    group.count += 1
+    group.labels.push(e.head_name ? `${e.label}（${e.head_name}）` : e.label)
+  })
+  return groups
+}
+
 module.exports = {
   YES_NO_LABELS,
   VIA_LABELS,
@@ -536,4 +559,6 @@ module.exports = {
   hasRole,
   canEnterPaper,
   communityListId,
+  canDraftPolls,
+  electorsByBuilding,
 }

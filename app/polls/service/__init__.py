@@ -7,7 +7,7 @@ Services stage changes and never commit: the request, the job or the command own
 work (README: Architecture).
 """
 from app.polls.service.closing import close, close_due, compute_result, compute_results, recount
-from app.polls.service.drafting import check_publish, create, publish
+from app.polls.service.drafting import check_publish, create, edit, publish
 from app.polls.service.objections import answer_objection, get_objection, lodge_objection, objection_views, objections
 from app.polls.service.opening import cancel, catch_up, open_scheduled, remind
 from app.polls.service.paper import confirm_paper, enter_paper, get_paper, paper_ballots, paper_views, reject_paper
@@ -20,13 +20,14 @@ from app.polls.service.views import (
     named_ballots,
     poll_view,
     poll_views,
+    rule_book,
 )
 from app.polls.service.voting import ballot_view, board, cast, check_receipt, my_ballot
 
 __all__ = [
     "answer_objection", "ballot_view", "board", "cancel", "cast", "catch_up", "check_publish", "check_receipt",
     "close", "close_due", "community_polls", "compute_result", "compute_results", "confirm_paper", "create",
-    "electors", "enter_paper", "events", "get_objection", "get_paper", "get_visible", "lodge_objection", "my_ballot",
+    "edit", "electors", "enter_paper", "events", "get_objection", "get_paper", "get_visible", "lodge_objection", "my_ballot",
     "my_polls", "named_ballots", "objection_views", "objections", "open_scheduled", "paper_ballots", "paper_views",
-    "poll_view", "poll_views", "publish", "recount", "reject_paper", "remind",
+    "poll_view", "poll_views", "publish", "recount", "reject_paper", "remind", "rule_book",
 ]

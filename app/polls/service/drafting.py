@@ -1,7 +1,8 @@
-"""Drafting: a poll's settings, scope and questions checked into a draft; publishing it opens it
-now or schedules the opening."""
+"""Drafting: a poll's settings, scope and questions checked into a draft, and checked again whenever
+the draft is edited; publishing it opens it now or schedules the opening."""
 from sqlalchemy import select
 
+from app import validation
 from app.auth.permissions import Action, authorize
 from app.community.models import Building, Community, Courtyard
 from app.errors import ApiError, invalid
@@ -49,32 +50,45 @@ def _questions(questions):
     return rows
 
 
-def create(actor, community_id, title, electorate, rule, questions, closes_at, scope_kind=ScopeKind.COMMUNITY,
-           scope_ids=(), opens_at=None, description="", quorum_percent=None, secret=False, allow_change=False,
-           show_tally=False, objection_days=7, matter_id=None):
-    """A draft poll; nothing is sent until it is published."""
-    community = db.session.get(Community, community_id)
-    if community is None:
-        raise invalid("community_id", "社区不存在")
-    authorize(actor, Action.MANAGE_POLLS, community)
+DEFAULTS = {"scope_kind": ScopeKind.COMMUNITY, "scope_ids": (), "opens_at": None, "description": "",
+            "quorum_percent": None, "secret": False, "allow_change": False, "show_tally": False,
+            "objection_days": 7, "matter_id": None}
+
+
+def _settings(community, fields):
+    """A draft's columns from its settings (those of PollEditSchema), checked together."""
+    electorate, rule, secret = fields["electorate"], fields["rule"], fields["secret"]
     if rule in rules.WEIGHTED_RULES and electorate != Electorate.OWNERS:
         raise invalid("rule", "按面积计算的业主表决规则只适用于业主表决")
     if secret and electorate == Electorate.OWNERS:
         raise invalid("secret", "业主表决按面积和人数计票，须实名投票")
-    if secret and show_tally:  # the tally moving as each household is marked voted tells its vote
+    if secret and fields["show_tally"]:  # the tally moving as each household is marked voted tells its vote
         raise invalid("show_tally", "无记名投票不能在投票期间显示实时票数")
-    opens_at = opens_at or utcnow()
-    if closes_at <= max(opens_at, utcnow()):
+    opens_at = fields["opens_at"] or utcnow()
+    if fields["closes_at"] <= max(opens_at, utcnow()):
         raise invalid("closes_at", "截止时间须晚于开始时间和当前时间")
+    matter_id = fields["matter_id"]
     if matter_id is not None and db.session.scalar(
             select(Matter.id).where(Matter.id == matter_id, Matter.community_id == community.id)) is None:
         raise invalid("matter_id", "关联的诉求不存在")
-    scope_kind, scope_ids = _scope(community, electorate, scope_kind, list(scope_ids))
-    poll = Poll(community_id=community.id, created_by_id=actor.id, title=title, description=description,
-                electorate=electorate, scope_kind=scope_kind, scope_ids=scope_ids, rule=rule,
-                quorum_percent=quorum_percent, secret=secret, allow_change=allow_change, show_tally=show_tally,
-                opens_at=opens_at, closes_at=closes_at, objection_days=objection_days, matter_id=matter_id,
-                status=PollStatus.DRAFT, questions=_questions(questions))
+    scope_kind, scope_ids = _scope(community, electorate, fields["scope_kind"], list(fields["scope_ids"]))
+    return {**{name: fields[name] for name in (
+        "title", "description", "electorate", "rule", "quorum_percent", "secret", "allow_change", "show_tally",
+        "closes_at", "objection_days", "matter_id")},
+        "opens_at": opens_at, "scope_kind": scope_kind, "scope_ids": scope_ids}
+
+
+def create(actor, community_id, title, electorate, rule, questions, closes_at, **options):
+    """A draft poll; nothing is sent until it is published. `options`: those of DEFAULTS."""
+    community = db.session.get(Community, community_id)
+    if community is None:
+        raise invalid("community_id", "社区不存在")
+    authorize(actor, Action.MANAGE_POLLS, community)
+    fields = {**DEFAULTS, **options, "title": title, "electorate": electorate, "rule": rule, "questions": questions,
+              "closes_at": closes_at}
+    settings = _settings(community, fields)
+    poll = Poll(community_id=community.id, created_by_id=actor.id, status=PollStatus.DRAFT,
+                questions=_questions(fields["questions"]), **settings)
     db.session.add(poll)
     db.session.flush()
     event(poll, actor, "created")
@@ -82,10 +96,30 @@ def create(actor, community_id, title, electorate, rule, questions, closes_at, s
     return poll
 
 
+def edit(actor, poll, **changes):
+    """Change a draft: the settings sent replace the draft's, and the whole is checked as at creation."""
+    access.check_edit(actor, poll)
+    current = {name: getattr(poll, name) for name in DEFAULTS}
+    current.update(title=poll.title, electorate=poll.electorate, rule=poll.rule, closes_at=poll.closes_at,
+                   questions=[{"text": q.text, "kind": q.kind, "options": q.options, "max_choices": q.max_choices}
+                              for q in poll.questions])
+    fields = {**current, **changes}
+    settings = _settings(access.community_of(poll), fields)
+    questions = _questions(fields["questions"]) if "questions" in changes else None
+    for name, value in settings.items():
+        setattr(poll, name, value)
+    if questions is not None:
+        poll.questions.clear()
+        db.session.flush()  # the old positions go before the new ones take them
+        poll.questions.extend(questions)
+    event(poll, actor, "edited", note="、".join(validation.label(name) for name in changes))
+    db.session.flush()
+    return poll
+
+
 def check_publish(actor, poll):
     """Everything publishing would refuse, checked without changing anything."""
-    access.check_manage(actor, poll)
-    access.check_status(poll, PollStatus.DRAFT)
+    access.check_edit(actor, poll)
     if poll.closes_at <= utcnow():
         raise ApiError(409, "poll_closed", "截止时间已过，请重新设定")
     if poll.opens_at <= utcnow() and not elector_rows(poll):

@@ -94,8 +94,7 @@ def remind(poll_id):
 
 
 def cancel(actor, poll, reason):
-    access.check_manage(actor, poll)
-    access.check_status(poll, PollStatus.DRAFT, PollStatus.SCHEDULED, PollStatus.OPEN)
+    access.check_cancel(actor, poll)
     was_open = poll.status == PollStatus.OPEN
     poll.status, poll.cancel_reason = PollStatus.CANCELLED, reason
     event(poll, actor, "cancelled", note=reason)

@@ -21,13 +21,21 @@ from app.polls.service.voting import ballot_view
 
 RECENTLY_CLOSED = timedelta(days=30)  # closed polls stay in "my polls" this long (their 公示)
 STATUS_LABELS = {"draft": "草稿", "scheduled": "待开始", "open": "投票中", "closed": "已公示", "cancelled": "已取消"}
-EVENT_LABELS = {"created": "创建", "scheduled": "定时开始", "opened": "开始投票", "paper_entered": "录入纸质票",
+EVENT_LABELS = {"created": "创建", "edited": "修改草稿", "scheduled": "定时开始", "opened": "开始投票", "paper_entered": "录入纸质票",
                 "proxy_entered": "录入委托投票", "paper_confirmed": "确认纸质票", "proxy_confirmed": "确认委托投票",
                 "paper_rejected": "退回纸质票", "proxy_rejected": "退回委托投票", "closed": "截止计票",
                 "recounted": "复核计票", "objection_lodged": "提出异议", "objection_answered": "答复异议",
                 "cancelled": "取消"}
 ELECTORATE_LABELS = {"households": "一户一票", "council": "议事会成员", "residents": "一人一票",
                      "owners": "业主表决（按面积和人数）"}
+
+
+def rule_book():
+    """The electorates and decision rules a poll may take, in the words the views and the count use."""
+    return {"electorates": [{"value": value, "label": label} for value, label in ELECTORATE_LABELS.items()],
+            "rules": [{"value": rule.value, "label": rules.RULE_LABELS[rule], "summary": rules.RULE_SUMMARIES[rule],
+                       "requires": rules.requirements(rule), "owners_only": rule in rules.WEIGHTED_RULES}
+                      for rule in rules.Rule]}
 
 
 # ---- a poll for one viewer -------------------------------------------------------------------------
@@ -73,7 +81,7 @@ def poll_views(polls, viewer):
         views.append({
             **{name: getattr(poll, name) for name in (
                 "id", "community_id", "title", "description", "electorate", "scope_kind", "scope_ids", "rule",
-                "quorum_percent", "secret", "allow_change", "show_tally", "opens_at", "closes_at", "status",
+                "quorum_percent", "secret", "allow_change", "show_tally", "opens_at", "closes_at", "objection_days", "status",
                 "matter_id", "closed_at", "objections_until", "result_digest", "cancel_reason")},
             "questions": [{"id": q.id, "position": q.position, "text": q.text, "kind": q.kind, "options": q.options,
                            "max_choices": q.max_choices} for q in poll.questions],
@@ -172,7 +180,7 @@ def electors(actor, poll, building_id=None, voted=None, cursor=None, limit=50):
     rows = db.session.execute(query.order_by(PollElector.id).limit(limit + 1)).all()
     items = [{"id": elector.id, "household_id": elector.household_id, "user_id": elector.user_id,
               "label": (f"{building}{household.unit}{household.room}" if household else name) or "",
-              "head_name": household.head_name if household else None,
+              "building": building, "head_name": household.head_name if household else None,
               "voted": elector.voted_at is not None, "voted_at": elector.voted_at, "paper_pending": paper_pending}
              for elector, household, building, name, paper_pending in rows[:limit]]
     return {"items": items, "next_cursor": rows[limit - 1][0].id if len(rows) > limit else None}

@@ -23,6 +23,10 @@
 // 投票中不能投的：显示后端给的原因（cannot_vote_reason），页面不自己猜。
 // 后端说可以（can_object）时“提出异议”；异议和监委会的答复都公开。
 // 后端说可以（can_close：过了截止时间还没计票，我是工作人员或监委会）时“截止计票”（POST /polls/{id}/close）。
+// 管表决的（社区工作人员、业委会；按钮只看后端的标记）：草稿（can_edit）可以“修改草稿”（去发起表决页）、
+// “发布”（POST /polls/{id}/publish：开始时间已到就开始投票，没到就定时开始）；没截止的（can_cancel）可以写明原因
+// “取消这次表决”（POST /polls/{id}/cancel）；管或监督的（can_manage、can_supervise）看投票进度和
+// “谁还没投”（GET /polls/{id}/electors?voted=false，按楼栋分组）。
 // 监委会成员：去“监委会”页；楼栋长：投票中、按户表决时去“录入纸质票”页。
 // 后端说了算：409（已经投过、已截止）、403（本户由户主投票、不在投票范围）由 api.js 弹出后端的说明，页面上也写着。
 const api = require('../../utils/api')
@@ -110,6 +114,13 @@ Component({
     canClose: false,
     closeError: '',
 
+    // 管表决：草稿、发布、取消、投票进度
+    manage: {},
+    manageError: '',
+    cancelReason: '',
+    notVoted: null,
+    electorsError: '',
+
     // 入口
     canSupervise: false,
     canPaper: false,
@@ -134,6 +145,13 @@ Component({
 
     onUnload() {
       this._unloaded = true
+    },
+
+    // 改完草稿回来：重新读
+    onShow() {
+      if (!this._editing) return Promise.resolve()
+      this._editing = false
+      return this.loadPoll()
     },
 
     onPullDownRefresh() {
@@ -213,6 +231,12 @@ Component({
         objectionsShown,
         objectionsOpen: Boolean(p.can_object),
         canClose: Boolean(p.can_close),
+        manage: {
+          canEdit: Boolean(p.can_edit),
+          canCancel: Boolean(p.can_cancel),
+          canWatch: Boolean(p.can_manage || p.can_supervise) && p.voters > 0,
+          opensLater: Date.parse(p.opens_at) > now,
+        },
         canSupervise: Boolean(p.can_supervise),
         canPaper: polls.canEnterPaper(this._user, p),
       })
@@ -514,6 +538,63 @@ Component({
       this.showPoll(poll)
       wx.showToast({ title: '已计票公示', icon: 'success' })
       if (this.data.objectionsShown) await Promise.all([this.loadObjections(), this.loadBoard()])
+    },
+
+    // ---------- 管表决 ----------
+
+    goEdit() {
+      this._editing = true
+      wx.navigateTo({ url: `/pages/poll-new/poll-new?id=${this.data.id}` })
+    },
+
+    // 发布：后端按开始时间决定马上开始还是定时开始；重发时后端答 409，重新读取就是发布后的样子
+    async onPublish() {
+      if (this.data.busy || !this.data.manage.canEdit) return
+      const ok = await ui.confirm('发布表决', '发布后不能再修改，投票范围内的人会收到通知。现在发布吗？', '发布')
+      if (!ok) return
+      await this.manageAct('publish', () => api.post(`/polls/${this.data.id}/publish`, undefined, { silent: true }), '已发布')
+    },
+
+    onCancelReasonInput(e) {
+      this.setData({ cancelReason: e.detail.value, manageError: '' })
+    },
+
+    async onCancelPoll() {
+      if (this.data.busy || !this.data.manage.canCancel) return
+      const reason = this.data.cancelReason.trim()
+      const ok = await ui.confirm('取消表决', '取消后不能恢复，已投的票作废。确定取消这次表决吗？', '确定取消')
+      if (!ok) return
+      await this.manageAct('cancel', () => api.post(`/polls/${this.data.id}/cancel`, { reason }, { silent: true }), '已取消')
+    },
+
+    // 发布、取消：成功后显示后端回的表决；出错时写出后端的说明，409 时重新读取
+    async manageAct(busy, send, done) {
+      this.setData({ busy, manageError: '' })
+      let poll
+      try {
+        poll = await send()
+      } catch (err) {
+        this.setData({ busy: '', manageError: err.message || '没有成功' })
+        if (err.status === 409) await this.loadPoll()
+        return
+      }
+      this.setData({ busy: '', cancelReason: '', notVoted: null })
+      if (this._unloaded) return
+      this.showPoll(poll)
+      wx.showToast({ title: done, icon: 'success' })
+    },
+
+    async onLoadElectors() {
+      if (this.data.busy) return
+      this.setData({ busy: 'electors', electorsError: '' })
+      try {
+        const items = await readAll(cursor => api.get(`/polls/${this.data.id}/electors`, { voted: false, cursor, limit: 100 }, { silent: true }), 10000)
+        this.setData({ notVoted: polls.electorsByBuilding(items) })
+      } catch (err) {
+        this.setData({ electorsError: err.message || '没有加载出来' })
+      } finally {
+        this.setData({ busy: '' })
+      }
     },
 
     // ---------- 去别的页 ----------

@@ -2,7 +2,8 @@
 // 拉到底加载更多，下拉刷新。每条显示题目、状态、表决方式、截止时间、我家投了没有（my_ballot；户里不是投票人的
 // 成员看 household_voted：“本户已投票”）、投票进度；点一条打开详情。
 // 监委会、社区工作人员、业委会、楼栋长、网格员还能切到“本社区全部”（GET /communities/{id}/polls）：
-// 他们要监督、录纸质票的表决，自己不一定在投票范围内。
+// 他们要监督、录纸质票的表决，自己不一定在投票范围内（草稿只有管表决的看得到）。
+// 社区工作人员、业委会有“发起表决”（去发起表决页；列表没有后端的标记，按角色显示，能不能建由后端说了算）。
 // 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
 const api = require('../../utils/api')
 const auth = require('../../utils/auth')
@@ -46,6 +47,7 @@ Component({
     loadError: '',
     scope: 'mine',
     communityId: null,
+    canDraft: false,
   },
 
   methods: Object.assign({}, list, {
@@ -58,9 +60,9 @@ Component({
     async loadUser() {
       try {
         const user = await auth.currentUser('roles')
-        this.setData({ communityId: polls.communityListId(user) })
+        this.setData({ communityId: polls.communityListId(user), canDraft: polls.canDraftPolls(user) })
       } catch (err) {
-        this.setData({ communityId: null })
+        this.setData({ communityId: null, canDraft: false })
       }
     },
 
@@ -69,6 +71,10 @@ Component({
       if (!scope || scope === this.data.scope) return Promise.resolve()
       this.setData({ scope, items: [], nextCursor: null, loaded: false, loadError: '' })
       return this.loadFirstPage()
+    },
+
+    goNew() {
+      wx.navigateTo({ url: `/pages/poll-new/poll-new?community=${this.data.communityId}` })
     },
 
     onTapItem(e) {
