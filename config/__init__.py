@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 TEMPLATE_PREFIX = "WECHAT_TEMPLATE_"
+ENV_VERSIONS = ("release", "trial", "develop")  # builds a mini-program code may open
 
 
 class ConfigError(RuntimeError):
@@ -115,6 +116,8 @@ class BaseConfig:
         self.WECHAT_PUSH_TOKEN = _env("WECHAT_PUSH_TOKEN")
         # Which build of the mini-program a subscribe message opens: formal, trial or developer.
         self.WECHAT_MINIPROGRAM_STATE = _env("WECHAT_MINIPROGRAM_STATE", "formal")
+        # Which build the check-in mini-program code opens: release, trial or develop.
+        self.WECHAT_ENV_VERSION = _env("WECHAT_ENV_VERSION", "release")
         # Times in messages to residents are written in this zone.
         self.TIME_ZONE = _env("TIME_ZONE", "Asia/Shanghai")
 
@@ -167,6 +170,9 @@ class BaseConfig:
             self.SQLALCHEMY_ENGINE_OPTIONS = self._engine_options()
         if bool(self.WECHAT_APPID) != bool(self.WECHAT_SECRET):
             raise ConfigError("WECHAT_APPID and WECHAT_SECRET must be set together")
+        if self.WECHAT_ENV_VERSION not in ENV_VERSIONS:
+            raise ConfigError(f"WECHAT_ENV_VERSION must be one of {', '.join(ENV_VERSIONS)}, "
+                              f"got {self.WECHAT_ENV_VERSION!r}")
         return self
 
 

@@ -17,8 +17,9 @@ appended to `fake.sent`.
 
 Content security: msgSecCheck answers `risky` when the text holds one of `fake.risky_words`;
 mediaCheckAsync records each request in `fake.media_checks` and answers trace-1, trace-2 …
-Mini-program codes (getwxacodeunlimit): a PNG signature followed by the scene; requests in
-`fake.codes_made`.
+Mini-program codes (getwxacodeunlimit): a PNG signature followed by the scene; each request's
+body in `fake.codes_made`. `fake.code_answers` is consumed one per request like `send_answers`
+(None, a body with an errcode, or "http500").
 """
 import json
 import threading
@@ -47,6 +48,7 @@ class FakeWeChat:
         self.risky_words = set()
         self.media_checks = []
         self.codes_made = []
+        self.code_answers = []
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -129,6 +131,11 @@ class FakeWeChat:
                 return 200, error
             with self.lock:
                 self.codes_made.append(body)
+                answer = self.code_answers.pop(0) if self.code_answers else None
+            if answer == "http500":
+                return 500, {"errmsg": "internal"}
+            if answer is not None:
+                return 200, answer
             return 200, PNG_SIGNATURE + body["scene"].encode()
         if path == "/wxa/media_check_async":
             error = self._token_error(query.get("access_token"))

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.service import find_or_create_user
+from app.errors import ApiError
 from app.community import service as community
 from app.community.models import Household
 from app.extensions import db
@@ -14,6 +15,7 @@ from app.meetings import service
 from app.meetings.models import Invitation, Meeting
 from app.models_base import utcnow
 from app.notifications.models import Notification
+from config import ConfigError
 from tests.conftest import counting_statements, login
 
 API = "/api/v1"
@@ -129,6 +131,38 @@ def test_resend_reaches_only_those_who_have_not_answered(app, client, neighbours
     assert act(client, "bhead", mid, "resend").get_json() == {"notified": 1}
 
 
+def test_organiser_sees_whether_each_unanswered_household_got_the_invitation_on_wechat(app, client, neighbours):
+    with app.app_context():
+        b1 = db.session.get(community.Building, neighbours["b1"])
+        nobody_home, moved_in_late = (community.create_household(b1, unit="2单元", room=room, floor_area=60).id
+                                      for room in ("301", "302"))
+        db.session.commit()
+    mid = create(client, neighbours).get_json()["id"]
+    other = create(client, neighbours, title="另一个会").get_json()["id"]
+    for meeting_id in (mid, other):
+        act(client, "bhead", meeting_id, "publish")
+    act(client, "bhead", mid, "resend")
+    with app.app_context():
+        community.add_member(db.session.get(Household, moved_in_late), find_or_create_user("dev-late"), is_head=True)
+
+        def invitations_to(user, meeting_id):
+            return db.session.scalars(select(Notification).where(
+                Notification.user_id == user, Notification.page == f"pages/meeting/meeting?id={meeting_id}")
+                .order_by(Notification.id)).all()
+
+        invitations_to(neighbours["resident"], mid)[0].wechat_status = "sent"
+        refused, resent = invitations_to(neighbours["next_door"], mid)
+        refused.wechat_status, refused.wechat_note = "rejected", "43101 user refused"
+        resent.wechat_status, resent.wechat_note = "pending", None
+        invitations_to(neighbours["next_door"], other)[0].wechat_status = "sent"  # another meeting's
+        db.session.commit()
+
+    replies = client.get(f"{API}/meetings/{mid}/replies", headers=login(client, "bhead")).get_json()
+    labels = {h["household_id"]: h["wechat_label"] for h in replies["unanswered_households"]}
+    assert labels == {neighbours["h1"]: "已发送微信提醒", neighbours["h3"]: "微信提醒发送中",
+                      nobody_home: "这户还没有人加入，收不到消息", moved_in_late: "没有收到这条消息"}
+
+
 def test_check_in_by_rotating_code_and_by_hand(app, client, neighbours):
     mid = create(client, neighbours, starts_at=(utcnow() + timedelta(minutes=30)).isoformat()).get_json()["id"]
     act(client, "bhead", mid, "publish")
@@ -158,18 +192,47 @@ def test_check_in_by_rotating_code_and_by_hand(app, client, neighbours):
     assert act(client, "bhead", mid, "manual-checkins", {"household_id": neighbours["h2"]}).status_code == 404
 
 
-def test_check_in_code_is_a_wechat_mini_program_code(make_app, fake_wechat, neighbours):
-    app = make_app(WECHAT_APPID="wx-test-app", WECHAT_SECRET="wx-test-secret", WECHAT_API_BASE=fake_wechat.url)
+def wechat_checkin_code(make_app, fake_wechat, neighbours, env_version="release"):
+    """The check-in code of a published meeting, from an app whose WeChat is the fake server."""
+    app = make_app(WECHAT_APPID="wx-test-app", WECHAT_SECRET="wx-test-secret", WECHAT_API_BASE=fake_wechat.url,
+                   WECHAT_ENV_VERSION=env_version)
     with app.app_context():
-        meeting = service.create(
-            find_or_create_user("dev-bhead"), neighbours["community"], "building", "楼栋会", "院坝",
-            utcnow() + timedelta(hours=1), "buildings", [neighbours["b1"]])
-        service.publish(find_or_create_user("dev-bhead"), meeting)
-        code = service.checkin_code(find_or_create_user("dev-bhead"), meeting)
+        organiser = find_or_create_user("dev-bhead")
+        meeting = service.create(organiser, neighbours["community"], "building", "楼栋会", "院坝",
+                                 utcnow() + timedelta(hours=1), "buildings", [neighbours["b1"]])
+        service.publish(organiser, meeting)
+        return service.checkin_code(organiser, meeting)
+
+
+@pytest.mark.parametrize("env_version, build", [
+    ("release", {"env_version": "release"}),
+    ("trial", {"env_version": "trial", "check_path": False}),
+    ("develop", {"env_version": "develop", "check_path": False}),
+])
+def test_check_in_code_is_a_wechat_mini_program_code_for_the_configured_build(
+        make_app, fake_wechat, neighbours, env_version, build):
+    code = wechat_checkin_code(make_app, fake_wechat, neighbours, env_version)
     assert base64.b64decode(code["image_png_base64"]).startswith(b"\x89PNG")
-    assert fake_wechat.codes_made == [{"scene": code["scene"], "page": "pages/meeting/checkin", "width": 430,
-                                       "auto_color": False, "line_color": {"r": "0", "g": "0", "b": "0"},
-                                       "is_hyaline": False}]
+    assert fake_wechat.codes_made == [{"scene": code["scene"], "page": "pages/meeting/checkin", **build}]
+
+
+@pytest.mark.parametrize("answer, status", [
+    ({"errcode": 41030, "errmsg": "invalid page"}, 502),
+    ({"errcode": -1, "errmsg": "system error"}, 503),
+    ("http500", 503),
+])
+def test_check_in_code_refused_or_unavailable_at_wechat_answers_502_or_503(
+        make_app, fake_wechat, neighbours, answer, status):
+    fake_wechat.code_answers.append(answer)
+    with pytest.raises(ApiError) as refused:
+        wechat_checkin_code(make_app, fake_wechat, neighbours, "trial")
+    assert refused.value.status == status
+    assert fake_wechat.codes_made[0]["env_version"] == "trial"
+
+
+def test_check_in_code_build_is_checked_at_start(make_app):
+    with pytest.raises(ConfigError, match="WECHAT_ENV_VERSION must be one of release, trial, develop"):
+        make_app(WECHAT_ENV_VERSION="formal")
 
 
 def test_minutes_move_a_matter_and_are_published_to_the_households(app, client, neighbours):

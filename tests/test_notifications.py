@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from app.auth.models import User
 from app.extensions import db
 from app.notifications import service
 from app.notifications.models import Notification, WeChatStatus
@@ -226,6 +227,50 @@ def test_inbox_refuses_bad_input(client):
     assert client.post("/api/v1/notifications/999/read", headers=headers).status_code == 404
     response = client.post("/api/v1/notifications/read-all", json={"up_to_id": "x"}, headers=headers)
     assert response.status_code == 422 and response.get_json()["error"]["code"]
+
+
+@pytest.mark.parametrize("status, note, label", [
+    ("none", "no_template", "只在消息里，不发微信提醒"),
+    ("none", "no_consent", "未发送微信提醒：未订阅"),
+    ("pending", None, "微信提醒发送中"),
+    ("sending", None, "微信提醒发送中"),
+    ("pending", "wechat_unavailable", "微信提醒稍后再发"),
+    ("pending", "45009 quota reached", "微信提醒稍后再发"),
+    ("pending", "delivery interrupted; requeued", "微信提醒稍后再发"),
+    ("sent", None, "已发送微信提醒"),
+    ("failed", "wechat_unavailable", "未发送微信提醒：发送失败"),
+    ("failed", "45009 quota reached", "未发送微信提醒：发送失败"),
+    ("rejected", "no_openid", "未发送微信提醒：未绑定微信"),
+    ("rejected", "43101 user refused", "未发送微信提醒：未订阅"),
+    ("rejected", "40003 bad openid", "未发送微信提醒：未绑定微信"),
+    ("rejected", "47003 bad template value", "未发送微信提醒：发送失败"),
+    ("rejected", "40037 refused", "未发送微信提醒：发送失败"),
+])
+def test_each_delivery_state_is_told_to_the_resident_in_words(status, note, label):
+    assert service.wechat_label(status, note) == label
+
+
+def test_the_inbox_says_whether_each_message_reached_wechat(notify_app, fake_wechat):
+    client = notify_app.test_client()
+    headers = wechat_login(client, fake_wechat, "resident")
+    with notify_app.app_context():
+        resident = db.session.scalar(select(User.id).where(User.openid == "o-resident"))
+    give_consent(notify_app, resident, count=2)
+    notify_matter(notify_app, [resident], title="已送到微信")
+    fake_wechat.send_answers = ["http500"]
+    notify_matter(notify_app, [resident], title="微信出错")
+    notify_matter(notify_app, [resident], title="又送到微信")  # the failed one's consent came back
+    notify_matter(notify_app, [resident], title="次数用完")
+    with notify_app.app_context():
+        service.notify([resident], "notice", {"title": "公示"})
+        db.session.commit()
+
+    items = client.get("/api/v1/notifications", headers=headers).get_json()["items"]
+    assert [(item["title"], item["wechat_label"]) for item in items] == [
+        ("公示", "只在消息里，不发微信提醒"), ("次数用完", "未发送微信提醒：未订阅"), ("又送到微信", "已发送微信提醒"),
+        ("微信出错", "未发送微信提醒：发送失败"), ("已送到微信", "已发送微信提醒")]
+    read = client.post(f"/api/v1/notifications/{items[0]['id']}/read", headers=headers).get_json()
+    assert read["wechat_label"] == "只在消息里，不发微信提醒"
 
 
 # ---- consents ----------------------------------------------------------------------------------

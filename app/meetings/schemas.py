@@ -105,6 +105,8 @@ class UnansweredSchema(ma.Schema):
     unit = ma.fields.String(required=True)
     room = ma.fields.String(required=True)
     head_name = ma.fields.String(allow_none=True, required=True)
+    wechat_label = ma.fields.String(required=True, metadata={
+        "description": "whether the invitation reached the household on WeChat, in Chinese"})
 
 
 class RepliesSchema(ma.Schema):

@@ -2,7 +2,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from app.models_base import Id
-from app.notifications.service import CONSENT_RESULTS
+from app.notifications.service import CONSENT_RESULTS, wechat_label
 from app.pagination import PageArgsSchema, page_schema
 
 
@@ -16,6 +16,10 @@ class NotificationSchema(ma.Schema):
     payload = ma.fields.Dict(required=True)
     created_at = ma.fields.DateTime(required=True)
     read_at = ma.fields.DateTime(allow_none=True, required=True)
+    wechat_label = ma.fields.Function(
+        lambda notification: wechat_label(notification.wechat_status, notification.wechat_note), required=True,
+        metadata={"type": "string", "description": "whether a WeChat reminder was sent, in Chinese (已发送微信提醒, "
+                                                   "未发送微信提醒：未订阅 …)"})
 
 
 NotificationPageSchema = page_schema(NotificationSchema, "NotificationPage")

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import case, exists, func, insert, literal, null, select, update
+from sqlalchemy import and_, case, exists, func, insert, literal, null, select, update
 
 from app.auth.models import User
 from app.errors import ApiError
@@ -108,6 +108,53 @@ def inbox(user, cursor=None, limit=20, unread=False):
         query = query.where(Notification.id < cursor)
     rows = list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit + 1)))
     return {"items": rows[:limit], "next_cursor": rows[limit - 1].id if len(rows) > limit else None}
+
+
+# What a resident reads under a message about its WeChat copy (wechat_status, wechat_note).
+SENT_LABEL, ON_ITS_WAY_LABEL, RETRY_LABEL = "已发送微信提醒", "微信提醒发送中", "微信提醒稍后再发"
+INBOX_ONLY_LABEL, NOT_SENT = "只在消息里，不发微信提醒", "未发送微信提醒："
+# Why WeChat refused it: the note of a refusal starts with WeChat's errcode (tasks.py).
+REFUSAL_REASONS = {"no_openid": "未绑定微信", "43101": "未订阅", "40003": "未绑定微信"}
+
+
+def wechat_label(status, note):
+    """The delivery of a notification in a resident's words (no codes)."""
+    if status == WeChatStatus.SENT:
+        return SENT_LABEL
+    if status == WeChatStatus.SENDING or (status == WeChatStatus.PENDING and note is None):
+        return ON_ITS_WAY_LABEL
+    if status == WeChatStatus.PENDING:  # WeChat could not take it; a retry will
+        return RETRY_LABEL
+    if status == WeChatStatus.FAILED:
+        return NOT_SENT + "发送失败"
+    if status == WeChatStatus.REJECTED:
+        return NOT_SENT + REFUSAL_REASONS.get((note or "").split(" ")[0], "发送失败")
+    return INBOX_ONLY_LABEL if note == "no_template" else NOT_SENT + "未订阅"
+
+
+# Furthest first: which of several notifications tells best whether a household heard on WeChat.
+FURTHEST_FIRST = (WeChatStatus.SENT, WeChatStatus.SENDING, WeChatStatus.PENDING, WeChatStatus.FAILED,
+                  WeChatStatus.REJECTED, WeChatStatus.NONE)
+NOT_NOTIFIED_LABEL = "没有收到这条消息"
+
+
+def delivery_labels(recipients, kind, page):
+    """For each group of users, the `wechat_label` of its notification of `kind` opening `page`
+    that got furthest (NOT_NOTIFIED_LABEL if none was written); groups without users are left
+    out. `recipients` is a SELECT of (group, user id). One statement."""
+    chosen = recipients.subquery()
+    group, user_id = chosen.c
+    rows = db.session.execute(
+        select(group, Notification.wechat_status, Notification.wechat_note).select_from(chosen).outerjoin(
+            Notification, and_(Notification.user_id == user_id, Notification.kind == NotificationKind(kind).value,
+                               Notification.page == page))).all()
+    labels, ranks = {}, {}
+    for key, status, note in rows:
+        rank = FURTHEST_FIRST.index(status) if status else len(FURTHEST_FIRST)
+        if key not in ranks or rank < ranks[key]:
+            ranks[key] = rank
+            labels[key] = wechat_label(status, note) if status else NOT_NOTIFIED_LABEL
+    return labels
 
 
 def unread_count(user):

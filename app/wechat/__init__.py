@@ -263,11 +263,18 @@ def check_media_async(openid, media_url, scene=3):
 
 
 def checkin_code_image(scene, page):
-    """A mini-program code (getwxacodeunlimit) opening `page` with `scene`: PNG bytes.
-    503 when WeChat cannot make one now."""
+    """A mini-program code (getwxacodeunlimit) opening `page` with `scene` in the build
+    WECHAT_ENV_VERSION names: PNG bytes. 503 when WeChat cannot make one now.
+
+    Posted here rather than through wechatpy, whose helper cannot send `env_version`. A trial or
+    develop build's page is not published, so WeChat is told not to check it (`check_path`)."""
+    env_version = current_app.config["WECHAT_ENV_VERSION"]
+    body = {"scene": scene, "page": page, "env_version": env_version}
+    if env_version != "release":
+        body["check_path"] = False
     client = get_client()
     try:
-        response = call(client.wxa.get_wxa_code_unlimited, scene, page=page)
+        response = call(client.post, f"{client.api_base}/wxa/getwxacodeunlimit", data=body)
     except WeChatUnavailable:
         raise ApiError(503, "wechat_unavailable", "微信服务暂时不可用，请稍后再试") from None
     except WeChatClientException as exc:

@@ -255,7 +255,7 @@ const RESPONSE_READS = {
   'get /me/export': ['exported_at', 'profile', 'household'].concat(privacy.EXPORT_SECTIONS.map(s => s.key)),
   // 消息、微信提醒（pages/index、pages/notifications、utils/subscribe）
   'get /notifications/unread-count': ['unread'],
-  'get /notifications': paged(['id', 'title', 'body', 'page', 'read_at', 'created_at']),
+  'get /notifications': paged(['id', 'title', 'body', 'page', 'read_at', 'created_at', 'wechat_label']),
   'get /notifications/consents': CONSENTS,
   'post /notifications/consents': CONSENTS,
   // 诉求（pages/matter-new、matters、triage、matter）
@@ -315,7 +315,7 @@ const RESPONSE_READS = {
   'get /meetings/{}/replies': [
     'invited', 'attend', 'maybe', 'decline', 'unanswered', 'people_attending', 'present',
     'unanswered_households[].household_id', 'unanswered_households[].building_name', 'unanswered_households[].unit',
-    'unanswered_households[].room', 'unanswered_households[].head_name',
+    'unanswered_households[].room', 'unanswered_households[].head_name', 'unanswered_households[].wechat_label',
   ],
   'post /meetings/{}/resend': ['notified'],
   'get /meetings/{}/checkin-code': ['scene', 'image_png_base64'],

@@ -69,8 +69,8 @@ const REPLIES = {
   people_attending: 31,
   present: 0,
   unanswered_households: [
-    { household_id: 101, building_name: '3幢', unit: '1单元', room: '101', head_name: '李奶奶' },
-    { household_id: 102, building_name: '3幢', unit: '2', room: '202', head_name: null },
+    { household_id: 101, building_name: '3幢', unit: '1单元', room: '101', head_name: '李奶奶', wechat_label: '未发送微信提醒：未订阅' },
+    { household_id: 102, building_name: '3幢', unit: '2', room: '202', head_name: null, wechat_label: '已发送微信提醒' },
   ],
 }
 
@@ -405,6 +405,9 @@ describe('组织者：回复情况、再次通知、代签到', () => {
     expect(textOf(page, '#count-unanswered')).toBe('12')
     expect(textOf(page, '#unanswered-101')).toContain('3幢 1单元 101室 李奶奶')
     expect(textOf(page, '#unanswered-102')).toContain('3幢 2单元 202室')
+    // 组织者看得到每户的邀请有没有发到微信：没订阅的要上门或打电话
+    expect(textOf(page, '#unanswered-101')).toContain('未发送微信提醒：未订阅')
+    expect(textOf(page, '#unanswered-102')).toContain('已发送微信提醒')
     expect(textOf(page, '#manual-101')).toBe('代签到（无手机住户）')
     expect(textOf(page, '#meeting-attendance')).toBe('邀请 40 户，已签到 0 户')
     // 组织者自家不在邀请范围内：没有回复、签到卡片

@@ -64,6 +64,20 @@ test('显示消息（新的在前）：标题、内容、相对时间，未读�
   expect(wx.server.unexpected).toEqual([])
 })
 
+test('每条消息下面写微信提醒发出去没有（wechat_label），没有就不写', async () => {
+  const page = await open([
+    notice(9, { wechat_label: '已发送微信提醒' }),
+    notice(8, { wechat_label: '未发送微信提醒：未订阅' }),
+    notice(7, { wechat_label: '只在消息里，不发微信提醒' }),
+    notice(6),
+  ])
+
+  expect(textOf(page, '#notice-9 .notice-wechat')).toBe('已发送微信提醒')
+  expect(textOf(page, '#notice-8 .notice-wechat')).toBe('未发送微信提醒：未订阅')
+  expect(textOf(page, '#notice-7 .notice-wechat')).toBe('只在消息里，不发微信提醒')
+  expect(page.querySelector('#notice-6 .notice-wechat')).toBeUndefined()
+})
+
 test('未登录时打开消息页：去登录页，不请求后端', async () => {
   api.clearSession()
   const page = loadPage(PAGE)

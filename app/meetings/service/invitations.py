@@ -2,15 +2,17 @@
 inviting again those who have not answered."""
 from sqlalchemy import func, select
 
-from app.community.models import Building, Household
+from app.community.models import Building, Household, HouseholdMember
 from app.errors import ApiError
 from app.extensions import db
 from app.meetings import access
 from app.meetings.models import Invitation, Meeting, Reply
 from app.meetings.service.common import invitee_users, meeting_page, payload
 from app.models_base import utcnow
-from app.notifications.service import notify
+from app.notifications.service import delivery_labels, notify
 from app.notifications.templates import NotificationKind
+
+NO_MEMBERS_LABEL = "这户还没有人加入，收不到消息"
 
 
 def reply(user, meeting, answer, people=1):
@@ -32,7 +34,8 @@ def reply(user, meeting, answer, people=1):
 
 
 def replies(actor, meeting):
-    """Counts, and who has not answered (for the organiser)."""
+    """Counts, and who has not answered (for the organiser), each with whether the invitation
+    reached it on WeChat."""
     access.check_manage(actor, meeting)
     counts = dict(db.session.execute(select(Invitation.reply, func.count()).where(
         Invitation.meeting_id == meeting.id).group_by(Invitation.reply)).all())
@@ -44,11 +47,16 @@ def replies(actor, meeting):
         select(Invitation.id, Household.id, Building.name, Household.unit, Household.room, Household.head_name)
         .join(Household, Household.id == Invitation.household_id).join(Building, Building.id == Household.building_id)
         .where(Invitation.meeting_id == meeting.id, Invitation.reply.is_(None)).order_by(Household.id).limit(500)).all()
+    households = [household for _, household, *_ in unanswered]
+    delivery = delivery_labels(
+        select(HouseholdMember.household_id, HouseholdMember.user_id).where(HouseholdMember.household_id.in_(households)),
+        NotificationKind.MEETING_INVITATION, meeting_page(meeting))
     return {
         "invited": sum(counts.values()), "attend": counts.get(Reply.ATTEND, 0), "maybe": counts.get(Reply.MAYBE, 0),
         "decline": counts.get(Reply.DECLINE, 0), "unanswered": counts.get(None, 0), "people_attending": attending,
         "present": present,
-        "unanswered_households": [{"household_id": h, "building_name": b, "unit": u, "room": r, "head_name": n}
+        "unanswered_households": [{"household_id": h, "building_name": b, "unit": u, "room": r, "head_name": n,
+                                   "wechat_label": delivery.get(h, NO_MEMBERS_LABEL)}
                                   for _, h, b, u, r, n in unanswered],
     }
 

@@ -384,6 +384,7 @@ Component({
           unanswered: (res.unanswered_households || []).map(h => ({
             householdId: h.household_id,
             text: meetings.householdText(h),
+            wechat: h.wechat_label || '',
             signed: Boolean(this._signed[h.household_id]),
           })),
           repliesError: '',

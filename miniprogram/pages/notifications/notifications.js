@@ -1,5 +1,6 @@
 // 消息页（收件箱）：GET /notifications 按时间从新到旧，拉到底加载更多，下拉刷新；
 // 点一条标为已读并打开相关页面；“全部已读”；“开启微信提醒”（订阅消息授权）。
+// 每条下面用小号灰字写微信提醒发出去没有（后端给的 wechat_label，如“未发送微信提醒：未订阅”）。
 // 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
 const api = require('../../utils/api')
 const subscribe = require('../../utils/subscribe')
@@ -16,6 +17,7 @@ function toItem(n, now) {
     page: n.page || '',
     unread: !n.read_at,
     timeText: formatRelativeTime(n.created_at, now),
+    wechatLabel: n.wechat_label || '',
   }
 }
 
