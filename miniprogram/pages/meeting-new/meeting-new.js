@@ -15,6 +15,7 @@ const draft = require('../../utils/draft')
 const meetings = require('../../utils/meetings')
 const { meetingPickerValues, meetingIso } = require('../../utils/format')
 const { readAll } = require('../../utils/paged-list')
+const { marked, placesOf } = require('../../utils/places')
 
 const DRAFT_KEY = 'yb_meeting_draft'
 const TITLE_MIN = 2
@@ -30,11 +31,6 @@ let agendaSeq = 0
 function agendaRow(fields) {
   agendaSeq += 1
   return Object.assign({ key: `a${agendaSeq}`, text: '', matterIdsText: '' }, fields || {})
-}
-
-// 选择器列表：[{id, name}] + 选中的 id → [{id, name, on}]
-function marked(list, selected) {
-  return list.map(item => Object.assign({}, item, { on: selected.includes(item.id) }))
 }
 
 Component({
@@ -136,14 +132,7 @@ Component({
     async loadCommunity() {
       try {
         const tree = await api.get(`/communities/${this._communityId}`, undefined, { silent: true })
-        const courtyards = []
-        const buildings = []
-        ;((tree && tree.grids) || []).forEach(g => {
-          ;(g.courtyards || []).forEach(c => {
-            courtyards.push({ id: c.id, name: c.name })
-            ;(c.buildings || []).forEach(b => buildings.push({ id: b.id, name: b.name }))
-          })
-        })
+        const { courtyards, buildings } = placesOf(tree)
         this._allBuildings = buildings
         this._courtyards = courtyards
         this.setData({ communityName: (tree && tree.name) || this.data.communityName, listsError: '' })

@@ -9,6 +9,7 @@
 // - 幂等键：一份内容一个键（api.keyForBody）；网络不好重试、再点一次，后端都只建一份草稿。
 const api = require('../../utils/api')
 const { meetingPickerValues, meetingIso } = require('../../utils/format')
+const { marked, placesOf } = require('../../utils/places')
 
 const KINDS = [
   { code: 'yes_no', label: '是非题（赞成 / 反对 / 弃权）' },
@@ -40,10 +41,6 @@ function numberOrText(text) {
 
 function pickerValues(iso) {
   return iso ? meetingPickerValues(iso) : { date: '', time: '' }
-}
-
-function marked(list, selected) {
-  return list.map(item => Object.assign({}, item, { on: selected.includes(item.id) }))
 }
 
 Component({
@@ -175,14 +172,7 @@ Component({
     },
 
     showPlaces(tree) {
-      const courtyards = []
-      const buildings = []
-      ;((tree && tree.grids) || []).forEach(g => {
-        ;(g.courtyards || []).forEach(c => {
-          courtyards.push({ id: c.id, name: c.name })
-          ;(c.buildings || []).forEach(b => buildings.push({ id: b.id, name: b.name }))
-        })
-      })
+      const { courtyards, buildings } = placesOf(tree)
       this._buildings = buildings
       this._courtyards = courtyards
       this.setData({ communityName: (tree && tree.name) || '' })
