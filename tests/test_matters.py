@@ -736,3 +736,19 @@ def test_who_recorded_a_matter_for_a_household_rates_for_it_but_never_their_own_
     assert line["note"] == "（代为评议）张婆婆说好了" and line["data"]["on_behalf"] is True
     exported = client.get(f"{API}/me/export", headers=login(client, "bhead")).get_json()
     assert "（代为评议）张婆婆说好了" in [entry["note"] for entry in exported["matter_timeline_entries"]]
+
+
+def test_a_liaison_sees_its_departments_matters_from_every_community_it_serves(app, client, people):
+    with app.app_context():
+        community.add_member(db.session.get(Household, people["other_household"]), find_or_create_user("dev-far"),
+                             is_head=True)
+        db.session.commit()
+    ids = []
+    for name, assigner in (("resident", "staff"), ("far", "other-staff")):
+        mid = submit(client, name, title="违建", category="illegal_construction").get_json()["id"]
+        act(client, assigner, mid, "classify", matter_class="major", reason="违法建设")
+        assert act(client, assigner, mid, "assign", handler_type="department", department_id=people["department"],
+                   due_date=(date.today() + timedelta(days=5)).isoformat()).status_code == 200
+        ids.append(mid)
+    assert sorted(item["id"] for item in work(client, "liaison")["items"]) == ids
+    assert work(client, "other-liaison")["items"] == []

@@ -60,15 +60,20 @@ def test_a_nested_field_says_which_item_and_the_summary_counts_the_rest():
     assert summary == "标题：须为 2 到 60 个字（另有 2 处需要修改）"
 
 
+ENGLISH = ["Missing data for required field.", "Field may not be null.", "Unknown field.", "Invalid value.",
+           "Not a valid string.", "Not a valid integer.", "Not a valid number.", "Number too large.",
+           "Not a valid boolean.", "Not a valid list.", "Not a valid mapping type.", "Not a valid date.",
+           "Not a valid aware datetime.", "Must be one of: a, b.", "String does not match expected pattern.",
+           "Shorter than minimum length 2.", "Longer than maximum length 9.", "Length must be between 1 and 3.",
+           "Length must be 4.", "Must be greater than or equal to 2000-01-01."]
+
+
 def test_every_template_of_marshmallow_reads_as_chinese_and_an_unknown_one_too():
-    english = ["Missing data for required field.", "Not a valid datetime.", "Not a valid aware datetime.",
-               '"x" cannot be formatted as a date.', "Must be one of: a, b.", "Longer than maximum length 9.",
-               "Length must be 4.", "Must be less than 5.", "Must be greater than or equal to 2000-01-01.",
-               "String does not match expected pattern.", "Number too large.", "Something new in version 5."]
-    for message in english:
+    for pattern, _text in TEMPLATES:  # each template is tried, so none can rot unnoticed
+        assert any(re.fullmatch(pattern, message) for message in ENGLISH), pattern
+    for message in ENGLISH:
         assert not re.search("[A-Za-z]{2,}", chinese(message)), message
     assert chinese("Something new in version 5.") == "填写有误"
-    assert len(TEMPLATES) >= 20
 
 
 def test_every_input_field_of_every_operation_has_a_name_in_words(app):
