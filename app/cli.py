@@ -91,9 +91,10 @@ def _require_redis():
 @with_appcontext
 @click.option("--burst", is_flag=True, help="work until the queues are empty, then stop")
 def worker(burst):
-    """Run an rq worker (with the scheduler) on the default and bulk queues."""
+    """Run an rq worker (with the scheduler) on the default and bulk queues; it waits out Redis
+    outages instead of exiting."""
     _require_redis()
-    queue.worker().work(burst=burst, with_scheduler=True)
+    queue.work(burst=burst)
 
 
 @click.group("jobs")

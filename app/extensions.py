@@ -4,7 +4,7 @@ import weakref
 
 import flask_smorest
 import marshmallow as ma
-from flask import request
+from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -83,6 +83,32 @@ def per_signed_in_user():
             return f"user:{user_id}"
         return "token:" + hashlib.sha256(token.strip().encode()).hexdigest()[:32]
     return get_remote_address()
+
+
+def login_limit(name):
+    """A sign-in limit from the settings (config: LOGIN_*), read when a request is counted."""
+    return lambda: current_app.config[name]
+
+
+def login_code():
+    """Rate-limit key for refused sign-ins with one code: a phone retrying a dead code (used,
+    expired) is held back on its own, and its neighbours on the same address are not."""
+    body = request.get_json(silent=True)
+    code = body.get("code") if isinstance(body, dict) else None
+    if not isinstance(code, str):  # no code to count by: the address's malformed requests
+        return "no-code:" + get_remote_address()
+    return "code:" + hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def signed_in(response):
+    """A sign-in that worked: counted against the address's ceiling."""
+    return response.status_code < 400
+
+
+def refused_sign_in(response):
+    """A sign-in refused for what the client sent (a code WeChat does not know or has seen,
+    a malformed body). Not a 429, which counts nothing, nor a 5xx (WeChat or we failed)."""
+    return 400 <= response.status_code < 500 and response.status_code != 429
 
 
 def configure_sqlite(engine):

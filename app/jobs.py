@@ -18,14 +18,22 @@ Job functions are decorated with `@task`: each run gets its own app context, hen
 database session, and is one unit of work (app/unit_of_work.py): committed when it returns,
 rolled back when it raises.
 
-`queue.init_app(app, housekeeping=[…])` names tasks that every worker enqueues about once a
-minute (from rq's maintenance step, which also runs after Redis comes back): the sweeps that put right what an
-outage left undone — notifications whose job never reached Redis, deliveries cut off by a
+`queue.init_app(app, housekeeping=[…])` names tasks that every worker enqueues every
+WORKER_HOUSEKEEPING_SECONDS (rq's maintenance step, on that interval; an idle worker's wait for
+a job is no longer, so the cadence holds with no jobs flowing): the sweeps that put right what
+an outage left undone — notifications whose job never reached Redis, deliveries cut off by a
 killed worker, poll openings and closings whose scheduled job was lost with Redis's data.
+
+`queue.work()` (`flask --app wsgi worker`) outlives Redis: down at start, gone mid-job or while
+idle, the worker waits (backoff doubling up to WORKER_RECONNECT_MAX_SECONDS, each attempt
+logged) and carries on, rather than exiting and leaving systemd's start limit to decide whether
+a worker is there when Redis returns. Housekeeping that fell due meanwhile runs as soon as it
+reconnects.
 """
 import functools
 import logging
 import re
+import signal
 import threading
 from datetime import datetime, timezone
 
@@ -34,7 +42,7 @@ from flask import current_app
 from rq import Queue, Retry, SimpleWorker, get_current_job
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
-from rq.registry import FailedJobRegistry
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import event
 
 from app import unit_of_work
@@ -49,7 +57,6 @@ QUEUES = (DEFAULT, BULK)
 # Backoff for jobs that raise (WeChat busy, timeouts): ~10 s, 1 min, 5 min, 30 min, 2 h.
 RETRY = Retry(max=5, interval=[10, 60, 300, 1800, 7200])
 JOB_TIMEOUT = 600
-HOUSEKEEPING_INTERVAL = 60  # seconds
 _PENDING = "yuanba_jobs_after_commit"
 _PENDING_SCHEDULES = "yuanba_schedules_after_commit"
 _JOB_ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what rq accepts
@@ -88,8 +95,8 @@ class _Backend:
 
 class JobQueue:
     def init_app(self, app, housekeeping=()):
-        """`housekeeping`: tasks each worker enqueues about every minute; more than one worker
-        may run one at once, so they must be safe to run concurrently."""
+        """`housekeeping`: tasks each worker enqueues every WORKER_HOUSEKEEPING_SECONDS; more
+        than one worker may run one at once, so they must be safe to run concurrently."""
         app.extensions["jobs"] = _Backend(app, housekeeping)
 
     @property
@@ -120,13 +127,8 @@ class JobQueue:
             for fn, args in calls:
                 _run_inline(backend.app, fn, args)
             return
-        target = backend.queues[queue]
         try:
-            with backend.connection.pipeline() as pipe:
-                target.enqueue_many([
-                    Queue.prepare_data(fn, args, timeout=JOB_TIMEOUT, retry=RETRY) for fn, args in calls
-                ], pipeline=pipe)
-                pipe.execute()
+            _push(backend, calls, queue)
         except redis.RedisError as exc:
             log.warning("could not enqueue %d job(s) on %s: %s; their rows stay pending",
                         len(calls), queue, exc)
@@ -184,19 +186,95 @@ class JobQueue:
             return []
         return [FailedJobRegistry(queue=q) for q in backend.queues.values()]
 
+    def waiting_calls(self, fn):
+        """The arguments of every job of `fn` still queued, scheduled (a retry's backoff) or
+        running, on any queue: what is on its way, so a sweep need not enqueue it again."""
+        backend = self._backend
+        if backend.queues is None:
+            return []
+        name = f"{fn.__module__}.{fn.__qualname__}"
+        ids = []
+        for q in backend.queues.values():
+            ids += q.get_job_ids()
+            ids += ScheduledJobRegistry(queue=q).get_job_ids(cleanup=False)
+            ids += StartedJobRegistry(queue=q).get_job_ids(cleanup=False)  # rq's maintenance cleans
+        jobs = Job.fetch_many(list(dict.fromkeys(ids)), connection=backend.connection)
+        return [job.args for job in jobs if job is not None and job.func_name == name]
+
     def worker(self):
         """An rq worker for every queue, highest priority first (run with the scheduler)."""
         backend = self._backend
         if backend.queues is None:
             return None
-        return _Worker([backend.queues[name] for name in QUEUES], connection=backend.connection,
-                       maintenance_interval=HOUSEKEEPING_INTERVAL)
+        worker = _Worker([backend.queues[name] for name in QUEUES], connection=backend.connection,
+                         maintenance_interval=backend.app.config["WORKER_HOUSEKEEPING_SECONDS"])
+        worker.max_connection_wait_time = backend.app.config["WORKER_RECONNECT_MAX_SECONDS"]
+        return worker
+
+    def work(self, burst=False):
+        """Run a worker until it is asked to stop (or, with `burst`, until the queues are empty).
+
+        rq waits out Redis only while dequeueing; anywhere else (starting, finishing a job,
+        maintenance) its worker exits. So a worker that ends without being asked to is replaced
+        by a fresh one after a backoff, for as long as it takes."""
+        cap = self._backend.app.config["WORKER_RECONNECT_MAX_SECONDS"]
+        delay = 1
+        while True:
+            worker = None
+            try:
+                worker = self.worker()
+                worker.work(burst=burst, with_scheduler=True)
+                problem = "rq's loop ended (its log says why)"
+            except redis.RedisError as exc:  # outside rq's own loop: starting or tearing down
+                problem = f"Redis unreachable: {exc}"
+            if burst or (worker is not None and worker.stop_asked):
+                return
+            if worker is not None and worker.birth_date is not None:
+                delay = 1  # it had been running: this outage is a new one
+            log.warning("worker: %s; starting again in %s s", problem, delay)
+            if _wait_unless_stopped(delay):
+                return
+            delay = min(delay * 2, cap)
+
+
+def _push(backend, calls, queue):
+    """Enqueue `[(fn, args), …]` on rq in one round trip; raises redis.RedisError."""
+    with backend.connection.pipeline() as pipe:
+        backend.queues[queue].enqueue_many([
+            Queue.prepare_data(fn, args, timeout=JOB_TIMEOUT, retry=RETRY) for fn, args in calls
+        ], pipeline=pipe)
+        pipe.execute()
+
+
+def _wait_unless_stopped(seconds):
+    """Sleep between workers; True when SIGTERM or SIGINT asks the process to stop meanwhile."""
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop.wait(seconds)
 
 
 class _Worker(SimpleWorker):
+    stop_asked = False
+
+    @property
+    def dequeue_timeout(self):
+        """An idle worker wakes for housekeeping on time (rq's default wait is ~7 minutes)."""
+        return self.maintenance_interval
+
+    def request_stop(self, signum, frame):
+        self.stop_asked = True  # what `JobQueue.work` goes by, even if Redis is gone meanwhile
+        try:
+            super().request_stop(signum, frame)
+        except redis.RedisError:  # mid-job, recording the request in Redis: stop after the job
+            self._stop_requested = True
+
     def run_maintenance_tasks(self):
+        # Housekeeping first and raising: if Redis is away, rq's maintenance is not marked done
+        # and the whole step is tried again once it is back.
+        backend = current_app.extensions["jobs"]
+        _push(backend, [(fn, ()) for fn in backend.housekeeping], DEFAULT)
         super().run_maintenance_tasks()
-        queue.enqueue([(fn, ()) for fn in current_app.extensions["jobs"].housekeeping])
 
 
 def _run_inline(app, fn, args):

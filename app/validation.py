@@ -34,7 +34,7 @@ LABELS = {
     "signature": "签名", "stage": "阶段", "starts_at": "开始时间", "status": "状态", "subdistrict": "街道",
     "team_id": "小组", "text": "内容", "timestamp": "时间戳", "title": "标题", "to": "结束日期",
     "trace_id": "追踪号", "unit": "单元", "unread": "未读", "up_to_id": "截至的消息", "user_id": "用户",
-    "via": "方式", "voted": "是否已投", "votes": "表决票",
+    "via": "方式", "voted": "是否已投", "votes": "表决票", "wechat": "微信提醒",
 }
 
 _VALUE = r"(.+?)"

@@ -1,5 +1,7 @@
 """The audit log: acts of those who run the community are appended, chained by hash, readable
 by staff and supervisors, and any rewrite shows when the chain is verified."""
+import io
+import json
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
@@ -83,6 +85,44 @@ def test_verification_finds_an_edited_a_removed_and_a_truncated_entry(app, clien
         db.session.commit()
     assert verify()["ok"] is False
     assert client.get(f"{API}/audit/verify", headers=login(client, "resident")).status_code == 403
+
+
+def test_household_changes_are_audited_without_phone_numbers_or_codes(app, client, places):
+    """Floor area and flags weigh a household's vote in owners' polls, and its members decide who
+    casts it: every change names who made it and what changed, by hand or by roster. The phone
+    number, the head's name and the join code itself never enter the log (it outlives accounts)."""
+    staff, h1 = login(client, "staff"), places["h1"]
+    before = last_entry(app)
+    edited = client.patch(f"{API}/households/{h1}", headers=staff, json={
+        "floor_area": 95.5, "developer_held": True, "head_phone": "13900001111", "head_name": "王建华"})
+    assert edited.status_code == 200, edited.get_json()
+    issued = client.post(f"{API}/households/{h1}/join-codes", json={"as_head": False},
+                         headers=login(client, "bhead")).get_json()
+    assert client.post(f"{API}/households/join", json={"code": issued["code"]},
+                       headers=login(client, "nobody")).status_code == 200
+    client.put(f"{API}/households/{h1}/voter", json={"user_id": places["nobody"]}, headers=staff)
+    client.delete(f"{API}/households/{h1}/members/{places['nobody']}", headers=staff)
+    roster = "网格,院落,楼栋,单元,房号,面积,户主姓名,电话,标记\n" \
+             "第一网格,海滨新村,1幢,1单元,101,120,王建华,13900001111,独居老人、开发商未售\n"
+    imported = client.post(f"{API}/communities/{places['community']}/roster", headers=staff,
+                           data={"file": (io.BytesIO(roster.encode()), "roster.csv")}, content_type="multipart/form-data")
+    assert imported.get_json()["updated"] == 1
+    items = client.get(f"{API}/communities/{places['community']}/audit-entries?cursor={before}",
+                       headers=staff).get_json()["items"]
+    assert [(e["action"], e["target_id"], e["actor_id"]) for e in items] == [
+        ("household.update", h1, places["staff"]), ("household.join_code_issue", h1, places["bhead"]),
+        ("household.join", h1, places["nobody"]), ("household.voter_designate", h1, places["staff"]),
+        ("household.member_remove", h1, places["staff"]), ("household.update", h1, places["staff"]),
+        ("community.roster_import", places["community"], places["staff"])]
+    assert items[0]["details"] == {"changes": {"floor_area": ["80.00", "95.50"], "developer_held": [False, True]},
+                                   "personal_fields_changed": ["head_name", "head_phone"]}
+    assert items[1]["details"] == {"join_code_id": issued["id"], "as_head": False}
+    assert items[2]["details"] == {"join_code_id": issued["id"], "is_head": False}
+    assert items[5]["details"] == {"changes": {"floor_area": ["95.50", "120.00"]}, "personal_fields_changed": [],
+                                   "via": "roster"}
+    assert items[6]["details"] == {"created": 0, "updated": 1, "unchanged": 0, "errors": 0}
+    logged = json.dumps(items, ensure_ascii=False)
+    assert [word for word in (issued["code"], "13900001111", "13812345678", "王建华", "张秀英") if word in logged] == []
 
 
 def test_an_act_that_rolls_back_leaves_no_entry(app, client, places):

@@ -1,6 +1,7 @@
 """Faults injected for real: the database going away and coming back, and a transaction failing
-half way. (Redis outages, killed workers and lost scheduled jobs: tests/test_jobs.py; WeChat
-slow or down: tests/test_login.py and tests/test_notifications.py.)"""
+half way. (Redis outages and killed workers: tests/test_worker_outages.py; lost scheduled jobs
+and a WeChat that answers too late: tests/test_jobs.py; WeChat slow or down: tests/test_login.py
+and tests/test_notifications.py.)"""
 from datetime import timedelta
 from pathlib import Path
 

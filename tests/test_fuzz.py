@@ -5,7 +5,7 @@ whatever the input: no 5xx, every response is documented and matches its schema,
 4xx tells people in Chinese what is wrong.
 
 The community it runs against is small but real (buildings, households, an open poll, a
-matter, a meeting, a photo), so the small ids the fuzzer likes (1, 2, …) often name real
+matter with every optional field filled, a meeting, a photo), so the small ids the fuzzer likes (1, 2, …) often name real
 objects and requests get past the "not found" into the code behind it. The run is bounded
 and derandomized: the same examples every time.
 """
@@ -36,7 +36,7 @@ from tests.conftest import TEST_REDIS_URL, _empty_tables, login, make_settings
 API = "/api/v1"
 ROLES = ["resident", "bhead", "staff", "supervisor", "admin"]
 # Examples per operation and role in the fuzzing phase (the coverage phase adds its own:
-# boundaries, wrong types, missing fields). FUZZ_MAX_EXAMPLES=200 for a longer hunt.
+# boundaries, wrong types, missing fields). `make fuzz` hunts with 200.
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", 10))
 # A word in Latin letters, outside the “…” that quote what the client sent (an unknown key);
 # the names of file formats and sizes people know are fine.
@@ -137,8 +137,9 @@ def seed(app):
     Image.new("RGB", (60, 40), "red").save(buffer, "JPEG")
     photo = ok(client.post(f"{API}/photos", data={"file": (io.BytesIO(buffer.getvalue()), "photo.jpg")},
                            content_type="multipart/form-data", headers=resident))
-    matter = ok(client.post(f"{API}/matters", headers=resident, json={
-        "title": "楼道灯不亮", "category": "street_lamp", "photo_ids": [photo["id"]]}))
+    matter = ok(client.post(f"{API}/matters", headers=resident, json={  # every optional field filled
+        "title": "楼道灯不亮", "category": "street_lamp", "photo_ids": [photo["id"]], "description": "三楼的灯",
+        "place_text": "1幢1单元三楼", "latitude": 30.72, "longitude": 122.45}))
     ok(client.post(f"{API}/matters/{matter['id']}/classify", headers=council,
                    json={"matter_class": "minor", "reason": "公共照明"}))
     ok(client.post(f"{API}/matters", headers=resident, json={"title": "门口垃圾没人清", "category": "street_lamp"}))
@@ -216,11 +217,16 @@ def test_what_the_fuzzer_found_is_a_clear_4xx(fuzz_app):
         ("GET", f"/communities/{ids['community']}/matter-stats?from=0001-01-01&to=0001-01-01", None, {}, 422),
         ("POST", "/matters/1/assign", {"handler_type": "committee", "due_date": "9999-12-31"}, {}, 422),
         ("POST", "/polls", {**poll, "closes_at": "9999-12-31T23:00:00+00:00"}, {}, 422),
+        # a form field whose name werkzeug cannot read (it gives None), beside an Idempotency-Key
+        ("POST", "/photos", b'--b\r\nContent-Disposition: form-data; name="x\\"\r\n\r\n1\r\n'
+                            b'--b\r\nContent-Disposition: form-data; name="y"\r\n\r\n2\r\n--b--\r\n',
+         {"Idempotency-Key": "photo-1"}, 422),
     ]
     restore(fuzz_app)
     admin = login(client, "admin")
     for method, path, body, extra, status in cases:
-        kwargs = {"data": body, "content_type": "application/json"} if isinstance(body, str) else {"json": body}
+        kwargs = ({"data": body, "content_type": "multipart/form-data; boundary=b"} if isinstance(body, bytes)
+                  else {"data": body, "content_type": "application/json"} if isinstance(body, str) else {"json": body})
         response = client.open(f"{API}{path}", method=method, headers={**admin, **extra}, **kwargs)
         assert response.status_code == status, (method, path, response.get_json())
         assert set(response.get_json()["error"]) == {"code", "message", "details"}

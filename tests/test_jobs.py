@@ -1,10 +1,10 @@
 """Background jobs through a real rq worker: over fakeredis by default, over the real Redis of
 TEST_REDIS_URL in CI (where `flask --app wsgi worker` also runs as its own process)."""
 import os
-import signal
 import subprocess
 import sys
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from flask import current_app
 from rq.job import Job
 from sqlalchemy import select, update
 
+from app import wechat
 from app.extensions import db
 from app.jobs import BULK, DEFAULT, queue, task
 from app.notifications import service
@@ -226,7 +227,7 @@ def test_access_token_is_dropped_from_redis_before_wechat_expires_it(rq_app, fak
     assert 7200 - 300 - 5 <= connection.ttl(key) <= 7200 - 300
 
 
-# ---- faults: Redis down, a worker killed mid-delivery, scheduled jobs lost ----------------------------
+# ---- faults: Redis down, scheduled jobs lost (a worker killed mid-send: test_worker_outages.py) ----
 
 def wx_login(client, fake_wechat, name):
     """Sign in as `dev-<name>` through the fake WeChat (these apps have WeChat configured)."""
@@ -300,35 +301,58 @@ def test_housekeeping_closes_a_poll_whose_scheduled_close_was_lost(rq_app, fake_
     assert client.get(f"/api/v1/polls/{poll['id']}", headers=staff).get_json()["status"] == "closed"
 
 
-@pytest.mark.skipif(not TEST_REDIS_URL, reason="kills a worker process sharing the real Redis (CI sets TEST_REDIS_URL)")
-def test_worker_killed_mid_delivery_is_delivered_once_afterwards(rq_app, fake_wechat, database_url):
-    """A `flask worker` process is killed while WeChat has its request; once the claim's lease
-    runs out the sweep requeues it and another worker delivers it, once."""
+# ---- at most once: WeChat has no idempotency key ------------------------------------------------------
+
+def test_a_send_wechat_took_without_answering_in_time_is_never_sent_again(rq_app, fake_wechat):
+    """WeChat accepts the message just after our timeout: a retry would give the resident two."""
+    resident, = make_users(rq_app, "resident")
+    give_consent(rq_app, resident, count=2)
+    fake_wechat.send_answers = [("slow", 2)]  # WECHAT_TIMEOUT is 1 s
+    notify_one(rq_app, resident)
+    work(rq_app)
+    row = notification_of(rq_app, resident)
+    assert (row.wechat_status, row.wechat_note, row.wechat_attempts) == ("sent", "no_answer", 1)
+    assert make_due(rq_app) == []  # no retry waiting
+    deadline = time.monotonic() + 30
+    while not fake_wechat.sent and time.monotonic() < deadline:  # the slow WeChat gets there
+        time.sleep(0.05)
+    work(rq_app)  # the sweep too
+    assert [m["touser"] for m in fake_wechat.sent] == ["dev-resident"]
+    assert consent_left(rq_app, resident) == 1  # WeChat may have used it
+    client = rq_app.test_client()
+    [item] = client.get("/api/v1/notifications", headers=wx_login(client, fake_wechat, "resident")).get_json()["items"]
+    assert item["wechat_label"] == "微信提醒可能已发送（微信未确认）"
+
+
+def test_a_send_that_could_not_connect_is_retried(make_app, fake_wechat, connection, free_port):
+    """Nothing reached WeChat, so trying again cannot duplicate anything."""
+    app = make_app(WECHAT_APPID="wx-test-app", WECHAT_SECRET="wx-test-secret",
+                   WECHAT_API_BASE=f"http://127.0.0.1:{free_port}", WECHAT_TIMEOUT=1.0, WECHAT_TEMPLATES=TEMPLATES,
+                   JOBS_INLINE=False, REDIS_CLIENT=connection)
+    resident, = make_users(app, "resident")
+    give_consent(app, resident)
+    with app.app_context():  # a token cached earlier: only the send itself finds WeChat unreachable
+        client = wechat.get_client()
+        client.session.set(client.access_token_key, "token-1", 7200)
+    notify_one(app, resident)
+    work(app)
+    row = notification_of(app, resident)
+    assert (row.wechat_status, row.wechat_note) == ("pending", "wechat_unavailable")
+    assert len(make_due(app)) == 1  # rq's retry
+
+
+def test_a_token_fetch_without_answer_is_retried(rq_app, fake_wechat):
+    """No message went out with an unanswered token fetch: the delivery is retried, and sent once."""
     resident, = make_users(rq_app, "resident")
     give_consent(rq_app, resident)
-    fake_wechat.send_answers = ["hang"]
+    fake_wechat.delay = 2  # every answer comes after our 1 s timeout
     notify_one(rq_app, resident)
-    env = {**os.environ, "APP_ENV": "testing", "DATABASE_URL": database_url, "REDIS_URL": TEST_REDIS_URL,
-           "SECRET_KEY": "x" * 40, "WECHAT_APPID": "wx-test-app", "WECHAT_SECRET": "wx-test-secret",
-           "WECHAT_API_BASE": fake_wechat.url, "WECHAT_TIMEOUT": "60",
-           "WECHAT_TEMPLATE_MATTER_STATUS": TEMPLATES["matter_status"]}
-    # Its own process group: the worker forks a scheduler process, which must die with it.
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        assert fake_wechat.hanging.wait(60), "the worker never reached WeChat"
-    finally:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(10)
-        fake_wechat.release.set()
-    assert notification_of(rq_app, resident).wechat_status == "sending"
     work(rq_app)
-    assert fake_wechat.sent == []  # the lease has not run out: no second message yet
-    with rq_app.app_context():
-        db.session.execute(update(Notification).values(claimed_at=datetime.now(timezone.utc) - timedelta(minutes=16)))
-        db.session.commit()
-    work(rq_app)
-    work(rq_app)
-    assert [m["touser"] for m in fake_wechat.sent] == ["dev-resident"]
     row = notification_of(rq_app, resident)
-    assert (row.wechat_status, row.wechat_attempts) == ("sent", 2) and consent_left(rq_app, resident) == 0
+    assert (row.wechat_status, row.wechat_note) == ("pending", "wechat_unavailable")
+    assert fake_wechat.paths() == ["/cgi-bin/stable_token"]
+    fake_wechat.delay = 0
+    make_due(rq_app)
+    work(rq_app)
+    assert notification_of(rq_app, resident).wechat_status == "sent"
+    assert [m["touser"] for m in fake_wechat.sent] == ["dev-resident"]

@@ -73,6 +73,14 @@ ACTS_FOR = {
 }
 
 
+def grid_worker_for(user_id, matter):
+    """Does `user_id` hold the grid-worker role over the matter's grid? Only such a person can be
+    named its handler: whoever else would be named could neither see the matter nor act on it."""
+    return db.session.scalar(select(RoleAssignment.id).where(
+        RoleAssignment.user_id == user_id, RoleAssignment.role == Role.GRID_WORKER,
+        RoleAssignment.scope_id == matter.grid_id).limit(1)) is not None
+
+
 def handler_user_ids(matter):
     """Those who act as the matter's handler: the person named, and whoever holds the role
     that acts for its kind of handler over its department, team or community."""

@@ -7,6 +7,7 @@ from app.extensions import db
 from app.matters.models import Matter, MatterEvent, MatterPhoto
 from app.matters.photos import discard
 from app.polls.models import PaperBallot
+from app.privacy.service import ERASED_NAME
 
 
 def export(user):
@@ -25,7 +26,14 @@ def export(user):
 
 def erase(user):
     """Uploads never attached go (the files once this commits); a paper ballot's photo is
-    evidence for the count and stays."""
+    evidence for the count and stays. In the votes a council sitting recorded, the person's
+    name becomes ERASED_NAME: the vote counted and stays, whose it was does not."""
+    sittings = db.session.scalars(select(MatterEvent).where(MatterEvent.data["by_vote"].as_boolean().is_(True)))
+    for event in sittings:
+        votes = event.data.get("votes", [])
+        if any(vote.get("user_id") == user.id for vote in votes):
+            event.data = {**event.data, "votes": [{**vote, "name": ERASED_NAME} if vote.get("user_id") == user.id
+                                                  else vote for vote in votes]}
     unattached = db.session.scalars(select(MatterPhoto).where(
         MatterPhoto.uploader_id == user.id, MatterPhoto.matter_id.is_(None),
         MatterPhoto.id.not_in(select(PaperBallot.photo_id).where(PaperBallot.photo_id.is_not(None))))).all()

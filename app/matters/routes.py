@@ -1,4 +1,4 @@
-from flask import Response
+from flask import Response, request
 from flask_smorest import Blueprint
 
 from app.auth.permissions import Action, current_user, get_or_404, requires
@@ -67,7 +67,7 @@ def list_categories(community_id):
 @requires(Action.MANAGE_MATTER_CATEGORIES, _community)
 def add_category(args, community_id):
     """Add a category for this community (staff)."""
-    return service.add_category(_community(community_id), **args)
+    return service.add_category(_community(community_id), **args, actor=current_user())
 
 
 @blp.route("/matters", methods=["POST"])
@@ -221,8 +221,20 @@ def merge(args, matter_id):
     return _detail(service.merge(current_user(), _visible(matter_id), args["into_id"], args["note"]))
 
 
+# Whoever sees a matter may comment, and each comment reaches its household: held per person on
+# each matter and over all matters, so a neighbour cannot flood a household (README: Notifications).
+COMMENT_ON_A_MATTER_LIMIT = "3 per minute;30 per day"
+COMMENT_LIMIT = "10 per minute;100 per day"
+
+
+def _per_signed_in_user_on_the_matter():
+    return f"{per_signed_in_user()}:matter:{request.view_args['matter_id']}"
+
+
 @blp.route("/matters/<int:matter_id>/comments", methods=["POST"])
 @idempotent
+@limiter.limit(COMMENT_ON_A_MATTER_LIMIT, key_func=_per_signed_in_user_on_the_matter)
+@limiter.limit(COMMENT_LIMIT, key_func=per_signed_in_user)
 @blp.arguments(NoteSchema)
 @blp.response(200, MatterSchema)
 @requires()

@@ -130,8 +130,9 @@ class MatterActionsSchema(ma.Schema):
 class MatterSchema(MatterBriefSchema):
     description = ma.fields.String(required=True)
     place_text = ma.fields.String(required=True)
-    latitude = ma.fields.Decimal(allow_none=True, as_string=True, required=True)
-    longitude = ma.fields.Decimal(allow_none=True, as_string=True, required=True)
+    # Numbers, as the document says (Decimal would answer "30.720000"); six places fit a float.
+    latitude = ma.fields.Float(allow_none=True, required=True)
+    longitude = ma.fields.Float(allow_none=True, required=True)
     household_id = ma.fields.Integer(allow_none=True, required=True)
     submitter_name = ma.fields.String(allow_none=True, required=True)
     submitter_phone = ma.fields.String(allow_none=True, required=True)

@@ -1,10 +1,11 @@
-"""Notifications' personal data (the inbox and subscribe-message consents: both go with the
-account) and housekeeping (the outbox sweep: sends that Redis or a killed worker dropped)."""
+"""Notifications' personal data (the inbox, subscribe-message consents and WeChat preferences: all
+go with the account) and housekeeping (the outbox sweep: sends that Redis or a killed worker
+dropped)."""
 from sqlalchemy import delete, select
 
 from app import lifecycle
 from app.extensions import db
-from app.notifications.models import Notification, SubscriptionConsent
+from app.notifications.models import Notification, NotificationPreference, SubscriptionConsent
 from app.notifications.tasks import sweep
 
 
@@ -15,13 +16,17 @@ def export(user):
                                         .where(Notification.user_id == user.id).order_by(Notification.id)),
         "subscription_consents": lifecycle.rows(select(SubscriptionConsent.template_id, SubscriptionConsent.remaining)
                                                 .where(SubscriptionConsent.user_id == user.id)),
+        "notification_preferences": lifecycle.rows(select(NotificationPreference.kind, NotificationPreference.wechat)
+                                                   .where(NotificationPreference.user_id == user.id)
+                                                   .order_by(NotificationPreference.kind)),
     }
 
 
 def erase(user):
-    for model in (Notification, SubscriptionConsent):
+    for model in (Notification, SubscriptionConsent, NotificationPreference):
         db.session.execute(delete(model).where(model.user_id == user.id))
 
 
-lifecycle.personal_data("notifications", "subscription_consents", export=export, erase=erase)
+lifecycle.personal_data("notifications", "subscription_consents", "notification_preferences",
+                        export=export, erase=erase)
 lifecycle.housekeeping(sweep)

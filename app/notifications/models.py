@@ -68,3 +68,15 @@ class SubscriptionConsent(db.Model):
     template_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     remaining: Mapped[int] = mapped_column(Integer, default=0)
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+
+class NotificationPreference(db.Model):
+    """A user's choice whether a kind of notification may come as a WeChat message (and so spend
+    their consents); without a row the kind's default applies (service.REMINDERS)."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    wechat: Mapped[bool] = mapped_column(Boolean)
+    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)

@@ -9,13 +9,16 @@ from app.notifications.schemas import (
     InboxArgsSchema,
     NotificationPageSchema,
     NotificationSchema,
+    PreferenceInSchema,
+    PreferenceListSchema,
     ReadAllResultSchema,
     ReadAllSchema,
     UnreadCountSchema,
 )
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications",
-                description="The signed-in user's inbox and WeChat subscribe-message consents")
+                description="The signed-in user's inbox, WeChat subscribe-message consents and which "
+                            "kinds of message may come by WeChat")
 
 
 @blp.route("", methods=["GET"])
@@ -68,3 +71,20 @@ def consents():
 def report_consents(args):
     """Report a wx.requestSubscribeMessage result; each accept allows one more message."""
     return {"items": service.record_consents(current_user(), args["results"])}
+
+
+@blp.route("/preferences", methods=["GET"])
+@blp.response(200, PreferenceListSchema)
+@requires()
+def preferences():
+    """The kinds of message that may come as WeChat reminders, with whether I want them to."""
+    return {"items": service.preferences(current_user())}
+
+
+@blp.route("/preferences", methods=["PUT"])
+@blp.arguments(PreferenceInSchema)
+@blp.response(200, PreferenceListSchema)
+@requires()
+def set_preference(args):
+    """Switch WeChat reminders of one kind on or off for me (they spend my consents)."""
+    return {"items": service.set_preference(current_user(), args["kind"], args["wechat"])}

@@ -2,7 +2,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from app.models_base import Id
-from app.notifications.service import CONSENT_RESULTS, wechat_label
+from app.notifications.service import CONSENT_RESULTS, REMINDERS, wechat_label
 from app.pagination import PageArgsSchema, page_schema
 
 
@@ -62,3 +62,21 @@ class ConsentReportSchema(ma.Schema):
         metadata={"description": "wx.requestSubscribeMessage's result: template id → accept, "
                                  "reject, ban or filter (its errMsg left out)"},
     )
+
+
+class PreferenceSchema(ma.Schema):
+    kind = ma.fields.String(required=True)
+    label = ma.fields.String(required=True)
+    wechat = ma.fields.Boolean(required=True, metadata={"description": "whether it may come as a WeChat message"})
+    hint = ma.fields.String(required=True, metadata={"description": "a limit the resident should know, in Chinese; "
+                                                                    "often empty"})
+
+
+class PreferenceListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(PreferenceSchema), required=True)
+
+
+class PreferenceInSchema(ma.Schema):
+    kind = ma.fields.String(required=True, validate=validate.OneOf([kind.value for kind in REMINDERS]),
+                            metadata={"description": "a kind that may come by WeChat"})
+    wechat = ma.fields.Boolean(required=True, metadata={"description": "send me WeChat reminders for it"})

@@ -3,24 +3,56 @@
 `notify()` writes the inbox rows in the caller's transaction and hands WeChat delivery to a
 job after commit, so a notification exists iff the change it reports was saved, and a slow
 WeChat never slows the request. Delivery (tasks.py) sends at most one subscribe message per
-notification, and only while the user has a consent left for the template.
+notification, and only while the user has a consent left for the template. Which notifications
+may spend a consent at all is REMINDERS' and the user's choice (README: Notifications).
 """
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import and_, case, exists, func, insert, literal, null, select, update
+from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.errors import ApiError
 from app.extensions import db
 from app.jobs import BULK, DEFAULT, queue
 from app.models_base import upsert, utcnow
-from app.notifications.models import Notification, SubscriptionConsent, WeChatStatus
+from app.notifications.models import Notification, NotificationPreference, SubscriptionConsent, WeChatStatus
 from app.notifications.templates import LABELS, NotificationKind
 
 DELIVERY_BATCH = 100  # notifications per delivery job
 CONSENT_RESULTS = ("accept", "reject", "ban", "filter")
+REMINDED_RECENTLY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """Whether notifications of a kind may come as WeChat messages. Each message spends one of the
+    recipient's consents, which only they give (one per tap) and which run out, so only what they
+    must act on may spend them, and never at another resident's will. `template`: whose template,
+    and so whose consents, the message uses. `default`: until the user switches the kind on or
+    off. `once_a_day`: at most one message per page (one matter) in REMINDED_RECENTLY."""
+
+    template: NotificationKind
+    default: bool = True
+    once_a_day: bool = False
+    hint: str = ""
+
+
+# What may spend a resident's consents; a kind not listed (notice: 公示, announcements) is
+# inbox-only. A neighbour's comment costs nothing unless the household switched comments on.
+REMINDERS = {
+    NotificationKind.MATTER_STATUS: Reminder(NotificationKind.MATTER_STATUS),
+    NotificationKind.MATTER_COMMENT: Reminder(NotificationKind.MATTER_STATUS, default=False, once_a_day=True,
+                                              hint="每件诉求每天最多提醒一次，用的是诉求进度提醒的次数"),
+    NotificationKind.MEETING_INVITATION: Reminder(NotificationKind.MEETING_INVITATION),
+    NotificationKind.MEETING_REMINDER: Reminder(NotificationKind.MEETING_REMINDER),
+    NotificationKind.POLL_OPENED: Reminder(NotificationKind.POLL_OPENED),
+    NotificationKind.POLL_CLOSING: Reminder(NotificationKind.POLL_CLOSING),
+    NotificationKind.POLL_RESULT: Reminder(NotificationKind.POLL_RESULT),
+}
 
 
 def templates():
@@ -44,11 +76,12 @@ def notify(user_ids, kind, payload, page=None):
     title = str(payload.get("title") or "").strip()
     if not title:
         raise ValueError("a notification needs payload['title']")
-    template = templates().get(kind)
+    reminder = REMINDERS.get(kind)
+    template = templates().get(reminder.template) if reminder else None
     now = utcnow()
     if isinstance(user_ids, (list, tuple, set)):
         user_ids = select(User.id).where(User.id.in_(list(user_ids)))
-    count, to_deliver = _insert(user_ids, kind, title, payload, page, template, now)
+    count, to_deliver = _insert(user_ids, kind, title, payload, page, template, reminder, now)
     from app.notifications.tasks import deliver
 
     target = BULK if count > DELIVERY_BATCH else DEFAULT
@@ -57,7 +90,7 @@ def notify(user_ids, kind, payload, page=None):
     return count
 
 
-def _insert(user_ids, kind, title, payload, page, template, now):
+def _insert(user_ids, kind, title, payload, page, template, reminder, now):
     """The rows for every distinct user the SELECT yields; (how many, ids of the rows to send)."""
     table = Notification.__table__
     chosen = user_ids.subquery()
@@ -66,11 +99,8 @@ def _insert(user_ids, kind, title, payload, page, template, now):
     if template is None:
         status, note = literal(WeChatStatus.NONE), literal("no_template")
     else:
-        consenting = exists().where(SubscriptionConsent.user_id == user_id,
-                                    SubscriptionConsent.template_id == template.id,
-                                    SubscriptionConsent.remaining > 0)
-        status = case((consenting, WeChatStatus.PENDING), else_=WeChatStatus.NONE)
-        note = case((consenting, null()), else_="no_consent")
+        note = case(*_why_not_by_wechat(user_id, kind, page, template, reminder, now), else_=null())
+        status = case((note.is_(None), WeChatStatus.PENDING), else_=WeChatStatus.NONE)
     columns = {
         "user_id": user_id, "kind": literal(kind.value), "title": literal(title[:100]),
         "body": literal(str(payload.get("body") or "")), "page": literal(page, table.c.page.type),
@@ -83,6 +113,26 @@ def _insert(user_ids, kind, title, payload, page, template, now):
         list(columns), select(*(value.label(name) for name, value in columns.items())).order_by(user_id))
         .returning(table.c.id, table.c.wechat_status)).all()
     return len(rows), sorted(row.id for row in rows if row.wechat_status == WeChatStatus.PENDING)
+
+
+def _why_not_by_wechat(user_id, kind, page, template, reminder, now):
+    """(condition, wechat_note) pairs, first match wins, for a recipient whose notification must
+    stay inbox-only: their switch, a reminder about the same page already on its way today, no
+    consent left."""
+    chose_otherwise = exists().where(NotificationPreference.user_id == user_id, NotificationPreference.kind == kind.value,
+                           NotificationPreference.wechat == (not reminder.default))
+    reasons = [(chose_otherwise if reminder.default else ~chose_otherwise, "switched_off")]
+    if reminder.once_a_day and page is not None:
+        earlier = aliased(Notification)
+        reasons.append((exists().where(
+            earlier.user_id == user_id, earlier.kind == kind.value, earlier.page == page,
+            earlier.created_at > now - REMINDED_RECENTLY,
+            earlier.wechat_status.in_([WeChatStatus.PENDING, WeChatStatus.SENDING, WeChatStatus.SENT])),
+            "reminded_today"))
+    reasons.append((~exists().where(SubscriptionConsent.user_id == user_id,
+                                    SubscriptionConsent.template_id == template.id,
+                                    SubscriptionConsent.remaining > 0), "no_consent"))
+    return reasons
 
 
 def _jsonable(value):
@@ -113,14 +163,18 @@ def inbox(user, cursor=None, limit=20, unread=False):
 # What a resident reads under a message about its WeChat copy (wechat_status, wechat_note).
 SENT_LABEL, ON_ITS_WAY_LABEL, RETRY_LABEL = "已发送微信提醒", "微信提醒发送中", "微信提醒稍后再发"
 INBOX_ONLY_LABEL, NOT_SENT = "只在消息里，不发微信提醒", "未发送微信提醒："
+INBOX_ONLY_BECAUSE = {"switched_off": "只在消息里：未开启这类微信提醒",
+                      "reminded_today": "只在消息里：今天已提醒过这件诉求"}
 # Why WeChat refused it: the note of a refusal starts with WeChat's errcode (tasks.py).
 REFUSAL_REASONS = {"no_openid": "未绑定微信", "43101": "未订阅", "40003": "未绑定微信"}
+# Sent to WeChat, which never answered: it may have arrived, and is not sent again (tasks.py).
+NO_ANSWER, NO_ANSWER_LABEL = "no_answer", "微信提醒可能已发送（微信未确认）"
 
 
 def wechat_label(status, note):
     """The delivery of a notification in a resident's words (no codes)."""
     if status == WeChatStatus.SENT:
-        return SENT_LABEL
+        return NO_ANSWER_LABEL if note == NO_ANSWER else SENT_LABEL
     if status == WeChatStatus.SENDING or (status == WeChatStatus.PENDING and note is None):
         return ON_ITS_WAY_LABEL
     if status == WeChatStatus.PENDING:  # WeChat could not take it; a retry will
@@ -129,6 +183,8 @@ def wechat_label(status, note):
         return NOT_SENT + "发送失败"
     if status == WeChatStatus.REJECTED:
         return NOT_SENT + REFUSAL_REASONS.get((note or "").split(" ")[0], "发送失败")
+    if note in INBOX_ONLY_BECAUSE:
+        return INBOX_ONLY_BECAUSE[note]
     return INBOX_ONLY_LABEL if note == "no_template" else NOT_SENT + "未订阅"
 
 
@@ -253,3 +309,26 @@ def template_for(notification):
             return template
     return None
 
+
+
+# ---- preferences: which kinds may come by WeChat --------------------------------------------
+
+def preferences(user):
+    """The kinds the user may have as WeChat messages (their template is configured), each with
+    whether they do: their own choice, else the kind's default."""
+    configured = templates()
+    chosen = dict(db.session.execute(select(NotificationPreference.kind, NotificationPreference.wechat)
+                                     .where(NotificationPreference.user_id == user.id)).all())
+    return [{"kind": kind.value, "label": LABELS[kind], "wechat": chosen.get(kind.value, reminder.default),
+             "hint": reminder.hint}
+            for kind, reminder in REMINDERS.items() if reminder.template in configured]
+
+
+def set_preference(user, kind, wechat):
+    """Switch WeChat messages of `kind` on or off for the user (a kind in REMINDERS)."""
+    statement = upsert(NotificationPreference, db.engine).values(
+        user_id=user.id, kind=NotificationKind(kind).value, wechat=wechat, updated_at=utcnow())
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["user_id", "kind"], set_={"wechat": wechat, "updated_at": utcnow()}))
+    db.session.flush()
+    return preferences(user)

@@ -1,23 +1,30 @@
 """The delivery job: notifications → WeChat subscribe messages, and the outbox sweep.
 
-One message per notification, however often a job runs (retries, a job requeued by hand, a
-sweep racing a job): a notification is claimed by a conditional UPDATE (pending/failed →
-sending) committed before WeChat is called, so a second run finds nothing to claim. The
+At most one message per notification, however often a job runs (retries, a job requeued by
+hand, a sweep racing a job): a notification is claimed by a conditional UPDATE (pending/failed
+→ sending) committed before WeChat is called, so a second run finds nothing to claim. The
 consent is spent in the same commit and given back when WeChat certainly did not use it. The
 inbox copy is never touched.
 
-The sweep (every minute, on the workers) re-enqueues what no job will deliver: rows written
-while Redis was down, rows whose retry was lost with Redis's data, and rows left `sending` by
-a worker killed mid-delivery once their lease has run out. The last case is the one window
-that can repeat a message: if the worker died after WeChat took the message but before the
-answer was recorded, WeChat (which has no idempotency key) shows it twice.
+WeChat has no idempotency key, so a send is tried again only when WeChat certainly did not take
+it: we could not connect, or it answered busy, over quota or an HTTP error. A send that reached
+WeChat and got no answer (a timeout after the request went out, a dropped connection) may have
+been delivered: it is settled `sent` with the note `no_answer` and never sent again, and the
+inbox's delivery label says WeChat did not confirm it. So is a claim whose worker died
+mid-send. A resident may thus miss the WeChat copy of such a message (never the inbox copy),
+but never gets two.
+
+The sweep (every WORKER_HOUSEKEEPING_SECONDS, on the workers) re-enqueues the pending rows no
+job in Redis holds — rows written while Redis was down, rows whose job or retry was lost with
+Redis's data — once they have waited half that interval (a fresh row's job is enqueued at its
+commit), and settles the claims of dead workers as above once their lease has run out.
 """
 import logging
 
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import func, select, update
 from wechatpy.exceptions import WeChatClientException
 
 from app import wechat
@@ -39,9 +46,7 @@ REFUSAL_NOTES = {USER_REFUSED: "user refused", BAD_OPENID: "bad openid",
                  47003: "bad template value"}
 
 UNAVAILABLE = "unavailable"
-NEVER_QUEUED_AFTER = timedelta(minutes=10)  # a fresh row's job has surely run by then
-SENDING_LEASE = timedelta(minutes=15)       # far longer than one send (WeChat timeout: seconds)
-RETRY_LOST_AFTER = timedelta(hours=3)       # longer than rq's longest backoff (2 h)
+SENDING_LEASE = timedelta(minutes=15)  # far longer than one send (WeChat timeout: seconds)
 SWEEP_BATCH = 100
 SWEEP_LIMIT = 20000
 
@@ -89,6 +94,9 @@ def _deliver_one(notification_id, last):
     data = message_data(template, payload, current_app.config["TIME_ZONE"])
     try:
         wechat.send_subscribe_message(openid, template.id, data, notification.page)
+    except wechat.WeChatNoAnswer:  # it may have been delivered: at most once, so never again
+        log.warning("WeChat did not answer the send of notification %s; not sending it again", notification.id)
+        return _settle(notification, WeChatStatus.SENT, service.NO_ANSWER)
     except wechat.WeChatUnavailable:
         return _defer(notification, "wechat_unavailable", last)
     except WeChatClientException as exc:
@@ -142,20 +150,21 @@ def _fail_unclaimed(notification_ids):
 
 @task
 def sweep():
-    """Re-enqueue the notifications no job will deliver (see the module docstring)."""
+    """Re-enqueue the notifications no job will deliver; settle dead workers' claims (see the
+    module docstring)."""
     now = utcnow()
-    # Claims whose worker died: back to pending; the consent each spent stays spent for it.
-    interrupted = db.session.scalars(update(Notification).where(
+    # Claims whose worker died mid-send: WeChat may have the message; the consent stays spent.
+    db.session.execute(update(Notification).where(
         Notification.wechat_status == WeChatStatus.SENDING, Notification.claimed_at < now - SENDING_LEASE,
-    ).values(wechat_status=WeChatStatus.PENDING, wechat_note="delivery interrupted; requeued")
-        .returning(Notification.id)).all()
-    lost = db.session.scalars(select(Notification.id).where(
+    ).values(wechat_status=WeChatStatus.SENT, wechat_note=service.NO_ANSWER))
+    waited = timedelta(seconds=current_app.config["WORKER_HOUSEKEEPING_SECONDS"] / 2)
+    waiting = db.session.scalars(select(Notification.id).where(
         Notification.wechat_status == WeChatStatus.PENDING,
-        or_(and_(Notification.claimed_at.is_(None), Notification.created_at < now - NEVER_QUEUED_AFTER),
-            Notification.claimed_at < now - RETRY_LOST_AFTER),
+        func.coalesce(Notification.claimed_at, Notification.created_at) < now - waited,
     ).order_by(Notification.id).limit(SWEEP_LIMIT)).all()
-    db.session.commit()  # deliberate: requeued in the database before they are handed to Redis
-    ids = sorted(set(interrupted) | set(lost))
+    db.session.commit()  # deliberate: dead claims settled before this job can fail on Redis
+    on_the_way = {i for (batch,) in queue.waiting_calls(deliver) for i in batch} if waiting else set()
+    ids = [i for i in waiting if i not in on_the_way]
     if ids:
         log.warning("outbox sweep: requeueing %d notification(s)", len(ids))
         queue.enqueue([(deliver, (ids[start:start + SWEEP_BATCH],)) for start in range(0, len(ids), SWEEP_BATCH)],

@@ -20,6 +20,7 @@ from config import ConfigError
 
 class NotificationKind(StrEnum):
     MATTER_STATUS = "matter_status"
+    MATTER_COMMENT = "matter_comment"  # a comment on one's matter: WeChat only if asked for (service.REMINDERS)
     MEETING_INVITATION = "meeting_invitation"
     MEETING_REMINDER = "meeting_reminder"
     POLL_OPENED = "poll_opened"
@@ -30,6 +31,7 @@ class NotificationKind(StrEnum):
 
 LABELS = {
     NotificationKind.MATTER_STATUS: "诉求进度提醒",
+    NotificationKind.MATTER_COMMENT: "诉求留言",
     NotificationKind.MEETING_INVITATION: "会议邀请",
     NotificationKind.MEETING_REMINDER: "会议开始提醒",
     NotificationKind.POLL_OPENED: "投票开始通知",

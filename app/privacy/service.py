@@ -38,6 +38,13 @@ NOTICE = {
     ],
 }
 ERASE_CONFIRMATION = "注销账号"
+ERASED_NAME = "已注销用户"
+
+
+def is_erased(user):
+    """An account deleted by `erase`: others see it as ERASED_NAME with no phone — never as
+    anyone standing in for it, such as the head of the household it lived in."""
+    return user.erased_at is not None
 
 
 def export(user):

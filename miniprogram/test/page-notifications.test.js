@@ -1,5 +1,5 @@
 const { installWx, until, flush } = require('./wx-mock')
-const { loadPage, textOf, tap } = require('./page-helper')
+const { loadPage, textOf, tap, attr, dispatch } = require('./page-helper')
 const api = require('../utils/api')
 
 const PAGE = 'pages/notifications/notifications'
@@ -33,6 +33,8 @@ let wx
 beforeEach(() => {
   wx = installWx()
   api.saveSession({ token: 'tok', expires_at: '2030-01-01T00:00:00Z', user: { id: 1 } })
+  // 没有配置微信模板时后端给空的提醒设置；要测设置的用 reply 排在前面
+  wx.server.always('GET', '/notifications/preferences', 200, { items: [] })
 })
 
 // 打开消息页：第一页消息 + 微信提醒模板
@@ -274,5 +276,77 @@ describe('开启微信提醒', () => {
 
     const none = await open([notice(1)], { consents: [] })
     expect(none.querySelector('#remind-btn')).toBeUndefined()
+  })
+})
+
+describe('微信提醒设置（每类消息发不发微信）', () => {
+  const PREFERENCES = [
+    { kind: 'matter_status', label: '诉求进度提醒', wechat: true, hint: '' },
+    { kind: 'matter_comment', label: '诉求留言', wechat: false, hint: '每件诉求每天最多提醒一次，用的是诉求进度提醒的次数' },
+  ]
+
+  async function openWithSettings(preferences = PREFERENCES) {
+    wx.server.reply('GET', '/notifications/preferences', 200, { items: preferences })
+    const page = await open([notice(1)])
+    await tap(page, '#settings-toggle')
+    await flush()
+    return page
+  }
+
+  function switchedOn(page, kind) {
+    return attr(page, `#switch-${kind}`, 'checked')
+  }
+
+  test('展开后每类一个开关：名称、说明、现在开没开（留言默认关着）', async () => {
+    const page = await openWithSettings()
+    expect(wx.server.calls('GET', '/notifications/preferences')).toHaveLength(1)
+    expect(textOf(page, '#pref-matter_status')).toBe('诉求进度提醒')
+    expect(textOf(page, '#pref-matter_comment')).toContain('每件诉求每天最多提醒一次')
+    expect(switchedOn(page, 'matter_status')).toBe(true)
+    expect(switchedOn(page, 'matter_comment')).toBe(false)
+    expect(wx.server.unexpected).toEqual([])
+
+    await tap(page, '#settings-toggle')
+    await flush()
+    expect(page.querySelector('#pref-matter_status')).toBeUndefined()
+  })
+
+  test('打开留言提醒：PUT {kind, wechat}，按后端返回显示，提示“已开启微信提醒”', async () => {
+    const page = await openWithSettings()
+    wx.server.reply('PUT', '/notifications/preferences', 200, {
+      items: [PREFERENCES[0], Object.assign({}, PREFERENCES[1], { wechat: true })],
+    })
+
+    await dispatch(page, '#switch-matter_comment', 'change', { detail: { value: true } })
+    await until(() => wx.showToast.mock.calls.length > 0)
+
+    const puts = wx.server.calls('PUT', '/notifications/preferences')
+    expect(puts).toHaveLength(1)
+    expect(puts[0].data).toEqual({ kind: 'matter_comment', wechat: true })
+    expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已开启微信提醒' }))
+    await flush()
+    expect(switchedOn(page, 'matter_comment')).toBe(true)
+    expect(page.data.savingKind).toBe('')
+  })
+
+  test('关掉没存上：开关回到原来的样子', async () => {
+    const page = await openWithSettings()
+    wx.server.reply('PUT', '/notifications/preferences', 422, {
+      error: { code: 'validation_error', message: '类型：填写有误', details: {} },
+    })
+
+    await dispatch(page, '#switch-matter_status', 'change', { detail: { value: false } })
+    await until(() => wx.server.calls('PUT', '/notifications/preferences').length > 0)
+    await flush()
+    await flush()
+
+    expect(switchedOn(page, 'matter_status')).toBe(true)
+    expect(wx.showToast).not.toHaveBeenCalledWith(expect.objectContaining({ title: '已关闭微信提醒' }))
+    expect(page.data.savingKind).toBe('')
+  })
+
+  test('后端没有可设置的提醒（没配置微信模板）：不显示设置', async () => {
+    const page = await open([notice(1)])
+    expect(page.querySelector('#settings')).toBeUndefined()
   })
 })

@@ -22,13 +22,15 @@ def categories(community):
                       for c in custom]
 
 
-def add_category(community, code, name, default_class=None):
+def add_category(community, code, name, default_class=None, actor=None):
     if code in BUILTIN_CATEGORIES or db.session.scalar(
             select(MatterCategory.id).filter_by(community_id=community.id, code=code)):
         raise ApiError(409, "category_exists", "该分类已存在", details={"code": code})
     category = MatterCategory(community_id=community.id, code=code, name=name, default_class=default_class)
     db.session.add(category)
     db.session.flush()
+    audit.record(actor, "matter_category.create", "community", community.id, community_id=community.id, code=code,
+                 name=name, default_class=default_class)
     return {"code": code, "name": name, "default_class": default_class, "builtin": False}
 
 

@@ -5,8 +5,10 @@ from datetime import timedelta
 from app.extensions import db
 from app.matters import access
 from app.matters.service.reporting import check_text
-from app.matters.service.state import tell_handlers, transition
+from app.matters.service.state import household_user_ids, tell_handlers, transition
 from app.models_base import utcnow
+from app.notifications.service import notify
+from app.notifications.templates import NotificationKind
 
 REOPEN_DAYS = 7          # an unsatisfied evaluation within this reopens the matter
 UNSATISFIED = 2          # satisfaction at or below this is "unsatisfied"
@@ -42,7 +44,15 @@ def withdraw(user, matter, reason=""):
 
 
 def comment(user, matter, text):
+    """A comment reaches the household's inbox; as a WeChat message only if it switched comments
+    on, and without the commenter's words: a neighbour must not spend its consents or speak
+    through its WeChat (README: Notifications)."""
     check_text(user, text)
-    transition(matter, "comment", user, text, tell_household=not access.is_household(user, matter))
+    transition(matter, "comment", user, text, tell_household=False)
+    if not access.is_household(user, matter):
+        notify(household_user_ids(matter), NotificationKind.MATTER_COMMENT, {
+            "title": matter.title, "status": "新留言", "note": "有人留言，请在小程序里查看",
+            "body": f"“{matter.title}”有新留言：{text}", "matter_id": matter.id,
+        }, page=f"pages/matter/matter?id={matter.id}")
     db.session.flush()
     return matter

@@ -54,12 +54,17 @@ def transition(matter, action, actor, note="", matter_class=None, data=None, tel
     return event
 
 
-def _notify_household(matter, note):
+def household_user_ids(matter):
+    """The submitter and everyone living in the household the matter concerns."""
     recipients = {matter.submitter_id}
     if matter.household_id is not None:
         recipients |= set(db.session.scalars(
             select(HouseholdMember.user_id).filter_by(household_id=matter.household_id)))
-    notify(sorted(recipients), NotificationKind.MATTER_STATUS, {
+    return sorted(recipients)
+
+
+def _notify_household(matter, note):
+    notify(household_user_ids(matter), NotificationKind.MATTER_STATUS, {
         "title": matter.title, "status": STATUS_LABELS[MatterStatus(matter.status)],
         "body": f"您反映的“{matter.title}”{STATUS_LABELS[MatterStatus(matter.status)]}" + (f"：{note}" if note else ""),
         "note": note or STATUS_LABELS[MatterStatus(matter.status)], "matter_id": matter.id,

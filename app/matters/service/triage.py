@@ -112,8 +112,10 @@ def _check_handler(matter, handler_type, department_id, user_id, team_id, handle
         if due_date is None or due_date < local_today():
             raise invalid("due_date", "交给职能部门办理须定办结期限，且不能早于今天")
     elif handler_type == HandlerType.GRID_WORKER:
-        if user_id is None or db.session.get(User, user_id) is None:
+        if user_id is None:
             raise invalid("user_id", "请选择承办的网格员")
+        if not access.grid_worker_for(user_id, matter):
+            raise invalid("user_id", "承办的网格员须是本诉求所在网格的网格员")
     elif handler_type == HandlerType.VOLUNTEER_TEAM:
         team = db.session.get(VolunteerTeam, team_id or 0)
         if team is None or team.community_id != matter.community_id:

@@ -27,6 +27,7 @@ from app.matters.models import (
 from app.matters.service.handling import local_today
 from app.models_base import utcnow
 from app.polls.models import Poll, PollStatus
+from app.privacy.service import ERASED_NAME, is_erased
 
 SIMILAR_DAYS = 30        # the triage queue shows open matters of the same building and category
 
@@ -35,10 +36,21 @@ def _mask_name(name):
     return (name[0] + "**") if name else "居民"
 
 
+def _shown_name(user, name, full):
+    """`name` (the user's, or the one standing for it) in full or masked; an erased account
+    as erased."""
+    if is_erased(user):
+        return ERASED_NAME
+    return name if full else _mask_name(name)
+
+
 def matter_view(matter, level, viewer):
     submitter = matter.submitter
-    name = submitter.name or (matter.household.head_name if matter.household else None)
-    phone = submitter.phone or (matter.household.head_phone if matter.household else None)
+    # A submitter who gave no name or phone stands for the household: the roster's are shown.
+    # Not for an erased account: nobody else is shown in its place.
+    household = None if is_erased(submitter) else matter.household
+    name = submitter.name or (household.head_name if household else None)
+    phone = submitter.phone or (household.head_phone if household else None)
     full = level == access.FULL
     events = db.session.scalars(select(MatterEvent).filter_by(matter_id=matter.id).order_by(MatterEvent.id))
     by_event = {}
@@ -50,7 +62,7 @@ def matter_view(matter, level, viewer):
         "description": matter.description, "place_text": matter.place_text,
         "latitude": matter.latitude, "longitude": matter.longitude,
         "household_id": matter.household_id if full else None,
-        "submitter_name": name if full else _mask_name(name),
+        "submitter_name": _shown_name(submitter, name, full),
         "submitter_phone": phone if full and can(viewer, Action.VIEW_PHONES, matter) else mask_phone(phone),
         "on_behalf": matter.recorded_by_id is not None,
         "handler": _handler(matter),
@@ -100,7 +112,7 @@ def _event_view(event, full):
     return {"id": event.id, "action": event.action, "status_from": event.status_from,
             "status_to": event.status_to, "matter_class": event.matter_class, "note": event.note,
             "data": event.data, "created_at": event.created_at,
-            "actor_name": (actor.name if full else _mask_name(actor.name)) if actor else None}
+            "actor_name": _shown_name(actor, actor.name, full) if actor else None}
 
 
 def _handler(matter):

@@ -1,6 +1,8 @@
 // 消息页（收件箱）：GET /notifications 按时间从新到旧，拉到底加载更多，下拉刷新；
 // 点一条标为已读并打开相关页面；“全部已读”；“开启微信提醒”（订阅消息授权）。
 // 每条下面用小号灰字写微信提醒发出去没有（后端给的 wechat_label，如“未发送微信提醒：未订阅”）。
+// “微信提醒设置”：每类消息一个开关（GET/PUT /notifications/preferences），关掉的只在这里看，
+// 不用掉微信授权次数；邻居的留言默认关着。
 // 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
 const api = require('../../utils/api')
 const subscribe = require('../../utils/subscribe')
@@ -26,6 +28,10 @@ function needsReminder(consents) {
   return (consents || []).some(c => c.remaining === 0)
 }
 
+function toPreference(p) {
+  return { kind: p.kind, label: p.label || '', wechat: Boolean(p.wechat), hint: p.hint || '' }
+}
+
 function totalRemaining(consents) {
   return (consents || []).reduce((sum, c) => sum + (c.remaining || 0), 0)
 }
@@ -48,14 +54,17 @@ Component({
     markingAll: false,
     showReminder: false,
     subscribing: false,
+    preferences: [],
+    showSettings: false,
+    savingKind: '',
   },
 
   // 列表（loadFirstPage、loadMore、showItems、retry）和 onLoad（没登录去登录页）、onPullDownRefresh、
   // onReachBottom 来自 utils/paged-list.js
   methods: Object.assign({}, list, {
-    // 进页面、下拉刷新：列表和提醒次数一起读
+    // 进页面、下拉刷新：列表、提醒次数和提醒设置一起读
     refresh() {
-      return Promise.all([this.loadFirstPage(), this.loadConsents()])
+      return Promise.all([this.loadFirstPage(), this.loadConsents(), this.loadPreferences()])
     },
 
     setItems(items, extra) {
@@ -126,6 +135,42 @@ Component({
           // 上报失败：api.js 已经弹出中文提示，按钮留着可以再点
         })
         .then(() => this.setData({ subscribing: false }))
+    },
+
+    // ---------- 微信提醒设置（每类消息发不发微信） ----------
+
+    async loadPreferences() {
+      try {
+        const res = await api.get('/notifications/preferences', undefined, { silent: true })
+        this.setData({ preferences: ((res && res.items) || []).map(toPreference) })
+      } catch (err) {
+        this.setData({ preferences: [] }) // 取不到就不显示设置
+      }
+    },
+
+    onToggleSettings() {
+      this.setData({ showSettings: !this.data.showSettings })
+    },
+
+    showPreference(kind, wechat) {
+      this.setData({ preferences: this.data.preferences.map(p => (p.kind === kind ? Object.assign({}, p, { wechat }) : p)) })
+    },
+
+    async onSwitchWechat(e) {
+      const kind = e.currentTarget.dataset.kind
+      const wechat = Boolean(e.detail.value)
+      if (this.data.savingKind) return
+      this.showPreference(kind, wechat)
+      this.setData({ savingKind: kind })
+      try {
+        const res = await api.put('/notifications/preferences', { kind, wechat })
+        this.setData({ preferences: ((res && res.items) || []).map(toPreference) })
+        wx.showToast({ title: wechat ? '已开启微信提醒' : '已关闭微信提醒', icon: 'success' })
+      } catch (err) {
+        this.showPreference(kind, !wechat) // 没存上：开关恢复原样（api.js 已经弹出中文提示）
+      } finally {
+        this.setData({ savingKind: '' })
+      }
     },
   }),
 })
