@@ -8,12 +8,14 @@ import os
 import secrets
 from pathlib import Path
 
+from limits import parse_many
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 TEMPLATE_PREFIX = "WECHAT_TEMPLATE_"
 ENV_VERSIONS = ("release", "trial", "develop")  # builds a mini-program code may open
+LOGIN_LIMITS = ("LOGIN_LIMIT_PER_ADDRESS", "LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURES_PER_CODE")
 
 
 class ConfigError(RuntimeError):
@@ -72,6 +74,8 @@ class BaseConfig:
         # A slow WeChat must not hold a worker thread: connect/read timeout in seconds.
         self.WECHAT_TIMEOUT = float(_env("WECHAT_TIMEOUT", "5"))
         self.MEDIA_ROOT = _env("MEDIA_ROOT", str(INSTANCE / "media"))
+        # The desk console's Vite build, served at /console/ (app/console.py).
+        self.CONSOLE_DIST = _env("CONSOLE_DIST", str(ROOT / "console" / "dist"))
         # Photos (app/media): bytes and pixels refused beyond these (pixels are read from the
         # header, so a decompression bomb is refused before it is decoded); the stored
         # original's longest side is scaled down to MEDIA_MAX_SIDE.
@@ -87,6 +91,14 @@ class BaseConfig:
         self.MEDIA_S3_ADDRESSING_STYLE = _env("MEDIA_S3_ADDRESSING_STYLE", "auto")
         self.TOKEN_TTL_SECONDS = _int_env("TOKEN_TTL_SECONDS", 7 * 24 * 3600)
         self.JOIN_CODE_TTL_DAYS = _int_env("JOIN_CODE_TTL_DAYS", 14)
+        # Sign-in limits (README: Security, Limits). Before WeChat answers, nobody is known but
+        # the address and the code, and one address may be a courtyard's Wi-Fi or a carrier's
+        # shared address (CGNAT): successful sign-ins get a ceiling no crowd reaches; what
+        # tells abuse is refused ones (a code WeChat does not know, or a used one), counted per
+        # address and per code.
+        self.LOGIN_LIMIT_PER_ADDRESS = _env("LOGIN_LIMIT_PER_ADDRESS", "600 per minute")
+        self.LOGIN_FAILURES_PER_ADDRESS = _env("LOGIN_FAILURES_PER_ADDRESS", "60 per minute")
+        self.LOGIN_FAILURES_PER_CODE = _env("LOGIN_FAILURES_PER_CODE", "3 per 5 minutes")
         self.MAX_CONTENT_LENGTH = _int_env("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
         # The database pool of each process (README: Production, PostgreSQL). A gthread worker's
         # threads share one pool, so it holds a connection per thread; a request that still
@@ -105,6 +117,10 @@ class BaseConfig:
         self.SQLALCHEMY_ENGINE_OPTIONS = None
         # Jobs run in-process unless Redis is configured (decided in validate()).
         self.JOBS_INLINE = None
+        # rq workers (app/jobs.py): housekeeping (the outbox sweep, lost poll jobs) every so many
+        # seconds, jobs or no jobs; the longest wait between attempts to reach Redis again.
+        self.WORKER_HOUSEKEEPING_SECONDS = _int_env("WORKER_HOUSEKEEPING_SECONDS", 60)
+        self.WORKER_RECONNECT_MAX_SECONDS = _int_env("WORKER_RECONNECT_MAX_SECONDS", 30)
         # Subscribe-message templates: WECHAT_TEMPLATE_<KIND>=<template id> and optionally
         # WECHAT_TEMPLATE_<KIND>_FIELDS=thing1=title,time2=time (app/notifications/templates.py).
         self.WECHAT_TEMPLATES = {
@@ -168,8 +184,17 @@ class BaseConfig:
             self.JOBS_INLINE = not self.REDIS_URL
         if self.SQLALCHEMY_ENGINE_OPTIONS is None:
             self.SQLALCHEMY_ENGINE_OPTIONS = self._engine_options()
+        for name in LOGIN_LIMITS:
+            try:
+                parse_many(getattr(self, name))
+            except ValueError:
+                raise ConfigError(f"{name} must be a rate limit such as '60 per minute', "
+                                  f"got {getattr(self, name)!r}") from None
         if bool(self.WECHAT_APPID) != bool(self.WECHAT_SECRET):
             raise ConfigError("WECHAT_APPID and WECHAT_SECRET must be set together")
+        for name in ("WORKER_HOUSEKEEPING_SECONDS", "WORKER_RECONNECT_MAX_SECONDS"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1 (seconds)")
         if self.WECHAT_ENV_VERSION not in ENV_VERSIONS:
             raise ConfigError(f"WECHAT_ENV_VERSION must be one of {', '.join(ENV_VERSIONS)}, "
                               f"got {self.WECHAT_ENV_VERSION!r}")

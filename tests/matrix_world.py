@@ -14,6 +14,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from app import create_app
+from app.auth import console_login
 from app.auth.service import find_or_create_user
 from app.community import service as community
 from app.community.models import Role, RoleAssignment
@@ -88,6 +89,10 @@ def build_world(app):
             world[f"ra_{name}"] = db.session.scalar(select(RoleAssignment.id).filter_by(user_id=u[name].id))
         world["join_code"], join_code = community.issue_join_code(places["h1"], u["staff"])
         world["join_code_id"] = join_code.id
+        shown, world["console_key"], _image = console_login.start("", "127.0.0.1")  # on a screen, not scanned
+        scanned, _key, _image = console_login.start("", "127.0.0.1")
+        console_login.scan(u["staff"], scanned.id)
+        world.update(console_login=shown.id, console_scanned=scanned.id)
 
         # matters
         world["photo"] = photos.upload(u["resident"], jpeg()).id  # attached: no erased account takes it along
@@ -232,6 +237,7 @@ def send(world, row, actor):
     if query:
         path += "?" + (query if isinstance(query, str) else urlencode(query))
     kwargs = {"headers": {"Authorization": f"Bearer {world['tokens'][actor]}"} if actor != "anon" else {}}
+    kwargs["headers"].update(resolve(row.headers or {}, names, actor))
     if row.body is not None:
         kwargs["json"] = resolve(row.body, names, actor)
     if row.files is not None:

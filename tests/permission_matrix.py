@@ -94,6 +94,7 @@ class Row:
     on: tuple = ()              # world names for the rule's <placeholders>, in order
     body: dict | None = None    # JSON body
     query: dict | str | None = None
+    headers: dict | None = None
     files: dict | None = None   # multipart upload
     note: str = ""
     expected: dict = field(init=False, compare=False, repr=False)
@@ -135,6 +136,18 @@ MATRIX = [
     Row("GET", f"{A}/auth/dev-logins", "ok | ok: anon", note="the development login is on in tests"),
     Row("POST", f"{A}/auth/refresh", "ok"),
     Row("POST", f"{A}/auth/logout", "ok"),
+    Row("POST", f"{A}/auth/logout-everywhere", "ok"),
+    Row("POST", f"{A}/auth/console-logins", "ok | ok: anon", note="a browser asks for a code to show"),
+    Row("GET", f"{A}/auth/console-logins/<login_id>", "ok | ok: anon", on="console_login",
+        headers={"X-Console-Key": "@console_key"}, note="the browser that holds the key polls"),
+    Row("GET", f"{A}/auth/console-logins/<login_id>", "404 | 404: anon", on="console_scanned",
+        headers={"X-Console-Key": "@console_key"}, note="another browser's key"),
+    Row("POST", f"{A}/auth/console-logins/<login_id>/scan", "ok", on="console_login",
+        note="any signed-in phone may scan; confirming needs a role"),
+    Row("POST", f"{A}/auth/console-logins/<login_id>/confirm", "409 | ok: staff", on="console_scanned",
+        note="only whoever scanned it"),
+    Row("POST", f"{A}/auth/console-logins/<login_id>/refuse", "409 | ok: staff", on="console_scanned",
+        note="only whoever scanned it"),
     Row("GET", f"{A}/me", "ok"),
     Row("PATCH", f"{A}/me", "ok", body={"name": "新名字"}),
     Row("GET", f"{A}/privacy-notice", "ok | ok: anon"),
@@ -158,9 +171,10 @@ MATRIX = [
         note="another building and grid"),
     Row("POST", f"{A}/buildings/<int:building_id>/households", "403 | ok: staff admin", on="b1",
         body={"room": "909", "floor_area": 50}),
-    Row("GET", f"{A}/households/<int:household_id>", "403 | ok: staff grid bhead council admin", on="h1"),
-    Row("GET", f"{A}/households/<int:household_id>", "403 | ok: other_staff admin", on="hB",
-        note="another community's household"),
+    Row("GET", f"{A}/households/<int:household_id>", "403 | ok: resident staff grid bhead council admin", on="h1",
+        note="its own members see it: the head names the voter"),
+    Row("GET", f"{A}/households/<int:household_id>", "403 | ok: outsider other_staff admin", on="hB",
+        note="another community's household (the outsider's own)"),
     Row("PATCH", f"{A}/households/<int:household_id>", "403 | ok: staff admin", on="h1",
         body={"head_name": "张秀英"}),
     Row("POST", f"{A}/households/<int:household_id>/join-codes", "403 | ok: staff grid bhead admin", on="h1",
@@ -169,6 +183,10 @@ MATRIX = [
         body={"as_head": False}, note="another building and grid"),
     Row("POST", f"{A}/households/<int:household_id>/join-codes", "403 | ok: other_staff admin", on="hB",
         body={"as_head": False}, note="another community's household"),
+    Row("GET", f"{A}/households/<int:household_id>/join-codes", "403 | ok: staff grid bhead admin", on="h1",
+        note="outstanding codes, to revoke one"),
+    Row("GET", f"{A}/households/<int:household_id>/join-codes", "403 | ok: staff bhead2 admin", on="h2",
+        note="another building and grid"),
     Row("DELETE", f"{A}/join-codes/<int:code_id>", "403 | ok: staff grid bhead admin", on="join_code_id",
         note="an unused code for h1: whoever may issue it"),
     Row("POST", f"{A}/households/join", "ok | 409: resident neighbour far outsider", body={"code": "@join_code"},
@@ -378,6 +396,8 @@ MATRIX = [
     Row("POST", f"{A}/notifications/read-all", "ok", body={}),
     Row("GET", f"{A}/notifications/consents", "ok"),
     Row("POST", f"{A}/notifications/consents", "ok", body={"results": {"unknown-template": "accept"}}),
+    Row("GET", f"{A}/notifications/preferences", "ok"),
+    Row("PUT", f"{A}/notifications/preferences", "ok", body={"kind": "matter_comment", "wechat": True}),
 
     # ---- WeChat's callbacks: the signature is the permission ------------------------------------------------
     Row("GET", f"{A}/wechat/push", "ok | ok: anon", query=PUSH),

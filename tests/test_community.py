@@ -227,6 +227,54 @@ def test_issuer_revokes_an_unused_code(app, client, places):
         assert db.session.scalar(db.select(db.func.count(JoinCode.id))) == 0
 
 
+def test_outstanding_codes_are_listed_for_revoking_without_the_code(app, client, places):
+    """A building head who handed a code to the wrong person, days ago, finds it and revokes it."""
+    assert client.patch("/api/v1/me", json={"name": "王楼长"}, headers=login(client, "bhead")).status_code == 200
+    first = client.post(f"/api/v1/households/{places['h1']}/join-codes", json={"as_head": True},
+                        headers=login(client, "bhead")).get_json()
+    used = issue_code(client, places, who="staff")
+    client.post("/api/v1/households/join", json={"code": used}, headers=login(client, "joiner"))
+    expired = client.post(f"/api/v1/households/{places['h1']}/join-codes", json={},
+                          headers=login(client, "gridworker")).get_json()
+    revoked = client.post(f"/api/v1/households/{places['h1']}/join-codes", json={},
+                          headers=login(client, "bhead")).get_json()
+    client.delete(f"/api/v1/join-codes/{revoked['id']}", headers=login(client, "bhead"))
+    issue_code(client, places, who="staff", household="h2")
+    with app.app_context():
+        db.session.get(JoinCode, expired["id"]).expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+
+    listed = client.get(f"/api/v1/households/{places['h1']}/join-codes", headers=login(client, "gridworker"))
+    assert listed.status_code == 200
+    [item] = listed.get_json()["items"]
+    assert item["id"] == first["id"] and item["as_head"] is True and item["issued_by_name"] == "王楼长"
+    assert first["code"] not in listed.get_data(as_text=True) and "code" not in item
+    assert client.delete(f"/api/v1/join-codes/{item['id']}", headers=login(client, "gridworker")).status_code == 204
+    assert client.get(f"/api/v1/households/{places['h1']}/join-codes",
+                      headers=login(client, "bhead")).get_json()["items"] == []
+
+
+def test_a_head_sees_their_household_and_names_its_voter(client, places):
+    """From the phone: the head opens their own household (members, who votes) and designates
+    a member; another member sees the household but may not change the voter."""
+    client.post("/api/v1/households/join", json={"code": issue_code(client, places)}, headers=login(client, "joiner"))
+    joiner = next(m["user_id"] for m in client.get(f"/api/v1/households/{places['h1']}",
+                                                     headers=login(client, "bhead")).get_json()["members"]
+                  if not m["is_head"])
+    own = client.get(f"/api/v1/households/{places['h1']}", headers=login(client, "resident")).get_json()
+    assert own["can_designate_voter"] is True and own["can_issue_join_codes"] is False
+    assert own["head_phone"] == "138****5678"
+    member_view = client.get(f"/api/v1/households/{places['h1']}", headers=login(client, "joiner")).get_json()
+    assert member_view["can_designate_voter"] is False
+    assert client.put(f"/api/v1/households/{places['h1']}/voter", json={"user_id": joiner},
+                      headers=login(client, "joiner")).status_code == 403
+    designated = client.put(f"/api/v1/households/{places['h1']}/voter", json={"user_id": joiner},
+                            headers=login(client, "resident"))
+    assert designated.status_code == 200
+    assert [m["user_id"] for m in designated.get_json()["members"] if m["is_voter"]] == [joiner]
+    assert client.get(f"/api/v1/households/{places['h2']}", headers=login(client, "resident")).status_code == 403
+
+
 def test_a_used_code_cannot_be_revoked(client, places):
     issued = client.post(f"/api/v1/households/{places['h1']}/join-codes", json={},
                          headers=login(client, "bhead")).get_json()

@@ -400,7 +400,7 @@ def test_triage_sheet_and_statistics_for_a_period(app, client, people):
     assert rows[1][:3] == ("编号", "标题", "类别")
     by_title = {row[1]: row for row in rows[2:]}
     assert set(by_title) == {"单元门口路灯坏了", "楼顶违建", "楼道堆物"}
-    assert by_title["单元门口路灯坏了"][6:] == ("小事", "居委会", "已评议", 0, 4, "满意")
+    assert by_title["单元门口路灯坏了"][6:] == ("小事", "居委会", "已评议", 0, 4, "满意", None)
     assert by_title["楼顶违建"][6:9] == ("大事", "城管", "已交办")
     assert by_title["楼道堆物"][6] == "未分类" and by_title["楼道堆物"][2] == "环境卫生"
 
@@ -448,6 +448,13 @@ def test_council_votes_on_the_class_and_the_record_keeps_every_vote(app, client,
         [(None, "minor"), ("C2", "minor"), ("C3", "major")]
     assert act(client, "council", mid, "class-votes", reason="再议",
                votes=[{"user_id": members[1], "matter_class": "minor"}]).status_code == 409  # unchanged
+
+    erased = client.post(f"{API}/me/erase", json={"confirm": "注销账号"}, headers=login(client, "c2"))
+    assert erased.status_code == 204
+    after = client.get(f"{API}/matters/{mid}", headers=login(client, "staff")).get_json()
+    kept = next(line for line in after["timeline"] if line["data"].get("by_vote"))
+    assert [(v["name"], v["matter_class"]) for v in kept["data"]["votes"]] == \
+        [(None, "minor"), ("已注销用户", "minor"), ("C3", "major")]
 
 
 def test_overdue_matter_warns_handler_and_staff_and_can_be_escalated(app, client, people):
@@ -736,6 +743,12 @@ def test_who_recorded_a_matter_for_a_household_rates_for_it_but_never_their_own_
     assert line["note"] == "（代为评议）张婆婆说好了" and line["data"]["on_behalf"] is True
     exported = client.get(f"{API}/me/export", headers=login(client, "bhead")).get_json()
     assert "（代为评议）张婆婆说好了" in [entry["note"] for entry in exported["matter_timeline_entries"]]
+
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    sheet = client.get(f"{API}/communities/{people['community']}/triage-sheet?from={today}&to={today}",
+                       headers=login(client, "staff"))
+    proxy = {row[0]: row[-1] for row in list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))[2:]}
+    assert proxy == {own: "代为登记", other: "代为登记、代为评议"}
 
 
 def test_a_liaison_sees_its_departments_matters_from_every_community_it_serves(app, client, people):

@@ -65,7 +65,8 @@ POLICY = {
     Action.VIEW_COMMUNITY: Rule(EVERY_ROLE, Reach.WITHIN),
     Action.CREATE_COMMUNITY: Rule(frozenset()),
     Action.MANAGE_PLACES: Rule(frozenset({Role.STAFF})),
-    Action.VIEW_HOUSEHOLDS: Rule(TRIAGE_ROLES),
+    # A resident's grant is over their own household: they see its members (the head names the voter).
+    Action.VIEW_HOUSEHOLDS: Rule(TRIAGE_ROLES | {Role.RESIDENT}),
     Action.VIEW_PHONES: Rule(frozenset({Role.STAFF, Role.GRID_WORKER, Role.BUILDING_HEAD})),
     Action.MANAGE_HOUSEHOLDS: Rule(frozenset({Role.STAFF})),
     Action.ISSUE_JOIN_CODES: Rule(frozenset({Role.STAFF, Role.GRID_WORKER, Role.BUILDING_HEAD})),

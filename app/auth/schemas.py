@@ -55,3 +55,34 @@ class DevLoginListSchema(ma.Schema):
 class ProfileUpdateSchema(ma.Schema):
     name = ma.fields.String(validate=validate.Length(min=1, max=50))
     phone = ma.fields.String(validate=validate.Regexp(PHONE_PATTERN, error="电话号码格式不正确"))
+
+
+class ConsoleLoginStartSchema(ma.Schema):
+    id = ma.fields.String(required=True, metadata={"description": "the code's scene; the phone scans it"})
+    browser_key = ma.fields.String(required=True, metadata={
+        "description": "kept by this browser alone; sent as X-Console-Key when polling"})
+    code_image = ma.fields.String(allow_none=True, required=True, metadata={
+        "description": "the mini-program code as a data: URL (PNG); null where WeChat is not configured"})
+    expires_at = ma.fields.AwareDateTime(required=True)
+    poll_interval_ms = ma.fields.Integer(required=True)
+
+
+class ConsoleKeySchema(ma.Schema):
+    key = ma.fields.String(required=True, data_key="X-Console-Key", validate=validate.Length(min=1, max=64))
+
+
+class ConsoleLoginStatusSchema(ma.Schema):
+    status = ma.fields.String(required=True, metadata={
+        "description": "pending, scanned, confirmed (with the session, once), refused or expired"})
+    session = ma.fields.Nested(TokenSchema, allow_none=True, required=True)
+
+
+class ConsoleLoginScanSchema(ma.Schema):
+    """What the phone shows before its owner confirms: which computer is asking."""
+
+    id = ma.fields.String(required=True)
+    status = ma.fields.String(required=True)
+    browser = ma.fields.String(required=True, metadata={"description": "e.g. Windows · Chrome"})
+    address = ma.fields.String(required=True, metadata={"description": "the address the browser asked from"})
+    expires_at = ma.fields.AwareDateTime(required=True)
+    may_confirm = ma.fields.Boolean(required=True, metadata={"description": "false for residents without a role"})

@@ -80,13 +80,18 @@ def token_user_id(token):
 def login(code):
     """Sign a user in; returns (user, token, expires_at)."""
     user = find_or_create_user(openid_for_code(code))
+    return (user, *open_session(user))
+
+
+def open_session(user):
+    """A new session for the user (a phone, or the console after a scan): (token, expires_at)."""
     now = utcnow()
     user.last_login_at = now
     auth_session = AuthSession(id=secrets.token_hex(16), user_id=user.id, expires_at=now + _ttl())
     db.session.add(auth_session)
     db.session.flush()
     log.info("user %s signed in", user.id)
-    return user, issue_token(auth_session), auth_session.expires_at
+    return issue_token(auth_session), auth_session.expires_at
 
 
 def authenticate(token):
@@ -133,6 +138,12 @@ def refresh(auth_session):
 def logout(auth_session):
     auth_session.revoked_at = utcnow()
     db.session.flush()
+
+
+def end_all_sessions(user):
+    """Every session of the user ends at once: the phone, the console, any other."""
+    db.session.execute(db.update(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
 
 
 def update_profile(user, name=None, phone=None):

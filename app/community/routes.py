@@ -8,10 +8,10 @@ from app.community.models import (Building, Community, Courtyard, Department, Gr
                                   VolunteerTeam)
 from app.community.schemas import (CommunityPageSchema, CommunitySchema, CommunityTreeSchema, CouncilListSchema,
                                    DepartmentSchema, HouseholdInSchema, HouseholdPageSchema, HouseholdPatchSchema,
-                                   HouseholdSchema, JoinCodeRequestSchema, JoinCodeSchema, JoinResultSchema,
-                                   JoinSchema, MemberCreateSchema, PlaceSchema, RoleAssignmentCreateSchema,
-                                   RoleAssignmentPageSchema, RoleAssignmentSchema, RosterReportSchema,
-                                   RosterUploadSchema, VolunteerTeamSchema, VoterSchema)
+                                   HouseholdSchema, IssuedJoinCodePageSchema, JoinCodeRequestSchema, JoinCodeSchema,
+                                   JoinResultSchema, JoinSchema, MemberCreateSchema, PlaceSchema,
+                                   RoleAssignmentCreateSchema, RoleAssignmentPageSchema, RoleAssignmentSchema,
+                                   RosterReportSchema, RosterUploadSchema, VolunteerTeamSchema, VoterSchema)
 from app.extensions import db, limiter
 from app.idempotency import idempotent
 from app.pagination import PageArgsSchema, page_schema, paginate
@@ -65,7 +65,7 @@ def list_communities(page):
 @requires(Action.CREATE_COMMUNITY)
 def create_community(args):
     """Create a community (admin)."""
-    return service.create_community(**args)
+    return service.create_community(**args, actor=current_user())
 
 
 @blp.route("/communities/<int:community_id>", methods=["GET"])
@@ -82,7 +82,7 @@ def get_community(community_id):
 @requires(Action.MANAGE_PLACES, community)
 def add_grid(args, community_id):
     """Add a grid (网格) to a community."""
-    return service.add_grid(community(community_id), args["name"])
+    return service.add_grid(community(community_id), args["name"], actor=current_user())
 
 
 @blp.route("/grids/<int:grid_id>/courtyards", methods=["POST"])
@@ -91,7 +91,7 @@ def add_grid(args, community_id):
 @requires(Action.MANAGE_PLACES, grid)
 def add_courtyard(args, grid_id):
     """Add a courtyard (院落) to a grid."""
-    return service.add_courtyard(grid(grid_id), args["name"])
+    return service.add_courtyard(grid(grid_id), args["name"], actor=current_user())
 
 
 @blp.route("/courtyards/<int:courtyard_id>/buildings", methods=["POST"])
@@ -100,7 +100,7 @@ def add_courtyard(args, grid_id):
 @requires(Action.MANAGE_PLACES, courtyard)
 def add_building(args, courtyard_id):
     """Add a building (楼栋) to a courtyard."""
-    return service.add_building(courtyard(courtyard_id), args["name"])
+    return service.add_building(courtyard(courtyard_id), args["name"], actor=current_user())
 
 
 # ---- households ----------------------------------------------------------------------------
@@ -123,7 +123,7 @@ def list_households(page, building_id):
 @requires(Action.MANAGE_HOUSEHOLDS, building)
 def create_household(args, building_id):
     """Add a household to a building."""
-    created = service.create_household(building(building_id), **args)
+    created = service.create_household(building(building_id), actor=current_user(), **args)
     return service.household_view(created, current_user())
 
 
@@ -141,7 +141,7 @@ def get_household(household_id):
 @requires(Action.MANAGE_HOUSEHOLDS, household)
 def update_household(args, household_id):
     """Correct a household's details or flags."""
-    updated = service.update_household(household(household_id), **args)
+    updated = service.update_household(household(household_id), actor=current_user(), **args)
     return service.household_view(updated, current_user())
 
 
@@ -157,12 +157,24 @@ def issue_join_code(args, household_id):
             "expires_at": issued.expires_at}
 
 
+@blp.route("/households/<int:household_id>/join-codes", methods=["GET"])
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, IssuedJoinCodePageSchema)
+@requires(Action.ISSUE_JOIN_CODES, household)
+def list_join_codes(page, household_id):
+    """Codes issued for this household that are still unused and valid, so any of them can be
+    revoked later (the code itself is never shown again)."""
+    result = paginate(db.session, service.outstanding_join_codes(household(household_id)), JoinCode.id, page)
+    result["items"] = service.join_code_views(result["items"])
+    return result
+
+
 @blp.route("/join-codes/<int:code_id>", methods=["DELETE"])
 @blp.response(204)
 @requires(Action.ISSUE_JOIN_CODES, join_code_household)
 def revoke_join_code(code_id):
     """Withdraw an unused join code (作废), e.g. one handed to the wrong person."""
-    service.revoke_join_code(join_code(code_id))
+    service.revoke_join_code(join_code(code_id), actor=current_user())
 
 
 @blp.route("/households/join", methods=["POST"])
@@ -204,7 +216,7 @@ def designate_voter(args, household_id):
 @requires(Action.MANAGE_HOUSEHOLDS, household)
 def remove_member(household_id, user_id):
     """Remove a member who moved out."""
-    service.remove_member(household(household_id), user_id)
+    service.remove_member(household(household_id), user_id, actor=current_user())
 
 
 @blp.route("/communities/<int:community_id>/roster", methods=["POST"])
@@ -214,7 +226,7 @@ def remove_member(household_id, user_id):
 def import_roster(files, community_id):
     """Import the household roster (.xlsx or .csv); bad rows reported by row number."""
     upload = files["file"]
-    return roster.import_file(community(community_id), upload.filename, upload.read()).as_dict()
+    return roster.import_file(community(community_id), upload.filename, upload.read(), current_user()).as_dict()
 
 
 # ---- roles ---------------------------------------------------------------------------------
@@ -270,7 +282,7 @@ def list_departments(page):
 @requires(Action.MANAGE_DEPARTMENTS)
 def create_department(args):
     """Add a department (admin)."""
-    return service.create_department(args["name"])
+    return service.create_department(args["name"], actor=current_user())
 
 
 @blp.route("/communities/<int:community_id>/volunteer-teams", methods=["GET"])
@@ -289,4 +301,4 @@ def list_volunteer_teams(page, community_id):
 @requires(Action.MANAGE_VOLUNTEER_TEAMS, community)
 def create_volunteer_team(args, community_id):
     """Add a volunteer team."""
-    return service.create_volunteer_team(community(community_id), **args)
+    return service.create_volunteer_team(community(community_id), **args, actor=current_user())

@@ -82,6 +82,8 @@ class HouseholdSchema(ma.Schema):
     owner_ref = ma.fields.String(allow_none=True, required=True)
     developer_held = ma.fields.Boolean(required=True)
     members = ma.fields.List(ma.fields.Nested(MemberSchema), required=True)
+    can_designate_voter = ma.fields.Boolean(required=True, metadata={"description": "the head, or staff"})
+    can_issue_join_codes = ma.fields.Boolean(required=True)
 
 
 HouseholdPageSchema = page_schema(HouseholdSchema, "HouseholdPageSchema")
@@ -102,6 +104,20 @@ class JoinCodeSchema(ma.Schema):
     household_id = ma.fields.Integer(required=True)
     as_head = ma.fields.Boolean(required=True)
     expires_at = ma.fields.AwareDateTime(required=True)
+
+
+class IssuedJoinCodeSchema(ma.Schema):
+    """An outstanding code as its issuers see it later: never the code itself (only its hash is kept)."""
+
+    id = ma.fields.Integer(required=True, metadata={"description": "for DELETE /join-codes/{id} (作废)"})
+    household_id = ma.fields.Integer(required=True)
+    as_head = ma.fields.Boolean(required=True)
+    issued_at = ma.fields.AwareDateTime(required=True)
+    expires_at = ma.fields.AwareDateTime(required=True)
+    issued_by_name = ma.fields.String(allow_none=True, required=True)
+
+
+IssuedJoinCodePageSchema = page_schema(IssuedJoinCodeSchema, "IssuedJoinCodePageSchema")
 
 
 class JoinSchema(ma.Schema):

@@ -5,6 +5,7 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import and_, or_
@@ -13,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit import service as audit
 from app.auth.models import User
-from app.auth.permissions import Action, authorize, can, grants_of, is_admin, membership_of
+from app.auth.permissions import Action, allows, authorize, can, grants_of, is_admin, membership_of
 from app.community.models import (SCOPE_MODELS, Building, Community, Courtyard, Department, Grid,
                                   Household, HouseholdMember, JoinCode, Role, RoleAssignment,
                                   ROLE_SCOPE, VolunteerTeam)
@@ -27,6 +28,8 @@ JOIN_CODE_LENGTH = 8
 PHONE = re.compile(PHONE_PATTERN)
 # Roles that reach beyond one community's internal affairs: only an admin grants them.
 OFFICIAL_ROLES = {Role.ADMIN, Role.STAFF, Role.DEPARTMENT_LIAISON}
+# Household fields that identify a person: audit entries name them without their values.
+PERSONAL_FIELDS = {"head_name", "head_phone", "owner_ref"}
 
 
 def _conflict_on_duplicate(message):
@@ -39,10 +42,11 @@ def _conflict_on_duplicate(message):
 
 # ---- places --------------------------------------------------------------------------------
 
-def create_community(name, district=None, subdistrict=None):
+def create_community(name, district=None, subdistrict=None, actor=None):
     community = Community(name=name, district=district, subdistrict=subdistrict)
     db.session.add(community)
     _conflict_on_duplicate(f"社区“{name}”已存在")
+    audit.record(actor, "community.create", "community", community.id, community_id=community.id, name=name)
     return community
 
 
@@ -55,25 +59,28 @@ def communities_for(user):
     return query
 
 
-def add_grid(community, name):
+def add_grid(community, name, actor=None):
     grid = Grid(community_id=community.id, name=name)
     db.session.add(grid)
     _conflict_on_duplicate(f"网格“{name}”已存在")
+    audit.record(actor, "grid.create", "grid", grid.id, community_id=community.id, name=name)
     return grid
 
 
-def add_courtyard(grid, name):
+def add_courtyard(grid, name, actor=None):
     courtyard = Courtyard(community_id=grid.community_id, grid_id=grid.id, name=name)
     db.session.add(courtyard)
     _conflict_on_duplicate(f"院落“{name}”已存在")
+    audit.record(actor, "courtyard.create", "courtyard", courtyard.id, community_id=grid.community_id, name=name)
     return courtyard
 
 
-def add_building(courtyard, name):
+def add_building(courtyard, name, actor=None):
     building = Building(community_id=courtyard.community_id, grid_id=courtyard.grid_id,
                         courtyard_id=courtyard.id, name=name)
     db.session.add(building)
     _conflict_on_duplicate(f"楼栋“{name}”已存在")
+    audit.record(actor, "building.create", "building", building.id, community_id=courtyard.community_id, name=name)
     return building
 
 
@@ -112,19 +119,37 @@ def normalize_phone(phone):
     return phone
 
 
-def create_household(building, **fields):
+def create_household(building, actor=None, **fields):
     household = Household(community_id=building.community_id, grid_id=building.grid_id,
                           courtyard_id=building.courtyard_id, building_id=building.id)
     _assign_household_fields(household, fields)
     db.session.add(household)
     _conflict_on_duplicate("该楼栋已有相同单元和房号的住户")
+    audit_household(actor, household, "create", dict.fromkeys(fields))
     return household
 
 
-def update_household(household, **fields):
+def update_household(household, actor=None, **fields):
+    before = {name: getattr(household, name) for name in fields}
     _assign_household_fields(household, fields)
     _conflict_on_duplicate("该楼栋已有相同单元和房号的住户")
+    audit_household(actor, household, "update", before)
     return household
+
+
+def audit_household(actor, household, action, before=None, **details):
+    """An audit entry on the household. With `before` ({field: value before}), the fields that
+    changed: values of those that place the household and weigh its vote (floor area, flags),
+    only the names of those that identify a person (PERSONAL_FIELDS): an entry outlives an
+    erased account, and no phone number goes into the log in clear."""
+    if before is not None:
+        changed = {name: [old, getattr(household, name)] for name, old in before.items()
+                   if old != getattr(household, name)}
+        details["changes"] = {name: [str(v) if isinstance(v, Decimal) else v for v in values]
+                              for name, values in changed.items() if name not in PERSONAL_FIELDS}
+        details["personal_fields_changed"] = sorted(changed.keys() & PERSONAL_FIELDS)
+    audit.record(actor, f"household.{action}", "household", household.id, community_id=household.community_id,
+                 **details)
 
 
 def _assign_household_fields(household, fields):
@@ -156,6 +181,8 @@ def household_view(household, viewer):
         "developer_held": household.developer_held,
         "members": [{"user_id": m.user_id, "name": m.user.name, "is_head": m.is_head, "is_voter": m.is_voter}
                     for m in household.members],
+        "can_designate_voter": allows(check_designate_voter, viewer, household),
+        "can_issue_join_codes": can(viewer, Action.ISSUE_JOIN_CODES, household),
     }
 
 
@@ -183,10 +210,11 @@ def issue_join_code(household, issued_by, as_head=False):
                          issued_by_id=issued_by.id if issued_by else None, expires_at=expires_at)
     db.session.add(join_code)
     db.session.flush()
+    audit_household(issued_by, household, "join_code_issue", join_code_id=join_code.id, as_head=as_head)
     return code, join_code
 
 
-def revoke_join_code(join_code):
+def revoke_join_code(join_code, actor=None):
     """Withdraw an issued code before anyone uses it (a conditional DELETE: a code spent at the
     same moment stays spent)."""
     deleted = db.session.execute(
@@ -194,7 +222,24 @@ def revoke_join_code(join_code):
         .execution_options(synchronize_session=False)).rowcount
     if deleted != 1:
         raise ApiError(409, "join_code_used", "入户码已经使用，不能作废")
+    household = db.session.get(Household, join_code.household_id)
+    audit_household(actor, household, "join_code_revoke", join_code_id=join_code.id)
     db.session.expunge(join_code)
+
+
+def outstanding_join_codes(household):
+    """Codes issued for the household that nobody has used and that have not expired: what a
+    building head may still revoke (a code handed to the wrong person, or lost)."""
+    return db.select(JoinCode).where(JoinCode.household_id == household.id, JoinCode.used_at.is_(None),
+                                     JoinCode.expires_at > utcnow())
+
+
+def join_code_views(codes):
+    """A page of codes with the name of whoever issued each, in one more query."""
+    issuers = {c.issued_by_id for c in codes} - {None}
+    names = dict(db.session.execute(db.select(User.id, User.name).where(User.id.in_(issuers))).all())
+    return [{"id": c.id, "household_id": c.household_id, "as_head": c.as_head, "issued_at": c.created_at,
+             "expires_at": c.expires_at, "issued_by_name": names.get(c.issued_by_id)} for c in codes]
 
 
 def join_with_code(user, code):
@@ -216,13 +261,16 @@ def join_with_code(user, code):
         raise ApiError(410, "join_code_expired", "入户码已使用或已过期，请向楼栋长重新索取")
     household = db.session.get(Household, join_code.household_id)
     membership = _add_member(household, user, join_code.as_head, join_code.issued_by_id)
+    audit_household(user, household, "join", join_code_id=join_code.id, is_head=join_code.as_head)
     return membership
 
 
 def add_member(household, user, is_head=False, added_by=None):
     if membership_of(user) is not None:
         raise ApiError(409, "already_member", "该用户已绑定住户")
-    return _add_member(household, user, is_head, added_by.id if added_by else None)
+    membership = _add_member(household, user, is_head, added_by.id if added_by else None)
+    audit_household(added_by, household, "member_add", user_id=user.id, is_head=is_head)
+    return membership
 
 
 def _add_member(household, user, is_head, added_by_id):
@@ -237,21 +285,27 @@ def _add_member(household, user, is_head, added_by_id):
     return membership
 
 
-def remove_member(household, user_id):
+def remove_member(household, user_id, actor=None):
     membership = db.session.scalar(
         db.select(HouseholdMember).filter_by(household_id=household.id, user_id=user_id))
     if membership is None:
         raise ApiError(404, "not_found", "该用户不是此住户成员")
     db.session.delete(membership)
     db.session.flush()
+    audit_household(actor, household, "member_remove", user_id=user_id, was_head=membership.is_head)
+
+
+def check_designate_voter(actor, household):
+    """The household's head names its voter; staff may, e.g. for a head without a phone."""
+    is_head = any(m.is_head and m.user_id == actor.id for m in household.members)
+    if not is_head and not can(actor, Action.MANAGE_HOUSEHOLDS, household):
+        raise ApiError(403, "forbidden", "只有户主可以指定投票人")
 
 
 def designate_voter(actor, household, user_id):
     """The head (or staff) names the member who casts the household's vote; None: the head.
     Ballots already cast stay valid: a ballot belongs to the household, not to who cast it."""
-    head = db.session.scalar(db.select(HouseholdMember).filter_by(household_id=household.id, is_head=True))
-    if not (head is not None and head.user_id == actor.id) and not can(actor, Action.MANAGE_HOUSEHOLDS, household):
-        raise ApiError(403, "forbidden", "只有户主可以指定投票人")
+    check_designate_voter(actor, household)
     members = {m.user_id: m for m in household.members}
     if user_id is not None and user_id not in members:
         raise invalid("user_id", "投票人须是本户成员")
@@ -261,6 +315,7 @@ def designate_voter(actor, household, user_id):
     if user_id is not None:
         members[user_id].is_voter = True
     db.session.flush()
+    audit_household(actor, household, "voter_designate", user_id=user_id)
     return household
 
 
@@ -399,17 +454,19 @@ def household_brief(membership):
 
 # ---- departments and volunteer teams -------------------------------------------------------
 
-def create_department(name):
+def create_department(name, actor=None):
     department = Department(name=name)
     db.session.add(department)
     _conflict_on_duplicate(f"部门“{name}”已存在")
+    audit.record(actor, "department.create", "department", department.id, name=name)
     return department
 
 
-def create_volunteer_team(community, name, description=None):
+def create_volunteer_team(community, name, description=None, actor=None):
     team = VolunteerTeam(community_id=community.id, name=name, description=description)
     db.session.add(team)
     _conflict_on_duplicate(f"义工队“{name}”已存在")
+    audit.record(actor, "volunteer_team.create", "volunteer_team", team.id, community_id=community.id, name=name)
     return team
 
 

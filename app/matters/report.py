@@ -15,12 +15,13 @@ from sqlalchemy import func, select
 
 from app.community.models import Building, Department, Grid, VolunteerTeam
 from app.extensions import db
-from app.matters.models import CLASS_LABELS, HANDLER_LABELS, STATUS_LABELS, Matter, MatterClass, MatterStatus
+from app.matters.models import (CLASS_LABELS, HANDLER_LABELS, STATUS_LABELS, Matter, MatterClass, MatterEvent,
+                                MatterStatus)
 from app.matters.service import category_info, category_name
 from app.models_base import utcnow
 
 SHEET_COLUMNS = ("编号", "标题", "类别", "网格", "楼栋", "反映时间", "归类", "承办方", "状态",
-                 "办理天数", "满意度", "评价")
+                 "办理天数", "满意度", "评价", "代办")
 
 
 def period_bounds(start, end):
@@ -39,9 +40,26 @@ def _days_open(matter, now):
     return max((finished - matter.created_at).days, 0)
 
 
+def _rated_on_behalf(community, start, end):
+    """Ids of the period's matters whose latest evaluation was given for the household by whoever
+    recorded the matter (代为评议), read from the timeline lines that carry a satisfaction."""
+    lines = db.session.execute(
+        select(MatterEvent.matter_id, MatterEvent.data).join(Matter, Matter.id == MatterEvent.matter_id)
+        .where(*_in_period(community, start, end), MatterEvent.action.in_(("accept", "reopen")))
+        .order_by(MatterEvent.id)).all()
+    latest = {matter_id: bool(data.get("on_behalf")) for matter_id, data in lines if "satisfaction" in (data or {})}
+    return {matter_id for matter_id, on_behalf in latest.items() if on_behalf}
+
+
+def _proxy_note(matter, rated_for):
+    """What someone did for the household, so a supervisor reading the sheet knows whose voice it is."""
+    acts = (["代为登记"] if matter.recorded_by_id else []) + (["代为评议"] if matter.id in rated_for else [])
+    return "、".join(acts)
+
+
 def triage_sheet(community, start, end):
     """The sheet as .xlsx bytes: each matter of the period with its class, handler, status,
-    days open and the resident's evaluation."""
+    days open, the resident's evaluation, and what was done on the household's behalf."""
     rows = db.session.execute(
         select(Matter, Grid.name, Building.name, Department.name, VolunteerTeam.name)
         .join(Grid, Grid.id == Matter.grid_id).join(Building, Building.id == Matter.building_id)
@@ -50,6 +68,7 @@ def triage_sheet(community, start, end):
         .where(*_in_period(community, start, end)).order_by(Matter.id)
     ).all()
     categories = category_info([matter for matter, *_ in rows])
+    rated_for = _rated_on_behalf(community, start, end)
     zone = ZoneInfo(current_app.config["TIME_ZONE"])
     now = utcnow()
     book = Workbook()
@@ -66,9 +85,9 @@ def triage_sheet(community, start, end):
             matter.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
             CLASS_LABELS.get(matter.matter_class, "未分类"), handler,
             STATUS_LABELS[MatterStatus(matter.status)], _days_open(matter, now),
-            matter.satisfaction, matter.evaluation_comment or "",
+            matter.satisfaction, matter.evaluation_comment or "", _proxy_note(matter, rated_for),
         ])
-    for letter, width in zip("ABCDEFGHIJKL", (8, 30, 12, 12, 16, 17, 8, 16, 8, 9, 8, 30)):
+    for letter, width in zip("ABCDEFGHIJKLM", (8, 30, 12, 12, 16, 17, 8, 16, 8, 9, 8, 30, 18)):
         sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     book.save(buffer)

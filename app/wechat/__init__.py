@@ -10,8 +10,9 @@ keeps its own (safe for the same reason), so logins and sends go on.
 wechatpy's own retry on a refused token is off (it recurses for as long as WeChat refuses);
 `call()` instead refreshes the token once, for all processes, and retries once.
 
-Login failures become ApiErrors here; other callers get WeChatUnavailable (try later) or
-wechatpy's WeChatClientException with WeChat's errcode (a refusal).
+Login failures become ApiErrors here; other callers get WeChatUnavailable (try later),
+WeChatNoAnswer (a kind of it: the request reached WeChat, which did not answer, so it may have
+acted on it) or wechatpy's WeChatClientException with WeChat's errcode (a refusal).
 """
 import logging
 import threading
@@ -20,6 +21,7 @@ from urllib.parse import parse_qs, urlparse
 
 import redis
 import requests
+from urllib3.exceptions import NewConnectionError
 from flask import current_app
 from wechatpy import WeChatClient
 from wechatpy.client.api.base import BaseWeChatAPI
@@ -45,6 +47,11 @@ TOKEN_REFUSED = {40001, 40014, 42001}
 
 class WeChatUnavailable(Exception):
     """WeChat could not be reached, timed out, answered 5xx or said 'system busy' (-1)."""
+
+
+class WeChatNoAnswer(WeChatUnavailable):
+    """The request went out and no answer came back (read timeout, connection dropped): WeChat
+    may have acted on it. Only a failure to connect is known to have sent nothing."""
 
 
 class MiniProgramClient(WeChatClient):
@@ -177,17 +184,37 @@ def call(fn, *args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except requests.RequestException as exc:
+            if _connected(exc):
+                log.warning("WeChat did not answer: %s", exc.__class__.__name__)
+                raise WeChatNoAnswer() from exc
             log.warning("WeChat unreachable: %s", exc.__class__.__name__)
             raise WeChatUnavailable() from exc
         except WeChatClientException as exc:
             if exc.errcode in TOKEN_REFUSED and attempt == 1:
                 log.info("WeChat refused the access token (errcode=%s); refreshing", exc.errcode)
-                call(get_client().refresh_access_token, _token_of(exc))
+                _token_call(get_client().refresh_access_token, _token_of(exc))
                 continue
             if exc.errcode is None or exc.errcode in SYSTEM_BUSY or exc.errcode in TOKEN_REFUSED:
                 log.warning("WeChat unavailable: errcode=%s", exc.errcode)
                 raise WeChatUnavailable() from exc
             raise
+
+
+def _connected(exc):
+    """Whether a failed request may have reached WeChat: all but a failure to connect."""
+    if isinstance(exc, (requests.ConnectTimeout, requests.exceptions.SSLError)):
+        return False
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return not (isinstance(exc, requests.ConnectionError) and isinstance(reason, NewConnectionError))
+
+
+def _token_call(fn, *args):
+    """`call` for an access-token fetch: one left unanswered sent no message, so it is merely
+    unavailable to the caller."""
+    try:
+        return call(fn, *args)
+    except WeChatNoAnswer as exc:
+        raise WeChatUnavailable() from exc
 
 
 def _token_of(exc):
@@ -203,6 +230,8 @@ def send_subscribe_message(openid, template_id, data, page=None):
     if page:
         body["page"] = page
     client = get_client()
+    # The token first, on its own: then WeChatNoAnswer can only mean the message itself.
+    _token_call(getattr, client, "access_token")
     return call(client.post, "message/subscribe/send", data=body)
 
 
@@ -262,7 +291,7 @@ def check_media_async(openid, media_url, scene=3):
     return result.get("trace_id")
 
 
-def checkin_code_image(scene, page):
+def miniprogram_code_image(scene, page):
     """A mini-program code (getwxacodeunlimit) opening `page` with `scene` in the build
     WECHAT_ENV_VERSION names: PNG bytes. 503 when WeChat cannot make one now.
 
@@ -278,5 +307,5 @@ def checkin_code_image(scene, page):
     except WeChatUnavailable:
         raise ApiError(503, "wechat_unavailable", "微信服务暂时不可用，请稍后再试") from None
     except WeChatClientException as exc:
-        raise ApiError(502, "wechat_error", "生成签到码失败", details={"errcode": exc.errcode}) from None
+        raise ApiError(502, "wechat_error", "生成小程序码失败", details={"errcode": exc.errcode}) from None
     return response.content

@@ -186,9 +186,9 @@ const HOUSEHOLD = ['community_id', 'community_name', 'building_name', 'unit', 'r
 const USER = ['id', 'name', 'phone', 'roles[].role', 'roles[].scope_id', 'roles[].scope_name', 'household']
   .concat(HOUSEHOLD.map(f => `household.${f}`))
 const SESSION = ['token', 'expires_at'].concat(USER.map(f => `user.${f}`))
-// 一户的详情（pages/households 点开一户、指定投票人后）
+// 一户的详情（pages/households 点开一户、pages/profile 的“我家”，指定投票人后）
 const HOUSEHOLD_VIEW = ['id', 'building_name', 'unit', 'room', 'head_name', 'members[].user_id', 'members[].name', 'members[].is_head',
-  'members[].is_voter']
+  'members[].is_voter', 'can_designate_voter', 'can_issue_join_codes']
 const CONSENTS = ['items[].kind', 'items[].template_id', 'items[].remaining']
 const PHOTO = ['id', 'url', 'thumbnail_url']
 // 诉求详情（pages/matter 的 showMatter；每个操作都回这个样子）
@@ -239,6 +239,7 @@ const PAPER = [
   // 无记名投票的照片确认或退回后销毁：photo 是 null
   'photo', 'photo.url', 'photo.thumbnail_url',
 ]
+const PREFERENCES = ['items[].kind', 'items[].label', 'items[].wechat', 'items[].hint']
 const OBJECTION = ['id', 'text', 'household', 'created_at', 'mine', 'answer', 'answered_at']
 
 const RESPONSE_READS = {
@@ -258,6 +259,8 @@ const RESPONSE_READS = {
   'get /notifications': paged(['id', 'title', 'body', 'page', 'read_at', 'created_at', 'wechat_label']),
   'get /notifications/consents': CONSENTS,
   'post /notifications/consents': CONSENTS,
+  'get /notifications/preferences': PREFERENCES,
+  'put /notifications/preferences': PREFERENCES,
   // 诉求（pages/matter-new、matters、triage、matter）
   'get /communities/{}/matter-categories': ['items[].code', 'items[].name'],
   'post /matters': ['id'],
@@ -293,7 +296,12 @@ const RESPONSE_READS = {
   'get /households/{}': HOUSEHOLD_VIEW,
   'put /households/{}/voter': HOUSEHOLD_VIEW,
   'post /households/{}/join-codes': ['id', 'code', 'as_head', 'expires_at'],
+  'get /households/{}/join-codes': paged(['id', 'as_head', 'issued_by_name', 'issued_at', 'expires_at']),
   'patch /me': USER,
+  // 社区工作台扫码登录的确认页（pages/console-login）
+  'post /auth/console-logins/{}/scan': ['status', 'browser', 'address', 'expires_at', 'may_confirm'],
+  'post /auth/console-logins/{}/confirm': ['status', 'browser', 'address', 'expires_at', 'may_confirm'],
+  'post /auth/console-logins/{}/refuse': ['status', 'browser', 'address', 'expires_at', 'may_confirm'],
   'get /departments': paged(['id', 'name']),
   'get /communities/{}/volunteer-teams': paged(['id', 'name', 'description']),
   // 会议（pages/meetings、meeting-new、meeting、meeting/checkin）
@@ -349,6 +357,7 @@ const RESPONSE_READS = {
 // 调用了、但不读响应的操作（成功了就行，或者之后重新读列表）
 const RESPONSE_UNREAD = [
   'post /auth/logout',
+  'post /auth/logout-everywhere',
   'delete /join-codes/{}',
   'post /me/erase',
   'post /notifications/{}/read',

@@ -10,6 +10,8 @@ const scan = require('./contract-scan')
 const ELSEWHERE = {
   'get /healthz': 'ops: the load balancer and monitoring',
   'get /communities': 'desk: the communities one serves (web console)',
+  'post /auth/console-logins': 'desk: the web console\'s sign-in page shows the code to scan',
+  'get /auth/console-logins/{}': 'desk: the web console\'s sign-in page waits for the phone\'s confirmation',
   'post /communities': 'desk: admin sets up a community',
   'post /communities/{}/grids': 'desk: places are set up at a desk, or by the roster import',
   'post /grids/{}/courtyards': 'desk: places are set up at a desk, or by the roster import',

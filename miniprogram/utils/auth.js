@@ -101,6 +101,25 @@ async function currentUser(field) {
   return user
 }
 
+// 退出所有设备（这部手机、别的手机、电脑上的社区工作台）：后端结束这个人的全部登录，再清掉本机的。
+// 后端没答应时（网络等）reject，本机仍是登录状态，用户可以再试。
+async function logoutEverywhere() {
+  await api.post('/auth/logout-everywhere', undefined, { noRelogin: true })
+  api.clearSession()
+}
+
+// 扫码打开的落地页（会议签到、工作台登录确认）用：已登录就直接用；没登录时悄悄用微信登录一次。
+// 返回是否登录成功（不成功时页面请用户去登录页）。
+async function signInQuietly() {
+  if (api.getToken()) return true
+  try {
+    await login({ silent: true })
+    return true
+  } catch (err) {
+    return false
+  }
+}
+
 function isLoggedIn() {
   return Boolean(api.getToken())
 }
@@ -113,6 +132,8 @@ module.exports = {
   refresh,
   refreshIfExpiring,
   logout,
+  logoutEverywhere,
+  signInQuietly,
   isLoggedIn,
   currentUser,
 }

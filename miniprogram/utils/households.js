@@ -1,6 +1,8 @@
-// 住户页（楼栋长、网格员、社区工作人员照看住户）共用的小工具：谁能进、能选哪些楼栋。
+// 住户页（楼栋长、网格员、社区工作人员照看住户）和“我的信息”（户主看自家）共用的小工具：
+// 谁能进、能选哪些楼栋、一户的成员、指定投票人。
 // 楼栋从 /me 的角色来：楼栋长是 building_head 角色的楼栋；网格员是 grid_worker 角色的网格里的楼栋、
 // 社区工作人员是 staff 角色的社区里的楼栋（从 GET /communities/{id} 的树里找）。
+const api = require('./api')
 const matters = require('./matters')
 
 // 后端 Action.VIEW_HOUSEHOLDS、ISSUE_JOIN_CODES 都给这几个角色
@@ -38,4 +40,21 @@ function buildingChoices(user, tree) {
   return choices
 }
 
-module.exports = { HOUSEHOLD_ROLES, canLookAfter, communityIdFor, buildingChoices }
+// 后端 Household 的成员 → 页面用的 [{userId, name, isHead, isVoter}]
+function memberItems(h) {
+  return ((h && h.members) || []).map(m => ({
+    userId: m.user_id,
+    name: m.name || `用户 ${m.user_id}`,
+    isHead: m.is_head,
+    isVoter: m.is_voter,
+  }))
+}
+
+// 指定投票人：点的是成员（data-user 是 user_id）或“户主投票”（data-user 为空，发 null）。
+// 返回后端答的 Household。
+function designateVoter(householdId, dataset) {
+  const raw = dataset && dataset.user
+  return api.put(`/households/${householdId}/voter`, { user_id: raw ? Number(raw) : null })
+}
+
+module.exports = { HOUSEHOLD_ROLES, canLookAfter, communityIdFor, buildingChoices, memberItems, designateVoter }

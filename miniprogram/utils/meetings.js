@@ -40,7 +40,6 @@ const SCOPE_LABELS = {
 
 // 签到码每 10 分钟换一次，后端认当前和上一个；页面每 5 分钟重新取一次
 const CODE_REFRESH_MS = 5 * 60 * 1000
-const SCENE_MAX = 32
 
 function kindLabel(kind) {
   return KIND_LABELS[kind] || '会议'
@@ -125,39 +124,6 @@ function organizerCommunityId(user) {
   return (user && user.household && user.household.community_id) || null
 }
 
-function safeDecode(text) {
-  try {
-    return decodeURIComponent(text)
-  } catch (err) {
-    return text
-  }
-}
-
-function sceneIn(text) {
-  const m = /(?:^|[?&#])scene=([^&#]*)/.exec(text || '')
-  return m ? safeDecode(safeDecode(m[1])).trim() : ''
-}
-
-// wx.scanCode 的结果 → 签到码的 scene。
-// 扫小程序码时结果在 res.path（如 'pages/meeting/checkin?scene=1f-2b5c3-a1b2c3d4e5f6'，scene 是 URL 编码过的，
-// 有时整段 path 都编码过），res.result 不可靠；扫普通二维码时在 res.result（可能就是 scene，也可能是带 scene= 的链接）。
-// 认不出来时返回空串。
-function sceneFromScan(res) {
-  if (!res) return ''
-  const path = String(res.path || '')
-  const fromPath = sceneIn(path) || sceneIn(safeDecode(path))
-  if (fromPath) return fromPath.length <= SCENE_MAX ? fromPath : ''
-  const result = String(res.result || '').trim()
-  const fromResult = sceneIn(result) || sceneIn(safeDecode(result)) || result
-  return fromResult && fromResult.length <= SCENE_MAX && !/[\s/?=]/.test(fromResult) ? fromResult : ''
-}
-
-// 微信“扫一扫”扫签到码打开 pages/meeting/checkin 时，onLoad 的 query.scene（URL 编码过）→ scene
-function sceneFromQuery(query) {
-  const scene = safeDecode(safeDecode(String((query && query.scene) || ''))).trim()
-  return scene && scene.length <= SCENE_MAX && !/[\s/?=&]/.test(scene) ? scene : ''
-}
-
 // 议程里的诉求编号：“12 15”“12，15”“#12、#15” → [12, 15]；有不是正整数的返回 null
 function parseMatterIds(text) {
   const parts = String(text || '')
@@ -184,7 +150,6 @@ module.exports = {
   MAX_PEOPLE,
   SCOPE_LABELS,
   CODE_REFRESH_MS,
-  SCENE_MAX,
   kindLabel,
   stageLabel,
   hasStarted,
@@ -194,8 +159,6 @@ module.exports = {
   canCallMeetings,
   headedBuildings,
   organizerCommunityId,
-  sceneFromScan,
-  sceneFromQuery,
   parseMatterIds,
   householdText,
 }

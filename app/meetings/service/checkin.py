@@ -41,7 +41,7 @@ def checkin_code(actor, meeting):
     expires_at = datetime.fromtimestamp((window + 2) * CHECKIN_WINDOW, tz=timezone.utc)
     image = None
     if current_app.config["WECHAT_APPID"]:
-        image = base64.b64encode(wechat.checkin_code_image(scene, "pages/meeting/checkin")).decode()
+        image = base64.b64encode(wechat.miniprogram_code_image(scene, "pages/meeting/checkin")).decode()
     return {"scene": scene, "expires_at": expires_at, "image_png_base64": image}
 
 

@@ -1,14 +1,15 @@
 // 住户（楼栋长、网格员、社区工作人员）：选一个自己负责的楼栋，列出住户（GET /buildings/{id}/households，
 // 翻页、下拉刷新），每户写明谁已经加入、还没人加入的标出来；点一户读 GET /households/{id}，可以：
 // - 发入户码（POST /households/{id}/join-codes，可选“加入的人做户主”）：大字显示、写明有效期、可以复制；
-// - 作废刚发的入户码（DELETE /join-codes/{id}，只有没用过的能作废）；
-// - 社区工作人员指定投票人（PUT /households/{id}/voter，null 是户主投票）。
+// - 看这一户还没用的入户码（GET /households/{id}/join-codes，码本身不再显示），作废任何一个
+//   （DELETE /join-codes/{id}，只有没用过的能作废），比如前几天发错了人的；
+// - 后端说可以时（can_designate_voter，社区工作人员）指定投票人（PUT /households/{id}/voter，null 是户主投票）。
 // 页面用 Component 构造器编写，生命周期（onLoad 等）来自 utils/paged-list.js。
 const api = require('../../utils/api')
 const auth = require('../../utils/auth')
 const households = require('../../utils/households')
 const matters = require('../../utils/matters')
-const { formatHouseAddress } = require('../../utils/format')
+const { formatHouseAddress, formatMeetingTime } = require('../../utils/format')
 const { pagedList } = require('../../utils/paged-list')
 
 const PAGE_SIZE = 20
@@ -29,14 +30,19 @@ function toItem(h) {
   }
 }
 
-// "2030-03-15T08:00:00+00:00" → 北京时间“3月15日 16:00 前有效”
 function expiryText(iso) {
-  const t = Date.parse(iso)
-  if (Number.isNaN(t)) return ''
-  const d = new Date(t + 8 * 60 * 60 * 1000)
-  const hh = String(d.getUTCHours()).padStart(2, '0')
-  const mm = String(d.getUTCMinutes()).padStart(2, '0')
-  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${hh}:${mm} 前有效`
+  const time = formatMeetingTime(iso)
+  return time ? `${time} 前有效` : ''
+}
+
+// 后端 IssuedJoinCode → 列表里的一行
+function codeItem(c) {
+  return {
+    id: c.id,
+    asHead: c.as_head,
+    issued: `${c.issued_by_name || '工作人员'} ${formatMeetingTime(c.issued_at)} 发`,
+    expiry: expiryText(c.expires_at),
+  }
 }
 
 // 入户码分两段好念：ABCD EFGH
@@ -65,7 +71,7 @@ Component({
     members: [],
     asHead: false,
     joinCode: null,
-    canDesignate: false,
+    codes: [],
     busy: '',
   },
 
@@ -81,7 +87,6 @@ Component({
         this.setData({
           allowed: households.canLookAfter(user) && buildings.length > 0,
           buildings,
-          canDesignate: matters.hasAnyRole(user, ['staff']),
         })
       } catch (err) {
         this.setData({ loaded: true, loadError: err.message })
@@ -118,20 +123,33 @@ Component({
       const id = Number(e.currentTarget.dataset.id)
       try {
         this.showHousehold(await api.get(`/households/${id}`))
-        this.setData({ joinCode: null, asHead: false })
+        this.setData({ joinCode: null, asHead: false, codes: [] })
       } catch (err) {
-        // api.js 已经弹出后端的说明
+        return // api.js 已经弹出后端的说明
       }
+      await this.loadCodes()
     },
 
     showHousehold(h) {
-      const members = (h.members || []).map(m => ({
-        userId: m.user_id,
-        name: m.name || `用户 ${m.user_id}`,
-        isHead: m.is_head,
-        isVoter: m.is_voter,
-      }))
-      this.setData({ household: { id: h.id, address: formatHouseAddress(h), headName: h.head_name || '' }, members })
+      this.setData({
+        household: {
+          id: h.id, address: formatHouseAddress(h), headName: h.head_name || '',
+          canDesignate: h.can_designate_voter, canIssue: h.can_issue_join_codes,
+        },
+        members: households.memberItems(h),
+      })
+    },
+
+    // 这一户还没用、没过期的入户码（读不到时不打扰，列表空着）
+    async loadCodes() {
+      const household = this.data.household
+      if (!household || !household.canIssue) return
+      try {
+        const res = await api.get(`/households/${household.id}/join-codes`, { limit: 50 }, { silent: true })
+        this.setData({ codes: (res.items || []).map(codeItem) })
+      } catch (err) {
+        this.setData({ codes: [] })
+      }
     },
 
     onToggleAsHead() {
@@ -151,34 +169,35 @@ Component({
       } finally {
         this.setData({ busy: '' })
       }
+      await this.loadCodes()
     },
 
     onCopyCode() {
       wx.setClipboardData({ data: this.data.joinCode.code })
     },
 
-    async onRevokeCode() {
+    // 作废刚发的（大字显示的）或列表里的某一个（data-id）
+    async onRevokeCode(e) {
       if (this.data.busy) return
-      this.setData({ busy: 'revoke' })
+      const id = Number(e.currentTarget.dataset.id)
+      this.setData({ busy: `revoke-${id}` })
       try {
-        await api.del(`/join-codes/${this.data.joinCode.id}`)
-        this.setData({ joinCode: null })
+        await api.del(`/join-codes/${id}`)
+        if (this.data.joinCode && this.data.joinCode.id === id) this.setData({ joinCode: null })
         wx.showToast({ title: '已作废', icon: 'success' })
       } catch (err) {
         // 已经用过（409）等：api.js 弹出后端的说明
       } finally {
         this.setData({ busy: '' })
       }
+      await this.loadCodes()
     },
 
-    // data-user 为空：户主投票
     async onPickVoter(e) {
       if (this.data.busy) return
-      const raw = e.currentTarget.dataset.user
-      const userId = raw ? Number(raw) : null
       this.setData({ busy: 'voter' })
       try {
-        this.showHousehold(await api.put(`/households/${this.data.household.id}/voter`, { user_id: userId }))
+        this.showHousehold(await households.designateVoter(this.data.household.id, e.currentTarget.dataset))
         wx.showToast({ title: '已指定', icon: 'success' })
       } catch (err) {
         // api.js 已经弹出后端的说明

@@ -4,7 +4,7 @@
 // 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
 const api = require('../../utils/api')
 const auth = require('../../utils/auth')
-const meetings = require('../../utils/meetings')
+const scene = require('../../utils/scene')
 
 Component({
   data: {
@@ -14,7 +14,7 @@ Component({
 
   methods: {
     onLoad(query) {
-      this._scene = meetings.sceneFromQuery(query)
+      this._scene = scene.fromQuery(query)
       this._key = api.newIdempotencyKey() // 重试沿用（重复签到本来也无害）
       return this.checkIn()
     },
@@ -25,13 +25,9 @@ Component({
         return
       }
       this.setData({ status: 'working', message: '' })
-      if (!api.getToken()) {
-        try {
-          await auth.login({ silent: true })
-        } catch (err) {
-          this.setData({ status: 'login', message: '请先登录院坝，再扫一次签到码' })
-          return
-        }
+      if (!(await auth.signInQuietly())) {
+        this.setData({ status: 'login', message: '请先登录院坝，再扫一次签到码' })
+        return
       }
       try {
         const meeting = await api.post('/meetings/checkins', { scene: this._scene }, { idempotencyKey: this._key, silent: true })

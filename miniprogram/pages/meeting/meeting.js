@@ -16,6 +16,7 @@ const api = require('../../utils/api')
 const ui = require('../../utils/ui')
 const subscribe = require('../../utils/subscribe')
 const meetings = require('../../utils/meetings')
+const { fromScan: sceneFromScan } = require('../../utils/scene')
 const { formatMeetingTime, meetingPickerValues, meetingIso } = require('../../utils/format')
 
 // 点回复时请用户开启的提醒
@@ -267,7 +268,7 @@ Component({
         })
       }).then(res => {
         if (!res) return undefined
-        const scene = meetings.sceneFromScan(res)
+        const scene = sceneFromScan(res)
         if (!scene) return this.fail('这不是会议签到码，请扫会场上的签到码')
         return this.checkIn(scene)
       })
