@@ -12,19 +12,19 @@ import marshmallow as ma
 
 LABELS = {
     "_schema": "提交的内容", "Event": "事件类型", "MsgType": "消息类型", "agenda": "议程", "allow_change": "允许改票",
-    "answer": "回答", "answers": "答案", "as_head": "户主身份", "authorization_text": "委托书内容",
+    "action": "操作", "actor_id": "操作人", "answer": "回答", "answers": "答案", "as_head": "户主身份", "authorization_text": "委托书内容",
     "building_id": "楼栋", "capacity": "人数上限", "category": "类别", "choices": "选项",
     "closes_at": "截止时间", "code": "代码", "comment": "留言", "community_id": "社区",
     "confirm": "确认文字", "cursor": "翻页位置", "decisions": "决定", "default_class": "建议分类",
     "department_id": "部门", "description": "描述", "developer_held": "开发商持有", "disabled": "停用",
     "district": "区县", "due_date": "办结期限", "echostr": "回显字符串", "elderly_alone": "独居老人",
     "electorate": "表决方式", "ends_at": "结束时间", "file": "文件", "floor_area": "建筑面积",
-    "from": "开始日期", "handler_name": "承办人姓名", "handler_type": "承办方", "head_name": "户主姓名",
+    "from": "开始日期", "grid_id": "网格", "handler_name": "承办人姓名", "handler_type": "承办方", "head_name": "户主姓名",
     "head_phone": "户主电话", "household_id": "住户", "into_id": "合并到的诉求", "is_head": "户主",
     "kind": "类型", "latitude": "纬度", "limit": "每页条数", "longitude": "经度", "low_income": "低收入户",
     "matter_action": "诉求处理", "matter_class": "分类", "matter_id": "诉求", "matter_ids": "诉求",
     "max_choices": "最多可选项数", "minutes": "会议纪要", "name": "名称", "nonce": "随机串", "note": "说明",
-    "objection_days": "异议期天数", "on_behalf_of_household_id": "代为登记的住户", "opens_at": "开始时间",
+    "objection_days": "异议期天数", "overdue": "逾期", "on_behalf_of_household_id": "代为登记的住户", "opens_at": "开始时间",
     "options": "选项", "owner_ref": "产权人", "people": "人数", "phone": "电话", "photo_id": "照片",
     "photo_ids": "照片", "place": "地点", "place_text": "位置说明", "poll_id": "表决", "poll_ids": "表决",
     "proxy_name": "代投人姓名", "question_id": "问题", "questions": "问题", "quorum_percent": "参与率门槛",
@@ -32,8 +32,8 @@ LABELS = {
     "rule": "通过规则", "satisfaction": "满意度", "scene": "签到码", "scope_id": "范围", "scope_ids": "范围",
     "scope_kind": "范围类型", "secret": "无记名", "show_tally": "显示实时票数", "sig": "签名",
     "signature": "签名", "stage": "阶段", "starts_at": "开始时间", "status": "状态", "subdistrict": "街道",
-    "team_id": "小组", "text": "内容", "timestamp": "时间戳", "title": "标题", "to": "结束日期",
-    "trace_id": "追踪号", "unit": "单元", "unread": "未读", "up_to_id": "截至的消息", "user_id": "用户",
+    "target_id": "对象编号", "target_type": "对象类型", "team_id": "小组", "text": "内容", "timestamp": "时间戳", "title": "标题", "to": "结束日期",
+    "trace_id": "追踪号", "unit": "单元", "unsatisfied": "不满意", "unread": "未读", "up_to_id": "截至的消息", "user_id": "用户",
     "via": "方式", "voted": "是否已投", "votes": "表决票", "wechat": "微信提醒",
 }
 

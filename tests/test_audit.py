@@ -124,6 +124,18 @@ def test_household_changes_are_audited_without_phone_numbers_or_codes(app, clien
     logged = json.dumps(items, ensure_ascii=False)
     assert [word for word in (issued["code"], "13900001111", "13812345678", "王建华", "张秀英") if word in logged] == []
 
+    def found(query):
+        url = f"{API}/communities/{places['community']}/audit-entries?cursor={before}&{query}"
+        return [(e["action"], e["actor_id"]) for e in client.get(url, headers=staff).get_json()["items"]]
+
+    # A supervisor asks: who touched this household, and what did the building head do?
+    assert len(found(f"target_type=household&target_id={h1}")) == 6
+    assert found(f"actor_id={places['bhead']}") == [("household.join_code_issue", places["bhead"])]
+    assert found("action=household.voter_designate") == [("household.voter_designate", places["staff"])]
+    assert [a for a, _ in found("action=community.")] == ["community.roster_import"]
+    assert client.get(f"{API}/communities/{places['community']}/audit-entries?action=x%25",
+                      headers=staff).status_code == 422
+
 
 def test_an_act_that_rolls_back_leaves_no_entry(app, client, places):
     """The entry is in the act's transaction: a refused act writes nothing."""

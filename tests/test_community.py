@@ -325,6 +325,18 @@ def test_staff_grants_building_head_inside_their_community(app, client, places):
     assert ("staff", places["other_community"]) not in {(a["role"], a["scope_id"]) for a in listed["items"]}
 
 
+def test_the_role_list_names_who_holds_each_role_and_who_granted_it(client, places):
+    staff = login(client, "staff")
+    client.patch("/api/v1/me", json={"name": "王海燕"}, headers=staff)
+    client.patch("/api/v1/me", json={"name": "陈新楼长"}, headers=login(client, "nobody"))
+    client.post("/api/v1/role-assignments", json={"user_id": places["nobody"], "role": "building_head",
+                                                  "scope_id": places["b2"]}, headers=staff)
+    listed = client.get(f"/api/v1/communities/{places['community']}/role-assignments", headers=staff).get_json()
+    rows = {(a["role"], a["scope_id"]): (a["user_name"], a["granted_by_name"]) for a in listed["items"]}
+    assert rows[("building_head", places["b2"])] == ("陈新楼长", "王海燕")
+    assert rows[("staff", places["community"])] == ("王海燕", None)  # granted by an operator
+
+
 def test_council_and_staff_list_council_members_by_name(client, places):
     url = f"/api/v1/communities/{places['community']}/council-members"
     assert client.patch("/api/v1/me", json={"name": "田国梅"}, headers=login(client, "council")).status_code == 200

@@ -410,6 +410,11 @@ def test_triage_sheet_and_statistics_for_a_period(app, client, people):
     assert stats["by_status"] == {"closed": 1, "assigned": 1, "submitted": 1}
     assert stats["median_days_to_resolution"] == 0.0
     assert stats["satisfaction"]["average"] == 4 and stats["satisfaction"]["distribution"]["4"] == 1
+    assert stats["by_month"] == [{"month": today.strftime("%Y-%m"), "major": 1, "minor": 1, "private": 0,
+                                  "unclassified": 1, "resolved": 1}]  # all three were reported just now
+    assert [(h["name"], h["count"], h["resolved"], h["median_days_to_resolution"], h["overdue"],
+             h["average_satisfaction"]) for h in stats["by_handler"]] == [
+        ("居委会", 1, 1, 0.0, 0, 4.0), ("城管", 1, 0, None, 0, None)]
     assert sum(stats["by_grid"].values()) == 3
 
     assert client.get(f"{API}/communities/{people['community']}/matter-stats?{period}",
@@ -535,6 +540,10 @@ def test_photos_are_cleaned_attached_and_served_only_by_signed_url(app, client, 
     matter = submit(client, photo_ids=[photo["id"]]).get_json()
     assert [p["id"] for p in matter["photos"]] == [photo["id"]]
     assert submit(client, photo_ids=[photo["id"]]).status_code == 422  # already used
+    queue = client.get(f"{API}/communities/{people['community']}/triage-queue", headers=login(client, "council"))
+    [queued] = [item for item in queue.get_json()["items"] if item["id"] == matter["id"]]
+    assert [p["id"] for p in queued["photos"]] == [photo["id"]]  # the sitting sees the photo in the queue
+    assert client.get(queued["photos"][0]["thumbnail_url"]).status_code == 200
 
     act(client, "council", matter["id"], "classify", matter_class="minor", reason="公共照明")
     act(client, "council", matter["id"], "assign", handler_type="committee")
@@ -568,6 +577,47 @@ def test_working_list_names_and_links(app, client, people):
     with app.app_context():
         pages = {n.page for n in db.session.scalars(select(Notification))}
     assert pages == {f"pages/matter/matter?id={lamp['id']}"}
+
+
+def test_the_desk_table_filters_by_grid_handler_overdue_and_rating(app, client, people):
+    """Staff at a desk find the overdue department matters and the unsatisfied ones of a grid."""
+    late = submit(client, title="违建", category="illegal_construction").get_json()["id"]
+    act(client, "council", late, "classify", matter_class="major", reason="违法建设")
+    with app.app_context():
+        today = service.local_today()  # the community's day
+    act(client, "staff", late, "assign", handler_type="department", department_id=people["department"],
+        due_date=today.isoformat())
+    rated = submit(client, title="独居老人需要陪护", category="other").get_json()["id"]
+    act(client, "council", rated, "classify", matter_class="private", reason="自家事务")
+    assert act(client, "staff", rated, "assign", handler_type="volunteer_team", team_id=people["team"]).status_code == 200
+    assert act(client, "volunteer", rated, "resolve", note="已修").status_code == 200
+    assert act(client, "resident", rated, "evaluate", satisfaction=1, comment="没修好").status_code == 200
+    fresh = submit(client, "neighbour", title="楼道堆物", category="sanitation").get_json()["id"]
+    with app.app_context():
+        db.session.get(Matter, late).due_date = today - timedelta(days=3)
+        db.session.commit()
+    url, staff = f"{API}/communities/{people['community']}/matters", login(client, "staff")
+
+    def ids(query=""):
+        response = client.get(f"{url}?{query}", headers=staff)
+        assert response.status_code == 200, response.get_json()
+        return [m["id"] for m in response.get_json()["items"]]
+
+    assert ids("overdue=true") == [late] and ids("overdue=false") == [fresh, rated]
+    assert ids("handler_type=department") == [late]
+    assert ids("unsatisfied=true") == [rated] and ids("unsatisfied=false") == []
+    assert ids(f"grid_id={people['grid1']}&unsatisfied=true") == [rated]
+    assert ids(f"grid_id={people['grid2']}") == [fresh]
+    row = next(m for m in client.get(url, headers=staff).get_json()["items"] if m["id"] == late)
+    assert (row["handler_label"], row["handler_name"], row["overdue"]) == ("职能部门", "城管", True)
+    team_row = next(m for m in client.get(url, headers=staff).get_json()["items"] if m["id"] == rated)
+    assert (team_row["handler_name"], team_row["satisfaction"], team_row["overdue"]) == ("金色港湾义工队", 1, False)
+    refused = client.get(f"{url}?handler_type=mayor", headers=staff)
+    assert refused.status_code == 422 and "承办方" in refused.get_json()["error"]["message"]
+    stats = client.get(f"{API}/communities/{people['community']}/matter-stats?from={today}&to={today}",
+                       headers=staff).get_json()
+    assert {h["name"]: (h["overdue"], h["average_satisfaction"]) for h in stats["by_handler"]} == {
+        "城管": (1, None), "金色港湾义工队": (0, 1.0)}  # overdue by department, rating by team
 
 
 def push_query(token="push-token", timestamp=None, nonce="n1"):

@@ -314,6 +314,25 @@ def test_decisions_are_recorded_once_and_shown_with_the_meeting(app, client, nei
     assert [(m["id"], m["status_label"], m["invited_me"]) for m in mine] == [(mid, "已公示", True)]
 
 
+def test_staff_see_every_meeting_of_the_community_long_after_it_started(app, client, neighbours):
+    """The desk's calendar: drafts, published and closed meetings of every organiser, which
+    /meetings/mine drops six hours after the start."""
+    old = create(client, neighbours).get_json()["id"]
+    act(client, "bhead", old, "publish")
+    started(app, old, hours=30)
+    draft = create(client, neighbours, "staff").get_json()["id"]
+    url = f"{API}/communities/{neighbours['community']}/meetings"
+    staff = login(client, "staff")
+    first = client.get(f"{url}?limit=1", headers=staff).get_json()
+    rest = client.get(f"{url}?cursor={first['next_cursor']}", headers=staff).get_json()
+    assert [m["id"] for m in first["items"] + rest["items"]] == [draft, old] and rest["next_cursor"] is None
+    assert [m["id"] for m in client.get(f"{url}?status=draft", headers=staff).get_json()["items"]] == [draft]
+    assert client.get(url, headers=login(client, "bhead")).status_code == 403
+    other = f"{API}/communities/{neighbours['other_community']}/meetings"
+    assert client.get(other, headers=staff).status_code == 403
+    assert client.get(f"{url}?status=lost", headers=staff).status_code == 422
+
+
 def test_organiser_lists_every_invitation_with_reply_and_attendance(client, neighbours):
     mid = create(client, neighbours, starts_at=(utcnow() + timedelta(minutes=30)).isoformat()).get_json()["id"]
     act(client, "bhead", mid, "publish")

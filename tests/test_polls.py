@@ -331,6 +331,33 @@ def test_owners_poll_counts_one_owner_of_several_flats_once_and_the_developer_on
     assert hidden.status_code == 403 and "面积" in hidden.get_json()["error"]["message"]
 
 
+def test_the_electorate_is_weighed_before_publishing_and_turnout_counted_by_building(app, client, voters):
+    """A committee checks art. 278's thresholds against the electorate before it publishes, and
+    watches turnout by building while the vote runs: counts only."""
+    with app.app_context():
+        b1 = db.session.get(Building, voters["b1"])
+        for room, owner in (("201", "王某"), ("202", "王某")):
+            community.create_household(b1, room=room, floor_area=50, owner_ref=owner)
+        db.session.commit()
+    draft = client.post(f"{API}/polls", json=poll_body(voters, electorate="owners", rule="owners_ordinary"),
+                        headers=login(client, "committee")).get_json()
+    url = f"{API}/polls/{draft['id']}"
+    preview = client.get(f"{url}/electorate", headers=login(client, "committee")).get_json()
+    assert preview == {"frozen": False, "voters": 3, "households": 4, "area": 240.0}  # 王某 counts once
+    assert client.get(f"{url}/electorate", headers=login(client, "resident")).status_code == 404  # a draft is hidden
+    client.post(f"{url}/publish", headers=login(client, "committee"))
+    assert client.get(f"{url}/electorate", headers=login(client, "supervisor")).get_json()["frozen"] is True
+    poll = get(client, "resident", draft)
+    assert vote(client, "resident", poll, [0]).status_code == 201
+    assert enter(client, "bhead", poll, voters["h2"]).status_code == 403  # not the building they head
+    turnout = client.get(f"{url}/turnout", headers=login(client, "committee")).get_json()["items"]
+    assert [(t["building_id"], t["electors"], t["voted"], t["paper_pending"]) for t in turnout] == [
+        (voters["b1"], 3, 1, 0), (voters["b2"], 1, 0, 0)]
+    assert turnout[0]["building_name"] == "海滨新村1幢"
+    assert "choices" not in str(turnout)
+    assert client.get(f"{url}/turnout", headers=login(client, "bhead")).status_code == 403
+
+
 # ---- paper and proxy ballots --------------------------------------------------------------------------
 
 def photo_id(client, name):

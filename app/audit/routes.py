@@ -2,11 +2,10 @@
 from flask_smorest import Blueprint
 
 from app.audit import service
-from app.audit.schemas import AuditPageSchema, ChainCheckSchema
+from app.audit.schemas import AuditArgsSchema, AuditPageSchema, ChainCheckSchema
 from app.auth.permissions import Action, current_user, get_or_404, holds, requires
 from app.community.models import Community
 from app.errors import ApiError
-from app.pagination import PageArgsSchema
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="The audit log, chained by hash")
 
@@ -16,12 +15,13 @@ def community(community_id, **_):
 
 
 @blp.route("/communities/<int:community_id>/audit-entries", methods=["GET"])
-@blp.arguments(PageArgsSchema, location="query")
+@blp.arguments(AuditArgsSchema, location="query")
 @blp.response(200, AuditPageSchema)
 @requires(Action.VIEW_AUDIT, community)
-def entries(page, community_id):
-    """Every audited act in the community, oldest first."""
-    return service.entry_views(service.entries(community_id=community_id, **page))
+def entries(args, community_id):
+    """Every audited act in the community, oldest first; by action (or a kind of act), target or
+    whoever did it."""
+    return service.entry_views(service.entries(community_id=community_id, **args))
 
 
 @blp.route("/audit/verify", methods=["GET"])

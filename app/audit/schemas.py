@@ -1,6 +1,15 @@
 import marshmallow as ma
 
-from app.pagination import page_schema
+from app.models_base import Id
+from app.pagination import PageArgsSchema, page_schema
+
+
+class AuditArgsSchema(PageArgsSchema):
+    action = ma.fields.String(load_default=None, validate=ma.validate.Regexp(r"^[a-z_]+(\.[a-z_]*)?$"), metadata={
+        "description": "e.g. household.update; a value ending in a dot, e.g. household., takes every act on households"})
+    target_type = ma.fields.String(load_default=None, validate=ma.validate.Regexp(r"^[a-z_]{1,20}$"))
+    target_id = Id(load_default=None)
+    actor_id = Id(load_default=None)
 
 
 class AuditEntrySchema(ma.Schema):

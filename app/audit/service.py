@@ -5,7 +5,7 @@ import json
 from sqlalchemy import select
 
 from app.audit.models import GENESIS, AuditEntry, AuditHead
-from app.auth.models import User
+from app.auth.service import user_names
 from app.extensions import db
 from app.models_base import utcnow
 from app.pagination import paginate
@@ -62,11 +62,16 @@ def verify():
     return {"ok": ok, "entries": count, "first_bad_id": None if ok else last_id + 1, "last_hash": prev}
 
 
-def entries(community_id=None, target_type=None, target_id=None, cursor=None, limit=50):
-    """A page of entries, oldest first, with the actor's name."""
+def entries(community_id=None, target_type=None, target_id=None, actor_id=None, action=None, cursor=None, limit=50):
+    """A page of entries, oldest first; `action` ending in a dot takes every action it begins."""
     query = select(AuditEntry)
     if community_id is not None:
         query = query.where(AuditEntry.community_id == community_id)
+    if actor_id is not None:
+        query = query.where(AuditEntry.actor_id == actor_id)
+    if action is not None:
+        query = query.where(AuditEntry.action.startswith(action, autoescape=True) if action.endswith(".")
+                            else AuditEntry.action == action)
     if target_type is not None:
         query = query.where(AuditEntry.target_type == target_type)
     if target_id is not None:
@@ -76,8 +81,7 @@ def entries(community_id=None, target_type=None, target_id=None, cursor=None, li
 
 def entry_views(page):
     """A page of entries with the actors' names."""
-    actor_ids = {entry.actor_id for entry in page["items"] if entry.actor_id is not None}
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all()) if actor_ids else {}
+    names = user_names(entry.actor_id for entry in page["items"])
     return {**page, "items": [{
         "id": e.id, "created_at": e.created_at, "actor_id": e.actor_id,
         "actor": names.get(e.actor_id) if e.actor_id is not None else "系统", "action": e.action,

@@ -146,6 +146,12 @@ def end_all_sessions(user):
                        .values(revoked_at=utcnow()))
 
 
+def user_names(ids):
+    """User id → name, for the people a page names (None ids skipped), in one query."""
+    ids = {i for i in ids if i is not None}
+    return dict(db.session.execute(db.select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
+
+
 def update_profile(user, name=None, phone=None):
     if name is not None:
         user.name = name

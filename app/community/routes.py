@@ -236,8 +236,10 @@ def import_roster(files, community_id):
 @blp.response(200, RoleAssignmentPageSchema)
 @requires(Action.GRANT_ROLES, community)
 def list_role_assignments(page, community_id):
-    """Who holds which role in this community."""
-    return paginate(db.session, service.assignments_in(community(community_id)), RoleAssignment.id, page)
+    """Who holds which role in this community, and who granted it."""
+    result = paginate(db.session, service.assignments_in(community(community_id)), RoleAssignment.id, page)
+    result["items"] = service.role_holder_views(result["items"])
+    return result
 
 
 @blp.route("/communities/<int:community_id>/council-members", methods=["GET"])

@@ -150,6 +150,13 @@ class RoleAssignmentSchema(ma.Schema):
     granted_at = ma.fields.AwareDateTime(required=True)
 
 
+class RoleHolderSchema(RoleAssignmentSchema):
+    """A role in the community's list: who holds it and who granted it, by name."""
+
+    user_name = ma.fields.String(allow_none=True, required=True)
+    granted_by_name = ma.fields.String(allow_none=True, required=True, metadata={"description": "null: an operator"})
+
+
 class CouncilMemberSchema(ma.Schema):
     user_id = ma.fields.Integer(required=True)
     name = ma.fields.String(allow_none=True, required=True)
@@ -159,7 +166,7 @@ class CouncilListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(CouncilMemberSchema), required=True)
 
 
-RoleAssignmentPageSchema = page_schema(RoleAssignmentSchema, "RoleAssignmentPageSchema")
+RoleAssignmentPageSchema = page_schema(RoleHolderSchema, "RoleAssignmentPageSchema")
 CommunityPageSchema = page_schema(CommunitySchema, "CommunityPageSchema")
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from app.audit import service as audit
 from app.auth.models import User
 from app.auth.permissions import Action, allows, authorize, can, grants_of, is_admin, membership_of
+from app.auth.service import user_names
 from app.community.models import (SCOPE_MODELS, Building, Community, Courtyard, Department, Grid,
                                   Household, HouseholdMember, JoinCode, Role, RoleAssignment,
                                   ROLE_SCOPE, VolunteerTeam)
@@ -236,8 +237,7 @@ def outstanding_join_codes(household):
 
 def join_code_views(codes):
     """A page of codes with the name of whoever issued each, in one more query."""
-    issuers = {c.issued_by_id for c in codes} - {None}
-    names = dict(db.session.execute(db.select(User.id, User.name).where(User.id.in_(issuers))).all())
+    names = user_names(c.issued_by_id for c in codes)
     return [{"id": c.id, "household_id": c.household_id, "as_head": c.as_head, "issued_at": c.created_at,
              "expires_at": c.expires_at, "issued_by_name": names.get(c.issued_by_id)} for c in codes]
 
@@ -385,6 +385,13 @@ def revoke_role(actor, assignment):
 def _audit_role(actor, action, user_id, role, scope_id, place):
     community_id = place.id if isinstance(place, Community) else getattr(place, "community_id", None)
     audit.record(actor, action, "user", user_id, community_id=community_id, role=role.value, scope_id=scope_id)
+
+
+def role_holder_views(assignments):
+    """A page of role assignments with the names of their holders and granters, in one query."""
+    names = user_names([a.user_id for a in assignments] + [a.granted_by_id for a in assignments])
+    return [{"id": a.id, "user_id": a.user_id, "role": a.role, "scope_id": a.scope_id, "granted_at": a.granted_at,
+             "user_name": names.get(a.user_id), "granted_by_name": names.get(a.granted_by_id)} for a in assignments]
 
 
 def assignments_in(community):

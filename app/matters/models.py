@@ -50,6 +50,8 @@ HANDLERS_BY_CLASS = {
 S = MatterStatus
 OPEN = frozenset({S.SUBMITTED, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS})
 OPEN_SQL = sql_values(sorted(OPEN))
+HANDLING = frozenset({S.ASSIGNED, S.IN_PROGRESS})  # with a handler, so with a due date to keep
+UNSATISFIED = 2  # a household's rating at or below this is "unsatisfied" (and may reopen the matter)
 
 # action → (states it may start from, state it leads to); None: the status does not change.
 TRANSITIONS = {

@@ -13,6 +13,7 @@ from app.matters.schemas import (
     CategorySchema,
     ClassifySchema,
     ClassVotesSchema,
+    CommunityMatterPageSchema,
     CommunityMattersArgsSchema,
     EvaluateSchema,
     HandlerUpdateSchema,
@@ -110,10 +111,11 @@ def detail(matter_id):
 
 @blp.route("/communities/<int:community_id>/matters", methods=["GET"])
 @blp.arguments(CommunityMattersArgsSchema, location="query")
-@blp.response(200, MatterPageSchema)
+@blp.response(200, CommunityMatterPageSchema)
 @requires(Action.VIEW_MATTERS, _community)
 def community_matters(args, community_id):
-    """A community's matters by status and class, newest first (staff and council)."""
+    """A community's matters, newest first, by status, class, grid, handler, overdue or an
+    unsatisfied rating, each with its handler, due date and rating (staff and council)."""
     return service.community_matters(_community(community_id), **args)
 
 

@@ -163,6 +163,7 @@ class TriageItemSchema(MatterBriefSchema):
     household_flags = ma.fields.Nested(HouseholdFlagsSchema, allow_none=True, required=True)
     similar_ids = ma.fields.List(ma.fields.Integer(), required=True,
                                  metadata={"description": "open matters, same building and category, last 30 days"})
+    photos = ma.fields.List(ma.fields.Nested(PhotoSchema), required=True, metadata={"description": "sent with the report"})
 
 
 class TriagePageSchema(ma.Schema):
@@ -205,6 +206,29 @@ class WorkArgsSchema(ma.Schema):
 class CommunityMattersArgsSchema(PageArgsSchema):
     status = ma.fields.String(load_default=None, validate=one_of(MatterStatus))
     matter_class = ma.fields.String(load_default=None, validate=CLASSES)
+    grid_id = Id(load_default=None)
+    handler_type = ma.fields.String(load_default=None, validate=one_of(HandlerType))
+    overdue = ma.fields.Boolean(load_default=None, metadata={
+        "description": "true: open matters past their due date; false: the others"})
+    unsatisfied = ma.fields.Boolean(load_default=None, metadata={
+        "description": "true: rated 1 or 2 by the household; false: rated 3 to 5"})
+
+
+class CommunityMatterSchema(MatterBriefSchema):
+    """A row of the community's matter table: where, who handles it, by when, how it was rated."""
+
+    grid_id = ma.fields.Integer(required=True)
+    handler_type = ma.fields.String(allow_none=True, required=True)
+    handler_label = ma.fields.String(allow_none=True, required=True, metadata={"description": "职能部门, 居委会, 义工队 …"})
+    handler_name = ma.fields.String(allow_none=True, required=True, metadata={"description": "城管, the team's name …"})
+    due_date = ma.fields.Date(allow_none=True, required=True)
+    overdue = ma.fields.Boolean(required=True, metadata={"description": "open and past its due date"})
+    satisfaction = ma.fields.Integer(allow_none=True, required=True)
+
+
+class CommunityMatterPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(CommunityMatterSchema), required=True)
+    next_cursor = ma.fields.Integer(allow_none=True, required=True)
 
 
 class ClassifySchema(ma.Schema):
@@ -269,8 +293,31 @@ class PeriodArgsSchema(ma.Schema):
             raise ma.ValidationError("时间段最长一年", "to")
 
 
+class MonthStatsSchema(ma.Schema):
+    month = ma.fields.String(required=True, metadata={"description": "YYYY-MM in the community's time zone"})
+    major = ma.fields.Integer(required=True)
+    minor = ma.fields.Integer(required=True)
+    private = ma.fields.Integer(required=True)
+    unclassified = ma.fields.Integer(required=True)
+    resolved = ma.fields.Integer(required=True, metadata={"description": "of that month's matters"})
+
+
+class HandlerStatsSchema(ma.Schema):
+    handler_type = ma.fields.String(required=True)
+    handler_label = ma.fields.String(required=True)
+    name = ma.fields.String(required=True, metadata={"description": "the department or team; else the kind"})
+    count = ma.fields.Integer(required=True)
+    resolved = ma.fields.Integer(required=True)
+    median_days_to_resolution = ma.fields.Float(allow_none=True, required=True)
+    overdue = ma.fields.Integer(required=True, metadata={"description": "open and past the due date today"})
+    average_satisfaction = ma.fields.Float(allow_none=True, required=True)
+
+
 class MatterStatsSchema(ma.Schema):
     total = ma.fields.Integer(required=True)
+    by_month = ma.fields.List(ma.fields.Nested(MonthStatsSchema), required=True)
+    by_handler = ma.fields.List(ma.fields.Nested(HandlerStatsSchema), required=True,
+                                metadata={"description": "most matters first"})
     by_class = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(), required=True)
     by_status = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(), required=True)
     by_grid = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(), required=True)

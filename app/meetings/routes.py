@@ -1,12 +1,14 @@
 from flask_smorest import Blueprint
 
-from app.auth.permissions import current_user, requires
+from app.auth.permissions import current_user, get_or_404, requires
+from app.community.models import Community
 from app.idempotency import idempotent
 from app.meetings import service
 from app.pagination import PageArgsSchema
 from app.meetings.schemas import (
     CheckinCodeSchema,
     CheckinSchema,
+    CommunityMeetingsArgsSchema,
     InvitationPageSchema,
     ManualCheckinSchema,
     MeetingInSchema,
@@ -49,6 +51,16 @@ def create(args):
 def mine():
     """Meetings I am invited to or organise that have not ended, soonest first."""
     return service.my_meetings(current_user())
+
+
+@blp.route("/communities/<int:community_id>/meetings", methods=["GET"])
+@blp.arguments(CommunityMeetingsArgsSchema, location="query")
+@blp.response(200, MeetingPageSchema)
+@requires()
+def community_meetings(args, community_id):
+    """Every meeting of the community, newest first, drafts and closed ones too (its staff)."""
+    community = get_or_404(Community, community_id, "社区不存在")
+    return service.community_meetings(current_user(), community, **args)
 
 
 @blp.route("/meetings/<int:meeting_id>", methods=["GET"])

@@ -3,9 +3,9 @@ from marshmallow import validate
 
 from app.matters.models import HandlerType
 from app.matters.schemas import AssignSchema
-from app.meetings.models import MeetingKind, MeetingStage, Reply, ScopeKind
+from app.meetings.models import MeetingKind, MeetingStage, MeetingStatus, Reply, ScopeKind
 from app.models_base import TIMES, Id, one_of
-from app.pagination import page_schema
+from app.pagination import PageArgsSchema, page_schema
 
 
 class AgendaItemInSchema(ma.Schema):
@@ -77,6 +77,10 @@ class MeetingSchema(ma.Schema):
     decisions = ma.fields.List(ma.fields.Nested(lambda: DecisionSchema()), required=True)
     invited = ma.fields.Integer(required=True)
     attended = ma.fields.Integer(required=True)
+
+
+class CommunityMeetingsArgsSchema(PageArgsSchema):
+    status = ma.fields.String(load_default=None, validate=one_of(MeetingStatus))
 
 
 class MeetingPageSchema(ma.Schema):

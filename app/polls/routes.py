@@ -15,6 +15,7 @@ from app.polls.schemas import (
     CastResultSchema,
     CastSchema,
     ElectorArgsSchema,
+    ElectorateSchema,
     ElectorPageSchema,
     EventPageSchema,
     NamedBallotArgsSchema,
@@ -34,6 +35,7 @@ from app.polls.schemas import (
     ReceiptCheckSchema,
     RecountSchema,
     RuleBookSchema,
+    TurnoutSchema,
 )
 
 blp = Blueprint("polls", __name__, url_prefix="/api/v1",
@@ -216,6 +218,23 @@ def reject_paper(args, poll_id, paper_id):
 def electors(args, poll_id):
     """Who has voted and who has not (building heads: one building they cover)."""
     return service.electors(current_user(), _poll(poll_id), **args)
+
+
+@blp.route("/polls/<int:poll_id>/electorate", methods=["GET"])
+@blp.response(200, ElectorateSchema)
+@requires()
+def electorate(poll_id):
+    """The electorate's headcount, households and floor area: a draft's as it would be frozen now
+    (to check art. 278's thresholds before publishing), or as frozen once open."""
+    return service.electorate(current_user(), _poll(poll_id))
+
+
+@blp.route("/polls/<int:poll_id>/turnout", methods=["GET"])
+@blp.response(200, TurnoutSchema)
+@requires()
+def turnout(poll_id):
+    """Per building: electors, how many have voted, paper ballots waiting (counts only)."""
+    return service.turnout(current_user(), _poll(poll_id))
 
 
 @blp.route("/polls/<int:poll_id>/named-ballots", methods=["GET"])

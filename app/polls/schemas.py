@@ -299,6 +299,25 @@ class PollEventSchema(ma.Schema):
 EventPageSchema = page_schema(PollEventSchema, "PollEventPageSchema")
 
 
+class ElectorateSchema(ma.Schema):
+    frozen = ma.fields.Boolean(required=True, metadata={"description": "false: a draft's, as it would be frozen now"})
+    voters = ma.fields.Integer(required=True, metadata={"description": "the headcount art. 278 counts"})
+    households = ma.fields.Integer(required=True)
+    area = ma.fields.Float(required=True, metadata={"description": "total floor area, m²"})
+
+
+class BuildingTurnoutSchema(ma.Schema):
+    building_id = ma.fields.Integer(required=True)
+    building_name = ma.fields.String(required=True, metadata={"description": "courtyard and building"})
+    electors = ma.fields.Integer(required=True)
+    voted = ma.fields.Integer(required=True)
+    paper_pending = ma.fields.Integer(required=True)
+
+
+class TurnoutSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(BuildingTurnoutSchema), required=True)
+
+
 class ElectorArgsSchema(ma.Schema):
     cursor = ma.fields.Integer(load_default=None, validate=validate.Range(min=0, max=MAX_ID))
     limit = ma.fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))

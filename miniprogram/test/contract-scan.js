@@ -148,6 +148,26 @@ function scanProject(root) {
   return { calls, nonLiteral }
 }
 
+// 社区工作台（console/src，Vue 单文件组件和 ES 模块）里的 api 调用，file 写成 console/src/…，
+// 给根目录 README 的“谁用哪个接口”表用。.vue 只读其中的 <script>（Vue 自己的编译器在 console/ 的依赖里，这里用不到）。
+function scanConsole(consoleSrc) {
+  const calls = []
+  const walk = dir => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name)
+      if (entry.isDirectory()) walk(full)
+      else if (/\.(js|vue)$/.test(entry.name)) {
+        const text = fs.readFileSync(full, 'utf8')
+        const scripts = entry.name.endsWith('.vue') ? [...text.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map(m => m[1]) : [text]
+        const file = path.join('console', 'src', path.relative(consoleSrc, full)).split(path.sep).join('/')
+        for (const script of scripts) findApiCalls(script).calls.forEach(c => calls.push(Object.assign({ file }, c)))
+      }
+    }
+  }
+  if (fs.existsSync(consoleSrc)) walk(consoleSrc)
+  return calls
+}
+
 // 读取 OPENAPI_JSON 指向的文档；没设置或读不了时给出明确的报错
 function loadOpenApi(env = process.env) {
   const file = env.OPENAPI_JSON
@@ -260,6 +280,7 @@ module.exports = {
   normalizeOpenApiPath,
   findApiCalls,
   scanProject,
+  scanConsole,
   loadOpenApi,
   documentedOperations,
 }

@@ -352,6 +352,9 @@ const RESPONSE_READS = {
   'get /polls/{}/events': paged(['id', 'action_label', 'actor', 'household', 'note', 'created_at']),
   'post /polls/{}/recount': ['recount_digest'],
   'get /polls/{}/electors': paged(['id', 'household_id', 'label', 'building', 'head_name', 'paper_pending']),
+  'get /polls/{}/electorate': ['frozen', 'voters', 'households', 'area'],
+  'get /polls/{}/turnout': ['items[].building_id', 'items[].building_name', 'items[].electors', 'items[].voted',
+    'items[].paper_pending'],
 }
 
 // 调用了、但不读响应的操作（成功了就行，或者之后重新读列表）

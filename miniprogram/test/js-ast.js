@@ -1,8 +1,9 @@
 // 测试里读源码用的语法树小工具（@babel/parser）：契约测试找 api 调用和请求体，订阅消息测试找 await。
 const { parse: babelParse } = require('@babel/parser')
 
+// 小程序的 CommonJS 脚本，也读社区工作台（console/）的 ES 模块：有 import/export 的按模块解析
 function parse(source) {
-  return babelParse(source, { sourceType: 'script', allowReturnOutsideFunction: true })
+  return babelParse(source, { sourceType: 'unambiguous', allowReturnOutsideFunction: true })
 }
 
 function isNode(value) {

@@ -45,10 +45,12 @@ beforeEach(() => {
 })
 
 // board：截止后公示的全部选票，一页（{items, next_cursor, ballots_digest}）或几页（数组）
-async function open(p, { user = RESIDENT, objections, board, saved } = {}) {
+async function open(p, { user = RESIDENT, objections, board, saved, electorate, turnout } = {}) {
   api.saveSession({ token: 'tok', expires_at: '2030-01-01T00:00:00Z', user })
   if (saved) polls.saveBallot(p.id, saved)
   wx.server.reply('GET', `/polls/${p.id}`, 200, p)
+  if (electorate) wx.server.reply('GET', `/polls/${p.id}/electorate`, 200, electorate)
+  if (turnout) wx.server.reply('GET', `/polls/${p.id}/turnout`, 200, { items: turnout })
   if (objections) wx.server.reply('GET', `/polls/${p.id}/objections`, 200, { items: objections, next_cursor: null })
   if (board) [].concat(board).forEach(page => wx.server.reply('GET', `/polls/${p.id}/board`, 200, page))
   const page = loadPage(PAGE)
@@ -561,7 +563,7 @@ describe('结果和异议', () => {
     }, fields))
 
     test('工作人员（不是监委会）在详情页就能截止：确认后 POST /polls/{id}/close，显示结果、摘要和公示', async () => {
-      const page = await open(overdue(), { user: STAFF })
+      const page = await open(overdue(), { user: STAFF, turnout: [] })
       expect(page.querySelector('#supervise-btn')).toBeUndefined()
       expect(textOf(page, '#close-btn')).toBe('截止计票')
 
@@ -834,6 +836,17 @@ describe('管表决：按钮只看后端的标记', () => {
     for (const sel of ['#draft-card', '#cancel-card', '#turnout-card']) expect(resident.querySelector(sel)).toBeFalsy()
   })
 
+  test('草稿写明发布后参加表决的规模：业主表决按人头和面积；没有人时说发布不了', async () => {
+    const owners = poll(Object.assign({}, DRAFT, { electorate: 'owners' }))
+    const page = await open(owners, { user: STAFF, electorate: { frozen: false, voters: 3, households: 4, area: 240.5 } })
+    expect(textOf(page, '#electorate-text')).toBe('发布后参加表决的：3 位业主（4 户），共 240.5 ㎡')
+    const empty = await open(poll(DRAFT), { user: STAFF, electorate: { frozen: false, voters: 0, households: 0, area: 0 } })
+    expect(textOf(empty, '#electorate-text')).toBe('投票范围内还没有人，发布不了；请先改范围')
+    const resident = await open(poll({ can_manage: false, can_edit: false }))
+    expect(resident.querySelector('#electorate-text')).toBeFalsy()
+    expect(wx.server.calls('GET', '/polls/7/electorate')).toHaveLength(2) // 居民不去读
+  })
+
   test('改完草稿回来重新读取', async () => {
     const page = await open(poll(DRAFT), { user: STAFF })
     await tap(page, '#edit-btn')
@@ -874,9 +887,13 @@ describe('管表决：按钮只看后端的标记', () => {
     expect(textOf(page, '#cancelled-note')).toBe('这次表决已取消：方案要改')
   })
 
-  test('投票进度：管或监督的看得到，谁还没投按楼栋分组', async () => {
-    const page = await open(poll({ can_manage: true }), { user: STAFF })
+  test('投票进度：管或监督的看得到，每栋楼的进度，谁还没投按楼栋分组', async () => {
+    const page = await open(poll({ can_manage: true }), { user: STAFF, turnout: [
+      { building_id: 3, building_name: '海滨新村3幢', electors: 30, voted: 10, paper_pending: 1 },
+      { building_id: 5, building_name: '海滨新村5幢', electors: 10, voted: 2, paper_pending: 0 }] })
     expect(textOf(page, '#turnout-text')).toBe('已投 12 / 40')
+    expect(textOf(page, '#building-turnout-3')).toBe('海滨新村3幢：已投 10 / 30，纸质票待确认 1')
+    expect(textOf(page, '#building-turnout-5')).toBe('海滨新村5幢：已投 2 / 10')
     wx.server.reply('GET', '/polls/7/electors', 200, {
       items: [
         { id: 1, household_id: 2, user_id: null, label: '3幢1单元102', building: '3幢', head_name: '宋永华', voted: false, voted_at: null, paper_pending: false },

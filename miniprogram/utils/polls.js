@@ -176,6 +176,22 @@ function turnoutText(poll) {
   return `已投 ${(poll && poll.voted) || 0} / ${(poll && poll.voters) || 0}`
 }
 
+// GET /polls/{id}/electorate → “发布后参加表决的：3 位业主（4 户），共 240 ㎡”（业主表决按人头和面积，
+// 一户一票按户，议事会和一人一票按人）；没有人时说明发布不了
+function electorateText(e, electorate) {
+  if (!e) return ''
+  const who = e.frozen ? '参加表决的' : '发布后参加表决的'
+  if (!e.voters) return '投票范围内还没有人，发布不了；请先改范围'
+  if (electorate === 'owners') return `${who}：${e.voters} 位业主（${e.households} 户），共 ${e.area} ㎡`
+  if (electorate === 'households') return `${who}：${e.voters} 户`
+  return `${who}：${e.voters} 人`
+}
+
+// GET /polls/{id}/turnout 的一栋楼 → “海滨新村1幢：已投 1 / 3，纸质票待确认 1”
+function buildingTurnoutText(t) {
+  return `${t.building_name}：已投 ${t.voted} / ${t.electors}` + (t.paper_pending ? `，纸质票待确认 ${t.paper_pending}` : '')
+}
+
 // 回执码：全角转半角，去掉空格和连字符，转大写；只能是字母数字
 function normalizeReceipt(raw) {
   return String(raw || '')
@@ -537,6 +553,8 @@ module.exports = {
   ballotStatusText,
   myVoteText,
   turnoutText,
+  electorateText,
+  buildingTurnoutText,
   normalizeReceipt,
   isValidReceipt,
   saveReceipt,

@@ -11,7 +11,7 @@ from app.errors import invalid
 from app.extensions import db
 from app.jobs import queue, task
 from app.matters import access, photos
-from app.matters.models import Matter, MatterStatus
+from app.matters.models import HANDLING, Matter
 from app.matters.service.state import ACTION_LABELS, allow, tell_handlers, transition
 from app.models_base import utcnow
 from app.notifications.service import notify
@@ -70,7 +70,7 @@ def _overdue_job(matter):
 
 def watch_due_date(matter):
     """Schedule the overdue warning for the end of the due date, or cancel it."""
-    if matter.due_date is not None and matter.status in (MatterStatus.ASSIGNED, MatterStatus.IN_PROGRESS):
+    if matter.due_date is not None and matter.status in HANDLING:
         zone = ZoneInfo(current_app.config["TIME_ZONE"])
         end_of_due_date = datetime.combine(matter.due_date + timedelta(days=1), time(), zone)
         queue.schedule_after_commit(_overdue_job(matter), end_of_due_date, warn_overdue, matter.id)
@@ -83,7 +83,7 @@ def warn_overdue(matter_id):
     """The due date passed with the matter still open: tell its handler and the community's
     staff, and say so in the timeline."""
     matter = db.session.get(Matter, matter_id)
-    if matter is None or matter.status not in (MatterStatus.ASSIGNED, MatterStatus.IN_PROGRESS) \
+    if matter is None or matter.status not in HANDLING \
             or matter.due_date is None or matter.due_date >= local_today():
         return False
     transition(matter, "overdue", None, f"已超过办理期限（{matter.due_date:%Y-%m-%d}）", tell_household=False)

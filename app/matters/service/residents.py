@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from app.extensions import db
 from app.matters import access
+from app.matters.models import UNSATISFIED
 from app.matters.service.reporting import check_text
 from app.matters.service.state import household_user_ids, tell_handlers, transition
 from app.models_base import utcnow
@@ -11,7 +12,6 @@ from app.notifications.service import notify
 from app.notifications.templates import NotificationKind
 
 REOPEN_DAYS = 7          # an unsatisfied evaluation within this reopens the matter
-UNSATISFIED = 2          # satisfaction at or below this is "unsatisfied"
 
 
 def evaluate(user, matter, satisfaction, comment=""):

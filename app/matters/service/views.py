@@ -3,7 +3,7 @@ lists (mine, a community's, the triage queue, a handler's work list), each in a 
 of queries."""
 from datetime import date, timedelta
 
-from sqlalchemy import func, literal, select, tuple_, union
+from sqlalchemy import and_, func, literal, not_, select, tuple_, union
 from sqlalchemy.orm import selectinload
 
 from app.auth.permissions import Action, can, household_id_of
@@ -15,6 +15,7 @@ from app.matters.models import (
     BUILTIN_CATEGORIES,
     CLASS_LABELS,
     HANDLER_LABELS,
+    HANDLING,
     OPEN,
     STATUS_LABELS,
     HandlerType,
@@ -23,6 +24,7 @@ from app.matters.models import (
     MatterEvent,
     MatterPhoto,
     MatterStatus,
+    UNSATISFIED,
 )
 from app.matters.service.handling import local_today
 from app.models_base import utcnow
@@ -158,17 +160,40 @@ def _brief_page(rows, limit):
             "next_cursor": rows[limit - 1].id if len(rows) > limit else None}
 
 
-def community_matters(community, status=None, matter_class=None, cursor=None, limit=20):
-    """A community's matters, newest first, by status and class: the council's and staff's
-    working list beyond the triage queue."""
-    query = select(Matter).where(Matter.community_id == community.id)
+def community_matters(community, status=None, matter_class=None, grid_id=None, handler_type=None, overdue=None,
+                      unsatisfied=None, cursor=None, limit=20):
+    """A community's matters, newest first, filtered as the desk's table asks: the council's
+    and staff's working list beyond the triage queue, each row with its handler (the department's
+    or team's name joined in), due date and rating."""
+    query = (select(Matter, Department.name, VolunteerTeam.name).where(Matter.community_id == community.id)
+             .outerjoin(Department, Department.id == Matter.handler_department_id)
+             .outerjoin(VolunteerTeam, VolunteerTeam.id == Matter.handler_team_id))
     if status:
         query = query.where(Matter.status == status)
     if matter_class:
         query = query.where(Matter.matter_class == matter_class)
+    if grid_id is not None:
+        query = query.where(Matter.grid_id == grid_id)
+    if handler_type:
+        query = query.where(Matter.handler_type == handler_type)
+    if overdue is not None:
+        late = and_(Matter.status.in_(list(HANDLING)), Matter.due_date.is_not(None), Matter.due_date < local_today())
+        query = query.where(late if overdue else not_(late))  # no NULL in `late`: NOT keeps the rest
+    if unsatisfied is not None:
+        query = query.where(Matter.satisfaction <= UNSATISFIED if unsatisfied else Matter.satisfaction > UNSATISFIED)
     if cursor is not None:
         query = query.where(Matter.id < cursor)
-    return _brief_page(list(db.session.scalars(query.order_by(Matter.id.desc()).limit(limit + 1))), limit)
+    rows = db.session.execute(query.order_by(Matter.id.desc()).limit(limit + 1)).all()
+    page = _brief_page([matter for matter, *_ in rows], limit)
+    today = local_today()
+    page["items"] = [{
+        **item, "grid_id": matter.grid_id, "handler_type": matter.handler_type,
+        "handler_label": HANDLER_LABELS[HandlerType(matter.handler_type)] if matter.handler_type else None,
+        "handler_name": department or team or matter.handler_name, "due_date": matter.due_date,
+        "overdue": matter.status in HANDLING and matter.due_date is not None and matter.due_date < today,
+        "satisfaction": matter.satisfaction,
+    } for item, (matter, department, team) in zip(page["items"], rows)]
+    return page
 
 
 def triage_queue(community, cursor=None, limit=20):
@@ -188,6 +213,11 @@ def triage_queue(community, cursor=None, limit=20):
                 tuple_(Matter.building_id, Matter.category).in_(keys),
                 Matter.status.in_(list(OPEN)), Matter.created_at >= since).order_by(Matter.id)):
             similar.setdefault((other.building_id, other.category), []).append(other.id)
+    reported = {}  # the photos sent with each report (not handlers' later ones), one query per page
+    for photo in db.session.scalars(select(MatterPhoto).where(
+            MatterPhoto.matter_id.in_([m.id for m in page]), MatterPhoto.event_id.is_(None),
+            MatterPhoto.hidden.is_(False)).order_by(MatterPhoto.id)) if page else ():
+        reported.setdefault(photo.matter_id, []).append(photos.photo_view(photo))
     items = []
     info = category_info(page)
     for matter in page:
@@ -198,6 +228,7 @@ def triage_queue(community, cursor=None, limit=20):
             "suggested_class": info.get((matter.community_id, matter.category), (None, None))[1],
             "household_flags": _flags(household) if household else None,
             "similar_ids": [i for i in similar.get((matter.building_id, matter.category), []) if i != matter.id],
+            "photos": reported.get(matter.id, []),
         })
     return {"items": items, "next_cursor": rows[limit - 1].id if len(rows) > limit else None}
 
@@ -211,7 +242,7 @@ def work_list(user, cursor=None, limit=20):
     then those without one. The cursor is the last item's "due date_id"."""
     due = func.coalesce(Matter.due_date, literal(NO_DUE_DATE))
     query = select(Matter).options(selectinload(Matter.household)).where(
-        access.handled_by(user), Matter.status.in_([MatterStatus.ASSIGNED, MatterStatus.IN_PROGRESS]))
+        access.handled_by(user), Matter.status.in_(list(HANDLING)))
     if cursor is not None:
         last_due, _, last_id = cursor.partition("_")
         query = query.where(tuple_(due, Matter.id) > tuple_(literal(date.fromisoformat(last_due)), literal(int(last_id))))

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import case, func, select
 
+from app.auth.permissions import Action, authorize
 from app.errors import ApiError
 from app.extensions import db
 from app.meetings import access
@@ -64,6 +65,20 @@ def get_visible(user, meeting_id):
     if meeting is None or not access.may_view(user, meeting):
         raise ApiError(404, "not_found", "会议不存在")
     return meeting
+
+
+def community_meetings(user, community, status=None, cursor=None, limit=20):
+    """Every meeting of the community, newest first, drafts and closed ones included: the desk's
+    calendar for those who may run any of its meetings (staff)."""
+    authorize(user, Action.ORGANIZE_COMMUNITY_MEETINGS, community)
+    query = select(Meeting).where(Meeting.community_id == community.id)
+    if status:
+        query = query.where(Meeting.status == status)
+    if cursor is not None:
+        query = query.where(Meeting.id < cursor)
+    rows = db.session.scalars(query.order_by(Meeting.id.desc()).limit(limit + 1)).all()
+    return {"items": meeting_views(rows[:limit], user),
+            "next_cursor": rows[limit - 1].id if len(rows) > limit else None}
 
 
 def my_meetings(user, limit=50):

@@ -13,6 +13,7 @@ from app.polls.service.opening import cancel, catch_up, open_scheduled, remind
 from app.polls.service.paper import confirm_paper, enter_paper, get_paper, paper_ballots, paper_views, reject_paper
 from app.polls.service.views import (
     community_polls,
+    electorate,
     electors,
     events,
     get_visible,
@@ -21,13 +22,15 @@ from app.polls.service.views import (
     poll_view,
     poll_views,
     rule_book,
+    turnout,
 )
 from app.polls.service.voting import ballot_view, board, cast, check_receipt, my_ballot
 
 __all__ = [
     "answer_objection", "ballot_view", "board", "cancel", "cast", "catch_up", "check_publish", "check_receipt",
     "close", "close_due", "community_polls", "compute_result", "compute_results", "confirm_paper", "create",
-    "edit", "electors", "enter_paper", "events", "get_objection", "get_paper", "get_visible", "lodge_objection", "my_ballot",
+    "edit", "electorate", "electors", "enter_paper", "events", "get_objection", "get_paper", "get_visible", "lodge_objection", "my_ballot",
     "my_polls", "named_ballots", "objection_views", "objections", "open_scheduled", "paper_ballots", "paper_views",
     "poll_view", "poll_views", "publish", "recount", "reject_paper", "remind", "rule_book",
+    "turnout",
 ]

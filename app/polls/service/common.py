@@ -3,7 +3,6 @@ electorate, the share lock votes hold, and labels for households and people."""
 from sqlalchemy import select
 
 from app.audit import service as audit
-from app.auth.models import User
 from app.community.models import Building, Household
 from app.community.service import people_named
 from app.extensions import db
@@ -51,7 +50,3 @@ def household_labels(ids):
                               .join(Building, Building.id == Household.building_id).where(Household.id.in_(ids)))
     return {h: f"{b}{u}{r}" + (f"（{n}）" if n else "") for h, b, u, r, n in rows}
 
-
-def user_names(ids):
-    ids = {i for i in ids if i is not None}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}

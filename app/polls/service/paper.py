@@ -11,7 +11,8 @@ from app.models_base import utcnow
 from app.pagination import paginate
 from app.polls import access, secrecy
 from app.polls.models import Ballot, BallotStatus, BallotVia, PaperBallot, PaperStatus, PollElector
-from app.polls.service.common import event, household_labels, lock_open, user_names
+from app.auth.service import user_names
+from app.polls.service.common import event, household_labels, lock_open
 from app.polls.service.voting import choices_of, mark_voted, put_ballot
 
 

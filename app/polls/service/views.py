@@ -2,6 +2,7 @@
 tally, and what they may do, from app/polls/access.py), their polls and a community's, and what
 overseers see — the audit trail, who has voted, and who voted what in a real-name poll."""
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import selectinload
@@ -9,14 +10,16 @@ from sqlalchemy.orm import selectinload
 from app.audit import service as audit
 from app.auth.models import User
 from app.auth.permissions import Action, authorize, household_id_of
-from app.community.models import Building, Household
+from app.auth.service import user_names
+from app.community.models import Building, Courtyard, Household
 from app.errors import ApiError, invalid
 from app.extensions import db
 from app.models_base import utcnow
 from app.polls import access, rules, secrecy
 from app.polls.models import Ballot, PaperBallot, PaperStatus, Poll, PollElector, PollStatus
 from app.polls.service.closing import compute_results
-from app.polls.service.common import household_labels, user_names
+from app.polls.service.common import household_labels
+from app.polls.service.opening import elector_rows
 from app.polls.service.voting import ballot_view
 
 RECENTLY_CLOSED = timedelta(days=30)  # closed polls stay in "my polls" this long (their 公示)
@@ -184,6 +187,40 @@ def electors(actor, poll, building_id=None, voted=None, cursor=None, limit=50):
               "voted": elector.voted_at is not None, "voted_at": elector.voted_at, "paper_pending": paper_pending}
              for elector, household, building, name, paper_pending in rows[:limit]]
     return {"items": items, "next_cursor": rows[limit - 1][0].id if len(rows) > limit else None}
+
+
+def electorate(actor, poll):
+    """What the electorate weighs before the vote (a draft, computed now) or as frozen (since it
+    opened): the headcount art. 278 counts (distinct voters: one owner of several flats once,
+    the developer's unsold flats once together), households and total floor area."""
+    access.check_oversee(actor, poll)
+    if poll.status in (PollStatus.DRAFT, PollStatus.SCHEDULED):
+        rows = elector_rows(poll)
+    else:
+        rows = db.session.execute(select(PollElector.household_id, PollElector.user_id, PollElector.voter_key,
+                                         PollElector.area).where(PollElector.poll_id == poll.id)).all()
+    return {"frozen": poll.status not in (PollStatus.DRAFT, PollStatus.SCHEDULED),
+            "voters": len({key for _h, _u, key, _a in rows}),
+            "households": len({h for h, _u, _k, _a in rows if h is not None}),
+            "area": float(sum((Decimal(a) for _h, _u, _k, a in rows), Decimal(0)))}
+
+
+def turnout(actor, poll):
+    """Per building: electors, how many have voted, paper ballots waiting for the supervisors.
+    Counts only: who voted what never shows here (nor anywhere in a secret poll)."""
+    access.check_oversee(actor, poll)
+    pending = select(PaperBallot.household_id).where(PaperBallot.poll_id == poll.id,
+                                                     PaperBallot.status == PaperStatus.PENDING)
+    rows = db.session.execute(
+        select(Building.id, Courtyard.name, Building.name, func.count(PollElector.id),
+               func.count(PollElector.voted_at), func.sum(case((PollElector.household_id.in_(pending), 1), else_=0)))
+        .join(Household, Household.id == PollElector.household_id).join(Building, Building.id == Household.building_id)
+        .join(Courtyard, Courtyard.id == Building.courtyard_id)
+        .where(PollElector.poll_id == poll.id).group_by(Building.id, Courtyard.name, Building.name)
+        .order_by(Building.id)).all()
+    return {"items": [{"building_id": b, "building_name": f"{courtyard}{building}", "electors": electors,
+                       "voted": voted, "paper_pending": paper or 0}
+                      for b, courtyard, building, electors, voted, paper in rows]}
 
 
 def named_ballots(actor, poll, cursor=None, limit=50):

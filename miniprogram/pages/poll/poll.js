@@ -26,7 +26,8 @@
 // 管表决的（社区工作人员、业委会；按钮只看后端的标记）：草稿（can_edit）可以“修改草稿”（去发起表决页）、
 // “发布”（POST /polls/{id}/publish：开始时间已到就开始投票，没到就定时开始）；没截止的（can_cancel）可以写明原因
 // “取消这次表决”（POST /polls/{id}/cancel）；管或监督的（can_manage、can_supervise）看投票进度和
-// “谁还没投”（GET /polls/{id}/electors?voted=false，按楼栋分组）。
+// “谁还没投”（GET /polls/{id}/electors?voted=false，按楼栋分组）；投票中每栋楼的进度（GET /polls/{id}/turnout，
+// 只有人数）。草稿上写明发布后参加表决的人数、户数和面积（GET /polls/{id}/electorate：业主表决要算 2/3）。
 // 监委会成员：去“监委会”页；楼栋长：投票中、按户表决时去“录入纸质票”页。
 // 后端说了算：409（已经投过、已截止）、403（本户由户主投票、不在投票范围）由 api.js 弹出后端的说明，页面上也写着。
 const api = require('../../utils/api')
@@ -120,6 +121,8 @@ Component({
     cancelReason: '',
     notVoted: null,
     electorsError: '',
+    electorateText: '',
+    buildingTurnout: [],
 
     // 入口
     canSupervise: false,
@@ -179,6 +182,7 @@ Component({
         if (this._unloaded) return false
         this.showPoll(poll)
         this.setData({ loadError: '' })
+        await this.loadManagerFigures(poll)
         return true
       } catch (err) {
         this.setData({ loaded: true, loadError: err.message })
@@ -582,6 +586,23 @@ Component({
       if (this._unloaded) return
       this.showPoll(poll)
       wx.showToast({ title: done, icon: 'success' })
+    },
+
+    // 管表决的才有：草稿的投票人规模、投票中每栋楼的进度（读不到时不显示，不打扰）
+    async loadManagerFigures(p) {
+      const { canEdit, canWatch } = this.data.manage
+      try {
+        if (canEdit) {
+          const e = await api.get(`/polls/${p.id}/electorate`, undefined, { silent: true })
+          this.setData({ electorateText: polls.electorateText(e, p.electorate) })
+        }
+        if (canWatch && p.status === 'open') {
+          const t = await api.get(`/polls/${p.id}/turnout`, undefined, { silent: true })
+          this.setData({ buildingTurnout: (t.items || []).map(b => ({ id: b.building_id, text: polls.buildingTurnoutText(b) })) })
+        }
+      } catch (err) {
+        // 只是参考数字：读不到就不显示
+      }
     },
 
     async onLoadElectors() {
