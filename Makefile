@@ -8,7 +8,7 @@ OPENAPI := build/openapi.json
 TEST_DATABASE_URL ?=
 TEST_REDIS_URL ?=
 
-.PHONY: run test test-backend test-miniprogram openapi migrate demo bench clean
+.PHONY: run test test-backend test-miniprogram fuzz openapi migrate demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,22 @@ miniprogram/node_modules/.installed: miniprogram/package.json miniprogram/packag
 	cd miniprogram && npm ci --no-audit --no-fund
 	touch $@
 
+## The desk console (console/, README: Console): built into console/dist, served at /console/.
+.PHONY: console test-console browser
+console/node_modules/.installed: console/package.json console/package-lock.json
+	cd console && npm ci --no-audit --no-fund
+	touch $@
+
+console/dist/index.html: console/node_modules/.installed console/index.html console/vite.config.js $(shell find console/src -type f)
+	cd console && npm run build
+
+console: console/dist/index.html
+
+## Debian's Chromium for the console's browser tests (no browser download), and a Chinese font.
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	fc-list :lang=zh | grep -q . || (apt-get update && apt-get install -y fonts-wqy-microhei)
+
 migrate: $(VENV)/.runtime
 	$(FLASK) db upgrade
 
@@ -37,14 +53,20 @@ demo: migrate
 	$(FLASK) demo
 
 ## Serve the demo community on http://127.0.0.1:5000 (SQLite, jobs inline, development login).
-run: demo
+run: demo console
 	$(FLASK) run --host 127.0.0.1 --port 5000 --with-threads
 
-## Every test: backend (pytest) and mini-program (jest, with the contract test).
-test: test-backend test-miniprogram
+## Every test: backend (pytest), mini-program (jest, with the contract test), console (browser).
+test: test-backend test-miniprogram test-console
 
 test-backend: $(VENV)/.dev
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest -q
+
+## A longer hunt of tests/test_fuzz.py (`make test` runs it with 10 examples per operation and role).
+FUZZ_MAX_EXAMPLES ?= 200
+fuzz: $(VENV)/.dev
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
+		$(BIN)/python -m pytest -q tests/test_fuzz.py
 
 $(OPENAPI): $(VENV)/.runtime $(shell find app config -name '*.py')
 	mkdir -p build
@@ -55,9 +77,13 @@ openapi: $(OPENAPI)
 test-miniprogram: miniprogram/node_modules/.installed $(OPENAPI)
 	cd miniprogram && OPENAPI_JSON=$(CURDIR)/$(OPENAPI) npx jest --ci
 
+# The contract test borrows the mini-program's scanner (and its @babel/parser).
+test-console: console browser $(VENV)/.runtime $(OPENAPI) miniprogram/node_modules/.installed
+	cd console && OPENAPI_JSON=$(CURDIR)/$(OPENAPI) npm test
+
 ## Load and scale benchmark against PostgreSQL and Redis on this machine (see bench/README.md).
 bench: $(VENV)/.bench
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) build miniprogram/node_modules
+	rm -rf $(VENV) build miniprogram/node_modules console/node_modules console/dist

@@ -79,6 +79,9 @@ def create_app(config=None):
                    notification_routes, audit_routes, privacy_routes, wechat_push):
         api.register_blueprint(module.blp)
 
+    from app import console
+    app.register_blueprint(console.blp)  # the desk console's built files at /console/
+
     @app.get("/api/docs/static/<path:filename>")
     def swagger_static(filename):
         return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)

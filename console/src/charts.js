@@ -1,0 +1,32 @@
+// ECharts with only what the console draws (bars and pies), so the figures page stays small.
+// aria: each chart gets a Chinese description of its data as its label, for screen readers
+// (the browser tests read the figures from it too).
+import * as echarts from 'echarts/core'
+import { BarChart, PieChart } from 'echarts/charts'
+import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
+import { CanvasRenderer } from 'echarts/renderers'
+
+echarts.use([BarChart, PieChart, AriaComponent, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer])
+
+export { echarts }
+
+// rows: [{label, value}]
+export function chartOption(kind, title, rows) {
+  const aria = { enabled: true, label: { description: `${title}：${rows.map(r => `${r.label} ${r.value}`).join('，')}` } }
+  if (kind === 'pie') {
+    return {
+      aria,
+      tooltip: { trigger: 'item' },
+      legend: { bottom: 0 },
+      series: [{ type: 'pie', radius: ['35%', '65%'], data: rows.map(r => ({ name: r.label, value: r.value })) }],
+    }
+  }
+  return {
+    aria,
+    tooltip: { trigger: 'axis' },
+    grid: { left: 40, right: 16, top: 16, bottom: 40 },
+    xAxis: { type: 'category', data: rows.map(r => r.label), axisLabel: { interval: 0 } },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [{ type: 'bar', data: rows.map(r => r.value), itemStyle: { color: '#1d5fbf' }, label: { show: true, position: 'top' } }],
+  }
+}
