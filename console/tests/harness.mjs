@@ -163,6 +163,9 @@ export async function startWorld(env = {}) {
     },
     url: route => `${backend.base}/console/${route || ''}`,
     async axe(page) {
+      // Scan the page as it settles, not mid-transition (a closing dropdown, a tag fading in).
+      await page.evaluate(() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null))))
+      await page.evaluate(() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve))))
       await page.addScriptTag({ path: AXE })
       const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }))
       return result.violations.filter(v => ['serious', 'critical'].includes(v.impact))
