@@ -10,8 +10,10 @@ echarts.use([BarChart, PieChart, AriaComponent, GridComponent, LegendComponent, 
 
 export { echarts }
 
-// rows: [{label, value}]
-export function chartOption(kind, title, rows) {
+// rows: [{label, value}]; or, with series ([{prop, label, stack}]), a bar per series for each row,
+// series sharing a stack drawn one on another
+export function chartOption(kind, title, rows, series) {
+  if (series) return seriesOption(title, rows, series)
   const aria = { enabled: true, label: { description: `${title}：${rows.map(r => `${r.label} ${r.value}`).join('，')}` } }
   if (kind === 'pie') {
     return {
@@ -28,5 +30,18 @@ export function chartOption(kind, title, rows) {
     xAxis: { type: 'category', data: rows.map(r => r.label), axisLabel: { interval: 0 } },
     yAxis: { type: 'value', minInterval: 1 },
     series: [{ type: 'bar', data: rows.map(r => r.value), itemStyle: { color: '#1d5fbf' }, label: { show: true, position: 'top' } }],
+  }
+}
+
+function seriesOption(title, rows, series) {
+  const said = rows.map(r => `${r.label} ${series.map(s => `${s.label} ${r[s.prop] ?? '—'}`).join(' ')}`)
+  return {
+    aria: { enabled: true, label: { description: `${title}：${said.join('，')}` } },
+    tooltip: { trigger: 'axis' },
+    legend: { bottom: 0 },
+    grid: { left: 40, right: 16, top: 16, bottom: 56 },
+    xAxis: { type: 'category', data: rows.map(r => r.label) },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: series.map(s => ({ type: 'bar', name: s.label, stack: s.stack, data: rows.map(r => r[s.prop]) })),
   }
 }

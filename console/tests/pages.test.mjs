@@ -37,6 +37,17 @@ test('the figures page draws the period\'s matter-stats: each chart and its tabl
   const grids = page.locator('[data-test="chart-grid"] tbody tr')
   assert.equal(await grids.count(), Object.keys(stats.by_grid).length)
   assert.match(await page.locator('[data-test="summary"]').innerText(), new RegExp(`诉求总数\\s*${stats.total}`))
+  const handlers = page.locator('[data-test="chart-handler"] tbody tr')
+  assert.ok(stats.by_handler.length >= 1)
+  assert.equal(await handlers.count(), stats.by_handler.length)
+  for (const [i, h] of stats.by_handler.entries()) {
+    const cells = (await handlers.nth(i).locator('td').allInnerTexts()).map(t => t.trim())
+    assert.ok(cells[0].includes(h.name), `${h.name} in “${cells[0]}”`)
+    assert.deepEqual(cells.slice(1), [h.count, h.resolved, h.overdue, h.median_days_to_resolution ?? '—',
+      h.average_satisfaction ?? '—'].map(String), h.name)
+  }
+  const months = page.locator('[data-test="chart-month"] tbody tr')
+  assert.equal(await months.count(), stats.by_month.length)
   await world.screenshot(page, 'figures')
   assert.deepEqual(await world.axe(page), [])
 })

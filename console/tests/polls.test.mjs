@@ -38,13 +38,20 @@ test('staff create and publish a poll in the wizard, and see turnout move as res
   await wizard.locator('[data-test="wizard-next"]').click()
   assert.match(await wizard.locator('[data-test="poll-review"]').innerText(), /无记名/)
   await wizard.locator('[data-test="save-publish"]').click()
-  await page.locator('.el-message-box').getByRole('button', { name: '发布', exact: true }).click()
+  const confirm = page.locator('.el-message-box')
+  await confirm.getByText('发布后参加表决的').waitFor()
+  const draft = (await world.api('staff', 'GET', '/communities/1/polls')).items.find(p => p.title === TITLE)
+  const electorate = await world.api('staff', 'GET', `/polls/${draft.id}/electorate`)
+  assert.equal(electorate.frozen, false)
+  assert.match(await confirm.innerText(), new RegExp(`发布后参加表决的：${electorate.households} 户。`))
+  await confirm.getByRole('button', { name: '发布', exact: true }).click()
 
   const detail = page.locator('[data-test^="poll-detail-"]')
   await detail.locator('[data-test="poll-status"]').getByText('投票中').waitFor()
   const poll = (await world.api('staff', 'GET', '/communities/1/polls')).items.find(p => p.title === TITLE)
   assert.equal(poll.status, 'open')
   assert.equal(poll.secret, true)
+  assert.equal(poll.voters, electorate.households, 'the electorate frozen is the one announced')
   const total = page.locator('[data-test="turnout-total"]')
   await total.getByText(`已投票 0 / ${poll.voters}`).waitFor()
 
@@ -57,10 +64,13 @@ test('staff create and publish a poll in the wizard, and see turnout move as res
   // by building, named with its courtyard (every courtyard has a 1幢): the resident's building
   // shows those of the three voters who live in it
   const homes = await Promise.all(['resident', 'council1', 'elder'].map(name => world.api(name, 'GET', '/me')))
-  const tree = await world.api('staff', 'GET', '/communities/1')
-  const courtyard = tree.grids.flatMap(g => g.courtyards).find(c => c.buildings.some(b => b.id === homes[0].household.building_id))
-  const here = homes.filter(me => me.household.building_id === homes[0].household.building_id).length
-  const row = page.locator('[data-test="turnout-table"] tr', { hasText: `${courtyard.name} ${homes[0].household.building_name}` })
+  const building = homes[0].household.building_id
+  const here = homes.filter(me => me.household.building_id === building).length
+  const { items } = await world.api('staff', 'GET', `/polls/${poll.id}/turnout`)
+  const counted = items.find(item => item.building_id === building)
+  assert.equal(counted.voted, here)
+  assert.equal(items.reduce((sum, item) => sum + item.electors, 0), poll.voters)
+  const row = page.locator('[data-test="turnout-table"] tr', { hasText: counted.building_name })
   await row.locator('td').nth(2).getByText(String(here), { exact: true }).waitFor()
   const cells = await row.locator('td').allInnerTexts()
   assert.equal(Number(cells[1]), 12, 'the building\'s 12 households are its electors')

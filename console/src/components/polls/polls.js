@@ -28,40 +28,24 @@ export function choicesText(poll, choices) {
   })
 }
 
-// The buildings a poll's scope covers, from the community tree (GET /communities/{id}), named
-// with their courtyard: building names repeat across courtyards (every courtyard has a 1幢).
-export function scopeBuildings(tree, poll) {
-  const inScope = (courtyard, building) => poll.scope_kind === 'community'
-    || (poll.scope_kind === 'courtyard' && poll.scope_ids.includes(courtyard.id))
-    || (poll.scope_kind === 'buildings' && poll.scope_ids.includes(building.id))
-  return (tree?.grids || []).flatMap(g => g.courtyards.flatMap(c =>
-    c.buildings.filter(b => inScope(c, b)).map(b => ({ id: b.id, name: `${c.name} ${b.name}` }))))
-}
-
-// Electors (GET /polls/{id}/electors) summed by building: `buildingOf` maps an elector's id to its
-// building's name (the electorate is frozen at publishing, so the map is made once). Turnout
-// only: the API never says how anyone voted.
-export function turnoutByBuilding(electors, buildingOf) {
-  const rows = new Map()
-  for (const elector of electors) {
-    const name = buildingOf[elector.id] || '不分楼栋'
-    const row = rows.get(name) || { building: name, total: 0, voted: 0, pending: 0 }
-    row.total += 1
-    if (elector.voted) row.voted += 1
-    if (elector.paper_pending) row.pending += 1
-    rows.set(name, row)
-  }
-  return [...rows.values()]
-}
-
 export const percent = (part, whole) => (whole ? `${Math.round((part * 1000) / whole) / 10}%` : '—')
+
+// Who would vote (GET /polls/{id}/electorate), in words: owners are counted by head and by
+// floor area (art. 278), households by household, the others by person.
+function electorateText(kind, { voters, households, area }) {
+  if (kind === 'owners') return `${voters} 位业主（${households} 户），共 ${area} ㎡`
+  if (kind === 'households') return `${households} 户`
+  return `${voters} 人`
+}
 
 // Publish a draft after saying what it means; the published poll, or null if the desk thought
 // better of it (the draft stays). A refusal from the server is shown by api.js and thrown.
 export async function confirmPublish(poll) {
   const when = new Date(poll.opens_at) > new Date() ? `将于 ${formatTime(poll.opens_at)} 开始投票。` : '现在就开始投票。'
+  const electorate = await api.get(`/polls/${poll.id}/electorate`)
+  const who = `发布后参加表决的：${electorateText(poll.electorate, electorate)}。${poll.electorate === 'owners' ? ELECTORATE_HELP.owners : ''}`
   try {
-    await ElMessageBox.confirm(`发布后按现在的住户名单确定投票人并冻结，表决内容不能再改。${when}`, `发布“${poll.title}”`,
+    await ElMessageBox.confirm(`${who}发布后按现在的住户名单确定投票人并冻结，表决内容不能再改。${when}`, `发布“${poll.title}”`,
       { confirmButtonText: '发布', cancelButtonText: '暂不发布', type: 'warning' })
   } catch {
     return null
