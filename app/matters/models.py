@@ -53,6 +53,12 @@ OPEN_SQL = sql_values(sorted(OPEN))
 HANDLING = frozenset({S.ASSIGNED, S.IN_PROGRESS})  # with a handler, so with a due date to keep
 UNSATISFIED = 2  # a household's rating at or below this is "unsatisfied" (and may reopen the matter)
 
+
+def is_overdue(status, due_date, day):
+    """Being handled and past its due date on `day` (the community's day): the one definition
+    the work list, the desk's table and the statistics share."""
+    return status in HANDLING and due_date is not None and due_date < day
+
 # action → (states it may start from, state it leads to); None: the status does not change.
 TRANSITIONS = {
     "classify": ({S.SUBMITTED}, S.TRIAGED),

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from app.community.models import Building, Department, Grid, VolunteerTeam
 from app.extensions import db
-from app.matters.models import (CLASS_LABELS, HANDLER_LABELS, HANDLING, STATUS_LABELS, HandlerType, Matter, MatterClass,
-                                MatterEvent, MatterStatus)
+from app.matters.models import (CLASS_LABELS, HANDLER_LABELS, STATUS_LABELS, HandlerType, Matter, MatterClass,
+                                MatterEvent, MatterStatus, is_overdue)
 from app.matters.service import category_info, category_name, local_today
 from app.models_base import utcnow
 
@@ -120,7 +120,7 @@ def _breakdown(where, zone, today):
         name = department or team or HANDLER_LABELS[HandlerType(handler_type)]
         handler = handlers.setdefault((handler_type, name), {"times": [], "ratings": [], "overdue": 0})
         handler["times"].append((created, resolved))
-        handler["overdue"] += status in HANDLING and due is not None and due < today
+        handler["overdue"] += is_overdue(status, due, today)
         if rating is not None:
             handler["ratings"].append(rating)
     return ([{"month": key, **counts} for key, counts in sorted(months.items())], _median_days(

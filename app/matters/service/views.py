@@ -25,6 +25,7 @@ from app.matters.models import (
     MatterPhoto,
     MatterStatus,
     UNSATISFIED,
+    is_overdue,
 )
 from app.matters.service.handling import local_today
 from app.models_base import utcnow
@@ -190,7 +191,7 @@ def community_matters(community, status=None, matter_class=None, grid_id=None, h
         **item, "grid_id": matter.grid_id, "handler_type": matter.handler_type,
         "handler_label": HANDLER_LABELS[HandlerType(matter.handler_type)] if matter.handler_type else None,
         "handler_name": department or team or matter.handler_name, "due_date": matter.due_date,
-        "overdue": matter.status in HANDLING and matter.due_date is not None and matter.due_date < today,
+        "overdue": is_overdue(matter.status, matter.due_date, today),
         "satisfaction": matter.satisfaction,
     } for item, (matter, department, team) in zip(page["items"], rows)]
     return page
@@ -253,7 +254,7 @@ def work_list(user, cursor=None, limit=20):
         **brief(matter, info),
         "place_text": matter.place_text,
         "due_date": matter.due_date,
-        "overdue": matter.due_date is not None and matter.due_date < today,
+        "overdue": is_overdue(matter.status, matter.due_date, today),
         "handler_label": HANDLER_LABELS[HandlerType(matter.handler_type)],
         "household_flags": _flags(matter.household) if matter.household is not None
         and can(user, Action.VIEW_HOUSEHOLDS, matter.household) else None,
