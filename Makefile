@@ -31,7 +31,7 @@ miniprogram/node_modules/.installed: miniprogram/package.json miniprogram/packag
 	touch $@
 
 ## The desk console (console/, README: Console): built into console/dist, served at /console/.
-.PHONY: console test-console browser
+.PHONY: console test-console browser font
 console/node_modules/.installed: console/package.json console/package-lock.json
 	cd console && npm ci --no-audit --no-fund
 	touch $@
@@ -41,10 +41,15 @@ console/dist/index.html: console/node_modules/.installed console/index.html cons
 
 console: console/dist/index.html
 
-## Debian's Chromium for the console's browser tests (no browser download), and a Chinese font.
-browser:
+## A Chinese font (Debian's fonts-wqy-microhei) when none is there: the printed PDFs (app/printing,
+## PDF_FONT) and the console's screenshots need one.
+font:
+	test -n "$$PDF_FONT" || fc-list :lang=zh 2>/dev/null | grep -q . || test -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc \
+		|| (apt-get update && apt-get install -y fonts-wqy-microhei)
+
+## Debian's Chromium for the console's browser tests (no browser download), and the font.
+browser: font
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
-	fc-list :lang=zh | grep -q . || (apt-get update && apt-get install -y fonts-wqy-microhei)
 
 migrate: $(VENV)/.runtime
 	$(FLASK) db upgrade
@@ -59,12 +64,12 @@ run: demo console
 ## Every test: backend (pytest), mini-program (jest, with the contract test), console (browser).
 test: test-backend test-miniprogram test-console
 
-test-backend: $(VENV)/.dev
+test-backend: $(VENV)/.dev font
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest -q
 
 ## A longer hunt of tests/test_fuzz.py (`make test` runs it with 10 examples per operation and role).
 FUZZ_MAX_EXAMPLES ?= 200
-fuzz: $(VENV)/.dev
+fuzz: $(VENV)/.dev font
 	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
 		$(BIN)/python -m pytest -q tests/test_fuzz.py
 

@@ -67,6 +67,7 @@ def create_app(config=None):
     from app.notifications.templates import load_templates
     from app.polls import routes as poll_routes
     from app.privacy import routes as privacy_routes
+    from app.printing import routes as printing_routes
     from app.wechat import push as wechat_push
 
     lifecycle.load()  # each domain's personal data and housekeeping (app/lifecycle.py)
@@ -76,7 +77,7 @@ def create_app(config=None):
     templates = load_templates(config.WECHAT_TEMPLATES)
     app.extensions["notification_templates"] = templates if config.WECHAT_APPID else {}
     for module in (health, auth_routes, community_routes, matter_routes, meeting_routes, poll_routes,
-                   notification_routes, audit_routes, privacy_routes, wechat_push):
+                   notification_routes, audit_routes, privacy_routes, printing_routes, wechat_push):
         api.register_blueprint(module.blp)
 
     from app import console

@@ -74,6 +74,8 @@ class BaseConfig:
         # A slow WeChat must not hold a worker thread: connect/read timeout in seconds.
         self.WECHAT_TIMEOUT = float(_env("WECHAT_TIMEOUT", "5"))
         self.MEDIA_ROOT = _env("MEDIA_ROOT", str(INSTANCE / "media"))
+        # The Chinese font PDFs are printed in (app/printing/fonts.py); unset: searched for.
+        self.PDF_FONT = _env("PDF_FONT")
         # The desk console's Vite build, served at /console/ (app/console.py).
         self.CONSOLE_DIST = _env("CONSOLE_DIST", str(ROOT / "console" / "dist"))
         # Photos (app/media): bytes and pixels refused beyond these (pixels are read from the
@@ -136,6 +138,20 @@ class BaseConfig:
         self.WECHAT_ENV_VERSION = _env("WECHAT_ENV_VERSION", "release")
         # Times in messages to residents are written in this zone.
         self.TIME_ZONE = _env("TIME_ZONE", "Asia/Shanghai")
+        # SMS for households WeChat does not reach (app/notifications/sms.py): off unless a
+        # provider is named. Templates: a JSON object, notification kind → approved template id
+        # (or {"id", "sign_name", "params"}); each household gets at most SMS_DAILY_LIMIT a day.
+        self.SMS_PROVIDER = _env("SMS_PROVIDER", "")
+        self.SMS_ENDPOINT = _env("SMS_ENDPOINT", "sms.tencentcloudapi.com")
+        self.SMS_REGION = _env("SMS_REGION", "ap-guangzhou")
+        self.SMS_SECRET_ID = _env("SMS_SECRET_ID")
+        self.SMS_SECRET_KEY = _env("SMS_SECRET_KEY")
+        self.SMS_SDK_APP_ID = _env("SMS_SDK_APP_ID")
+        self.SMS_SIGN_NAME = _env("SMS_SIGN_NAME")
+        self.SMS_TEMPLATES = _env("SMS_TEMPLATES", "{}")
+        self.SMS_DAILY_LIMIT = _int_env("SMS_DAILY_LIMIT", 3)
+        self.SMS_PARAM_MAX_LENGTH = _int_env("SMS_PARAM_MAX_LENGTH", 12)
+        self.SMS_TIMEOUT = _float_env("SMS_TIMEOUT", 5.0)
 
     # flask-smorest / OpenAPI
     API_TITLE = "院坝 Yuanba API"
@@ -195,10 +211,28 @@ class BaseConfig:
         for name in ("WORKER_HOUSEKEEPING_SECONDS", "WORKER_RECONNECT_MAX_SECONDS"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1 (seconds)")
+        self._validate_sms()
         if self.WECHAT_ENV_VERSION not in ENV_VERSIONS:
             raise ConfigError(f"WECHAT_ENV_VERSION must be one of {', '.join(ENV_VERSIONS)}, "
                               f"got {self.WECHAT_ENV_VERSION!r}")
         return self
+
+    def _validate_sms(self):
+        if not self.SMS_PROVIDER:
+            return
+        from app.notifications.sms import load_templates  # the kinds are the app's
+        from app.notifications.sms_provider import PROVIDERS
+
+        if self.SMS_PROVIDER not in PROVIDERS:
+            raise ConfigError(f"SMS_PROVIDER must be empty (off) or one of {', '.join(PROVIDERS)}, "
+                              f"got {self.SMS_PROVIDER!r}")
+        missing = [name for name in ("SMS_SECRET_ID", "SMS_SECRET_KEY", "SMS_SDK_APP_ID") if not getattr(self, name)]
+        if missing:
+            raise ConfigError(f"SMS_PROVIDER is set: set {', '.join(missing)} too")
+        for name in ("SMS_DAILY_LIMIT", "SMS_PARAM_MAX_LENGTH"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1")
+        load_templates(self.SMS_TEMPLATES, self.SMS_SIGN_NAME)
 
 
 class DevelopmentConfig(BaseConfig):

@@ -16,10 +16,11 @@ from sqlalchemy import select
 from app import create_app
 from app.auth import console_login
 from app.auth.service import find_or_create_user
+from app.community import helpers
 from app.community import service as community
 from app.community.models import Role, RoleAssignment
 from app.extensions import db
-from app.matters import photos
+from app.matters import photos, voice
 from app.matters import service as matters
 from app.matters.models import MatterPhoto
 from app.meetings import service as meetings
@@ -28,6 +29,7 @@ from app.notifications.models import Notification
 from app.polls import service as polls
 from tests.conftest import TEST_REDIS_URL, _empty_tables, make_settings
 from tests.permission_matrix import SIGNED_IN
+from tests.voice_samples import mp3
 
 PUSH_TOKEN = "matrix-push-token"
 PLACEHOLDER = re.compile(r"<[^<>]+>")
@@ -89,6 +91,10 @@ def build_world(app):
             world[f"ra_{name}"] = db.session.scalar(select(RoleAssignment.id).filter_by(user_id=u[name].id))
         world["join_code"], join_code = community.issue_join_code(places["h1"], u["staff"])
         world["join_code_id"] = join_code.id
+        # a relative (no actor) helps h1 (子女代办); a fresh helper code for h1
+        code, _issued = helpers.issue_code(u["resident"], places["h1"], ["receive_notices"])
+        world["helper_id"] = helpers.link(find_or_create_user("dev-relative"), code).id
+        world["helper_code"], _issued = helpers.issue_code(u["resident"], places["h1"], ["reply_meetings"])
         shown, world["console_key"], _image = console_login.start("", "127.0.0.1")  # on a screen, not scanned
         scanned, _key, _image = console_login.start("", "127.0.0.1")
         console_login.scan(u["staff"], scanned.id)
@@ -96,10 +102,13 @@ def build_world(app):
 
         # matters
         world["photo"] = photos.upload(u["resident"], jpeg()).id  # attached: no erased account takes it along
-        m_private = matters.submit(u["resident"], "家里水管漏水", "other", photo_ids=[world["photo"]])
+        world["voice"] = voice.upload(u["resident"], mp3(2)).id
+        m_private = matters.submit(u["resident"], "家里水管漏水", "other", photo_ids=[world["photo"]],
+                                   voice_note_id=world["voice"])
         matters.classify(u["staff"], m_private, "private", "自家事务")
         m_new = matters.submit(u["resident"], "单元门口路灯坏了", "street_lamp")
-        m_major = matters.submit(u["far"], "小区违章搭建", "illegal_construction")
+        world["voice_major"] = voice.upload(u["far"], mp3(2)).id
+        m_major = matters.submit(u["far"], "小区违章搭建", "illegal_construction", voice_note_id=world["voice_major"])
         matters.classify(u["council"], m_major, "major", "需要职能部门处理")
         matters.assign(u["staff"], m_major, "department", department_id=places["cg"].id,
                        due_date=matters.local_today() + timedelta(days=7))
@@ -125,6 +134,12 @@ def build_world(app):
         meeting_now.starts_at = utcnow() - timedelta(minutes=30)  # it has begun
         db.session.commit()
         meetings.record_minutes(u["bhead"], meeting_now, "议定：更换楼道灯")
+        meeting_closed = meeting("bhead", a.id, "buildings", [b1.id], starts_at=utcnow() + timedelta(minutes=10))
+        meeting_closed.starts_at = utcnow() - timedelta(hours=2)  # it took place; its minutes are posted
+        db.session.commit()
+        meetings.record_minutes(u["bhead"], meeting_closed, "议定：修好单元门")
+        meetings.publish_minutes(u["bhead"], meeting_closed)
+        world["meeting_closed"] = meeting_closed.id
         world.update(
             meeting_b1=meeting("bhead", a.id, "buildings", [b1.id]).id,
             meeting_b2=meeting("bhead2", a.id, "buildings", [b2.id]).id,
@@ -163,7 +178,7 @@ def build_world(app):
 
         world["notification"] = db.session.scalar(select(Notification.id).filter_by(user_id=u["resident"].id)
                                                   .order_by(Notification.id).limit(1))
-        world.update(jpeg=jpeg(), push_query=push_query(PUSH_TOKEN), push_forged=push_query("forged"),
+        world.update(jpeg=jpeg(), mp3=mp3(2), push_query=push_query(PUSH_TOKEN), push_forged=push_query("forged"),
                      in_two_days=(utcnow() + timedelta(days=2)).isoformat(),
                      in_three_days=(utcnow() + timedelta(days=3)).isoformat(),
                      today=matters.local_today().isoformat(),

@@ -22,6 +22,7 @@ THE WORLD (names used in `on=` and `@references`)
     meeting_b2  building 2's meeting, called by bhead2, published
     meeting_draft  a draft meeting of building 1 by bhead
     meeting_now building 1's meeting by bhead that started half an hour ago, minutes written
+    meeting_closed  building 1's meeting by bhead, held two hours ago, minutes published (公示)
     meeting_other  community B's meeting by other_staff, published
     poll_a      community A's open household poll (h1, h2, h3 vote); h3 has a pending paper ballot
     poll_b      community B's open household poll
@@ -32,6 +33,7 @@ THE WORLD (names used in `on=` and `@references`)
     notification  one of the resident's notifications; join_code: a fresh code for h1
     ra_bhead2   bhead2's role assignment; ra_other_staff: other_staff's (an official role, community B)
     photo, sig  a photo of m_private (the resident's) and a valid signature for it
+    voice       the voice note sent with m_private (the resident's); voice_major: with m_major (far's)
     u:<actor>   an actor's user id; my_photo: an unused photo the acting actor uploaded
 
 NOTATION: "DEFAULT | STATUS: actors | STATUS: actors ..." — DEFAULT applies to every signed-in
@@ -189,6 +191,8 @@ MATRIX = [
         note="another building and grid"),
     Row("DELETE", f"{A}/join-codes/<int:code_id>", "403 | ok: staff grid bhead admin", on="join_code_id",
         note="an unused code for h1: whoever may issue it"),
+    Row("POST", f"{A}/join-codes/slips.pdf", "403 | ok: staff grid bhead admin",
+        body={"codes": [{"id": "@join_code_id", "code": "@join_code"}]}, note="codes just issued, as slips"),
     Row("POST", f"{A}/households/join", "ok | 409: resident neighbour far outsider", body={"code": "@join_code"},
         note="a valid code: anyone without a household joins"),
     Row("POST", f"{A}/households/<int:household_id>/members", "403 | ok: staff admin", on="h1",
@@ -198,11 +202,25 @@ MATRIX = [
     Row("DELETE", f"{A}/households/<int:household_id>/members/<int:user_id>", "403 | ok: staff admin",
         on=("h1", "u:resident")),
     Row("POST", f"{A}/communities/<int:community_id>/roster", "403 | ok: staff admin", on="A", files=ROSTER),
+    Row("POST", f"{A}/households/<int:household_id>/helper-codes", "403 | ok: resident staff grid bhead admin",
+        on="h1", body={"rights": ["receive_notices"], "consent_photo_id": "@my_photo"},
+        note="子女代办: the head; those who look after h1, with a photo of the consent"),
+    Row("POST", f"{A}/households/help", "ok | 409: resident", body={"code": "@helper_code"},
+        note="a valid helper code for h1: anyone but its members"),
+    Row("GET", f"{A}/households/<int:household_id>/helpers", "403 | ok: resident staff grid bhead admin", on="h1"),
+    Row("DELETE", f"{A}/households/<int:household_id>/helpers/<int:helper_id>",
+        "403 | ok: resident staff grid bhead admin", on=("h1", "helper_id"), note="the helper may too (not an actor)"),
 
     # ---- roles, departments, volunteer teams ----------------------------------------------------------------
     Row("GET", f"{A}/communities/<int:community_id>/role-assignments", "403 | ok: staff admin", on="A"),
     Row("GET", f"{A}/communities/<int:community_id>/council-members", "403 | ok: council staff admin", on="A",
         note="whose votes a council sitting records"),
+    Row("GET", f"{A}/communities/<int:community_id>/grid-workers", "403 | ok: council staff admin", on="A",
+        note="by name, for assigning a minor matter"),
+    Row("GET", f"{A}/communities/<int:community_id>/people", "403 | ok: staff admin", on="A", query={"q": "1幢"},
+        note="the staff's lookup for a first role grant"),
+    Row("GET", f"{A}/communities/<int:community_id>/people", "403 | ok: other_staff admin", on="B",
+        query={"q": "9幢"}, note="another community's people"),
     Row("POST", f"{A}/role-assignments", "403 | ok: staff admin",
         body={"user_id": "@u:nobody", "role": "building_head", "scope_id": "@b1"}),
     Row("POST", f"{A}/role-assignments", "403 | ok: admin", note="an official role: admins only",
@@ -261,6 +279,9 @@ MATRIX = [
         body={"note": "已拆除"}),
     Row("POST", f"{A}/matters/<int:matter_id>/evaluate", "404 | ok: resident | 403: grid council staff admin",
         on="m_done", body={"satisfaction": 5}, note="only the household evaluates"),
+    Row("POST", f"{A}/matters/<int:matter_id>/evaluate", "404 | ok: grid staff admin | 403: resident council",
+        on="m_done", body={"satisfaction": 5, "on_behalf_of_household_id": "@h1"},
+        note="代为评议 for h1: whoever looks after it and sees the matter"),
     Row("POST", f"{A}/matters/<int:matter_id>/withdraw", "404 | ok: resident | 403: grid council staff admin",
         on="m_new", body={}),
     Row("POST", f"{A}/matters/<int:matter_id>/merge", "404 | ok: council staff admin | 403: resident grid",
@@ -275,12 +296,21 @@ MATRIX = [
         query={"from": "@month_ago", "to": "@today"}),
     Row("GET", f"{A}/communities/<int:community_id>/matter-stats", "403 | ok: council staff admin", on="A",
         query={"from": "@month_ago", "to": "@today"}),
+    Row("GET", f"{A}/communities/<int:community_id>/meeting-stats", "403 | ok: council staff admin", on="A",
+        query={"from": "@month_ago", "to": "@today"}, note="attendance: who reads matter-stats"),
+    Row("GET", f"{A}/communities/<int:community_id>/poll-stats", "403 | ok: @A admin", on="A",
+        query={"from": "@month_ago", "to": "@today"}, note="closed polls' turnout, as each poll shows it"),
     Row("POST", f"{A}/photos", "ok", files=PHOTO),
     Row("GET", f"{A}/photos/<int:photo_id>", "ok | ok: anon", on="photo", query={"sig": "@sig"},
         note="the signed URL is the permission"),
     Row("GET", f"{A}/photos/<int:photo_id>", "403 | 403: anon", on="photo", query={"sig": "forged"},
         note="a forged signature"),
     Row("GET", f"{A}/photos/<int:photo_id>/thumbnail", "ok | ok: anon", on="photo", query={"sig": "@sig"}),
+    Row("POST", f"{A}/voice-notes", "ok", files={"file": ("voice.mp3", "@mp3")}),
+    Row("GET", f"{A}/voice-notes/<int:voice_note_id>", "404 | ok: resident grid council staff admin", on="voice",
+        note="m_private's: whoever sees the matter in full"),
+    Row("GET", f"{A}/voice-notes/<int:voice_note_id>", "404 | ok: far council staff liaison admin", on="voice_major",
+        note="m_major's: public in the community, its voice is not"),
 
     # ---- meetings -------------------------------------------------------------------------------------------
     Row("POST", f"{A}/meetings", "403 | ok: bhead staff admin", body=MEETING, note="for building 1"),
@@ -308,15 +338,17 @@ MATRIX = [
         on="meeting_other", body={"reason": "下雨改期"}, note="another community's meeting"),
     Row("POST", f"{A}/meetings/<int:meeting_id>/reply", "404 | ok: resident neighbour", on="meeting_b1",
         body={"reply": "attend"}, note="invited households only"),
+    Row("POST", f"{A}/meetings/<int:meeting_id>/reply", "403 | ok: bhead grid staff admin | 404: @out",
+        on="meeting_b1", body={"reply": "attend", "on_behalf_of_household_id": "@h1"}, note="代办 for h1"),
     Row("GET", f"{A}/meetings/<int:meeting_id>/replies", "403 | ok: bhead staff admin | 404: @out", on="meeting_b1"),
-    Row("GET", f"{A}/meetings/<int:meeting_id>/invitations", "403 | ok: bhead staff admin | 404: @out",
-        on="meeting_b1"),
+    Row("GET", f"{A}/meetings/<int:meeting_id>/invitations", "403 | ok: bhead grid staff admin | 404: @out",
+        on="meeting_b1", note="the organiser all; who acts for households, those"),
     Row("POST", f"{A}/meetings/<int:meeting_id>/resend", "403 | ok: bhead staff admin | 404: @out", on="meeting_b1"),
     Row("GET", f"{A}/meetings/<int:meeting_id>/checkin-code", "403 | ok: bhead staff admin | 404: @out",
         on="meeting_b1"),
     Row("POST", f"{A}/meetings/checkins", "404 | ok: resident neighbour", body={"scene": "@scene"},
         note="meeting_now's current code: invited households only"),
-    Row("POST", f"{A}/meetings/<int:meeting_id>/manual-checkins", "403 | ok: bhead staff admin | 404: @out",
+    Row("POST", f"{A}/meetings/<int:meeting_id>/manual-checkins", "403 | ok: bhead grid staff admin | 404: @out",
         on="meeting_now", body={"household_id": "@h1"}),
     Row("POST", f"{A}/meetings/<int:meeting_id>/minutes", "403 | ok: bhead staff admin | 404: @out",
         on="meeting_now", body={"minutes": "议定：更换楼道灯"}),
@@ -390,6 +422,21 @@ MATRIX = [
     Row("POST", f"{A}/polls/<int:poll_id>/objections/<int:objection_id>/answer",
         "403 | ok: supervisor admin | 404: @out", on=("poll_closed", "objection"), body={"answer": "已复核，无误"}),
 
+    # ---- printing (PDF) -------------------------------------------------------------------------------------
+    Row("GET", f"{A}/polls/<int:poll_id>/result.pdf", "404 | ok: @A admin", on="poll_closed"),
+    Row("GET", f"{A}/polls/<int:poll_id>/result.pdf", "404 | 409: @A admin", on="poll_a",
+        note="not before the close"),
+    Row("GET", f"{A}/polls/<int:poll_id>/paper-ballots.pdf", "403 | ok: staff grid bhead bhead2 admin | 404: @out",
+        on="poll_a", note="those who enter paper ballots, for the households they cover"),
+    Row("GET", f"{A}/meetings/<int:meeting_id>/notice.pdf", "404 | ok: @A admin", on="meeting_b1"),
+    Row("GET", f"{A}/meetings/<int:meeting_id>/notice.pdf", "404 | 409: bhead staff admin", on="meeting_draft",
+        note="a draft is not yet called"),
+    Row("GET", f"{A}/meetings/<int:meeting_id>/sign-in-sheet.pdf", "403 | ok: bhead staff admin | 404: @out",
+        on="meeting_b1"),
+    Row("GET", f"{A}/meetings/<int:meeting_id>/minutes.pdf", "404 | ok: @A admin", on="meeting_closed"),
+    Row("GET", f"{A}/meetings/<int:meeting_id>/minutes.pdf", "404 | 409: @A admin", on="meeting_now",
+        note="not before the minutes are published"),
+
     # ---- the audit log ------------------------------------------------------------------------------------
     Row("GET", f"{A}/communities/<int:community_id>/audit-entries", "403 | ok: staff supervisor admin", on="A"),
     Row("GET", f"{A}/communities/<int:community_id>/audit-entries", "403 | ok: other_staff admin", on="B",
@@ -407,6 +454,14 @@ MATRIX = [
     Row("POST", f"{A}/notifications/consents", "ok", body={"results": {"unknown-template": "accept"}}),
     Row("GET", f"{A}/notifications/preferences", "ok"),
     Row("PUT", f"{A}/notifications/preferences", "ok", body={"kind": "matter_comment", "wechat": True}),
+    Row("GET", f"{A}/notifications/households/<int:household_id>/sms-consent", "403 | ok: resident staff grid bhead admin",
+        on="h1", note="its members, and those who act for it"),
+    Row("GET", f"{A}/notifications/households/<int:household_id>/sms-consent", "403 | ok: outsider other_staff admin",
+        on="hB", note="another community's household"),
+    Row("PUT", f"{A}/notifications/households/<int:household_id>/sms-consent", "403 | ok: resident staff grid bhead admin",
+        on="h1", body={"phone": "13912345678", "evidence": "written"}),
+    Row("DELETE", f"{A}/notifications/households/<int:household_id>/sms-consent",
+        "403 | ok: resident staff grid bhead admin", on="h1"),
 
     # ---- WeChat's callbacks: the signature is the permission ------------------------------------------------
     Row("GET", f"{A}/wechat/push", "ok | ok: anon", query=PUSH),

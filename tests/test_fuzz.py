@@ -32,6 +32,7 @@ from app import create_app
 from app.extensions import db
 from app.models_base import utcnow
 from tests.conftest import TEST_REDIS_URL, _empty_tables, login, make_settings
+from tests.voice_samples import mp3
 
 API = "/api/v1"
 ROLES = ["resident", "bhead", "staff", "supervisor", "admin"]
@@ -137,8 +138,11 @@ def seed(app):
     Image.new("RGB", (60, 40), "red").save(buffer, "JPEG")
     photo = ok(client.post(f"{API}/photos", data={"file": (io.BytesIO(buffer.getvalue()), "photo.jpg")},
                            content_type="multipart/form-data", headers=resident))
+    note = ok(client.post(f"{API}/voice-notes", data={"file": (io.BytesIO(mp3(2)), "voice.mp3")},
+                          content_type="multipart/form-data", headers=resident))
     matter = ok(client.post(f"{API}/matters", headers=resident, json={  # every optional field filled
-        "title": "楼道灯不亮", "category": "street_lamp", "photo_ids": [photo["id"]], "description": "三楼的灯",
+        "title": "楼道灯不亮", "category": "street_lamp", "photo_ids": [photo["id"]], "voice_note_id": note["id"],
+        "description": "三楼的灯",
         "place_text": "1幢1单元三楼", "latitude": 30.72, "longitude": 122.45}))
     ok(client.post(f"{API}/matters/{matter['id']}/classify", headers=council,
                    json={"matter_class": "minor", "reason": "公共照明"}))

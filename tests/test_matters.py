@@ -260,7 +260,7 @@ def test_handlers_only_handle_what_is_theirs(client, people):
 SCENES = [("submitted", None, None), ("triaged", "minor", None), ("assigned", "private", "resident"),
           ("in_progress", "major", "department"), ("resolved", "minor", "committee"), ("closed", "minor", "committee")]
 ACTORS = ["resident", "neighbour", "bhead", "council", "staff", "gridworker", "liaison", "admin"]
-PATHS = {"class_votes": "class-votes", "comment": "comments"}
+PATHS = {"class_votes": "class-votes", "comment": "comments", "evaluate_for": "evaluate"}
 
 
 def test_the_can_flags_are_what_the_actions_then_do(app, client, people):
@@ -293,6 +293,7 @@ def test_the_can_flags_are_what_the_actions_then_do(app, client, people):
                 "reclassify": {"matter_class": other, "reason": "现场查看后改判"},
                 "class_votes": {"reason": "议事会表决", "votes": [{"user_id": people["council"], "matter_class": other}]},
                 "assign": handler, "merge": {"into_id": into}, "evaluate": {"satisfaction": 5}, "withdraw": {},
+                "evaluate_for": {"satisfaction": 5, "on_behalf_of_household_id": people["h1"]},
                 }.get(action, {"note": "已处理"})
 
     outcomes = set()

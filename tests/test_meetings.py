@@ -492,6 +492,7 @@ def test_each_can_flag_is_whether_its_request_succeeds(app, client, neighbours):
             ("checkin_code", "GET", f"{at}/checkin-code", None),
             ("check_in_by_hand", "POST", f"{at}/manual-checkins", {"household_id": neighbours["h1"]}),
             ("reply", "POST", f"{at}/reply", {"reply": "attend"}),
+            ("reply_for", "POST", f"{at}/reply", {"reply": "attend", "on_behalf_of_household_id": neighbours["h1"]}),
             ("check_in", "POST", f"{API}/meetings/checkins", {"scene": scene}),
             ("record_minutes", "POST", f"{at}/minutes", {"minutes": "纪要"}),
             ("publish_minutes", "POST", f"{at}/publish-minutes", {}),

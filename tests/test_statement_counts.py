@@ -25,7 +25,7 @@ from app.auth.models import User
 from app.community.models import (Building, Community, Courtyard, Department, Grid, Household, HouseholdMember, Role,
                                   RoleAssignment, VolunteerTeam)
 from app.extensions import db
-from app.matters.models import Matter, MatterCategory, MatterEvent, MatterPhoto
+from app.matters.models import Matter, MatterCategory, MatterEvent, MatterPhoto, VoiceNote
 from app.meetings.models import AgendaItem, Decision, Invitation, Meeting
 from app.models_base import utcnow
 from app.notifications.models import Notification
@@ -83,6 +83,12 @@ def _photos(uploader_id, count, **fields):
                                 "thumbnail_key": f"photos/grown/{uploader_id}-{n}-thumb.jpg",
                                 "content_type": "image/jpeg", "width": 40, "height": 30, "size": 1000,
                                 "sha256": "0" * 64, **fields} for n in range(count)])
+
+
+def _voice_notes(uploader_id, matter_ids):
+    return _bulk(VoiceNote, [{"uploader_id": uploader_id, "matter_id": matter_id, "content_type": "audio/mpeg",
+                              "key": f"voice/grown/{uploader_id}-{n}.mp3", "duration_ms": 2000, "size": 1000,
+                              "sha256": "0" * 64} for n, matter_id in enumerate(matter_ids)])
 
 
 def grow(app, names, n, audit_entries):
@@ -159,6 +165,7 @@ def grow(app, names, n, audit_entries):
                 _photos(uploader, 1, matter_id=names[name], event_id=event)
             _photos(uploader, min(n, 10), matter_id=names[name])
         _photos(u["resident"], n)  # unused uploads, which erasing the account removes
+        _voice_notes(u["resident"], grown[:n] + [None] * n)  # with reports in the triage queue; unused ones
 
         # meetings the resident's household is invited to; building 1's meetings invite the new households
         meetings = _bulk(Meeting, [{"community_id": a, "organizer_id": u["bhead"], "kind": "building",

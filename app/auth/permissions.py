@@ -34,7 +34,6 @@ class Action(enum.StrEnum):
     MANAGE_VOLUNTEER_TEAMS = "volunteer_teams.manage"
     VIEW_PUBLIC_MATTERS = "matters.view_public"  # major and minor ones, submitter masked
     VIEW_MATTERS = "matters.view"                # every matter, private ones included
-    RECORD_MATTER_FOR = "matters.record_for"     # 走访登记 for a household without a phone
     TRIAGE_MATTERS = "matters.triage"            # classify, assign, merge
     HANDLE_MATTERS = "matters.handle"            # progress and resolve what one is handling
     ESCALATE_MATTERS = "matters.escalate"        # refer up to the sub-district (街道)
@@ -42,7 +41,7 @@ class Action(enum.StrEnum):
     ORGANIZE_MEETINGS = "meetings.organize"                      # for the buildings one heads
     ORGANIZE_COMMUNITY_MEETINGS = "meetings.organize_community"  # any scope, council, joint
     MANAGE_POLLS = "polls.manage"                # draft, open, cancel, close after the deadline
-    ENTER_PAPER_BALLOTS = "polls.enter_paper"    # 纸质票 and proxy votes for a household
+    ENTER_PAPER_BALLOTS = "polls.enter_paper"    # who may enter 纸质票 somewhere (per household: app/community/acting.py)
     SUPERVISE_POLLS = "polls.supervise"          # 监委会: confirm paper ballots, recount, objections
     VIEW_AUDIT = "audit.view"                    # the community's audit log and the chain's check
 
@@ -79,7 +78,6 @@ POLICY = {
     # A department's liaisons and a team's lead reach a matter only once it is referred to them.
     Action.VIEW_MATTERS: Rule(frozenset({Role.STAFF, Role.COUNCIL_MEMBER, Role.GRID_WORKER,
                                          Role.DEPARTMENT_LIAISON, Role.VOLUNTEER_LEAD})),
-    Action.RECORD_MATTER_FOR: Rule(frozenset({Role.STAFF, Role.GRID_WORKER, Role.BUILDING_HEAD})),
     Action.TRIAGE_MATTERS: Rule(frozenset({Role.STAFF, Role.COUNCIL_MEMBER})),
     Action.HANDLE_MATTERS: Rule(frozenset({Role.STAFF, Role.GRID_WORKER, Role.DEPARTMENT_LIAISON,
                                            Role.VOLUNTEER_LEAD})),

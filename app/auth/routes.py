@@ -7,8 +7,9 @@ from app import demo
 from app.auth import console_login, service
 from app.auth.permissions import current_user, requires
 from app.auth.schemas import (ConsoleKeySchema, ConsoleLoginScanSchema, ConsoleLoginStartSchema,
-                              ConsoleLoginStatusSchema, DevLoginListSchema, LoginSchema, ProfileUpdateSchema,
-                              TokenSchema, UserSchema)
+                              ConsoleLoginStatusSchema, DevLoginListSchema, LoginSchema, MeSchema,
+                              ProfileUpdateSchema, TokenSchema)
+from app.community import helpers
 from app.community.service import profile
 from app.errors import ErrorSchema
 from app.extensions import limiter, login_code, login_limit, refused_sign_in, signed_in
@@ -134,19 +135,22 @@ def refuse_console_login(login_id):
     return _scan_view(console_login.refuse(user, login_id), user)
 
 
+def _me(user):
+    return {**profile(user), "helping": helpers.helping(user)}
+
+
 @blp.route("/me", methods=["GET"])
-@blp.response(200, UserSchema)
+@blp.response(200, MeSchema)
 @requires()
 def me():
-    """The signed-in user with roles and household."""
-    return profile(current_user())
+    """The signed-in user with roles, household, and the households they help (子女代办)."""
+    return _me(current_user())
 
 
 @blp.route("/me", methods=["PATCH"])
 @blp.arguments(ProfileUpdateSchema)
-@blp.response(200, UserSchema)
+@blp.response(200, MeSchema)
 @requires()
 def update_me(args):
     """Change one's own name or phone."""
-    user = service.update_profile(current_user(), **args)
-    return profile(user)
+    return _me(service.update_profile(current_user(), **args))

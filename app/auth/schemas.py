@@ -24,6 +24,8 @@ class HouseholdBriefSchema(ma.Schema):
     unit = ma.fields.String(required=True)
     room = ma.fields.String(required=True)
     is_head = ma.fields.Boolean(required=True)
+    elder_mode = ma.fields.Boolean(required=True, metadata={
+        "description": "长辈模式 set for the household (the phone may override it locally)"})
 
 
 class UserSchema(ma.Schema):
@@ -86,3 +88,19 @@ class ConsoleLoginScanSchema(ma.Schema):
     address = ma.fields.String(required=True, metadata={"description": "the address the browser asked from"})
     expires_at = ma.fields.AwareDateTime(required=True)
     may_confirm = ma.fields.Boolean(required=True, metadata={"description": "false for residents without a role"})
+
+
+class HelpingSchema(ma.Schema):
+    """A household the user helps as a family member (子女代办), with the rights its head gave."""
+
+    helper_id = ma.fields.Integer(required=True, metadata={"description": "to end it: DELETE "
+                                                                            "/households/{household_id}/helpers/{helper_id}"})
+    household_id = ma.fields.Integer(required=True)
+    address = ma.fields.String(required=True, metadata={"description": "building, unit and room"})
+    rights = ma.fields.List(ma.fields.String(), required=True, metadata={
+        "description": "report_and_follow, reply_meetings, receive_notices"})
+
+
+class MeSchema(UserSchema):
+    helping = ma.fields.List(ma.fields.Nested(HelpingSchema), required=True, metadata={
+        "description": "households I act for as a family helper; never counted as my own"})

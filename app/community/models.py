@@ -115,6 +115,9 @@ class Household(db.Model):
     # together count as one. A flat without either is its own owner.
     owner_ref: Mapped[str | None] = mapped_column(String(64))
     developer_held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # 长辈模式: the mini-program opens in large type and big targets for this household's phones
+    # (a resident may still switch it on their own phone).
+    elder_mode: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
@@ -262,3 +265,63 @@ class RoleAssignment(db.Model):
     @property
     def scope_kind(self):
         return ROLE_SCOPE[Role(self.role)]
+
+
+class HelperRight(enum.StrEnum):
+    """What a family helper (子女代办) may do for the household that linked them. Voting is not
+    one: a helper votes only as the named proxy of a proxy ballot (委托投票) a building head enters."""
+
+    REPORT_AND_FOLLOW = "report_and_follow"  # report matters, follow and evaluate the household's matters
+    REPLY_MEETINGS = "reply_meetings"        # answer the household's meeting invitations
+    RECEIVE_NOTICES = "receive_notices"      # the household's notices in their own inbox
+
+
+class HouseholdHelper(db.Model):
+    """A relative's account linked to a household (子女代办) with stated rights. Never a member:
+    electorates, invitations and who votes for the household count members only. A revoked link
+    stays, so every act it allowed still names it; at most one live link per household and user."""
+
+    __tablename__ = "household_helpers"
+    __table_args__ = (
+        Index("uq_household_helpers_live", "household_id", "user_id", unique=True,
+              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    report_and_follow: Mapped[bool] = mapped_column(Boolean, default=False)
+    reply_meetings: Mapped[bool] = mapped_column(Boolean, default=False)
+    receive_notices: Mapped[bool] = mapped_column(Boolean, default=False)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    granted_as: Mapped[str] = mapped_column(String(20))  # head, or the role of whoever linked on consent
+    # the written consent, when someone other than the head linked them (a photo from POST /photos)
+    consent_photo_id: Mapped[int | None] = mapped_column(ForeignKey("matter_photos.id", ondelete="SET NULL"))
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    revoked_at = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def rights(self):
+        return [right.value for right in HelperRight if getattr(self, right.value)]
+
+
+class HelperCode(db.Model):
+    """A one-time code that links whoever enters it as a helper of the household, with the rights
+    it carries. Hashed at rest and expiring, like a join code."""
+
+    __tablename__ = "helper_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    report_and_follow: Mapped[bool] = mapped_column(Boolean, default=False)
+    reply_meetings: Mapped[bool] = mapped_column(Boolean, default=False)
+    receive_notices: Mapped[bool] = mapped_column(Boolean, default=False)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    issued_as: Mapped[str] = mapped_column(String(20))
+    consent_photo_id: Mapped[int | None] = mapped_column(ForeignKey("matter_photos.id", ondelete="SET NULL"))
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    expires_at = mapped_column(UTCDateTime, nullable=False)
+    used_at = mapped_column(UTCDateTime)
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

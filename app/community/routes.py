@@ -7,14 +7,17 @@ from app.community import roster, service
 from app.community.models import (Building, Community, Courtyard, Department, Grid, Household, JoinCode, RoleAssignment,
                                   VolunteerTeam)
 from app.community.schemas import (CommunityPageSchema, CommunitySchema, CommunityTreeSchema, CouncilListSchema,
-                                   DepartmentSchema, HouseholdInSchema, HouseholdPageSchema, HouseholdPatchSchema,
+                                   DepartmentSchema, GridWorkerListSchema, HouseholdInSchema, HouseholdPageSchema, HouseholdPatchSchema,
                                    HouseholdSchema, IssuedJoinCodePageSchema, JoinCodeRequestSchema, JoinCodeSchema,
-                                   JoinResultSchema, JoinSchema, MemberCreateSchema, PlaceSchema,
-                                   RoleAssignmentCreateSchema, RoleAssignmentPageSchema, RoleAssignmentSchema,
+                                   JoinResultSchema, JoinSchema, MemberCreateSchema, PeopleArgsSchema, PersonPageSchema,
+                                   PlaceSchema, RoleAssignmentCreateSchema, RoleAssignmentPageSchema, RoleAssignmentSchema,
                                    RosterReportSchema, RosterUploadSchema, VolunteerTeamSchema, VoterSchema)
 from app.extensions import db, limiter
 from app.idempotency import idempotent
 from app.pagination import PageArgsSchema, page_schema, paginate
+from app.community import helpers
+from app.community.models import HouseholdHelper
+from app.community.schemas import HelperCodeRequestSchema, HelperCodeSchema, HelperListSchema, HelperSchema, HelpSchema
 
 blp = Blueprint("community", __name__, url_prefix="/api/v1",
                 description="Community structure, households, memberships and roles")
@@ -250,6 +253,24 @@ def list_council_members(community_id):
     return {"items": service.council_members(community(community_id))}
 
 
+@blp.route("/communities/<int:community_id>/grid-workers", methods=["GET"])
+@blp.response(200, GridWorkerListSchema)
+@requires(Action.TRIAGE_MATTERS, community)
+def list_grid_workers(community_id):
+    """The grid workers (网格员) by name and grid, for those who assign minor matters to one."""
+    return {"items": service.grid_workers(community(community_id))}
+
+
+@blp.route("/communities/<int:community_id>/people", methods=["GET"])
+@blp.arguments(PeopleArgsSchema, location="query")
+@blp.response(200, PersonPageSchema)
+@requires(Action.GRANT_ROLES, community)
+def find_people(args, community_id):
+    """Find someone of the community by name or address, with their roles here (staff, to grant
+    one); no phone numbers."""
+    return service.people_lookup(community(community_id), **args)
+
+
 @blp.route("/role-assignments", methods=["POST"])
 @blp.arguments(RoleAssignmentCreateSchema)
 @blp.response(201, RoleAssignmentSchema)
@@ -304,3 +325,52 @@ def list_volunteer_teams(page, community_id):
 def create_volunteer_team(args, community_id):
     """Add a volunteer team."""
     return service.create_volunteer_team(community(community_id), **args, actor=current_user())
+
+
+# ---- family helpers (子女代办, app/community/helpers.py) ------------------------------------------
+
+@blp.route("/households/<int:household_id>/helper-codes", methods=["POST"])
+@blp.arguments(HelperCodeRequestSchema)
+@blp.response(201, HelperCodeSchema)
+@requires()
+def issue_helper_code(args, household_id):
+    """A one-time code (代办码) that links a relative as the household's helper with the rights
+    named: by its head, or by its building head, grid worker or staff with a photo of the head's
+    written consent."""
+    target = household(household_id)
+    code, issued = helpers.issue_code(current_user(), target, args["rights"], args["consent_photo_id"])
+    return {"id": issued.id, "code": code, "household_id": target.id, "rights": sorted(args["rights"]),
+            "expires_at": issued.expires_at}
+
+
+@blp.route("/households/help", methods=["POST"])
+@idempotent
+@limiter.limit("10 per minute")
+@blp.arguments(HelpSchema)
+@blp.response(200, HelperSchema)
+@requires()
+def help_household(args):
+    """The relative enters the code: linked as a helper of that household (never a member)."""
+    user = current_user()
+    helper = helpers.link(user, args["code"])
+    return helpers.helper_views(user, household(household_id=helper.household_id), [helper])[0]
+
+
+@blp.route("/households/<int:household_id>/helpers", methods=["GET"])
+@blp.response(200, HelperListSchema)
+@requires()
+def list_helpers(household_id):
+    """The household's helpers and their rights: its members, and whoever looks after it."""
+    target, user = household(household_id), current_user()
+    helpers.check_view(user, target)
+    return {"items": helpers.helper_views(user, target, db.session.scalars(helpers.helpers_of(target)).all())}
+
+
+@blp.route("/households/<int:household_id>/helpers/<int:helper_id>", methods=["DELETE"])
+@blp.response(204)
+@requires()
+def revoke_helper(household_id, helper_id):
+    """End a helper's link: the head, whoever looks after the household, or the helper themselves."""
+    helpers.revoke(current_user(), household(household_id),
+                   get_or_404(HouseholdHelper, helper_id, "该家属代办人不存在或已解除"))
+

@@ -3,8 +3,9 @@ from marshmallow import validate
 
 from app.auth.schemas import HouseholdBriefSchema
 from app.community.models import GRANTABLE_ROLES
+from app.matters.schemas import PhotoSchema
 from app.models_base import PHONE_PATTERN, Id
-from app.pagination import page_schema
+from app.pagination import PageArgsSchema, page_schema
 
 NAME = validate.Length(min=1, max=100)
 
@@ -57,6 +58,8 @@ class HouseholdInSchema(ma.Schema):
         "description": "产权人: flats with the same reference count as one owner in homeowner votes"})
     developer_held = ma.fields.Boolean(metadata={
         "description": "开发商未售出或未交付: such flats together count as one owner"})
+    elder_mode = ma.fields.Boolean(metadata={
+        "description": "长辈模式: the household's phones open the mini-program in large type"})
 
 
 class HouseholdPatchSchema(HouseholdInSchema):
@@ -81,6 +84,7 @@ class HouseholdSchema(ma.Schema):
     low_income = ma.fields.Boolean(required=True)
     owner_ref = ma.fields.String(allow_none=True, required=True)
     developer_held = ma.fields.Boolean(required=True)
+    elder_mode = ma.fields.Boolean(required=True, metadata={"description": "长辈模式"})
     members = ma.fields.List(ma.fields.Nested(MemberSchema), required=True)
     can_designate_voter = ma.fields.Boolean(required=True, metadata={"description": "the head, or staff"})
     can_issue_join_codes = ma.fields.Boolean(required=True)
@@ -166,6 +170,43 @@ class CouncilListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(CouncilMemberSchema), required=True)
 
 
+class GridWorkerSchema(ma.Schema):
+    user_id = ma.fields.Integer(required=True)
+    name = ma.fields.String(allow_none=True, required=True)
+    grid_id = ma.fields.Integer(required=True)
+    grid_name = ma.fields.String(required=True)
+
+
+class GridWorkerListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(GridWorkerSchema), required=True)
+
+
+class PeopleArgsSchema(PageArgsSchema):
+    q = ma.fields.String(required=True, validate=[validate.Length(min=1, max=50),
+                                                  validate.Regexp(r"\s*\S", error="请输入姓名或房号")], metadata={
+        "description": "words to find in the name or the address (courtyard, building, unit, room), e.g. 张 or 1幢 101"})
+    limit = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=50))
+
+
+class HeldRoleSchema(ma.Schema):
+    role = ma.fields.String(required=True)
+    scope_id = ma.fields.Integer(allow_none=True, required=True)
+
+
+class PersonSchema(ma.Schema):
+    """Someone of the community as the staff's lookup shows them: no phone, no openid."""
+
+    user_id = ma.fields.Integer(required=True)
+    name = ma.fields.String(allow_none=True, required=True, metadata={"description": "the roster's 户主姓名 for a "
+                                                                                     "head who gave none"})
+    household_id = ma.fields.Integer(allow_none=True, required=True, metadata={"description": "null: no home here"})
+    address = ma.fields.String(allow_none=True, required=True, metadata={"description": "courtyard building unit room"})
+    is_head = ma.fields.Boolean(allow_none=True, required=True)
+    roles = ma.fields.List(ma.fields.Nested(HeldRoleSchema), required=True, metadata={
+        "description": "the roles they hold in this community"})
+
+
+PersonPageSchema = page_schema(PersonSchema, "PersonPageSchema")
 RoleAssignmentPageSchema = page_schema(RoleHolderSchema, "RoleAssignmentPageSchema")
 CommunityPageSchema = page_schema(CommunitySchema, "CommunityPageSchema")
 
@@ -195,3 +236,51 @@ class RosterReportSchema(ma.Schema):
     updated = ma.fields.Integer(required=True)
     unchanged = ma.fields.Integer(required=True)
     errors = ma.fields.List(ma.fields.Nested(RowErrorSchema), required=True)
+
+
+# ---- family helpers (子女代办, app/community/helpers.py) ------------------------------------------
+
+HELPER_RIGHTS = ["report_and_follow", "reply_meetings", "receive_notices"]
+
+
+class HelperCodeRequestSchema(ma.Schema):
+    rights = ma.fields.List(ma.fields.String(validate=validate.OneOf(HELPER_RIGHTS)), required=True,
+                            validate=validate.Length(min=1, max=3), metadata={
+                                "description": "report_and_follow, reply_meetings, receive_notices (at least one)"})
+    consent_photo_id = Id(load_default=None, allow_none=True, metadata={
+        "description": "the head's written consent (POST /photos): required unless the head issues the code"})
+
+    @ma.validates("rights")
+    def _distinct(self, value, **_kwargs):
+        if len(set(value)) != len(value):
+            raise ma.ValidationError("不能重复")
+
+
+class HelperCodeSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    code = ma.fields.String(required=True, metadata={"description": "shown once; only its hash is kept"})
+    household_id = ma.fields.Integer(required=True)
+    rights = ma.fields.List(ma.fields.String(), required=True)
+    expires_at = ma.fields.AwareDateTime(required=True)
+
+
+class HelpSchema(ma.Schema):
+    code = ma.fields.String(required=True, validate=validate.Length(min=1, max=32))
+
+
+class HelperSchema(ma.Schema):
+    id = ma.fields.Integer(required=True, metadata={"description": "helper_id, for DELETE …/helpers/{helper_id}"})
+    household_id = ma.fields.Integer(required=True)
+    user_id = ma.fields.Integer(required=True)
+    name = ma.fields.String(allow_none=True, required=True)
+    rights = ma.fields.List(ma.fields.String(), required=True)
+    granted_as = ma.fields.String(required=True, metadata={
+        "description": "head, or the role (building_head, grid_worker, staff) of whoever linked on consent"})
+    granted_by_name = ma.fields.String(allow_none=True, required=True)
+    linked_at = ma.fields.AwareDateTime(required=True)
+    consent_photo = ma.fields.Nested(PhotoSchema, allow_none=True, required=True, metadata={
+        "description": "the written consent, for those who look after the household; null otherwise"})
+
+
+class HelperListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(HelperSchema), required=True)

@@ -2,6 +2,7 @@
 routes, CLI commands, jobs and tests alike. `actor` is the user acting (None: an operator
 at the command line)."""
 import hashlib
+import hmac
 import re
 import secrets
 from datetime import timedelta
@@ -13,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.audit import service as audit
+from app.community import acting
 from app.auth.models import User
 from app.auth.permissions import Action, allows, authorize, can, grants_of, is_admin, membership_of
 from app.auth.service import user_names
@@ -179,7 +181,7 @@ def household_view(household, viewer):
                        else mask_phone(household.head_phone)),
         "elderly_alone": household.elderly_alone, "disabled": household.disabled,
         "low_income": household.low_income, "owner_ref": household.owner_ref,
-        "developer_held": household.developer_held,
+        "developer_held": household.developer_held, "elder_mode": household.elder_mode,
         "members": [{"user_id": m.user_id, "name": m.user.name, "is_head": m.is_head, "is_voter": m.is_voter}
                     for m in household.members],
         "can_designate_voter": allows(check_designate_voter, viewer, household),
@@ -201,6 +203,11 @@ def _join_code_hash(code):
 
 def normalize_join_code(code):
     return re.sub(r"[\s-]", "", code).upper()
+
+
+def is_join_code(join_code, code):
+    """Is `code` (as typed) the one `join_code` was issued with? In constant time."""
+    return hmac.compare_digest(join_code.code_hash.encode(), _join_code_hash(normalize_join_code(code)).encode())
 
 
 def issue_join_code(household, issued_by, as_head=False):
@@ -329,6 +336,61 @@ def council_members(community):
         .order_by(User.id)).mappings().all()
 
 
+def grid_workers(community):
+    """The community's grid workers (网格员) by name with their grid, so whoever assigns a minor
+    matter (council members too, who may not read the role list) picks one by name."""
+    return db.session.execute(
+        db.select(User.id.label("user_id"), User.name, Grid.id.label("grid_id"), Grid.name.label("grid_name"))
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .join(Grid, Grid.id == RoleAssignment.scope_id)
+        .where(RoleAssignment.role == Role.GRID_WORKER.value, Grid.community_id == community.id)
+        .order_by(Grid.id, User.id)).mappings().all()
+
+
+PEOPLE_TERMS = 5  # words of a lookup, each to be found in the name or the address
+
+
+def people_lookup(community, q, cursor=None, limit=20):
+    """People of the community — members of its households and holders of roles in it — whose
+    name or address (courtyard, building, unit, room) holds every word of `q`: the staff's way
+    to find whom to grant a first role. Address and roles come along, never phone or openid. A
+    fixed number of queries, keyset-paged by user id."""
+    terms = q.split()[:PEOPLE_TERMS]
+    address = Courtyard.name + Building.name + Household.unit + Household.room
+    home = and_(Household.id == HouseholdMember.household_id, Household.community_id == community.id)
+    holders = assignments_in(community).with_only_columns(RoleAssignment.user_id)
+    query = (db.select(User.id, User.name, HouseholdMember.is_head, Household.id.label("household_id"),
+                       Household.head_name, Courtyard.name.label("courtyard"), Building.name.label("building"),
+                       Household.unit, Household.room)
+             .outerjoin(HouseholdMember, HouseholdMember.user_id == User.id)
+             .outerjoin(Household, home)
+             .outerjoin(Building, Building.id == Household.building_id)
+             .outerjoin(Courtyard, Courtyard.id == Building.courtyard_id)
+             .where(User.erased_at.is_(None), or_(Household.id.is_not(None), User.id.in_(holders))))
+    for term in terms:
+        query = query.where(or_(User.name.contains(term, autoescape=True),
+                                and_(HouseholdMember.is_head, Household.head_name.contains(term, autoescape=True)),
+                                address.contains(term, autoescape=True)))
+    if cursor is not None:
+        query = query.where(User.id > cursor)
+    rows = db.session.execute(query.order_by(User.id).limit(limit + 1)).all()
+    page = rows[:limit]
+    roles = {}
+    if page:
+        for assignment in db.session.scalars(assignments_in(community).where(
+                RoleAssignment.user_id.in_([row.id for row in page])).order_by(RoleAssignment.id)):
+            roles.setdefault(assignment.user_id, []).append({"role": assignment.role, "scope_id": assignment.scope_id})
+    return {"items": [{
+        "user_id": row.id,
+        "name": row.name or (row.head_name if row.is_head else None),
+        "household_id": row.household_id,
+        "address": " ".join(part for part in (row.courtyard, row.building, row.unit, row.room) if part)
+        if row.household_id else None,
+        "is_head": bool(row.is_head) if row.household_id else None,
+        "roles": roles.get(row.id, []),
+    } for row in page], "next_cursor": page[-1].id if len(rows) > limit else None}
+
+
 def resolve_scope(role, scope_id):
     """The place a role would be held over (None for admin); 422 when it does not fit."""
     kind = ROLE_SCOPE[role]
@@ -432,12 +494,14 @@ def scope_names(places):
 
 def people_named(model, *where):
     """The user ids a table of invitees or electors names (a SELECT, for `notify`): the members
-    of the households its rows name and the persons they name. `where` selects the rows (a None
+    of the households its rows name (and their family helpers with receive_notices) and the
+    persons they name. `where` selects the rows (a None
     condition is skipped)."""
     where = [condition for condition in where if condition is not None]
     members = db.select(HouseholdMember.user_id).join(model, model.household_id == HouseholdMember.household_id)
     persons = db.select(model.user_id).where(model.user_id.is_not(None))
-    return db.union(members.where(*where), persons.where(*where))
+    helpers = acting.notice_helpers(model.household_id)  # 子女代办 who receive the household's notices
+    return db.union(members.where(*where), persons.where(*where), helpers.where(*where))
 
 
 def profile(user):
@@ -456,7 +520,8 @@ def household_brief(membership):
     community = db.session.get(Community, household.community_id)
     return {"id": household.id, "community_id": community.id, "community_name": community.name,
             "building_id": household.building_id, "building_name": household.building.name,
-            "unit": household.unit, "room": household.room, "is_head": membership.is_head}
+            "unit": household.unit, "room": household.room, "is_head": membership.is_head,
+            "elder_mode": household.elder_mode}
 
 
 # ---- departments and volunteer teams -------------------------------------------------------

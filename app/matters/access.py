@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 
 from app.auth.permissions import Action, can, grants_of, household_id_of
+from app.community import acting
 from app.community.models import Community, Role, RoleAssignment
 from app.errors import ApiError
 from app.extensions import db
@@ -23,19 +24,29 @@ def lives_there(user, matter):
 
 
 def is_household(user, matter):
-    """The submitter, the one who recorded it, or someone living in the household it concerns."""
-    return user.id in (matter.submitter_id, matter.recorded_by_id) or lives_there(user, matter)
+    """The submitter, the one who recorded it, or someone living in the household it concerns. A
+    family helper who recorded it is none of these: they follow it while their link lasts (`follows`)."""
+    if lives_there(user, matter):
+        return True
+    return matter.recorded_as != acting.HELPER and user.id in (matter.submitter_id, matter.recorded_by_id)
+
+
+def follows(user, matter):
+    """A family helper of the household with the right to follow its matters (app/community/acting.py)."""
+    return matter.household_id is not None and \
+        acting.agency(user, matter.household, acting.Act.FOLLOW) is not None
 
 
 def rates_on_behalf(user, matter):
     """Rating for a household one recorded the matter for (走访登记) and does not live in."""
-    return user.id == matter.recorded_by_id and not lives_there(user, matter)
+    return is_household(user, matter) and user.id == matter.recorded_by_id and not lives_there(user, matter)
 
 
 def view_level(user, matter):
-    """FULL for the household, the submitter and those who triage or handle it; PUBLIC (submitter
-    masked) for the community's residents once it is classified major or minor; else None."""
-    if is_household(user, matter) or can(user, Action.VIEW_MATTERS, matter):
+    """FULL for the household, its family helpers, the submitter and those who triage or handle it;
+    PUBLIC (submitter masked) for the community's residents once it is classified major or minor;
+    else None."""
+    if is_household(user, matter) or can(user, Action.VIEW_MATTERS, matter) or follows(user, matter):
         return FULL
     if matter.matter_class in (MatterClass.MAJOR, MatterClass.MINOR) and \
             can(user, Action.VIEW_PUBLIC_MATTERS, db.session.get(Community, matter.community_id)):
@@ -110,6 +121,15 @@ def may_rate(user, matter):
     return is_household(user, matter)
 
 
+def may_rate_for(user, matter):
+    """Rating for the household by whoever may act for it (its building head, grid worker, staff, a
+    helper following its matters: app/community/acting.py), naming it (`on_behalf_of_household_id`);
+    never work one acts as the handler of (`handler_user_ids`)."""
+    return matter.household_id is not None and \
+        acting.agency(user, matter.household, acting.Act.EVALUATE) is not None and \
+        user.id not in handler_user_ids(matter)
+
+
 def status_allows(matter, step):
     """Does TRANSITIONS let `step` start from the matter's status?"""
     return matter.status in TRANSITIONS[step][0]
@@ -137,6 +157,8 @@ RULES = {
     "resolve": Rule(is_handler, "resolve", HANDLER_ONLY),
     "escalate": Rule(Action.ESCALATE_MATTERS, "escalate"),
     "evaluate": Rule(may_rate, "accept", "只有反映诉求的住户可以评议，承办人不能评议自己办理的诉求"),  # reopen starts alike
+    "evaluate_for": Rule(may_rate_for, "accept", "代为评议须由这户的楼栋长、网格员、社区工作人员或获授权的家属提出，"
+                                                 "承办人不能评议自己办理的诉求"),
     "withdraw": Rule(is_household, "withdraw", "只有反映诉求的居民可以撤回"),
     "comment": Rule(None, "comment"),
 }

@@ -1,10 +1,12 @@
-"""Matters' personal data: what the person reported, their timeline entries and photos. The
-matters and entries stay in the community's record; photos never attached to a matter go."""
+"""Matters' personal data: what the person reported, their timeline entries, photos and voice
+notes. The matters and entries stay in the community's record, with the photos and voice notes
+sent with them; those never attached to a matter go."""
 from sqlalchemy import select
 
 from app import lifecycle
 from app.extensions import db
-from app.matters.models import Matter, MatterEvent, MatterPhoto
+from app.matters import voice
+from app.matters.models import Matter, MatterEvent, MatterPhoto, VoiceNote
 from app.matters.photos import discard
 from app.polls.models import PaperBallot
 from app.privacy.service import ERASED_NAME
@@ -21,12 +23,14 @@ def export(user):
                                                   .where(MatterEvent.actor_id == user.id).order_by(MatterEvent.id)),
         "photos": lifecycle.rows(select(MatterPhoto.id, MatterPhoto.matter_id, MatterPhoto.width, MatterPhoto.height,
                                         MatterPhoto.created_at).where(MatterPhoto.uploader_id == user.id)),
+        "voice_notes": lifecycle.rows(select(VoiceNote.id, VoiceNote.matter_id, VoiceNote.duration_ms,
+                                             VoiceNote.created_at).where(VoiceNote.uploader_id == user.id)),
     }
 
 
 def erase(user):
-    """Uploads never attached go (the files once this commits); a paper ballot's photo is
-    evidence for the count and stays. In the votes a council sitting recorded, the person's
+    """Photos and voice notes never attached go (the files once this commits); a paper
+    ballot's photo is evidence for the count and stays. In the votes a council sitting recorded, the person's
     name becomes ERASED_NAME: the vote counted and stays, whose it was does not."""
     sittings = db.session.scalars(select(MatterEvent).where(MatterEvent.data["by_vote"].as_boolean().is_(True)))
     for event in sittings:
@@ -39,6 +43,10 @@ def erase(user):
         MatterPhoto.id.not_in(select(PaperBallot.photo_id).where(PaperBallot.photo_id.is_not(None))))).all()
     for photo in unattached:
         discard(photo)
+    for note in db.session.scalars(select(VoiceNote).where(VoiceNote.uploader_id == user.id,
+                                                          VoiceNote.matter_id.is_(None))).all():
+        voice.discard(note)
 
 
-lifecycle.personal_data("matters", "matter_events", "matter_photos", export=export, erase=erase)
+lifecycle.personal_data("matters", "matter_events", "matter_photos", "matter_voice_notes", export=export,
+                        erase=erase)

@@ -146,6 +146,7 @@ class Matter(db.Model):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     submitter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # 走访登记
+    recorded_as: Mapped[str | None] = mapped_column(String(20))  # as what (app/community/acting.py)
     title: Mapped[str] = mapped_column(String(60))
     description: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[str] = mapped_column(String(40))
@@ -234,4 +235,27 @@ class MatterPhoto(db.Model):
     # WeChat's image check (mediaCheckAsync) answers later; a risky verdict hides the photo.
     check_trace_id: Mapped[str | None] = mapped_column(String(64), index=True)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class VoiceNote(db.Model):
+    """A voice note (语音) a resident records instead of typing, or beside the text: uploaded
+    first, owned by the uploader until a report attaches it; one per matter. The bytes (MP3 or
+    M4A, as recorded) live in media storage under `key`. Only those who see the matter in full
+    may play it (never its neighbours). Kept with its matter, as photos are."""
+
+    __tablename__ = "matter_voice_notes"
+    __table_args__ = (
+        UniqueConstraint("matter_id"),
+        CheckConstraint("duration_ms > 0", name="duration_ms"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(30))
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

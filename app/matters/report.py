@@ -5,13 +5,14 @@ along in the same select), whatever the number of matters.
 """
 import io
 import statistics
+from collections import Counter
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.community.models import Building, Department, Grid, VolunteerTeam
 from app.extensions import db
@@ -100,19 +101,26 @@ def _median_days(pairs):
 
 
 def _breakdown(where, zone, today):
-    """Per month (the community's calendar) counts by class and how many were resolved; per
-    handler (department, team, or kind) counts, median days to resolution, open ones past their
-    due date, and the average rating; the median days to resolution of all. One query over the
-    period's matters."""
+    """Everything the statistics count, from one query over the period's matters: by class,
+    status and grid; per month (the community's calendar) by class and how many were resolved;
+    per handler (department, team, or kind) counts, median days to resolution, open ones past
+    their due date, and the average rating; the median days to resolution of all; the ratings."""
     rows = db.session.execute(
         select(Matter.created_at, Matter.resolved_at, Matter.matter_class, Matter.status, Matter.due_date,
-               Matter.satisfaction, Matter.handler_type, Department.name, VolunteerTeam.name)
+               Matter.satisfaction, Matter.handler_type, Department.name, VolunteerTeam.name, Grid.name)
+        .join(Grid, Grid.id == Matter.grid_id)
         .outerjoin(Department, Department.id == Matter.handler_department_id)
         .outerjoin(VolunteerTeam, VolunteerTeam.id == Matter.handler_team_id).where(*where)).all()
-    months, handlers = {}, {}
-    for created, resolved, matter_class, status, due, rating, handler_type, department, team in rows:
-        month = months.setdefault(created.astimezone(zone).strftime("%Y-%m"),
-                                  {**dict.fromkeys([c.value for c in MatterClass] + ["unclassified"], 0), "resolved": 0})
+    classes = [c.value for c in MatterClass] + ["unclassified"]
+    by_class, by_status, by_grid = dict.fromkeys(classes, 0), Counter(), Counter()
+    months, handlers, ratings = {}, {}, []
+    for created, resolved, matter_class, status, due, rating, handler_type, department, team, grid in rows:
+        by_class[matter_class or "unclassified"] += 1
+        by_status[status] += 1
+        by_grid[grid] += 1
+        if rating is not None:
+            ratings.append(rating)
+        month = months.setdefault(created.astimezone(zone).strftime("%Y-%m"), {**dict.fromkeys(classes, 0), "resolved": 0})
         month[matter_class or "unclassified"] += 1
         month["resolved"] += resolved is not None
         if handler_type is None:
@@ -123,39 +131,25 @@ def _breakdown(where, zone, today):
         handler["overdue"] += is_overdue(status, due, today)
         if rating is not None:
             handler["ratings"].append(rating)
-    return ([{"month": key, **counts} for key, counts in sorted(months.items())], _median_days(
-                [(created, resolved) for created, resolved, *_ in rows]),
-            [{"handler_type": kind, "handler_label": HANDLER_LABELS[HandlerType(kind)], "name": name,
-              "count": len(h["times"]), "resolved": sum(done is not None for _, done in h["times"]),
-              "median_days_to_resolution": _median_days(h["times"]), "overdue": h["overdue"],
-              "average_satisfaction": round(sum(h["ratings"]) / len(h["ratings"]), 2) if h["ratings"] else None}
-             for (kind, name), h in sorted(handlers.items(), key=lambda item: (-len(item[1]["times"]), item[0]))])
+    return {
+        "total": len(rows), "by_class": by_class, "by_status": dict(by_status), "by_grid": dict(by_grid),
+        "by_month": [{"month": key, **counts} for key, counts in sorted(months.items())],
+        "by_handler": [
+            {"handler_type": kind, "handler_label": HANDLER_LABELS[HandlerType(kind)], "name": name,
+             "count": len(h["times"]), "resolved": sum(done is not None for _, done in h["times"]),
+             "median_days_to_resolution": _median_days(h["times"]), "overdue": h["overdue"],
+             "average_satisfaction": round(sum(h["ratings"]) / len(h["ratings"]), 2) if h["ratings"] else None}
+            for (kind, name), h in sorted(handlers.items(), key=lambda item: (-len(item[1]["times"]), item[0]))],
+        "median_days_to_resolution": _median_days([(created, resolved) for created, resolved, *_ in rows]),
+        "ratings": ratings,
+    }
 
 
 def matter_stats(community, start, end):
     """Counts by class, status, grid and month; per handler: time to resolution, overdue,
-    rating; median days to resolution; satisfaction."""
-    where = _in_period(community, start, end)
-
-    def counts(column):
-        return {key if key is not None else "unclassified": count for key, count in db.session.execute(
-            select(column, func.count()).where(*where).group_by(column)).all()}
-
-    by_grid = {name: count for name, count in db.session.execute(
-        select(Grid.name, func.count(Matter.id)).join(Grid, Grid.id == Matter.grid_id)
-        .where(*where).group_by(Grid.name)).all()}
-    by_month, median_days, by_handler = _breakdown(where, ZoneInfo(current_app.config["TIME_ZONE"]), local_today())
-    ratings = db.session.scalars(select(Matter.satisfaction).where(*where, Matter.satisfaction.is_not(None))).all()
-    by_class = counts(Matter.matter_class)
-    return {
-        "total": sum(by_class.values()),
-        "by_class": {key: by_class.get(key, 0) for key in [c.value for c in MatterClass] + ["unclassified"]},
-        "by_status": counts(Matter.status),
-        "by_grid": by_grid,
-        "by_month": by_month,
-        "by_handler": by_handler,
-        "median_days_to_resolution": median_days,
-        "satisfaction": {"count": len(ratings),
-                         "average": round(sum(ratings) / len(ratings), 2) if ratings else None,
-                         "distribution": {str(n): ratings.count(n) for n in range(1, 6)}},
-    }
+    rating; median days to resolution; satisfaction. One query, whatever the period holds."""
+    figures = _breakdown(_in_period(community, start, end), ZoneInfo(current_app.config["TIME_ZONE"]), local_today())
+    ratings = figures.pop("ratings")
+    return {**figures, "satisfaction": {"count": len(ratings),
+                                        "average": round(sum(ratings) / len(ratings), 2) if ratings else None,
+                                        "distribution": {str(n): ratings.count(n) for n in range(1, 6)}}}

@@ -5,7 +5,7 @@ from app.auth.permissions import Action, current_user, get_or_404, requires
 from app.community.models import Community
 from app.idempotency import idempotent
 from app.extensions import SUBMIT_LIMIT, UPLOAD_LIMIT, limiter, per_signed_in_user
-from app.matters import access, photos, report, service
+from app.matters import access, photos, report, service, voice
 from app.matters.schemas import (
     AssignSchema,
     CategoryInSchema,
@@ -29,6 +29,8 @@ from app.matters.schemas import (
     PhotoSchema,
     PhotoUploadSchema,
     TriagePageSchema,
+    VoiceNoteSchema,
+    VoiceNoteUploadSchema,
     WorkArgsSchema,
     WorkPageSchema,
 )
@@ -201,8 +203,9 @@ def resolve(args, matter_id):
 @blp.response(200, MatterSchema)
 @requires()
 def evaluate(args, matter_id):
-    """群众评议: 1–5 and a comment; unsatisfied (≤ 2) within 7 days reopens it."""
-    return _detail(service.evaluate(current_user(), _visible(matter_id), args["satisfaction"], args["comment"]))
+    """群众评议: 1–5 and a comment; unsatisfied (≤ 2) within 7 days reopens it. Whoever acts for
+    the household names it in `on_behalf_of_household_id` (代为评议)."""
+    return _detail(service.evaluate(current_user(), _visible(matter_id), **args))
 
 
 @blp.route("/matters/<int:matter_id>/withdraw", methods=["POST"])
@@ -300,3 +303,28 @@ def photo_file(args, photo_id):
 def photo_thumbnail(args, photo_id):
     """A photo's thumbnail, by signed URL."""
     return _photo_response(photo_id, args["sig"], thumbnail=True)
+
+
+@blp.route("/voice-notes", methods=["POST"])
+@idempotent
+@limiter.limit(UPLOAD_LIMIT, key_func=per_signed_in_user)
+@blp.arguments(VoiceNoteUploadSchema, location="files")
+@blp.response(201, VoiceNoteSchema)
+@requires()
+def upload_voice_note(files):
+    """Upload a voice note (mp3 or m4a, 1–60 s) to send with a report as `voice_note_id`."""
+    return voice.voice_view(voice.upload(current_user(), files["file"].read()))
+
+
+AUDIO = {"type": "string", "format": "binary"}
+
+
+@blp.route("/voice-notes/<int:voice_note_id>", methods=["GET"])
+@blp.response(200, content_type="audio/mpeg", description="the recording: audio/mpeg (mp3) or audio/mp4 (m4a)")
+@blp.doc(responses={200: {"content": {"audio/mpeg": {"schema": AUDIO}, "audio/mp4": {"schema": AUDIO}}}})
+@requires()
+def voice_note_file(voice_note_id):
+    """A voice note, to its uploader and to those who see its matter in full (the household,
+    triage, handlers); 404 to anyone else."""
+    data, content_type = voice.playable_file(current_user(), voice_note_id)
+    return Response(data, mimetype=content_type, headers={"Cache-Control": "private, no-store"})

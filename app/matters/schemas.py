@@ -29,7 +29,8 @@ class CategoryInSchema(ma.Schema):
 
 
 class MatterInSchema(ma.Schema):
-    title = ma.fields.String(required=True, validate=validate.Length(min=2, max=60))
+    title = ma.fields.String(load_default="", validate=validate.Length(max=60), metadata={
+        "description": "2 to 60 characters; may be left empty only with a voice note (then 语音反映 is shown)"})
     description = ma.fields.String(load_default="", validate=validate.Length(max=2000))
     category = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
     building_id = Id(load_default=None, allow_none=True,
@@ -44,6 +45,19 @@ class MatterInSchema(ma.Schema):
         metadata={"description": "走访登记: a building head or grid worker records for this household"})
     photo_ids = ma.fields.List(Id(), load_default=list, validate=validate.Length(max=9),
                                metadata={"description": "photos uploaded with POST /photos, at most 9"})
+    voice_note_id = Id(load_default=None, allow_none=True, metadata={
+        "description": "a voice note uploaded with POST /voice-notes, instead of or beside the text"})
+
+    @ma.validates_schema(skip_on_field_errors=False)
+    def _title_or_voice(self, data, **_):
+        """A title of 2 to 60 characters, or none at all with a voice note (it speaks for itself)."""
+        if "title" not in data:  # refused already as a field (too long, not text)
+            return
+        title = data["title"]
+        if not title.strip() and data.get("voice_note_id") is None:
+            raise ma.ValidationError("必填，或者录一段语音", "title")
+        if title.strip() and len(title) < 2:
+            raise ma.ValidationError("须为 2 到 60 个字", "title")
 
 
 class PhotoSchema(ma.Schema):
@@ -56,6 +70,19 @@ class PhotoSchema(ma.Schema):
 
 class PhotoUploadSchema(ma.Schema):
     file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class VoiceNoteSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    duration_ms = ma.fields.Integer(required=True, metadata={"description": "how long it plays (1 to 60 seconds)"})
+    content_type = ma.fields.String(required=True, metadata={"description": "audio/mpeg (mp3) or audio/mp4 (m4a)"})
+    url = ma.fields.String(required=True, metadata={
+        "description": "GET with the Authorization header (wx.downloadFile), then play the downloaded file"})
+
+
+class VoiceNoteUploadSchema(ma.Schema):
+    file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary",
+                                                  "description": "mp3 or m4a (AAC), 1 to 60 seconds, at most 2 MB"})
 
 
 class PhotoFileArgsSchema(ma.Schema):
@@ -92,6 +119,8 @@ class EventSchema(ma.Schema):
     note = ma.fields.String(required=True)
     data = ma.fields.Dict(required=True)
     actor_name = ma.fields.String(allow_none=True, required=True)
+    on_behalf_label = ma.fields.String(allow_none=True, required=True, metadata={
+        "description": "done for the household by someone else: 由张三（楼栋长）代办; null otherwise"})
     created_at = ma.fields.DateTime(required=True)
     photos = ma.fields.List(ma.fields.Nested(PhotoSchema), required=True)
 
@@ -123,6 +152,8 @@ class MatterActionsSchema(ma.Schema):
     resolve = ma.fields.Boolean(required=True)
     escalate = ma.fields.Boolean(required=True)
     evaluate = ma.fields.Boolean(required=True)
+    evaluate_for = ma.fields.Boolean(required=True, metadata={
+        "description": "rate for the household, sending on_behalf_of_household_id (代为评议)"})
     withdraw = ma.fields.Boolean(required=True)
     comment = ma.fields.Boolean(required=True)
 
@@ -146,6 +177,8 @@ class MatterSchema(MatterBriefSchema):
     satisfaction = ma.fields.Integer(allow_none=True, required=True)
     evaluation_comment = ma.fields.String(allow_none=True, required=True)
     photos = ma.fields.List(ma.fields.Nested(PhotoSchema), required=True)
+    voice_note = ma.fields.Nested(VoiceNoteSchema, allow_none=True, required=True, metadata={
+        "description": "sent with the report; only for those who see the matter in full (household, triage, handlers)"})
     timeline = ma.fields.List(ma.fields.Nested(EventSchema), required=True)
     polls = ma.fields.List(ma.fields.Nested(LinkedPollSchema), required=True,
                            metadata={"description": "polls put to the vote about this matter"})
@@ -164,6 +197,8 @@ class TriageItemSchema(MatterBriefSchema):
     similar_ids = ma.fields.List(ma.fields.Integer(), required=True,
                                  metadata={"description": "open matters, same building and category, last 30 days"})
     photos = ma.fields.List(ma.fields.Nested(PhotoSchema), required=True, metadata={"description": "sent with the report"})
+    voice_note = ma.fields.Nested(VoiceNoteSchema, allow_none=True, required=True,
+                                  metadata={"description": "sent with the report"})
 
 
 class TriagePageSchema(ma.Schema):
@@ -272,6 +307,9 @@ class OptionalNoteSchema(ma.Schema):
 class EvaluateSchema(ma.Schema):
     satisfaction = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=5))
     comment = ma.fields.String(load_default="", validate=validate.Length(max=500))
+    on_behalf_of_household_id = Id(load_default=None, allow_none=True, metadata={
+        "description": "代为评议: the matter's household, when its building head, grid worker, staff or "
+                       "family helper rates for it (can.evaluate_for)"})
 
 
 class MergeSchema(ma.Schema):

@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.auth.permissions import Action, allows, authorize, can, household_id_of
+from app.community import acting
 from app.community.models import Community
 from app.errors import ApiError
 from app.extensions import db
@@ -38,9 +39,13 @@ def invitation_for(user, meeting):
 
 
 def may_view(user, meeting):
-    """The organisers and the invited; anyone in the community once it is called. A draft is
-    only its organisers' (as a draft poll is)."""
+    """The organisers, the invited and their family helpers (who may be told of it); anyone in the
+    community once it is called. A draft is only its organisers' (as a draft poll is)."""
     if user.id == meeting.organizer_id or invitation_for(user, meeting) is not None:
+        return True
+    helped = acting.helped(user)
+    if helped and db.session.scalar(select(Invitation.id).where(
+            Invitation.meeting_id == meeting.id, Invitation.household_id.in_(helped)).limit(1)) is not None:
         return True
     if meeting.status == MeetingStatus.DRAFT:
         return allows(check_manage, user, meeting)
@@ -109,10 +114,11 @@ def check_check_in(meeting, invitation):
     _check_invited(invitation)
 
 
-def actions(user, meeting, invitation):
+def actions(user, meeting, invitation, acts_for=False):
     """The meeting view's `can`: which of the meeting's actions `user` (invited by `invitation`,
-    or None) may take now."""
+    or None; acting for some invited households: `acts_for`) may take now."""
     run = allows(check_run, user, meeting)
+    signs_in_for = acts_for and meeting.status == MeetingStatus.PUBLISHED
     change = allows(check_change, user, meeting)
     return {
         "manage": allows(check_manage, user, meeting),
@@ -121,7 +127,8 @@ def actions(user, meeting, invitation):
         "cancel": change,
         "resend": run,
         "checkin_code": run,
-        "check_in_by_hand": run,
+        "check_in_by_hand": run or signs_in_for,
+        "reply_for": acts_for and allows(check_reply, meeting, True),  # True: an invitation they act for
         "reply": allows(check_reply, meeting, invitation),
         "check_in": allows(check_check_in, meeting, invitation),
         "record_minutes": allows(check_record_minutes, user, meeting),

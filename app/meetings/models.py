@@ -123,10 +123,12 @@ class Invitation(db.Model):
     people: Mapped[int] = mapped_column(Integer, default=0)
     replied_at = mapped_column(UTCDateTime)
     replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    replied_as: Mapped[str | None] = mapped_column(String(20))  # for the household (app/community/acting.py)
     present: Mapped[bool] = mapped_column(Boolean, default=False)
     checked_in_at = mapped_column(UTCDateTime)
     checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    checked_in_by_hand: Mapped[bool] = mapped_column(Boolean, default=False)  # signed in by the organiser
+    checked_in_by_hand: Mapped[bool] = mapped_column(Boolean, default=False)  # signed in by someone else
+    checked_in_as: Mapped[str | None] = mapped_column(String(20))  # as what they signed it in
 
 
 class Decision(db.Model):

@@ -1,8 +1,9 @@
 from flask_smorest import Blueprint
 
-from app.auth.permissions import current_user, get_or_404, requires
+from app.auth.permissions import Action, current_user, get_or_404, requires
 from app.community.models import Community
 from app.idempotency import idempotent
+from app.matters.schemas import PeriodArgsSchema
 from app.meetings import service
 from app.pagination import PageArgsSchema
 from app.meetings.schemas import (
@@ -14,6 +15,7 @@ from app.meetings.schemas import (
     MeetingInSchema,
     MeetingPageSchema,
     MeetingSchema,
+    MeetingStatsSchema,
     MinutesSchema,
     ReasonSchema,
     RepliesSchema,
@@ -53,14 +55,27 @@ def mine():
     return service.my_meetings(current_user())
 
 
+def _community(community_id, **_):
+    return get_or_404(Community, community_id, "社区不存在")
+
+
 @blp.route("/communities/<int:community_id>/meetings", methods=["GET"])
 @blp.arguments(CommunityMeetingsArgsSchema, location="query")
 @blp.response(200, MeetingPageSchema)
 @requires()
 def community_meetings(args, community_id):
-    """Every meeting of the community, newest first, drafts and closed ones too (its staff)."""
-    community = get_or_404(Community, community_id, "社区不存在")
-    return service.community_meetings(current_user(), community, **args)
+    """Every meeting of the community, newest first, drafts and closed ones too (its staff);
+    `from` and `to` narrow them to those starting on those days."""
+    return service.community_meetings(current_user(), _community(community_id), **args)
+
+
+@blp.route("/communities/<int:community_id>/meeting-stats", methods=["GET"])
+@blp.arguments(PeriodArgsSchema, location="query")
+@blp.response(200, MeetingStatsSchema)
+@requires(Action.TRIAGE_MATTERS, _community)
+def meeting_stats(args, community_id):
+    """Attendance per month and kind of meeting: invited and present (whoever reads matter-stats)."""
+    return service.meeting_stats(_community(community_id), args["start"], args["end"])
 
 
 @blp.route("/meetings/<int:meeting_id>", methods=["GET"])
@@ -102,9 +117,10 @@ def cancel(args, meeting_id):
 @blp.response(200, MeetingSchema)
 @requires()
 def reply(args, meeting_id):
-    """Attend, maybe or decline for my household (changeable until the start)."""
+    """Attend, maybe or decline for my household, or for the household named (代办; changeable
+    until the start)."""
     meeting = _meeting(meeting_id)
-    service.reply(current_user(), meeting, args["reply"], args["people"])
+    service.reply(current_user(), meeting, args["reply"], args["people"], args["on_behalf_of_household_id"])
     return _view(meeting)
 
 
@@ -121,7 +137,8 @@ def replies(meeting_id):
 @blp.response(200, InvitationPageSchema)
 @requires()
 def invitations(args, meeting_id):
-    """Everyone invited, with reply and attendance (organiser; for signing in by hand)."""
+    """Everyone invited, with reply and attendance (organiser; for signing in by hand); the
+    households one acts for (代办: building heads, grid workers, family helpers)."""
     return service.invitations(current_user(), _meeting(meeting_id), **args)
 
 
@@ -157,7 +174,8 @@ def check_in(args):
 @blp.response(200, MeetingSchema)
 @requires()
 def check_in_by_hand(args, meeting_id):
-    """The organiser signs in a household without a phone (recorded as by hand)."""
+    """Sign in a household without a phone, by hand: the organiser any invited household, whoever
+    acts for a household that one (recorded with who and as what)."""
     meeting = _meeting(meeting_id)
     service.check_in_by_hand(current_user(), meeting, args["household_id"])
     return _view(meeting)

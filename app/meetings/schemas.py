@@ -4,7 +4,7 @@ from marshmallow import validate
 from app.matters.models import HandlerType
 from app.matters.schemas import AssignSchema
 from app.meetings.models import MeetingKind, MeetingStage, MeetingStatus, Reply, ScopeKind
-from app.models_base import TIMES, Id, one_of
+from app.models_base import DAYS, TIMES, Id, one_of
 from app.pagination import PageArgsSchema, page_schema
 
 
@@ -42,7 +42,11 @@ class MeetingActionsSchema(ma.Schema):
     cancel = ma.fields.Boolean(required=True)
     resend = ma.fields.Boolean(required=True)
     checkin_code = ma.fields.Boolean(required=True)
-    check_in_by_hand = ma.fields.Boolean(required=True)
+    check_in_by_hand = ma.fields.Boolean(required=True, metadata={
+        "description": "the organiser, any invited household; whoever acts for households, theirs"})
+    reply_for = ma.fields.Boolean(required=True, metadata={
+        "description": "代办: the viewer may answer for some invited households now (GET /meetings/{id}/invitations "
+                       "lists those they act for; POST reply with on_behalf_of_household_id)"})
     reply = ma.fields.Boolean(required=True)
     check_in = ma.fields.Boolean(required=True, metadata={"description": "by scanning the check-in code"})
     record_minutes = ma.fields.Boolean(required=True)
@@ -70,6 +74,10 @@ class MeetingSchema(ma.Schema):
     my_people = ma.fields.Integer(allow_none=True, required=True)
     present = ma.fields.Boolean(allow_none=True, required=True, metadata={"description": "my household signed in"})
     invited_me = ma.fields.Boolean(required=True, metadata={"description": "my household (or I) is invited"})
+    my_reply_on_behalf = ma.fields.String(allow_none=True, required=True, metadata={
+        "description": "who answered for my household: 由张三（楼栋长）代办; null if one of us did"})
+    present_on_behalf = ma.fields.String(allow_none=True, required=True, metadata={
+        "description": "who signed my household in: 由张三（网格员）代办; null if we scanned or nobody did"})
     can = ma.fields.Nested(MeetingActionsSchema, required=True)
     kind_label = ma.fields.String(required=True)
     stage_label = ma.fields.String(allow_none=True, required=True)
@@ -81,6 +89,32 @@ class MeetingSchema(ma.Schema):
 
 class CommunityMeetingsArgsSchema(PageArgsSchema):
     status = ma.fields.String(load_default=None, validate=one_of(MeetingStatus))
+    start = ma.fields.Date(load_default=None, data_key="from", validate=DAYS,
+                           metadata={"description": "meetings starting on or after this day (YYYY-MM-DD), with `to`"})
+    end = ma.fields.Date(load_default=None, data_key="to", validate=DAYS,
+                         metadata={"description": "… on or before this day, included"})
+
+    @ma.validates_schema
+    def _period(self, data, **_):
+        if (data["start"] is None) != (data["end"] is None):
+            raise ma.ValidationError("请同时填写开始和结束日期", "to" if data["end"] is None else "from")
+        if data["start"] is not None and data["end"] < data["start"]:
+            raise ma.ValidationError("不能早于开始日期", "to")
+
+
+class MeetingMonthSchema(ma.Schema):
+    month = ma.fields.String(required=True, metadata={"description": "YYYY-MM in the community's time zone"})
+    kind = ma.fields.String(required=True)
+    kind_label = ma.fields.String(required=True)
+    meetings = ma.fields.Integer(required=True)
+    invited = ma.fields.Integer(required=True, metadata={"description": "households (or persons, for council and "
+                                                                        "joint meetings) invited"})
+    present = ma.fields.Integer(required=True, metadata={"description": "of them, signed in"})
+
+
+class MeetingStatsSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(MeetingMonthSchema), required=True,
+                           metadata={"description": "per month and kind of meeting, oldest first"})
 
 
 class MeetingPageSchema(ma.Schema):
@@ -101,6 +135,9 @@ class ReasonSchema(ma.Schema):
 class ReplySchema(ma.Schema):
     reply = ma.fields.String(required=True, validate=one_of(Reply))
     people = ma.fields.Integer(load_default=1, validate=validate.Range(min=0, max=20))
+    on_behalf_of_household_id = Id(load_default=None, allow_none=True, metadata={
+        "description": "代办: the household answered for, by its building head, grid worker, staff or a family "
+                       "helper with reply_meetings; omitted: my own household"})
 
 
 class UnansweredSchema(ma.Schema):
@@ -189,6 +226,10 @@ class InvitationSchema(ma.Schema):
     people = ma.fields.Integer(required=True)
     present = ma.fields.Boolean(required=True)
     checked_in_by_hand = ma.fields.Boolean(required=True)
+    reply_on_behalf = ma.fields.String(allow_none=True, required=True, metadata={
+        "description": "由张三（楼栋长）代办 when someone outside the household answered"})
+    checkin_on_behalf = ma.fields.String(allow_none=True, required=True, metadata={
+        "description": "由张三（网格员）代办 when someone signed the household in by hand"})
 
 
 InvitationPageSchema = page_schema(InvitationSchema, "InvitationPage")

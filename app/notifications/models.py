@@ -80,3 +80,62 @@ class NotificationPreference(db.Model):
     kind: Mapped[str] = mapped_column(String(30), primary_key=True)
     wechat: Mapped[bool] = mapped_column(Boolean)
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+
+class SmsStatus(StrEnum):
+    """Where a notification's SMS copy stands (one SmsMessage per notification at most)."""
+
+    PENDING = "pending"      # waiting for a delivery job
+    SENDING = "sending"      # claimed; settled `sent` (no_answer) if its worker died
+    SENT = "sent"
+    FAILED = "failed"        # the provider unavailable through every retry
+    REJECTED = "rejected"    # refused for good by the provider (bad number, template …)
+    DROPPED = "dropped"      # not sent by us: daily limit reached, consent withdrawn, no template
+
+
+class SmsConsent(db.Model):
+    """A household's consent to notices by SMS (短信通知), with the number to send them to.
+
+    The number is personal data that only the delivery job and its owner need: it is sealed
+    (app/sealing.py, bound to the household) and shown to everyone else masked. `resident_id`
+    is whose consent it is when they have an account (their erasure deletes it);
+    `recorded_by_id` who entered it, a building head say, with `evidence` of the consent."""
+
+    __tablename__ = "sms_consents"
+    __table_args__ = (CheckConstraint("evidence IN ('self', 'written', 'in_person', 'phone_call')",
+                                      name="evidence"),)
+
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), primary_key=True)
+    phone_sealed: Mapped[str] = mapped_column(Text)
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    evidence: Mapped[str] = mapped_column(String(12))
+    consented_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class SmsMessage(db.Model):
+    """The SMS copy of one notification (the outbox's SMS channel): at most one per
+    notification, written in the notification's transaction, claimed and settled like its
+    WeChat copy (tasks.py)."""
+
+    __tablename__ = "sms_messages"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed', 'rejected', 'dropped')",
+                        name="status"),
+        # The daily limit counts a household's messages claimed since local midnight.
+        Index("ix_sms_messages_household_id_claimed_at", "household_id", "claimed_at"),
+        Index("ix_sms_messages_on_the_way", "status", "id",
+              postgresql_where=text("status IN ('pending', 'sending')"),
+              sqlite_where=text("status IN ('pending', 'sending')")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id", ondelete="CASCADE"), unique=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(10), default=SmsStatus.PENDING)
+    note: Mapped[str | None] = mapped_column(String(200))  # why it is not (yet) sent; never the number
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    provider_ref: Mapped[str | None] = mapped_column(String(64))  # the provider's serial number
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    claimed_at = mapped_column(UTCDateTime)
+    sent_at = mapped_column(UTCDateTime)

@@ -1,8 +1,9 @@
 from flask_smorest import Blueprint
 
-from app.auth.permissions import current_user, requires
+from app.auth.permissions import current_user, get_or_404, requires
+from app.community.models import Household
 from app.idempotency import idempotent
-from app.notifications import service
+from app.notifications import service, sms
 from app.notifications.schemas import (
     ConsentListSchema,
     ConsentReportSchema,
@@ -13,12 +14,14 @@ from app.notifications.schemas import (
     PreferenceListSchema,
     ReadAllResultSchema,
     ReadAllSchema,
+    SmsConsentInSchema,
+    SmsConsentSchema,
     UnreadCountSchema,
 )
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications",
-                description="The signed-in user's inbox, WeChat subscribe-message consents and which "
-                            "kinds of message may come by WeChat")
+                description="The signed-in user's inbox, WeChat subscribe-message consents, which "
+                            "kinds of message may come by WeChat, and households' consent to SMS")
 
 
 @blp.route("", methods=["GET"])
@@ -88,3 +91,36 @@ def preferences():
 def set_preference(args):
     """Switch WeChat reminders of one kind on or off for me (they spend my consents)."""
     return {"items": service.set_preference(current_user(), args["kind"], args["wechat"])}
+
+
+def _household(household_id):
+    return get_or_404(Household, household_id, "住户不存在")
+
+
+@blp.route("/households/<int:household_id>/sms-consent", methods=["GET"])
+@blp.response(200, SmsConsentSchema)
+@requires()
+def sms_consent(household_id):
+    """Whether a household receives notices by SMS, and at which number (masked). Its members,
+    and staff, grid workers and building heads over it."""
+    household = _household(household_id)
+    sms.check_manage(current_user(), household)
+    return sms.consent_view(household)
+
+
+@blp.route("/households/<int:household_id>/sms-consent", methods=["PUT"])
+@blp.arguments(SmsConsentInSchema)
+@blp.response(200, SmsConsentSchema)
+@requires()
+def set_sms_consent(args, household_id):
+    """Record a household's consent to SMS notices (a member's own, or entered on a resident's
+    behalf with how they consented)."""
+    return sms.set_consent(current_user(), _household(household_id), args["phone"], args["evidence"])
+
+
+@blp.route("/households/<int:household_id>/sms-consent", methods=["DELETE"])
+@blp.response(200, SmsConsentSchema)
+@requires()
+def remove_sms_consent(household_id):
+    """Withdraw a household's consent to SMS notices; the number is deleted."""
+    return sms.remove_consent(current_user(), _household(household_id))

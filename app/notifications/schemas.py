@@ -3,6 +3,7 @@ from marshmallow import validate
 
 from app.models_base import Id
 from app.notifications.service import CONSENT_RESULTS, REMINDERS, wechat_label
+from app.notifications.sms import EVIDENCE
 from app.pagination import PageArgsSchema, page_schema
 
 
@@ -80,3 +81,22 @@ class PreferenceInSchema(ma.Schema):
     kind = ma.fields.String(required=True, validate=validate.OneOf([kind.value for kind in REMINDERS]),
                             metadata={"description": "a kind that may come by WeChat"})
     wechat = ma.fields.Boolean(required=True, metadata={"description": "send me WeChat reminders for it"})
+
+
+class SmsConsentSchema(ma.Schema):
+    household_id = ma.fields.Integer(required=True)
+    consented = ma.fields.Boolean(required=True, metadata={"description": "whether notices may come by SMS"})
+    phone = ma.fields.String(allow_none=True, required=True, metadata={"description": "masked: 138****1234"})
+    evidence = ma.fields.String(allow_none=True, required=True,
+                                metadata={"description": "self, written, in_person or phone_call"})
+    evidence_label = ma.fields.String(allow_none=True, required=True,
+                                      metadata={"description": "how the consent was given, in Chinese"})
+    consented_at = ma.fields.DateTime(allow_none=True, required=True)
+
+
+class SmsConsentInSchema(ma.Schema):
+    phone = ma.fields.String(required=True, validate=validate.Length(min=11, max=20),
+                             metadata={"description": "a mainland mobile number (11 digits, +86 allowed)"})
+    evidence = ma.fields.String(load_default=None, allow_none=True, validate=validate.OneOf(EVIDENCE),
+                                metadata={"description": "required when entered for a household one does not "
+                                                         "live in: written, in_person or phone_call"})

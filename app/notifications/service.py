@@ -1,10 +1,11 @@
 """Notifying people: the one way any capability tells a resident something.
 
-`notify()` writes the inbox rows in the caller's transaction and hands WeChat delivery to a
-job after commit, so a notification exists iff the change it reports was saved, and a slow
-WeChat never slows the request. Delivery (tasks.py) sends at most one subscribe message per
-notification, and only while the user has a consent left for the template. Which notifications
-may spend a consent at all is REMINDERS' and the user's choice (README: Notifications).
+`notify()` writes the inbox rows in the caller's transaction (and the SMS copies for households
+WeChat does not reach, sms.py) and hands delivery to a job after commit, so a notification
+exists iff the change it reports was saved, and a slow WeChat never slows the request.
+Delivery (tasks.py) sends at most one subscribe message per notification, and only while the
+user has a consent left for the template. Which notifications may spend a consent at all is
+REMINDERS' and the user's choice (README: Notifications).
 """
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,6 +20,7 @@ from app.errors import ApiError
 from app.extensions import db
 from app.jobs import BULK, DEFAULT, queue
 from app.models_base import upsert, utcnow
+from app.notifications import sms
 from app.notifications.models import Notification, NotificationPreference, SubscriptionConsent, WeChatStatus
 from app.notifications.templates import LABELS, NotificationKind
 
@@ -81,7 +83,12 @@ def notify(user_ids, kind, payload, page=None):
     now = utcnow()
     if isinstance(user_ids, (list, tuple, set)):
         user_ids = select(User.id).where(User.id.in_(list(user_ids)))
-    count, to_deliver = _insert(user_ids, kind, title, payload, page, template, reminder, now)
+    rows = _insert(user_ids, kind, title, payload, page, template, reminder, now)
+    count, ids = len(rows), [row.id for row in rows]
+    to_deliver = {row.id for row in rows if row.wechat_status == WeChatStatus.PENDING}
+    if rows:
+        to_deliver.update(sms.queue_texts(kind, payload, now, min(ids), max(ids)))
+    to_deliver = sorted(to_deliver)
     from app.notifications.tasks import deliver
 
     target = BULK if count > DELIVERY_BATCH else DEFAULT
@@ -91,7 +98,7 @@ def notify(user_ids, kind, payload, page=None):
 
 
 def _insert(user_ids, kind, title, payload, page, template, reminder, now):
-    """The rows for every distinct user the SELECT yields; (how many, ids of the rows to send)."""
+    """The rows for every distinct user the SELECT yields: (id, wechat_status) of each."""
     table = Notification.__table__
     chosen = user_ids.subquery()
     recipients = select(chosen.c[0].label("user_id")).distinct().subquery()
@@ -109,10 +116,9 @@ def _insert(user_ids, kind, title, payload, page, template, reminder, now):
         "wechat_status": status, "wechat_note": note, "wechat_attempts": literal(0),
         "consent_spent": literal(False),
     }
-    rows = db.session.execute(insert(table).from_select(
+    return db.session.execute(insert(table).from_select(
         list(columns), select(*(value.label(name) for name, value in columns.items())).order_by(user_id))
         .returning(table.c.id, table.c.wechat_status)).all()
-    return len(rows), sorted(row.id for row in rows if row.wechat_status == WeChatStatus.PENDING)
 
 
 def _why_not_by_wechat(user_id, kind, page, template, reminder, now):

@@ -1,4 +1,5 @@
-"""The delivery job: notifications → WeChat subscribe messages, and the outbox sweep.
+"""The delivery job: notifications → WeChat subscribe messages and SMS copies, and the outbox
+sweep.
 
 At most one message per notification, however often a job runs (retries, a job requeued by
 hand, a sweep racing a job): a notification is claimed by a conditional UPDATE (pending/failed
@@ -18,10 +19,16 @@ The sweep (every WORKER_HOUSEKEEPING_SECONDS, on the workers) re-enqueues the pe
 job in Redis holds — rows written while Redis was down, rows whose job or retry was lost with
 Redis's data — once they have waited half that interval (a fresh row's job is enqueued at its
 commit), and settles the claims of dead workers as above once their lease has run out.
+
+An SMS copy (SmsMessage, sms.py) goes through the same job and the same steps: claimed before
+the provider hears of it, retried only when the provider certainly did not take it, settled
+`sent` with `no_answer` when it may have, `rejected` when refused for good, `dropped` (never
+queued again) when the household's daily limit is reached or its consent was withdrawn.
 """
 import logging
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -32,8 +39,8 @@ from app.auth.models import User
 from app.extensions import db
 from app.jobs import BULK, is_last_attempt, queue, task
 from app.models_base import utcnow
-from app.notifications import service
-from app.notifications.models import Notification, WeChatStatus
+from app.notifications import service, sms, sms_provider
+from app.notifications.models import Notification, SmsConsent, SmsMessage, SmsStatus, WeChatStatus
 from app.notifications.templates import message_data
 
 log = logging.getLogger(__name__)
@@ -57,14 +64,14 @@ class DeliveryDeferred(Exception):
 
 @task
 def deliver(notification_ids):
-    """Send the subscribe messages of a batch of notifications."""
+    """Send the subscribe messages and SMS copies of a batch of notifications."""
     last = is_last_attempt()
     for position, notification_id in enumerate(notification_ids):
-        if _deliver_one(notification_id, last) == UNAVAILABLE:
+        if UNAVAILABLE in (_deliver_one(notification_id, last), _text_one(notification_id, last)):
             rest = notification_ids[position + 1:]
             if last:
                 _fail_unclaimed(rest)
-            raise DeliveryDeferred(f"WeChat unavailable; {len(rest) + 1} of {len(notification_ids)} "
+            raise DeliveryDeferred(f"WeChat or SMS unavailable; {len(rest) + 1} of {len(notification_ids)} "
                                    f"notifications {'failed' if last else 'wait for the retry'}")
 
 
@@ -145,7 +152,71 @@ def _fail_unclaimed(notification_ids):
         db.session.execute(update(Notification).where(
             Notification.id.in_(notification_ids), Notification.wechat_status == WeChatStatus.PENDING,
         ).values(wechat_status=WeChatStatus.FAILED, wechat_note="wechat_unavailable"))
+        db.session.execute(update(SmsMessage).where(
+            SmsMessage.notification_id.in_(notification_ids), SmsMessage.status == SmsStatus.PENDING,
+        ).values(status=SmsStatus.FAILED, note="not_tried"))
         db.session.commit()  # deliberate: before the job raises for its retry
+
+
+# ---- the SMS copy ----------------------------------------------------------------------------
+
+def _text_one(notification_id, last):
+    """Send the notification's SMS copy, if it has one still to send: claimed (pending/failed →
+    sending) in a commit before the provider hears of it, as the WeChat copy is; the household's
+    daily limit is counted under a lock on its consent row, so two workers cannot both send the
+    last one allowed."""
+    message = db.session.scalar(select(SmsMessage).where(
+        SmsMessage.notification_id == notification_id, SmsMessage.status.in_([SmsStatus.PENDING, SmsStatus.FAILED])))
+    if message is None:
+        return None
+    consent = db.session.scalar(select(SmsConsent).where(SmsConsent.household_id == message.household_id)
+                                .with_for_update())
+    claimed = db.session.execute(update(SmsMessage).where(
+        SmsMessage.id == message.id, SmsMessage.status.in_([SmsStatus.PENDING, SmsStatus.FAILED]),
+    ).values(status=SmsStatus.SENDING, claimed_at=utcnow(), attempts=SmsMessage.attempts + 1)).rowcount
+    if not claimed:
+        db.session.commit()  # deliberate: releases the consent row's lock
+        return None
+    db.session.refresh(message)
+    notification = db.session.get(Notification, notification_id)
+    template = sms.templates().get(notification.kind)
+    phone = sms.phone_of(consent) if consent is not None else None
+    if template is None:
+        return _settle_text(message, SmsStatus.DROPPED, "no_template")
+    if phone is None:  # withdrawn since (or sealed under another SECRET_KEY)
+        return _settle_text(message, SmsStatus.DROPPED, "no_consent")
+    zone = ZoneInfo(current_app.config["TIME_ZONE"])
+    sent_today = db.session.scalar(select(func.count()).select_from(SmsMessage).where(
+        SmsMessage.household_id == message.household_id, SmsMessage.id != message.id,
+        SmsMessage.status.in_([SmsStatus.SENDING, SmsStatus.SENT]), SmsMessage.claimed_at >= sms.daily_start(zone)))
+    if sent_today >= current_app.config["SMS_DAILY_LIMIT"]:
+        return _settle_text(message, SmsStatus.DROPPED, "daily_limit")
+    db.session.commit()  # deliberate: claimed before the provider hears of it
+
+    payload = {"time": notification.created_at, **notification.payload}
+    try:
+        sent = sms_provider.send(phone, template.id, template.sign_name, sms.params(template, payload, zone),
+                                 context=f"sms-{message.id}")
+    except sms_provider.SmsNoAnswer:  # it may have been sent: at most once, so never again
+        log.warning("SMS provider did not answer the send of SMS %s; not sending it again", message.id)
+        return _settle_text(message, SmsStatus.SENT, service.NO_ANSWER)
+    except sms_provider.SmsUnavailable as exc:
+        log.warning("SMS provider unavailable for SMS %s: %s", message.id, exc.code)
+        _settle_text(message, SmsStatus.FAILED if last else SmsStatus.PENDING, exc.code[:200])
+        return UNAVAILABLE
+    except sms_provider.SmsRefused as exc:
+        log.error("SMS provider refused SMS %s: %s", message.id, exc.code)
+        return _settle_text(message, SmsStatus.REJECTED, exc.code[:200])
+    return _settle_text(message, SmsStatus.SENT, None, sent_at=utcnow(), provider_ref=(sent.serial_no or "")[:64])
+
+
+def _settle_text(message, status, note, **values):
+    message.status = status
+    message.note = note
+    for name, value in values.items():
+        setattr(message, name, value)
+    db.session.commit()  # deliberate: each SMS settled as the provider answers
+    return status
 
 
 @task
@@ -157,11 +228,18 @@ def sweep():
     db.session.execute(update(Notification).where(
         Notification.wechat_status == WeChatStatus.SENDING, Notification.claimed_at < now - SENDING_LEASE,
     ).values(wechat_status=WeChatStatus.SENT, wechat_note=service.NO_ANSWER))
+    db.session.execute(update(SmsMessage).where(
+        SmsMessage.status == SmsStatus.SENDING, SmsMessage.claimed_at < now - SENDING_LEASE,
+    ).values(status=SmsStatus.SENT, note=service.NO_ANSWER))
     waited = timedelta(seconds=current_app.config["WORKER_HOUSEKEEPING_SECONDS"] / 2)
     waiting = db.session.scalars(select(Notification.id).where(
         Notification.wechat_status == WeChatStatus.PENDING,
         func.coalesce(Notification.claimed_at, Notification.created_at) < now - waited,
     ).order_by(Notification.id).limit(SWEEP_LIMIT)).all()
+    waiting = sorted(set(waiting) | set(db.session.scalars(select(SmsMessage.notification_id).where(
+        SmsMessage.status == SmsStatus.PENDING,
+        func.coalesce(SmsMessage.claimed_at, SmsMessage.created_at) < now - waited,
+    ).order_by(SmsMessage.id).limit(SWEEP_LIMIT))))
     db.session.commit()  # deliberate: dead claims settled before this job can fail on Redis
     on_the_way = {i for (batch,) in queue.waiting_calls(deliver) for i in batch} if waiting else set()
     ids = [i for i in waiting if i not in on_the_way]

@@ -8,6 +8,7 @@ household's vote. A check raises the refusal (403 or 409); `allows(check, …)` 
 from sqlalchemy import select
 
 from app.auth.permissions import Action, allows, authorize, can, can_somewhere_in, household_id_of
+from app.community import acting
 from app.community.models import Community, HouseholdMember
 from app.errors import ApiError
 from app.extensions import db
@@ -29,11 +30,16 @@ def oversees(user, community):
 
 
 def may_view(user, poll):
-    """Drafts: those who run or supervise the polls. Otherwise the community, and the electorate."""
+    """Drafts: those who run or supervise the polls. Otherwise the community, the electorate, and
+    the family helpers of its households (told of it; they never vote: acting.py)."""
     community = community_of(poll)
     if poll.status == PollStatus.DRAFT:
         return oversees(user, community)
-    return can(user, Action.VIEW_COMMUNITY, community) or elector_of(user, poll) is not None
+    if can(user, Action.VIEW_COMMUNITY, community) or elector_of(user, poll) is not None:
+        return True
+    helped = acting.helped(user)
+    return bool(helped) and db.session.scalar(select(PollElector.id).where(
+        PollElector.poll_id == poll.id, PollElector.household_id.in_(helped)).limit(1)) is not None
 
 
 def check_manage(user, poll):
@@ -151,8 +157,10 @@ def check_paper_poll(poll):
 
 
 def check_paper_entry(user, household):
-    """A household's paper ballot or proxy vote: by those who cover it (building head, grid worker, staff)."""
-    authorize(user, Action.ENTER_PAPER_BALLOTS, household)
+    """A household's paper ballot or proxy vote: by those who act for it (app/community/acting.py:
+    its building head, grid worker, staff — never a family helper, who may only be the named proxy);
+    returns as what (the audit trail keeps it)."""
+    return acting.require(user, household, acting.Act.PAPER_BALLOT)
 
 
 def enters_paper_in(user, poll):

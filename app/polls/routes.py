@@ -5,6 +5,7 @@ from app.auth.permissions import current_user, get_or_404, requires
 from app.community.models import Community
 from app.extensions import PAPER_ENTRY_LIMIT, VOTE_LIMIT, limiter, per_signed_in_user
 from app.idempotency import idempotent
+from app.matters.schemas import PeriodArgsSchema
 from app.meetings.schemas import ReasonSchema
 from app.pagination import PageArgsSchema
 from app.polls import service
@@ -32,6 +33,7 @@ from app.polls.schemas import (
     PollInSchema,
     PollPageSchema,
     PollSchema,
+    PollStatsSchema,
     ReceiptCheckSchema,
     RecountSchema,
     RuleBookSchema,
@@ -94,6 +96,16 @@ def community_polls(page, community_id):
     """Every poll of the community, newest first (drafts only for those who run them)."""
     community = get_or_404(Community, community_id, "社区不存在")
     return service.community_polls(current_user(), community, **page)
+
+
+@blp.route("/communities/<int:community_id>/poll-stats", methods=["GET"])
+@blp.arguments(PeriodArgsSchema, location="query")
+@blp.response(200, PollStatsSchema)
+@requires()
+def poll_stats(args, community_id):
+    """Turnout over time: each poll closed in the period with its turnout (counts only)."""
+    community = get_or_404(Community, community_id, "社区不存在")
+    return service.turnout_over_time(current_user(), community, args["start"], args["end"])
 
 
 @blp.route("/polls/<int:poll_id>", methods=["GET"])

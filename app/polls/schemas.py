@@ -226,7 +226,9 @@ class CastSchema(ma.Schema):
 
 
 class PaperInSchema(CastSchema):
-    household_id = Id(required=True)
+    household_id = Id(load_default=None, metadata={"description": "the household; or scan its paper ballot's ballot_code"})
+    ballot_code = ma.fields.String(load_default=None, validate=validate.Length(min=5, max=40), metadata={
+        "description": "the code printed on the household's paper ballot (GET /polls/{id}/paper-ballots.pdf), scanned"})
     photo_id = Id(required=True, metadata={"description": "a photo of the paper ballot or the authorization"})
     via = ma.fields.String(load_default=BallotVia.PAPER.value,
                            validate=validate.OneOf([BallotVia.PAPER.value, BallotVia.PROXY.value]))
@@ -316,6 +318,21 @@ class BuildingTurnoutSchema(ma.Schema):
 
 class TurnoutSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(BuildingTurnoutSchema), required=True)
+
+
+class PollTurnoutSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    title = ma.fields.String(required=True)
+    closed_at = ma.fields.AwareDateTime(required=True)
+    electorate_label = ma.fields.String(required=True)
+    voters = ma.fields.Integer(required=True, metadata={"description": "the electorate, by voter"})
+    voted = ma.fields.Integer(required=True)
+    turnout_percent = ma.fields.Float(allow_none=True, required=True, metadata={"description": "null: no voters"})
+
+
+class PollStatsSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(PollTurnoutSchema), required=True,
+                           metadata={"description": "the polls closed in the period, in the order they closed"})
 
 
 class ElectorArgsSchema(ma.Schema):

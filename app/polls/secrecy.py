@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from app.errors import ApiError
+from app.errors import ApiError, invalid
 from app.sealing import derive, seal, unseal
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by hand
@@ -76,3 +76,31 @@ def contents(poll, ballot):
     if ballot.choices is not None:
         return Contents(ballot.choices, ballot.tracker, None)
     return None
+
+
+PAPER_CODE_LETTERS = 8  # 40 bits: a mistyped or made-up code does not check
+
+
+def paper_code(poll_id, household_id):
+    """The code printed on a household's paper ballot (选票编码, app/printing/polls.py): poll,
+    household and a MAC under a key derived from SECRET_KEY. Scanned when the ballot is entered,
+    it names the household, so a ballot cannot be entered for the neighbour next on the list; a
+    code of another poll, or one that does not check, is refused. Derived, never stored; it
+    says no more than the address printed beside it, and nothing of the receipt or tracker,
+    which are drawn at random."""
+    mac = hmac.new(derive("paper-ballot-code"), f"{poll_id}:{household_id}".encode(), hashlib.sha256).digest()
+    letters = "".join(CODE_ALPHABET[byte % len(CODE_ALPHABET)] for byte in mac[:PAPER_CODE_LETTERS])
+    return f"{poll_id}-{household_id}-{letters}"
+
+
+def household_of_paper_code(poll, code):
+    """The household id a scanned ballot code names, for `poll` (422 otherwise)."""
+    parts = code.strip().upper().split("-")
+    if len(parts) != 3 or not all(part.isascii() and part.isdigit() for part in parts[:2]):
+        raise invalid("ballot_code", "选票编码无效，请重新扫描", code="invalid_ballot_code")
+    poll_id, household_id = int(parts[0]), int(parts[1])
+    if not hmac.compare_digest("-".join(parts).encode(), paper_code(poll_id, household_id).encode()):
+        raise invalid("ballot_code", "选票编码无效，请重新扫描", code="invalid_ballot_code")
+    if poll_id != poll.id:
+        raise invalid("ballot_code", "这张选票属于另一次表决，不能录入本次表决", code="ballot_code_other_poll")
+    return household_id

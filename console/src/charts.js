@@ -1,17 +1,17 @@
-// ECharts with only what the console draws (bars and pies), so the figures page stays small.
+// ECharts with only what the console draws (bars, lines and pies), so the figures page stays small.
 // aria: each chart gets a Chinese description of its data as its label, for screen readers
 // (the browser tests read the figures from it too).
 import * as echarts from 'echarts/core'
-import { BarChart, PieChart } from 'echarts/charts'
+import { BarChart, LineChart, PieChart } from 'echarts/charts'
 import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
 import { CanvasRenderer } from 'echarts/renderers'
 
-echarts.use([BarChart, PieChart, AriaComponent, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer])
+echarts.use([BarChart, LineChart, PieChart, AriaComponent, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer])
 
 export { echarts }
 
-// rows: [{label, value}]; or, with series ([{prop, label, stack}]), a bar per series for each row,
-// series sharing a stack drawn one on another
+// rows: [{label, value}]; or, with series ([{prop, label, stack, type}]), a bar (or, with type
+// 'line', a line) per series for each row, series sharing a stack drawn one on another
 export function chartOption(kind, title, rows, series) {
   if (series) return seriesOption(title, rows, series)
   const aria = { enabled: true, label: { description: `${title}：${rows.map(r => `${r.label} ${r.value}`).join('，')}` } }
@@ -42,6 +42,6 @@ function seriesOption(title, rows, series) {
     grid: { left: 40, right: 16, top: 16, bottom: 56 },
     xAxis: { type: 'category', data: rows.map(r => r.label) },
     yAxis: { type: 'value', minInterval: 1 },
-    series: series.map(s => ({ type: 'bar', name: s.label, stack: s.stack, data: rows.map(r => r[s.prop]) })),
+    series: series.map(s => ({ type: s.type || 'bar', name: s.label, stack: s.stack, data: rows.map(r => r[s.prop]) })),
   }
 }

@@ -2,8 +2,8 @@
 // sends one with each. Its own module (no imports) so the contract test, under plain node, can
 // read it and keep it equal to the document's.
 export const IDEMPOTENT_POSTS = [
-  '/households/join', '/matters', '/matters/{}/class-votes', '/matters/{}/comments', '/matters/{}/evaluate',
-  '/matters/{}/progress', '/matters/{}/resolve', '/meetings', '/meetings/{}/minutes', '/meetings/{}/resend',
-  '/notifications/consents', '/photos', '/polls', '/polls/{}/ballots', '/polls/{}/objections',
-  '/polls/{}/paper-ballots',
+  '/households/help', '/households/join', '/matters', '/matters/{}/class-votes', '/matters/{}/comments',
+  '/matters/{}/evaluate', '/matters/{}/progress', '/matters/{}/resolve', '/meetings', '/meetings/{}/minutes',
+  '/meetings/{}/resend', '/notifications/consents', '/photos', '/polls', '/polls/{}/ballots',
+  '/polls/{}/objections', '/polls/{}/paper-ballots', '/voice-notes',
 ]

@@ -95,6 +95,12 @@ test('join codes for two households print as slips with address, code and expiry
   assert.equal(await slip.evaluate(el => getComputedStyle(el).visibility), 'visible')
   await world.screenshot(page, 'community-join-code-slips')
   await page.emulateMedia({ media: 'screen' })
+  // or the server's slips as a PDF, from the codes just issued (only their hashes are kept)
+  const printed = await world.printed(page, page.locator('[data-test="print-slips-pdf"]'), '/join-codes/slips.pdf')
+  assert.equal(printed.type, 'application/pdf')
+  assert.match(printed.name, /^入户码小条-9幢-\d{4}-\d{2}-\d{2}\.pdf$/)
+  assert.equal(printed.bytes.subarray(0, 5).toString(), '%PDF-')
+  assert.ok(printed.bytes.length > 3000, `slips of ${printed.bytes.length} bytes`)
 
   // the printed code works: the volunteer lead (no home yet) joins 101 with it, as its head
   const joined = await world.api('volunteer', 'POST', '/households/join', { code })
@@ -112,15 +118,21 @@ test('join codes for two households print as slips with address, code and expiry
   await page.keyboard.press('Escape')
 })
 
-test('roles: a building head is granted over 9幢 (picked by name), shown with who granted it, and revoked', async () => {
+test('roles: a building head is granted over 9幢 (found by address), shown with who granted it, and revoked', async () => {
   const volunteer = await world.api('volunteer', 'GET', '/me')
   const building = await testBuilding()
   await page.getByRole('tab', { name: '角色' }).click()
   const table = page.locator('[data-test="roles-table"]')
   await table.getByText('监委会').first().waitFor()
-  // the volunteer lead already holds a role here: picked by name
+  // the volunteer lead lives in 9幢 101 since joining with the printed code: found by the address,
+  // shown with the role held here (GET people: no phone)
+  const found = (await world.api('staff', 'GET', `/communities/1/people?q=${encodeURIComponent('9幢 101')}`)).items
+  assert.ok(found.some(p => p.user_id === volunteer.id && p.roles.some(r => r.role === 'volunteer_lead')))
   await page.getByRole('combobox', { name: '授予谁' }).click({ force: true })
-  await page.getByRole('option', { name: `${volunteer.name}（#${volunteer.id}）` }).click()
+  await page.keyboard.type('9幢 101')
+  const option = page.getByRole('option', { name: new RegExp(`^${volunteer.name}（#${volunteer.id}）`) })
+  assert.match(await option.innerText(), /测试新村 9幢 1单元 101 · 义工队长/)
+  await option.click()
   await page.getByRole('combobox', { name: '角色范围' }).click()
   await page.getByRole('option', { name: /测试新村 · 9幢/ }).click()
   await page.getByRole('button', { name: '授予' }).click()

@@ -104,7 +104,7 @@ const POLL = ['id', 'community_id', 'title', 'description', 'status', 'status_la
   'rule', 'rule_label', 'quorum_percent', 'secret', 'allow_change', 'show_tally', 'opens_at', 'closes_at', 'closed_at',
   'objections_until', 'objection_days', 'voted', 'voters', 'scope_kind', 'scope_ids', 'questions[].id', 'questions[].text',
   'questions[].kind', 'questions[].options', 'questions[].max_choices', 'cancel_reason', 'can_edit', 'can_close',
-  'can_cancel', 'can_manage', 'can_supervise', 'can_object', 'result_digest', 'result.rule_label', 'result.quorum_percent',
+  'can_cancel', 'can_manage', 'can_supervise', 'can_object', 'can_enter_paper', 'result_digest', 'result.rule_label', 'result.quorum_percent',
   'result.electorate.people', 'result.electorate.area', 'result.participants.people', 'result.participants.area',
   'result.ballots', 'result.pending_paper', 'result.ballots_digest', 'result.questions[].question_id',
   'result.questions[].text', 'result.questions[].kind', 'result.questions[].passed', 'result.questions[].chosen',
@@ -123,6 +123,12 @@ const RESPONSE_READS = {
   'get /auth/console-logins/{}': ['status', 'session', ...SESSION.map(f => `session.${f}`)],
   'get /communities/{}/triage-queue': paged(QUEUE),
   'get /communities/{}/council-members': ['items[].user_id', 'items[].name'],
+  'get /communities/{}/grid-workers': ['items[].user_id', 'items[].name', 'items[].grid_id', 'items[].grid_name'],
+  'get /communities/{}/people': paged(['user_id', 'name', 'address', 'roles[].role']),
+  'get /communities/{}/meeting-stats': ['items[].month', 'items[].kind', 'items[].kind_label', 'items[].meetings',
+    'items[].invited', 'items[].present'],
+  'get /communities/{}/poll-stats': ['items[].title', 'items[].closed_at', 'items[].electorate_label', 'items[].voters',
+    'items[].voted', 'items[].turnout_percent'],
   'get /matters/{}': MATTER,
   'post /matters/{}/classify': MATTER,
   'post /matters/{}/reclassify': MATTER,
@@ -178,7 +184,10 @@ const RESPONSE_READS = {
 // Called, answer not read (204, or a file saved as it comes)
 const RESPONSE_UNREAD = ['post /auth/logout', 'post /auth/logout-everywhere', 'get /communities/{}/triage-sheet',
   'delete /join-codes/{}', 'post /role-assignments', 'delete /role-assignments/{}', 'post /polls/{}/paper-ballots/{}/confirm',
-  'post /polls/{}/paper-ballots/{}/reject', 'post /polls/{}/objections/{}/answer', 'post /polls/{}/objections']
+  'post /polls/{}/paper-ballots/{}/reject', 'post /polls/{}/objections/{}/answer', 'post /polls/{}/objections',
+  // the printable PDFs (components/print/PdfButton.vue), saved as they come
+  'get /polls/{}/result.pdf', 'get /polls/{}/paper-ballots.pdf', 'get /meetings/{}/notice.pdf',
+  'get /meetings/{}/sign-in-sheet.pdf', 'get /meetings/{}/minutes.pdf', 'post /join-codes/slips.pdf']
 
 test('the scan finds the calls (and none whose path is not a literal)', () => {
   assert.ok(calls.length > 20)

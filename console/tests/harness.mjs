@@ -172,6 +172,13 @@ export async function startWorld(env = {}) {
         .map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)
     },
     screenshot: (page, name) => page.screenshot({ path: path.join(RESULTS, `${name}.png`), fullPage: true }),
+    // Click a print button and take what it saves: the answer's Content-Type, the file's name and bytes.
+    async printed(page, button, endpoint) {
+      const [answer, download] = await Promise.all([
+        page.waitForResponse(r => new URL(r.url()).pathname.endsWith(endpoint)), page.waitForEvent('download'), button.click(),
+      ])
+      return { type: answer.headers()['content-type'], name: download.suggestedFilename(), bytes: fs.readFileSync(await download.path()) }
+    },
     async stop() {
       await browser.close().catch(() => null)
       await backend.stop()

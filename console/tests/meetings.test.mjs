@@ -1,8 +1,8 @@
 // 会议 at the desk: a building meeting staff called (over the API) is on the calendar and in the
-// community's list, with one held long ago and a draft, narrowed by status; its replies,
+// community's list, with one held long ago and a draft, narrowed by status and by day; its replies,
 // invitations and a household signed in by hand; the sign-in sheet prints every invited
-// household; once it has started the minutes and a decision are recorded — and the backend
-// holds them.
+// household, and the notice and sign-in sheet come as the server's PDFs (a draft offers none);
+// once it has started the minutes and a decision are recorded — and the backend holds them.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { startWorld } from './harness.mjs'
@@ -82,6 +82,23 @@ test('staff see every meeting of the community, one long past too, and narrow th
   await table.getByText('1幢楼道改造商议会').waitFor()
 })
 
+test('staff narrow the meetings to the days they start on', async () => {
+  const table = page.locator('[data-test="meetings-table"]')
+  const old = (await world.api('staff', 'GET', '/communities/1/meetings?limit=50')).items.find(m => m.title === '去年的楼道议事会')
+  const held = new Date(old.starts_at).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
+  const those = (await world.api('staff', 'GET', `/communities/1/meetings?status=published&from=${held}&to=${held}`)).items
+  assert.deepEqual(those.map(m => m.id), [old.id])
+  await page.getByPlaceholder('开始日期').fill(held)
+  await page.getByPlaceholder('结束日期').fill(held)
+  await page.getByPlaceholder('结束日期').press('Enter')
+  await table.getByText('1幢楼道改造商议会').waitFor({ state: 'detached' })
+  assert.deepEqual(await table.locator('tbody tr td:nth-child(2)').allInnerTexts(), ['去年的楼道议事会'])
+  assert.deepEqual(await world.axe(page), [])
+  await page.locator('.el-range-editor').hover()
+  await page.locator('.el-range-editor .el-range__close-icon').click()
+  await table.getByText('1幢楼道改造商议会').waitFor()
+})
+
 test('the sign-in sheet prints every invited household with its reply', async () => {
   const detail = page.locator(`[data-test="meeting-detail-${meeting.id}"]`)
   await detail.getByRole('tab', { name: '打印签到表' }).click()
@@ -95,6 +112,29 @@ test('the sign-in sheet prints every invited household with its reply', async ()
   assert.equal(await page.locator('[data-test="meetings-table"]').evaluate(el => getComputedStyle(el).visibility), 'hidden')
   await world.screenshot(page, 'meetings-sign-in-sheet')
   await page.emulateMedia({ media: 'screen' })
+})
+
+test('staff print the published meeting\'s notice and sign-in sheet as PDFs; a draft offers no printing', async () => {
+  await page.reload() // every meeting listed again, whatever the filters left
+  const table = page.locator('[data-test="meetings-table"]')
+  await table.getByText('1幢楼道改造商议会').click()
+  const detail = page.locator(`[data-test="meeting-detail-${meeting.id}"]`)
+  const notice = await world.printed(page, detail.locator('[data-test="print-notice"]'), `/meetings/${meeting.id}/notice.pdf`)
+  assert.equal(notice.type, 'application/pdf')
+  assert.equal(notice.name, '会议通知-1幢楼道改造商议会.pdf')
+  assert.equal(notice.bytes.subarray(0, 5).toString(), '%PDF-')
+  assert.ok(notice.bytes.length > 3000, `a notice of ${notice.bytes.length} bytes`)
+  const sheet = await world.printed(page, detail.locator('[data-test="print-sign-in-sheet"]'), `/meetings/${meeting.id}/sign-in-sheet.pdf`)
+  assert.equal(sheet.name, '签到表-1幢楼道改造商议会.pdf')
+  assert.equal(sheet.bytes.subarray(0, 5).toString(), '%PDF-')
+  assert.equal(await detail.locator('[data-test="print-minutes"]').count(), 0, 'no minutes published yet')
+
+  const draft = (await world.api('staff', 'GET', '/communities/1/meetings?status=draft')).items.find(m => m.title === '还没发布的草稿会')
+  await table.getByText('还没发布的草稿会').click()
+  const shown = page.locator(`[data-test="meeting-detail-${draft.id}"]`)
+  await shown.waitFor()
+  assert.equal(await shown.locator('[data-test^="print-"]').count(), 0, 'nothing to print before it is published')
+  assert.deepEqual(await world.axe(page), [])
 })
 
 test('once it has started, the minutes and a decision are recorded', async () => {

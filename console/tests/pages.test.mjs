@@ -1,4 +1,5 @@
-// The figures, matters and audit pages against the demo: the numbers on screen are the API's, the
+// The figures (matters, meeting attendance, poll turnout), matters and audit pages against the demo:
+// the numbers on screen are the API's, the
 // filters narrow on the server as the API does, and every page passes the accessibility scan
 // (no serious or critical violation).
 import assert from 'node:assert/strict'
@@ -13,6 +14,24 @@ before(async () => {
   one = await world.api('resident', 'POST', '/matters', { title: '楼道堆放杂物', category: 'sanitation' })
   await world.api('elder', 'POST', '/matters', { title: '垃圾桶满了', category: 'sanitation' })
   await world.api('council1', 'POST', `/matters/${one.id}/classify`, { matter_class: 'minor', reason: '居民自治' })
+  // a building meeting held 40 days ago (moved back in the database: the API takes future starts)
+  // that the resident's household came to
+  const home = (await world.api('resident', 'GET', '/me')).household
+  const held = await world.api('staff', 'POST', '/meetings', {
+    community_id: 1, kind: 'building', title: '楼道议事会', place: '1幢架空层',
+    starts_at: new Date(Date.now() + 86400000).toISOString(), scope_kind: 'buildings', scope_ids: [home.building_id],
+  })
+  await world.api('staff', 'POST', `/meetings/${held.id}/publish`)
+  world.sql(`UPDATE meetings SET starts_at = datetime(starts_at, '-41 days') WHERE id = ${held.id}`)
+  world.sql(`UPDATE meeting_invitations SET present = 1 WHERE meeting_id = ${held.id} AND household_id = ${home.id}`)
+  // the demo's poll, voted in by the resident and closed now (its deadline moved back)
+  const poll = (await world.api('staff', 'GET', '/communities/1/polls')).items.find(p => p.status === 'open')
+  const detail = await world.api('resident', 'GET', `/polls/${poll.id}`)
+  await world.api('resident', 'POST', `/polls/${poll.id}/ballots`, {
+    answers: detail.questions.map(q => ({ question_id: q.id, choices: [0] })),
+  })
+  world.sql(`UPDATE polls SET opens_at = datetime('now', '-2 days'), closes_at = datetime('now', '-1 minutes') WHERE id = ${poll.id}`)
+  await world.api('staff', 'POST', `/polls/${poll.id}/close`)
 })
 after(() => world?.stop())
 
@@ -49,6 +68,39 @@ test('the figures page draws the period\'s matter-stats: each chart and its tabl
   const months = page.locator('[data-test="chart-month"] tbody tr')
   assert.equal(await months.count(), stats.by_month.length)
   await world.screenshot(page, 'figures')
+  assert.deepEqual(await world.axe(page), [])
+})
+
+test('meeting attendance and poll turnout over the period are charted with the API\'s figures', async () => {
+  const page = await world.pageAs('council1')
+  await page.goto(world.url('figures'))
+  await page.locator('[data-test="chart-turnout"] canvas').waitFor()
+  const today = new Date()
+  const period = `from=${day(new Date(today.getTime() - 364 * 86400000))}&to=${day(today)}`
+  const meetings = (await world.api('council1', 'GET', `/communities/1/meeting-stats?${period}`)).items
+  assert.ok(meetings.some(m => m.present >= 1), 'the meeting held 40 days ago, one household present')
+  const months = [...new Set(meetings.map(m => m.month))]
+  const attendance = page.locator('[data-test="chart-attendance"] tbody tr')
+  assert.equal(await attendance.count(), months.length)
+  for (const [i, month] of months.entries()) {
+    const of = meetings.filter(m => m.month === month)
+    const sum = prop => of.reduce((total, m) => total + m[prop], 0)
+    const cells = (await attendance.nth(i).locator('td').allInnerTexts()).map(t => t.trim())
+    assert.deepEqual(cells, [month, sum('invited'), sum('present'), sum('meetings'),
+      Math.round((1000 * sum('present')) / sum('invited')) / 10].map(String))
+  }
+  const polls = (await world.api('council1', 'GET', `/communities/1/poll-stats?${period}`)).items
+  assert.equal(polls.length, 1)
+  const [closed] = polls
+  assert.ok(closed.voted >= 1 && closed.turnout_percent > 0)
+  const turnout = page.locator('[data-test="chart-turnout"] tbody tr')
+  assert.equal(await turnout.count(), 1)
+  const cells = (await turnout.first().locator('td').allInnerTexts()).map(t => t.trim())
+  assert.deepEqual(cells.slice(1), [closed.turnout_percent, closed.voted, closed.voters, closed.electorate_label].map(String))
+  assert.ok(cells[0].endsWith(closed.title))
+  assert.match(await page.locator('[data-test="chart-turnout"] [role="img"]').getAttribute('aria-label'),
+    new RegExp(`参与率 % ${closed.turnout_percent}`))
+  await world.screenshot(page, 'figures-attendance-turnout')
   assert.deepEqual(await world.axe(page), [])
 })
 

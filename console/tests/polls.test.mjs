@@ -1,7 +1,8 @@
 // 表决 at the desk: staff draft and publish a poll in the wizard (each rule explained) and watch
 // the turnout move, building by building, as residents vote over the API; a supervisor confirms
 // a building head's paper ballot against its photo; after the close the result shows every
-// threshold's figures and prints as a 公示.
+// threshold's figures and prints as a 公示 (the server's PDF too); paper ballots print as a PDF
+// while the poll is open, and a refusal shows the server's reason.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { startWorld } from './harness.mjs'
@@ -77,6 +78,37 @@ test('staff create and publish a poll in the wizard, and see turnout move as res
   assert.doesNotMatch(await detail.innerText(), /赞成 \d|反对 \d/, 'no choices shown while open')
   await world.screenshot(page, 'polls-turnout')
   assert.deepEqual(await world.axe(page), [])
+})
+
+test('staff print paper ballots for a building while the poll is open; once it is not, the server\'s reason shows', async () => {
+  const poll = (await world.api('staff', 'GET', '/communities/1/polls')).items.find(p => p.title === TITLE)
+  const home = (await world.api('resident', 'GET', '/me')).household
+  const tree = await world.api('staff', 'GET', '/communities/1')
+  const courtyard = tree.grids.flatMap(g => g.courtyards).find(c => c.buildings.some(b => b.id === home.building_id))
+  const building = `${courtyard.name} ${courtyard.buildings.find(b => b.id === home.building_id).name}`
+  const page = await world.pageAs('staff')
+  await page.goto(world.url('polls'))
+  await page.locator('[data-test="polls-table"]').getByText(TITLE).click()
+  await page.getByRole('combobox', { name: '打印哪栋楼的纸质选票' }).click({ force: true })
+  await page.getByRole('option', { name: building, exact: true }).click()
+  const printed = await world.printed(page, page.locator('[data-test="print-paper-ballots"]'), `/polls/${poll.id}/paper-ballots.pdf`)
+  assert.equal(printed.type, 'application/pdf')
+  assert.equal(printed.name, `纸质选票-${TITLE}-${building}.pdf`)
+  assert.equal(printed.bytes.subarray(0, 5).toString(), '%PDF-')
+  assert.ok(printed.bytes.length > 3000, `ballots of ${printed.bytes.length} bytes`)
+  assert.deepEqual(await world.axe(page), [])
+
+  // cancelled meanwhile at another desk: this page still offers the ballots, the server refuses (409)
+  await world.api('staff', 'POST', `/polls/${poll.id}/cancel`, { reason: '方案需要重新讨论' })
+  const saved = []
+  page.on('download', download => saved.push(download))
+  const [answer] = await Promise.all([
+    page.waitForResponse(r => new URL(r.url()).pathname.endsWith(`/polls/${poll.id}/paper-ballots.pdf`)),
+    page.locator('[data-test="print-paper-ballots"]').click(),
+  ])
+  assert.equal(answer.status(), 409)
+  await page.locator('.el-message--error').getByText('表决未开始或已结束').waitFor()
+  assert.deepEqual(saved, [], 'no file, no blank tab: the reason in words')
 })
 
 test('a supervisor confirms a building head\'s paper ballot against its photo', async () => {
@@ -159,4 +191,12 @@ test('after the close the result shows each threshold\'s figures and prints as a
   assert.equal(await sheet.evaluate(el => getComputedStyle(el).visibility), 'visible')
   assert.equal(await page.locator('[data-test="polls-table"]').evaluate(el => getComputedStyle(el).visibility), 'hidden')
   await world.screenshot(page, 'polls-notice-print')
+  await page.emulateMedia({ media: 'screen' })
+
+  // the server's 公示 as a PDF, for the notice board
+  const printed = await world.printed(page, page.locator('[data-test="print-result"]'), `/polls/${poll.id}/result.pdf`)
+  assert.equal(printed.type, 'application/pdf')
+  assert.equal(printed.name, '表决结果公示-东门道闸收费标准.pdf')
+  assert.equal(printed.bytes.subarray(0, 5).toString(), '%PDF-')
+  assert.ok(printed.bytes.length > 3000, `a 公示 of ${printed.bytes.length} bytes`)
 })

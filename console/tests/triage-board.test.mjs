@@ -1,5 +1,6 @@
 // A council sitting on the board: 20 demands residents filed over the API are classified by
 // keyboard alone, one is reclassified, a duplicate merged, the members present vote on another,
+// a minor one goes to its grid's worker (picked by name),
 // a report's photo is on the board from the queue, and the 三事归类单 comes out as an .xlsx —
 // and the backend holds every decision.
 import assert from 'node:assert/strict'
@@ -116,6 +117,26 @@ test('the members present vote on the class; the majority decides', async () => 
   const vote = stored.timeline.at(-1)
   assert.equal(vote.data.by_vote, true)
   assert.deepEqual(vote.data.tally, { major: 1, minor: 2 })
+})
+
+test('a council member assigns a minor matter to its grid\'s worker, picked by name', async () => {
+  const minor = filed.find(m => m.key === '2')
+  const stored = await world.api('council1', 'GET', `/matters/${minor.id}`)
+  const tree = await world.api('council1', 'GET', '/communities/1')
+  const grid = tree.grids.find(g => g.courtyards.some(c => c.buildings.some(b => b.id === stored.building_id)))
+  const worker = (await world.api('council1', 'GET', '/communities/1/grid-workers')).items.find(w => w.grid_id === grid.id)
+  await page.locator(`[data-test="triage-item-${minor.id}"]`).click()
+  await page.getByRole('button', { name: 'A 交办' }).click()
+  const dialog = page.locator('[data-test="assign-dialog"]')
+  await dialog.getByRole('radio', { name: '网格员' }).check({ force: true })
+  await dialog.getByRole('combobox', { name: '网格员' }).click({ force: true })
+  await page.getByRole('option', { name: `${worker.name}（#${worker.user_id}） · ${grid.name}` }).click()
+  assert.deepEqual(await world.axe(page), [])
+  await dialog.getByRole('button', { name: '交办' }).click()
+  await dialog.waitFor({ state: 'hidden' })
+  const assigned = await world.api('staff', 'GET', `/matters/${minor.id}`)
+  assert.equal(assigned.status, 'assigned')
+  assert.deepEqual([assigned.handler.type, assigned.handler.user_id], ['grid_worker', worker.user_id])
 })
 
 test('a report\'s photo is on the board from the queue: a thumbnail in the list, the photo beside', async () => {

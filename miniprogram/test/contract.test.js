@@ -98,8 +98,8 @@ describe('与后端 OpenAPI 文档一致', () => {
 // 几种情况的并集；"a.b" 是嵌套，"a[].b" 是数组的每一项）。页面多发一个字段，就在这里加上。
 const REQUEST_BODIES = {
   // payload()：标题、类别、说明、地点，有定位时经纬度，有照片时照片编号
-  'pages/matter-new/matter-new.js POST /matters': ['title', 'description', 'category', 'place_text', 'latitude', 'longitude', 'photo_ids'],
-  'pages/matter/matter.js POST /matters/${this.data.id}/evaluate': ['satisfaction', 'comment'],
+  'pages/matter-new/matter-new.js POST /matters': ['title', 'description', 'category', 'place_text', 'latitude', 'longitude', 'photo_ids', 'voice_note_id', 'on_behalf_of_household_id'],
+  'pages/matter/matter.js POST /matters/${this.data.id}/evaluate': ['satisfaction', 'comment', 'on_behalf_of_household_id'],
   'pages/matter/matter.js POST /matters/${this.data.id}/classify': ['matter_class', 'reason'],
   'pages/matter/matter.js POST /matters/${this.data.id}/reclassify': ['matter_class', 'reason'],
   // assignBody()：各种承办方要的字段不一样
@@ -134,8 +134,15 @@ const REQUEST_BODIES = {
     'questions[].kind', 'questions[].options', 'questions[].max_choices', 'opens_at', 'closes_at', 'secret', 'allow_change',
     'show_tally', 'quorum_percent', 'objection_days',
   ],
+  // 家人代办：代为绑定（不是户主）时带户主书面同意的照片
+  'pages/helpers/helpers.js POST /households/${this.data.householdId}/helper-codes': ['rights', 'consent_photo_id'],
+  'pages/helping/helping.js POST /households/help': ['code'],
+  // 短信通知：替居民登记时带怎么同意的
+  'pages/sms/sms.js PUT /notifications/households/${this.data.householdId}/sms-consent': ['phone', 'evidence'],
   'pages/poll-paper/poll-paper.js POST /polls/${this.data.id}/paper-ballots': [
     'household_id', 'answers', 'answers[].question_id', 'answers[].choices', 'photo_id', 'via', 'proxy_name', 'authorization_text',
+    // 扫了纸质票上的二维码时发选票编码，不发 household_id
+    'ballot_code',
   ],
 }
 
@@ -183,12 +190,12 @@ const paged = fields => ['next_cursor'].concat(fields.map(f => `items[].${f}`))
 // 住户：称呼、地址（format.formatHouseAddress）、哪个社区（诉求、会议、表决按它定社区）
 const HOUSEHOLD = ['community_id', 'community_name', 'building_name', 'unit', 'room']
 // /me 的用户（登录、续期也带着它，缓存在本机给各页面读）：utils/matters、meetings、polls 按角色决定显示什么
-const USER = ['id', 'name', 'phone', 'roles[].role', 'roles[].scope_id', 'roles[].scope_name', 'household']
+const USER = ['id', 'name', 'phone', 'roles[].role', 'roles[].scope_id', 'roles[].scope_name', 'household', 'household.elder_mode']
   .concat(HOUSEHOLD.map(f => `household.${f}`))
 const SESSION = ['token', 'expires_at'].concat(USER.map(f => `user.${f}`))
 // 一户的详情（pages/households 点开一户、pages/profile 的“我家”，指定投票人后）
 const HOUSEHOLD_VIEW = ['id', 'building_name', 'unit', 'room', 'head_name', 'members[].user_id', 'members[].name', 'members[].is_head',
-  'members[].is_voter', 'can_designate_voter', 'can_issue_join_codes']
+  'members[].is_voter', 'can_designate_voter', 'can_issue_join_codes', 'elder_mode']
 const CONSENTS = ['items[].kind', 'items[].template_id', 'items[].remaining']
 const PHOTO = ['id', 'url', 'thumbnail_url']
 // 诉求详情（pages/matter 的 showMatter；每个操作都回这个样子）
@@ -197,10 +204,12 @@ const MATTER = [
   'due_date', 'description', 'place_text', 'building_name', 'latitude', 'longitude', 'submitter_name', 'submitter_phone', 'on_behalf',
   'merged_into_id', 'satisfaction', 'evaluation_comment', 'created_at', 'resolved_at', 'community_id',
   'can.withdraw', 'can.evaluate', 'can.comment', 'can.classify', 'can.reclassify', 'can.assign', 'can.merge', 'can.progress', 'can.resolve',
-  'can.class_votes', 'can.escalate',
+  'can.class_votes', 'can.escalate', 'can.evaluate_for', 'household_id', 'timeline[].on_behalf_label',
   // 时间线：matters.eventText 读 action、matter_class 和 data
   'timeline[].id', 'timeline[].action', 'timeline[].matter_class', 'timeline[].data', 'timeline[].note', 'timeline[].actor_name',
   'timeline[].created_at',
+  // 语音（utils/voice.view）：看不到的人是 null
+  'voice_note', 'voice_note.id', 'voice_note.url', 'voice_note.duration_ms',
 ].concat(PHOTO.map(f => `photos[].${f}`), PHOTO.map(f => `timeline[].photos[].${f}`))
 // 会议列表的一条（pages/meetings；utils/meetings 的 statusLabel、myReplyText）
 const MEETING_BRIEF = ['id', 'title', 'kind', 'stage', 'starts_at', 'ends_at', 'place', 'status', 'my_reply', 'my_people', 'present']
@@ -209,6 +218,8 @@ const MEETING = MEETING_BRIEF.concat([
   'description', 'capacity', 'invited', 'attended', 'minutes', 'agenda[].position', 'agenda[].text', 'agenda[].matter_ids',
   'can.reply', 'can.check_in', 'can.publish', 'can.reschedule', 'can.cancel', 'can.manage', 'can.resend', 'can.check_in_by_hand',
   'can.checkin_code', 'can.record_minutes', 'can.publish_minutes',
+  // 代办：别人替我家回复、签到时后端写好的“由X代办”
+  'my_reply_on_behalf', 'present_on_behalf',
 ])
 // 表决列表的一条（pages/polls；polls.myVoteText、turnoutText）
 const POLL_BRIEF = ['id', 'title', 'status', 'status_label', 'electorate_label', 'closes_at', 'in_electorate', 'my_ballot.status',
@@ -240,6 +251,7 @@ const PAPER = [
   'photo', 'photo.url', 'photo.thumbnail_url',
 ]
 const PREFERENCES = ['items[].kind', 'items[].label', 'items[].wechat', 'items[].hint']
+const SMS_CONSENT = ['consented', 'phone', 'evidence_label', 'consented_at']
 const OBJECTION = ['id', 'text', 'household', 'created_at', 'mine', 'answer', 'answered_at']
 
 const RESPONSE_READS = {
@@ -247,7 +259,8 @@ const RESPONSE_READS = {
   'get /auth/dev-logins': ['items[].code', 'items[].name', 'items[].roles[].role', 'items[].roles[].scope_id', 'items[].roles[].scope_name'],
   'post /auth/login': SESSION,
   'post /auth/refresh': SESSION,
-  'get /me': USER,
+  // 帮家人办事（pages/helping）：我在替哪些人家办事
+  'get /me': USER.concat(['helping[].helper_id', 'helping[].household_id', 'helping[].address', 'helping[].rights']),
   // 绑定后把 household 存进本机的用户信息，别的页面当 /me 的 household 读
   'post /households/join': ['is_head', 'household'].concat(HOUSEHOLD.map(f => `household.${f}`)),
   // 隐私（utils/privacy、pages/privacy）
@@ -292,9 +305,12 @@ const RESPONSE_READS = {
   // 住户（pages/households）
   'get /buildings/{}/households': paged([
     'id', 'building_name', 'unit', 'room', 'head_name', 'elderly_alone', 'disabled', 'low_income', 'members[].user_id', 'members[].name',
+    'community_id', // components/household-picker：代办时类别按那户的社区
   ]),
   'get /households/{}': HOUSEHOLD_VIEW,
   'put /households/{}/voter': HOUSEHOLD_VIEW,
+  // 长辈模式（pages/households，社区工作人员）
+  'patch /households/{}': HOUSEHOLD_VIEW,
   'post /households/{}/join-codes': ['id', 'code', 'as_head', 'expires_at'],
   'get /households/{}/join-codes': paged(['id', 'as_head', 'issued_by_name', 'issued_at', 'expires_at']),
   'patch /me': USER,
@@ -353,12 +369,22 @@ const RESPONSE_READS = {
   'post /polls/{}/recount': ['recount_digest'],
   'get /polls/{}/electors': paged(['id', 'household_id', 'label', 'building', 'head_name', 'paper_pending']),
   'get /polls/{}/electorate': ['frozen', 'voters', 'households', 'area'],
+  // 家人代办（pages/helpers、pages/helping）
+  'get /households/{}/helpers': ['items[].id', 'items[].user_id', 'items[].name', 'items[].rights', 'items[].granted_as',
+    'items[].granted_by_name', 'items[].linked_at', 'items[].consent_photo', 'items[].consent_photo.url', 'items[].consent_photo.thumbnail_url'],
+  'post /households/{}/helper-codes': ['code', 'rights', 'expires_at'],
+  'post /households/help': ['rights'],
+  // 短信通知（pages/sms）
+  'get /notifications/households/{}/sms-consent': SMS_CONSENT,
+  'put /notifications/households/{}/sms-consent': SMS_CONSENT,
+  'delete /notifications/households/{}/sms-consent': SMS_CONSENT,
   'get /polls/{}/turnout': ['items[].building_id', 'items[].building_name', 'items[].electors', 'items[].voted',
     'items[].paper_pending'],
 }
 
 // 调用了、但不读响应的操作（成功了就行，或者之后重新读列表）
 const RESPONSE_UNREAD = [
+  'delete /households/{}/helpers/{}',
   'post /auth/logout',
   'post /auth/logout-everywhere',
   'delete /join-codes/{}',

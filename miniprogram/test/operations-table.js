@@ -23,6 +23,8 @@ const ELSEWHERE = {
   'post /communities/{}/matter-categories': 'desk: staff add a category',
   'get /communities/{}/triage-sheet': 'pages/stats/stats.js',
   'post /photos': 'utils/upload.js',
+  'post /voice-notes': 'utils/voice.js',
+  'get /voice-notes/{}': 'utils/voice.js',
   'get /photos/{}': 'images: the signed URLs a matter\'s view hands out',
   'get /photos/{}/thumbnail': 'images: the signed URLs a matter\'s view hands out',
   'get /polls/{}/my-ballot': 'not needed on the phone: the poll\'s view carries my_ballot',

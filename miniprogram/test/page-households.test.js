@@ -173,3 +173,13 @@ test('普通居民：说明只给楼栋长、网格员和工作人员用，不�
   expect(page.querySelector('#not-allowed')).toBeDefined()
   expect(wx.request).not.toHaveBeenCalled()
 })
+
+test('点开一户：去“家人代办”（凭户主书面同意）和“短信通知”（代为登记），带上住户编号和地址', async () => {
+  wx.server.reply('GET', '/buildings/3/households', 200, { items: [household(2)], next_cursor: null })
+  const page = await open(BHEAD)
+  await openHousehold(page, household(2))
+  await tap(page, '#helpers-btn')
+  expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: `/pages/helpers/helpers?household=2&address=${encodeURIComponent('3幢 1单元 201室')}` })
+  await tap(page, '#sms-btn')
+  expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: `/pages/sms/sms?household=2&address=${encodeURIComponent('3幢 1单元 201室')}` })
+})

@@ -268,9 +268,10 @@ test('名单只看后端的 paper_pending，不看“我录入的”：名单说
   expect(textOf(page, '#entry-household')).toBe('3幢1单元101（李奶奶）')
 })
 
-test('不是楼栋长：说明只有楼栋长能录，不读名单；表决已截止：不能录', async () => {
-  const page = await open({ user: RESIDENT })
-  expect(textOf(page, '#notice')).toBe('只有楼栋长可以录入纸质票和委托投票。')
+test('后端说不能录：说明谁能录，不读名单；表决已截止：不能录', async () => {
+  const page = await open({ user: RESIDENT, p: poll({ can_enter_paper: false }) })
+  expect(textOf(page, '#notice')).toBe('只有负责这些住户的楼栋长、网格员可以录入纸质票和委托投票。')
+  expect(page.querySelector('#scan-btn')).toBeUndefined()
   expect(page.querySelector('#electors')).toBeUndefined()
   expect(page.querySelector('#entered')).toBeUndefined()
   await flush()
@@ -280,4 +281,48 @@ test('不是楼栋长：说明只有楼栋长能录，不读名单；表决已�
   const closed = await open({ p: poll({ status: 'closed', status_label: '已公示', can_enter_paper: false }) })
   expect(textOf(closed, '#notice')).toBe('这次表决不在投票中，不能录入。')
   expect(closed.querySelector('#electors')).toBeUndefined()
+})
+
+const GRID = { id: 6, name: '网格员', roles: [{ role: 'grid_worker', scope_id: 1, scope_name: '第一网格' }], household: HOUSEHOLD }
+
+test('扫码录入：扫纸质票上的二维码，发 ballot_code 不发 household_id；网格员没有楼栋名单也能录', async () => {
+  const page = await open({ user: GRID })
+  expect(page.querySelector('#electors')).toBeUndefined()
+  expect(page.querySelector('#notice')).toBeUndefined()
+  wx.scanCodeReplies.push({ result: '7-205-KXPQRT', scanType: 'QR_CODE' })
+  await page.instance.onScanBallot()
+  expect(wx.scanCode).toHaveBeenCalledWith(expect.objectContaining({ onlyFromCamera: true }))
+  expect(textOf(page, '#entry-household')).toBe('扫码的选票 7-205-KXPQRT')
+  await tap(page, '#q-11-opt-1')
+  await tap(page, '#q-12-opt-0')
+  await takePhoto(page, 56)
+
+  wx.server.reply('POST', '/polls/7/paper-ballots', 201, paper(4, { household_id: 205 }))
+  wx.server.reply('GET', '/polls/7/paper-ballots', 200, { items: [paper(4, { household_id: 205 })], next_cursor: null })
+  await page.instance.onSubmitEntry()
+  await until(() => paperPosts().length === 1 && !page.data.busy)
+  expect(paperPosts()[0].data).toEqual({
+    ballot_code: '7-205-KXPQRT',
+    answers: [{ question_id: 11, choices: [1] }, { question_id: 12, choices: [0] }],
+    photo_id: 56,
+    via: 'paper',
+  })
+  expect(textOf(page, '#done-notice')).toContain('已录入，等待监委会确认')
+})
+
+test('扫码：扫到名单上的住户显示他的名字；别的表决的选票、不是选票的码不录', async () => {
+  const page = await open()
+  wx.scanCodeReplies.push({ result: '8-101-KXPQRT' })
+  await page.instance.onScanBallot()
+  expect(textOf(page, '#scan-error')).toBe('这张选票属于另一次表决，不能录入本次表决')
+  expect(page.querySelector('#entry-form')).toBeUndefined()
+
+  wx.scanCodeReplies.push({ result: 'https://example.com/x' })
+  await page.instance.onScanBallot()
+  expect(textOf(page, '#scan-error')).toBe('这不是纸质票上的二维码，请扫选票右上角的二维码')
+
+  wx.scanCodeReplies.push({ result: '7-101-kxpqrt' })
+  await page.instance.onScanBallot()
+  expect(textOf(page, '#entry-household')).toBe('3幢1单元101（李奶奶）')
+  expect(page.data.selected.ballotCode).toBe('7-101-KXPQRT')
 })

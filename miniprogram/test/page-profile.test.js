@@ -124,3 +124,21 @@ test('退出所有设备没成功（网络）：本机仍是登录状态', async
   expect(api.getToken()).toBe('tok')
   expect(wx.reLaunch).not.toHaveBeenCalled()
 })
+
+test('户主：“家人代办”“短信通知”去我家的页面；谁都有“帮家人办事”；家里其他人没有“家人代办”', async () => {
+  wx.server.reply('GET', '/households/9', 200, home())
+  const page = await open(HEAD)
+  await until(() => page.data.home)
+  await tap(page, '#helpers-btn')
+  expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: `/pages/helpers/helpers?household=9&address=${encodeURIComponent('3幢 1单元 101室')}` })
+  await tap(page, '#sms-btn')
+  expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: `/pages/sms/sms?household=9&address=${encodeURIComponent('3幢 1单元 101室')}` })
+  await tap(page, '#helping-btn')
+  expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/helping/helping' })
+
+  wx.server.reply('GET', '/households/9', 200, home({ can_designate_voter: false }))
+  const member = await open(Object.assign({}, HEAD, { id: 43 }))
+  await until(() => member.data.home)
+  expect(member.querySelector('#helpers-btn')).toBeUndefined()
+  expect(member.querySelector('#sms-btn')).toBeTruthy()
+})

@@ -12,6 +12,11 @@ function canLookAfter(user) {
   return matters.hasAnyRole(user, HOUSEHOLD_ROLES)
 }
 
+// 后端 Action.MANAGE_HOUSEHOLDS（PATCH /households/{id}，长辈模式也在这里设）只给社区工作人员
+function canSetElderMode(user) {
+  return matters.hasAnyRole(user, ['staff'])
+}
+
 function rolesOf(user, role) {
   return ((user && user.roles) || []).filter(r => r.role === role && r.scope_id)
 }
@@ -57,4 +62,28 @@ function designateVoter(householdId, dataset) {
   return api.put(`/households/${householdId}/voter`, { user_id: raw ? Number(raw) : null })
 }
 
-module.exports = { HOUSEHOLD_ROLES, canLookAfter, communityIdFor, buildingChoices, memberItems, designateVoter }
+// 家人代办（子女代办）能替这户做的事：后端 HelperRight 的代码 → 名称和一句白话说明。
+// 投票不在里面：代办人不能替家里投票。
+const HELPER_RIGHTS = [
+  { code: 'report_and_follow', label: '反映问题并跟进', explain: '替家里反映问题，看办理进度、留言、办结后评议。' },
+  { code: 'reply_meetings', label: '替家里回复开会', explain: '收到开会通知后，替家里回复参加还是不参加、来几个人。' },
+  { code: 'receive_notices', label: '收到通知', explain: '家里收到的开会、投票、诉求进展的通知，也发给他一份。' },
+]
+
+// 我代办（家人代办）、有 right 这项权利的人家（/me 的 helping），给代办选户用：[{id, communityId, address, headName, helper}]。
+// helping 里没有社区，communityId 是 null。
+function helpedFor(user, right) {
+  return ((user && user.helping) || [])
+    .filter(h => right && (h.rights || []).includes(right))
+    .map(h => ({ id: h.household_id, communityId: null, address: h.address, headName: '', helper: true }))
+}
+
+// ['report_and_follow', …] → “反映问题并跟进、收到通知”
+function rightsText(rights) {
+  return HELPER_RIGHTS.filter(r => (rights || []).includes(r.code)).map(r => r.label).join('、')
+}
+
+module.exports = {
+  HOUSEHOLD_ROLES, HELPER_RIGHTS, canLookAfter, canSetElderMode, communityIdFor, buildingChoices, memberItems, designateVoter,
+  helpedFor, rightsText,
+}

@@ -489,13 +489,9 @@ function roles(user) {
   return (user && user.roles) || []
 }
 
-function hasRole(user, role) {
-  return roles(user).some(r => r.role === role)
-}
-
-// 楼栋长录入纸质票、委托投票：后端说能录（投票中、按户表决、本社区有录入权限），录入页按楼栋长负责的楼栋选户
-function canEnterPaper(user, poll) {
-  return hasRole(user, 'building_head') && Boolean(poll && poll.can_enter_paper)
+// 录入纸质票、委托投票：只看后端（投票中、按户表决、楼栋长或范围内的网格员），页面不自己按角色猜
+function canEnterPaper(poll) {
+  return Boolean(poll && poll.can_enter_paper)
 }
 
 // “本社区全部表决”看哪个社区：监委会、工作人员、业委会用角色的社区，否则用自家所在社区。
@@ -574,7 +570,6 @@ module.exports = {
   shortDigest,
   resultView,
   timeText,
-  hasRole,
   canEnterPaper,
   communityListId,
   canDraftPolls,

@@ -69,6 +69,7 @@ const EXPORT_SECTIONS = [
   { key: 'matters', label: '诉求', unit: '条' },
   { key: 'matter_timeline_entries', label: '诉求进展和留言', unit: '条' },
   { key: 'photos', label: '照片', unit: '张' },
+  { key: 'voice_notes', label: '语音', unit: '段' },
   { key: 'meeting_replies', label: '会议回复', unit: '条' },
   { key: 'poll_participation', label: '参加表决', unit: '次' },
   { key: 'objections', label: '表决异议', unit: '条' },

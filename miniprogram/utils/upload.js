@@ -1,4 +1,5 @@
-// 照片上传：小程序里唯一调用 wx.uploadFile 的地方（页面不要直接调用 wx.uploadFile）。
+// 照片和语音的上传：小程序里唯一调用 wx.uploadFile 的地方（页面不要直接调用 wx.uploadFile）。
+// 语音（utils/voice.js）用 upload.uploadFile(voice.VOICE_NOTES_PATH, filePath, opts)，行为和照片一样。
 //
 //   const upload = require('../../utils/upload')
 //   const photo = await upload.uploadPhoto(filePath, {
@@ -43,10 +44,10 @@ function sleep(ms) {
   return new Promise(resolve => setTimeout(resolve, ms))
 }
 
-function uploadOnce(filePath, header, opts) {
+function uploadOnce(url, filePath, header, opts) {
   return new Promise((resolve, reject) => {
     const task = wx.uploadFile({
-      url: photosUrl(),
+      url,
       filePath,
       name: FILE_FIELD,
       header,
@@ -63,12 +64,12 @@ function uploadOnce(filePath, header, opts) {
   })
 }
 
-async function uploadWithNetworkRetry(filePath, buildHeader, opts) {
+async function uploadWithNetworkRetry(url, filePath, buildHeader, opts) {
   const delays = config.RETRY_DELAYS_MS
   for (let attempt = 0; ; attempt++) {
     try {
       if (attempt > 0 && opts.onProgress) opts.onProgress(0)
-      return await uploadOnce(filePath, buildHeader(), opts)
+      return await uploadOnce(url, filePath, buildHeader(), opts)
     } catch (failure) {
       const errMsg = (failure && failure.errMsg) || ''
       // 用户删掉了这张照片（task.abort）：不再重试
@@ -98,8 +99,9 @@ function parseBody(res) {
   return Object.assign({}, res, { data })
 }
 
-async function uploadPhoto(filePath, opts = {}) {
-  if (!filePath) throw new Error('uploadPhoto needs a file path')
+// 上传到 API_BASE + path（'/photos'、'/voice-notes'），成功时返回后端的 JSON
+async function uploadFile(path, filePath, opts = {}) {
+  if (!filePath) throw new Error('uploadFile needs a file path')
   const idempotencyKey = opts.idempotencyKey || api.newIdempotencyKey()
   const buildHeader = () => {
     const header = { 'Idempotency-Key': idempotencyKey }
@@ -107,7 +109,7 @@ async function uploadPhoto(filePath, opts = {}) {
     if (token) header.Authorization = `Bearer ${token}`
     return header
   }
-  const send = () => uploadWithNetworkRetry(filePath, buildHeader, opts).then(parseBody)
+  const send = () => uploadWithNetworkRetry(config.API_BASE + path, filePath, buildHeader, opts).then(parseBody)
 
   try {
     let res = await send()
@@ -135,11 +137,16 @@ async function uploadPhoto(filePath, opts = {}) {
   }
 }
 
+function uploadPhoto(filePath, opts = {}) {
+  return uploadFile(PHOTOS_PATH, filePath, opts)
+}
+
 module.exports = {
   PHOTOS_PATH,
   FILE_FIELD,
   MAX_PHOTOS,
   photosUrl,
   mediaUrl,
+  uploadFile,
   uploadPhoto,
 }

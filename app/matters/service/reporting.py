@@ -5,12 +5,17 @@ from sqlalchemy import select
 
 from app import wechat
 from app.audit import service as audit
-from app.auth.permissions import Action, authorize, can, membership_of
-from app.community.models import Building, Community, Household
+from app.auth.permissions import Action, can, membership_of
+from app.community import acting
+from app.community.models import Building, Community
 from app.errors import ApiError, invalid
 from app.extensions import db
-from app.matters import photos
+from app.matters import photos, voice
 from app.matters.models import BUILTIN_CATEGORIES, Matter, MatterCategory, MatterEvent, MatterStatus
+
+VOICE_TITLE = "语音反映"  # the title of a report made by voice alone
+RECORDED_NOTE = "代为登记（走访）"
+RECORDED_NOTES = {acting.HELPER: "家属代为登记"}
 
 
 def categories(community):
@@ -41,16 +46,16 @@ def _check_category(community_id, code):
 
 
 def submit(user, title, category, description="", building_id=None, place_text="",
-           latitude=None, longitude=None, on_behalf_of_household_id=None, photo_ids=()):
-    """A resident reports a matter; a building head or grid worker may record one for a
-    household (走访登记), which the matter then says."""
-    recorded_by = None
+           latitude=None, longitude=None, on_behalf_of_household_id=None, photo_ids=(), voice_note_id=None):
+    """A resident reports a matter; whoever may act for a household (app/community/acting.py:
+    its building head, grid worker, staff, a family helper) may record one for it (走访登记),
+    which the matter then says, naming who and as what. A voice note may stand in for the text:
+    with one, the title may be left empty (VOICE_TITLE is shown)."""
+    if voice_note_id is not None and not title.strip():
+        title = VOICE_TITLE
+    agency = None
     if on_behalf_of_household_id is not None:
-        household = db.session.get(Household, on_behalf_of_household_id)
-        if household is None:
-            raise invalid("on_behalf_of_household_id", "代为登记的住户不存在")
-        authorize(user, Action.RECORD_MATTER_FOR, household)
-        recorded_by = user.id
+        household, agency = acting.on_behalf(user, on_behalf_of_household_id, acting.Act.REPORT)
     else:
         membership = membership_of(user)
         household = membership.household if membership else None
@@ -68,11 +73,13 @@ def submit(user, title, category, description="", building_id=None, place_text="
     if household is None and not can(user, Action.VIEW_PUBLIC_MATTERS, community):
         raise ApiError(403, "forbidden", "只能向自己所在的社区反映诉求")
     _check_category(community.id, category)
-    check_text(user, f"{title}\n{description}\n{place_text}")
+    if title != VOICE_TITLE or description or place_text:
+        check_text(user, f"{title}\n{description}\n{place_text}")
     matter = Matter(
         community_id=community.id, grid_id=building.grid_id, courtyard_id=building.courtyard_id,
         building_id=building.id, household_id=household.id if household else None,
-        submitter_id=user.id, recorded_by_id=recorded_by, title=title, description=description,
+        submitter_id=user.id, recorded_by_id=user.id if agency else None,
+        recorded_as=agency.role if agency else None, title=title, description=description,
         category=category, place_text=place_text, latitude=latitude, longitude=longitude,
         status=MatterStatus.SUBMITTED,
     )
@@ -80,12 +87,13 @@ def submit(user, title, category, description="", building_id=None, place_text="
     db.session.flush()
     db.session.add(MatterEvent(matter_id=matter.id, action="submit", actor_id=user.id,
                                status_to=MatterStatus.SUBMITTED,
-                               note="代为登记（走访）" if recorded_by else "",
-                               data={"on_behalf": bool(recorded_by)}))
+                               note=(RECORDED_NOTES.get(agency.role, RECORDED_NOTE) if agency else ""),
+                               data={"on_behalf": bool(agency), **({"acting": agency.details()} if agency else {})}))
     photos.attach(user, photo_ids, matter)
-    if recorded_by:
+    voice.attach(user, voice_note_id, matter)
+    if agency:
         audit.record(user, "matter.recorded_for", "matter", matter.id, community_id=community.id,
-                     household_id=household.id, title=title)
+                     household_id=household.id, title=title, acting=agency.details())
     db.session.flush()
     return matter
 

@@ -4,6 +4,7 @@ the table does not allow is a 409. `tell_handlers` tells whoever must act next."
 from sqlalchemy import select
 
 from app.audit import service as audit
+from app.community import acting
 from app.community.models import HouseholdMember
 from app.errors import ApiError
 from app.extensions import db
@@ -55,11 +56,13 @@ def transition(matter, action, actor, note="", matter_class=None, data=None, tel
 
 
 def household_user_ids(matter):
-    """The submitter and everyone living in the household the matter concerns."""
-    recipients = {matter.submitter_id}
+    """The submitter (unless a family helper whose link has ended) and everyone living in the
+    household the matter concerns, with its family helpers who receive its notices."""
+    recipients = {matter.submitter_id} if matter.recorded_as != acting.HELPER else set()
     if matter.household_id is not None:
         recipients |= set(db.session.scalars(
-            select(HouseholdMember.user_id).filter_by(household_id=matter.household_id)))
+            select(HouseholdMember.user_id).filter_by(household_id=matter.household_id)
+            .union(acting.notice_helpers(matter.household_id))))
     return sorted(recipients)
 
 

@@ -8,9 +8,10 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.permissions import Action, can, household_id_of
 from app.community.models import Department, VolunteerTeam
+from app.community import acting
 from app.community.service import mask_phone
 from app.extensions import db
-from app.matters import access, photos
+from app.matters import access, photos, voice
 from app.matters.models import (
     BUILTIN_CATEGORIES,
     CLASS_LABELS,
@@ -75,6 +76,7 @@ def matter_view(matter, level, viewer):
         "resolved_at": matter.resolved_at,
         "satisfaction": matter.satisfaction, "evaluation_comment": matter.evaluation_comment,
         "photos": by_event.get(None, []),
+        "voice_note": voice.of_matters([matter.id]).get(matter.id) if full else None,
         "timeline": [{**_event_view(event, full), "photos": by_event.get(event.id, [])} for event in events],
         "polls": [{"id": i, "title": t, "status": s} for i, t, s in db.session.execute(
             select(Poll.id, Poll.title, Poll.status).where(Poll.matter_id == matter.id, Poll.status != PollStatus.DRAFT)
@@ -115,7 +117,8 @@ def _event_view(event, full):
     return {"id": event.id, "action": event.action, "status_from": event.status_from,
             "status_to": event.status_to, "matter_class": event.matter_class, "note": event.note,
             "data": event.data, "created_at": event.created_at,
-            "actor_name": _shown_name(actor, actor.name, full) if actor else None}
+            "actor_name": (name := _shown_name(actor, actor.name, full) if actor else None),
+            "on_behalf_label": acting.label(name, event.data["acting"]["as"]) if "acting" in (event.data or {}) else None}
 
 
 def _handler(matter):
@@ -133,14 +136,16 @@ def _handler(matter):
 
 
 def my_matters(user, cursor=None, limit=20):
-    """Matters I submitted or that concern my household, newest first.
+    """Matters I submitted or that concern my household (or one I help), newest first.
 
     Each condition reads its own index backwards for one page, and the page is taken from
     their union: with OR the database would walk every matter newer than the cursor."""
     household_id = household_id_of(user)
-    conditions = [Matter.submitter_id == user.id]
-    if household_id is not None:
-        conditions.append(Matter.household_id == household_id)
+    # A family helper follows the matters of the households they help while the link lasts, the
+    # ones they reported included: those count through the household, not as their own.
+    conditions = [(Matter.submitter_id == user.id) & Matter.recorded_as.is_distinct_from(acting.HELPER)]
+    households = ([household_id] if household_id is not None else []) + acting.helped(user, acting.Act.FOLLOW)
+    conditions += [Matter.household_id == helped for helped in households]
     branches = []
     for condition in conditions:
         branch = select(Matter.id).where(condition)
@@ -219,6 +224,7 @@ def triage_queue(community, cursor=None, limit=20):
             MatterPhoto.matter_id.in_([m.id for m in page]), MatterPhoto.event_id.is_(None),
             MatterPhoto.hidden.is_(False)).order_by(MatterPhoto.id)) if page else ():
         reported.setdefault(photo.matter_id, []).append(photos.photo_view(photo))
+    voices = voice.of_matters([m.id for m in page])
     items = []
     info = category_info(page)
     for matter in page:
@@ -230,6 +236,7 @@ def triage_queue(community, cursor=None, limit=20):
             "household_flags": _flags(household) if household else None,
             "similar_ids": [i for i in similar.get((matter.building_id, matter.category), []) if i != matter.id],
             "photos": reported.get(matter.id, []),
+            "voice_note": voices.get(matter.id),
         })
     return {"items": items, "next_cursor": rows[limit - 1].id if len(rows) > limit else None}
 

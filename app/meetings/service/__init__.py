@@ -12,11 +12,12 @@ from app.meetings.service.checkin import check_in, check_in_by_hand, checkin_cod
 from app.meetings.service.invitations import invitations, replies, reply, resend
 from app.meetings.service.minutes import publish_minutes, record_minutes
 from app.meetings.service.organizing import cancel, create, publish, remind, reschedule
-from app.meetings.service.views import community_meetings, get_visible, meeting_view, meeting_views, my_meetings
+from app.meetings.service.views import (community_meetings, get_visible, meeting_stats, meeting_view, meeting_views,
+                                        my_meetings)
 
 __all__ = [
     "cancel", "check_in", "check_in_by_hand", "checkin_code", "checkin_scene", "community_meetings", "create",
     "get_visible",
-    "invitations", "meeting_view", "meeting_views", "my_meetings", "publish", "publish_minutes",
+    "invitations", "meeting_stats", "meeting_view", "meeting_views", "my_meetings", "publish", "publish_minutes",
     "record_minutes", "remind", "replies", "reply", "reschedule", "resend",
 ]

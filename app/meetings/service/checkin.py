@@ -1,4 +1,5 @@
-"""Signing in: the rotating check-in code the organiser shows, scanning it, signing in by hand."""
+"""Signing in: the rotating check-in code the organiser shows, scanning it, signing in by hand
+(the organiser, or whoever acts for the household)."""
 import base64
 import hashlib
 import hmac
@@ -8,10 +9,13 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from app import wechat
+from app.auth.permissions import allows
+from app.community import acting
+from app.community.models import Household
 from app.errors import ApiError
 from app.extensions import db
 from app.meetings import access
-from app.meetings.models import Invitation, Meeting
+from app.meetings.models import Invitation, Meeting, MeetingStatus
 from app.meetings.service.common import record_audit
 from app.models_base import utcnow
 
@@ -74,20 +78,29 @@ def check_in(user, scene):
 
 
 def check_in_by_hand(actor, meeting, household_id):
-    """The organiser signs in a household without a phone; recorded as such."""
-    access.check_run(actor, meeting)
+    """Sign in a household without a phone, replied or not: the organiser (or staff) any invited
+    household; whoever acts for a household (app/community/acting.py: its building head, grid
+    worker) that one. Recorded as such, with who and as what."""
+    household = db.session.get(Household, household_id)
+    agency = acting.agency(actor, household, acting.Act.CHECK_IN) if household is not None else None
+    if agency is None:
+        if household is not None and not allows(access.check_manage, actor, meeting):
+            acting.require(actor, household, acting.Act.CHECK_IN)  # the 403 says why not
+        access.check_manage(actor, meeting)
+        agency = acting.Agency(actor.id, household_id, "organizer")
+    access.check_status(meeting, MeetingStatus.PUBLISHED)
     invitation = db.session.scalar(select(Invitation).filter_by(meeting_id=meeting.id, household_id=household_id))
     if invitation is None:
         raise ApiError(404, "not_found", "该住户不在本次会议的邀请范围内")
-    if _mark_present(invitation, actor, by_hand=True):
-        record_audit(actor, meeting, "check_in_by_hand", household_id=household_id)
+    if _mark_present(invitation, actor, by_hand=True, as_=agency.role):
+        record_audit(actor, meeting, "check_in_by_hand", household_id=household_id, acting=agency.details())
     db.session.flush()
     db.session.refresh(invitation)
     return invitation
 
 
-def _mark_present(invitation, by, by_hand):
+def _mark_present(invitation, by, by_hand, as_=None):
     """Sign in (once: a second scan changes nothing); True if this one did. Not committed."""
     return db.session.execute(update(Invitation).where(Invitation.id == invitation.id, Invitation.present.is_(False))
                               .values(present=True, checked_in_at=utcnow(), checked_in_by_id=by.id,
-                                      checked_in_by_hand=by_hand)).rowcount == 1
+                                      checked_in_by_hand=by_hand, checked_in_as=as_)).rowcount == 1

@@ -23,6 +23,7 @@ from app.polls.service.views import (
     poll_views,
     rule_book,
     turnout,
+    turnout_over_time,
 )
 from app.polls.service.voting import ballot_view, board, cast, check_receipt, my_ballot
 
@@ -32,5 +33,5 @@ __all__ = [
     "edit", "electorate", "electors", "enter_paper", "events", "get_objection", "get_paper", "get_visible", "lodge_objection", "my_ballot",
     "my_polls", "named_ballots", "objection_views", "objections", "open_scheduled", "paper_ballots", "paper_views",
     "poll_view", "poll_views", "publish", "recount", "reject_paper", "remind", "rule_book",
-    "turnout",
+    "turnout", "turnout_over_time",
 ]

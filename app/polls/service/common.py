@@ -11,10 +11,10 @@ from app.polls import access
 from app.polls.models import Poll, PollElector
 
 
-def event(poll, actor, action, household_id=None, note=""):
+def event(poll, actor, action, household_id=None, note="", **details):
     """A line of the poll's audit trail, in the chained audit log (app/audit)."""
     audit.record(actor, f"poll.{action}", "poll", poll.id, community_id=poll.community_id,
-                 household_id=household_id, note=note)
+                 household_id=household_id, note=note, **details)
 
 
 def job_id(poll, label):

@@ -1,5 +1,6 @@
-"""Paper and proxy ballots: a building head (or grid worker, or staff) enters a household's
-纸质票 or 委托投票 with a photo; it counts once a supervisor has compared the two."""
+"""Paper and proxy ballots: whoever acts for a household (app/community/acting.py: its building
+head, grid worker, staff) enters its 纸质票 or 委托投票 with a photo, recorded as done for it and as
+what; it counts once a supervisor has compared the two."""
 from sqlalchemy import select
 
 from app.community.models import Household
@@ -17,13 +18,21 @@ from app.polls.service.voting import choices_of, mark_voted, put_ballot
 
 
 def enter_paper(actor, poll, household_id, answers, photo_id, via=BallotVia.PAPER, proxy_name=None,
-                authorization_text=None):
+                authorization_text=None, ballot_code=None):
     """A household's paper ballot or proxy vote with a photo of the paper or authorization. It
-    waits for a supervisor's confirmation."""
+    waits for a supervisor's confirmation. The household is chosen, or named by the code printed
+    on its paper ballot (`ballot_code`, scanned; app/printing/polls.py)."""
+    if ballot_code is not None:
+        scanned = secrecy.household_of_paper_code(poll, ballot_code)
+        if household_id not in (None, scanned):
+            raise invalid("ballot_code", "选票编码与所选住户不一致，请核对选票")
+        household_id = scanned
+    if household_id is None:
+        raise invalid("household_id", "请选择住户，或扫描选票上的编码")
     household = db.session.get(Household, household_id)
     if household is None or household.community_id != poll.community_id:
         raise invalid("household_id", "住户不存在")
-    access.check_paper_entry(actor, household)
+    agency = access.check_paper_entry(actor, household)
     lock_open(poll)
     access.check_paper_poll(poll)
     if via == BallotVia.PROXY and not (proxy_name and authorization_text):
@@ -43,7 +52,8 @@ def enter_paper(actor, poll, household_id, answers, photo_id, via=BallotVia.PAPE
                         entered_by_id=actor.id, status=PaperStatus.PENDING)
     db.session.add(paper)
     event(poll, actor, f"{via}_entered", household.id,
-          note=f"受托人：{proxy_name}；委托书：{authorization_text}" if via == BallotVia.PROXY else "")
+          note=f"受托人：{proxy_name}；委托书：{authorization_text}" if via == BallotVia.PROXY else "",
+          acting=agency.details())
     db.session.flush()
     return paper
 

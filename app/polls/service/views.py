@@ -14,6 +14,7 @@ from app.auth.service import user_names
 from app.community.models import Building, Courtyard, Household
 from app.errors import ApiError, invalid
 from app.extensions import db
+from app.matters.report import period_bounds
 from app.models_base import utcnow
 from app.polls import access, rules, secrecy
 from app.polls.models import Ballot, PaperBallot, PaperStatus, Poll, PollElector, PollStatus
@@ -139,6 +140,24 @@ def community_polls(viewer, community, cursor=None, limit=20):
         query = query.where(Poll.status != PollStatus.DRAFT)
     rows, next_cursor = _desc_page(query, cursor, limit)
     return {"items": poll_views(rows, viewer), "next_cursor": next_cursor}
+
+
+def turnout_over_time(viewer, community, start, end):
+    """The polls closed in the period, in the order they closed, each with its turnout counted by
+    voter: the figures each poll's view already shows whoever may see the community's polls."""
+    authorize(viewer, Action.VIEW_COMMUNITY, community)
+    since, until = period_bounds(start, end)
+    polls = db.session.execute(select(Poll.id, Poll.title, Poll.electorate, Poll.closed_at).where(
+        Poll.community_id == community.id, Poll.status == PollStatus.CLOSED, Poll.closed_at >= since,
+        Poll.closed_at < until).order_by(Poll.closed_at, Poll.id)).all()
+    turnout = _turnout([poll.id for poll in polls])
+    items = []
+    for poll in polls:
+        voters, voted = turnout.get(poll.id, (0, 0))
+        items.append({"id": poll.id, "title": poll.title, "closed_at": poll.closed_at,
+                      "electorate_label": ELECTORATE_LABELS[poll.electorate], "voters": voters, "voted": voted,
+                      "turnout_percent": round(100 * voted / voters, 1) if voters else None})
+    return {"items": items}
 
 
 # ---- what overseers see ------------------------------------------------------------------------------

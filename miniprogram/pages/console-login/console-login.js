@@ -4,11 +4,13 @@
 // 点“不是我，取消”（…/refuse）电脑上显示已拒绝。没有职务的居民（may_confirm 为 false）只能取消。
 // 还没登录的先悄悄用微信登录一次。页面用 Component 构造器编写，生命周期写在 methods 里。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const auth = require('../../utils/auth')
 const scene = require('../../utils/scene')
 const { formatMeetingTime } = require('../../utils/format')
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     status: 'working', // working / ask / confirmed / refused / failed / login
     message: '',

@@ -3,9 +3,12 @@
 // - 发入户码（POST /households/{id}/join-codes，可选“加入的人做户主”）：大字显示、写明有效期、可以复制；
 // - 看这一户还没用的入户码（GET /households/{id}/join-codes，码本身不再显示），作废任何一个
 //   （DELETE /join-codes/{id}，只有没用过的能作废），比如前几天发错了人的；
+// - 能发入户码的（can_issue_join_codes）还能去“家人代办”（pages/helpers，凭户主书面同意的照片）
+//   和“短信通知”（pages/sms，写明居民怎么同意的）替这户办；
 // - 后端说可以时（can_designate_voter，社区工作人员）指定投票人（PUT /households/{id}/voter，null 是户主投票）。
 // 页面用 Component 构造器编写，生命周期（onLoad 等）来自 utils/paged-list.js。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const auth = require('../../utils/auth')
 const households = require('../../utils/households')
 const matters = require('../../utils/matters')
@@ -58,6 +61,7 @@ const list = pagedList({
 })
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     allowed: true,
     buildings: [],
@@ -73,6 +77,7 @@ Component({
     joinCode: null,
     codes: [],
     busy: '',
+    canSetElder: false,
   },
 
   methods: Object.assign({}, list, {
@@ -87,6 +92,7 @@ Component({
         this.setData({
           allowed: households.canLookAfter(user) && buildings.length > 0,
           buildings,
+          canSetElder: households.canSetElderMode(user),
         })
       } catch (err) {
         this.setData({ loaded: true, loadError: err.message })
@@ -134,7 +140,7 @@ Component({
       this.setData({
         household: {
           id: h.id, address: formatHouseAddress(h), headName: h.head_name || '',
-          canDesignate: h.can_designate_voter, canIssue: h.can_issue_join_codes,
+          canDesignate: h.can_designate_voter, canIssue: h.can_issue_join_codes, elderMode: h.elder_mode,
         },
         members: households.memberItems(h),
       })
@@ -191,6 +197,32 @@ Component({
         this.setData({ busy: '' })
       }
       await this.loadCodes()
+    },
+
+    // 替没手机的老人绑定家人代办（要拍户主书面同意）、登记短信通知（要选怎么同意的）
+    onOpenHelpers() {
+      const h = this.data.household
+      wx.navigateTo({ url: `/pages/helpers/helpers?household=${h.id}&address=${encodeURIComponent(h.address)}` })
+    },
+
+    onOpenSms() {
+      const h = this.data.household
+      wx.navigateTo({ url: `/pages/sms/sms?household=${h.id}&address=${encodeURIComponent(h.address)}` })
+    },
+
+    // 长辈模式：这户人家的手机打开小程序就是大字、大按钮（本人在“我的信息”里还能改）
+    async onToggleElder() {
+      if (this.data.busy) return
+      this.setData({ busy: 'elder' })
+      try {
+        const h = await api.patch(`/households/${this.data.household.id}`, { elder_mode: !this.data.household.elderMode })
+        this.showHousehold(h)
+        wx.showToast({ title: h.elder_mode ? '已打开' : '已关掉', icon: 'success' })
+      } catch (err) {
+        // api.js 已经弹出后端的说明
+      } finally {
+        this.setData({ busy: '' })
+      }
     },
 
     async onPickVoter(e) {

@@ -1,8 +1,10 @@
 // 首页：显示 GET /me 的结果（称呼、住户、身份）和未读消息数，可以去消息页、诉求、会议、表决、
 // 我的信息、我的信息与隐私、绑定住户或退出登录；承办人有“我的待办”（带待办数），楼栋长、网格员、
 // 社区工作人员有“住户”，议事会成员、社区工作人员有“三事分流”和“诉求统计”。
+// 长辈模式（utils/elder.js）只有三个大按钮（反映问题、开会、投票）、消息和“我的信息”（在那里关掉）。
 // 页面用 Component 构造器编写，生命周期（onShow 等）写在 methods 里。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const auth = require('../../utils/auth')
 const { formatRoles, formatHouseAddress } = require('../../utils/format')
 const matters = require('../../utils/matters')
@@ -24,6 +26,7 @@ function confirmLogout() {
 }
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     loaded: false,
     loadError: '',
@@ -46,6 +49,7 @@ Component({
         wx.reLaunch({ url: '/pages/login/login' })
         return Promise.resolve()
       }
+      this.applyTextSize() // 从“我的信息”回来时字号、长辈模式可能变了
       const cached = api.getUser()
       if (cached) this.showUser(cached)
       return this.loadAll()
@@ -64,6 +68,7 @@ Component({
       try {
         const user = await api.get('/me')
         api.setUser(user)
+        this.applyTextSize() // 社区可能刚为这户打开或关掉了长辈模式
         this.showUser(user)
         this.setData({ loadError: '' })
         return true

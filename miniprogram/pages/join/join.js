@@ -1,11 +1,13 @@
 // 绑定住户页：输入入户码 → POST /households/join。
 // 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const { formatHouseAddress, normalizeJoinCode, isValidJoinCode } = require('../../utils/format')
 
 const INVALID_FORMAT_MESSAGE = '入户码是 8 位字母或数字，请核对后再输入'
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     code: '',
     submitting: false,

@@ -8,6 +8,7 @@
 // 开发环境：onLoad 同时问 GET /auth/dev-logins，后端给了演示身份时（只有开发环境给），
 // 同意之后不显示“微信登录”，而是一个演示身份的选择器，选中谁就用 `dev:<登录名>` 登录。
 const auth = require('../../utils/auth')
+const elder = require('../../utils/elder')
 const format = require('../../utils/format')
 const privacy = require('../../utils/privacy')
 
@@ -20,6 +21,7 @@ function devLoginRow(person) {
 }
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     loading: false,
     errorMessage: '',

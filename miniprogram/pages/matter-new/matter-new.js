@@ -8,12 +8,17 @@
 // - 照片：wx.chooseMedia 选图（最多 9 张），每张用 utils/upload.js 单独上传，显示进度，
 //   失败可以重试（同一张照片沿用同一个幂等键）或删掉；提交时带上 photo_ids。
 // - 微信提醒：点“提交”时先（同步地）请用户开启“诉求进度提醒”，再提交。
+// - 代办：楼栋长、网格员、社区工作人员可以“替住户反映”，选一户（components/household-picker）后提交时带上
+//   on_behalf_of_household_id，类别按那户的社区；自己没有住户的直接先选一户。“改成我自己反映”回到给自己办。
 // 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
 const api = require('../../utils/api')
+const households = require('../../utils/households')
+const elder = require('../../utils/elder')
 const auth = require('../../utils/auth')
 const draft = require('../../utils/draft')
 const subscribe = require('../../utils/subscribe')
 const upload = require('../../utils/upload')
+const voice = require('../../utils/voice')
 
 const DRAFT_KEY = 'yb_matter_draft'
 const TITLE_MIN = 2
@@ -29,6 +34,7 @@ function coordinate(value) {
 }
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     loaded: false,
     loadError: '',
@@ -46,6 +52,12 @@ Component({
     locating: false,
     photos: [],
     maxPhotos: upload.MAX_PHOTOS,
+    voice: null, // 语音：utils/voice.js 的 recorder 维护
+    voiceState: '', // 听一听：'' | 'loading' | 'playing'
+
+    canActFor: false,
+    picking: false,
+    onBehalf: null,
 
     restored: false,
     submitting: false,
@@ -68,6 +80,8 @@ Component({
       // 还在上传的照片停掉；已经传好的照片在草稿里，下次打开还在
       this._unloaded = true
       Object.keys(this._tasks || {}).forEach(lid => this._tasks[lid] && this._tasks[lid].abort())
+      if (this._voice) this._voice.stop()
+      if (this._player) this._player.destroy()
     },
 
     // ---------- 社区和分类 ----------
@@ -80,10 +94,12 @@ Component({
         this.setData({ loaded: true, loadError: err.message })
         return
       }
+      const canActFor = households.canLookAfter(user)
       if (!user.household) {
-        this.setData({ loaded: true, needHousehold: true })
+        this.setData({ loaded: true, needHousehold: !canActFor, canActFor, picking: canActFor })
         return
       }
+      this.setData({ canActFor })
       this._communityId = user.household.community_id
       this.setData({ loaded: true, loadError: '', communityName: user.household.community_name || '' })
       await this.loadCategories()
@@ -113,6 +129,34 @@ Component({
       }
     },
 
+    // ---------- 代办 ----------
+
+    onStartActing() {
+      this.setData({ picking: true })
+    },
+
+    async onPickHousehold(e) {
+      const h = e.detail
+      this.setData({ picking: false, onBehalf: { id: h.id, address: h.address, headName: h.headName } })
+      if (h.communityId && h.communityId !== this._communityId) {
+        this._communityId = h.communityId
+        this.setData({ category: '' })
+        await this.loadCategories()
+      }
+    },
+
+    // 不代办了：自己有住户的回到给自己反映；没有的看到“先绑定您家的住户”，也还能再点“替住户反映”
+    onCancelActing() {
+      const user = api.getUser()
+      const own = user && user.household
+      this.setData({ picking: false, onBehalf: null, needHousehold: !own })
+      if (own && own.community_id !== this._communityId) {
+        this._communityId = own.community_id
+        this.setData({ category: '' })
+        this.loadCategories()
+      }
+    },
+
     goJoin() {
       wx.navigateTo({ url: '/pages/join/join' })
     },
@@ -127,7 +171,7 @@ Component({
       const photos = (f.photos || []).map(p => this.photoItem({
         path: '', id: p.id, url: p.url, thumbnail_url: p.thumbnail_url, status: 'done', progress: 100,
       }))
-      const restored = Boolean(f.title || f.description || f.category || f.place || photos.length)
+      const restored = Boolean(f.title || f.description || f.category || f.place || photos.length || f.voice)
       this.setData({
         title: f.title || '',
         description: f.description || '',
@@ -136,6 +180,7 @@ Component({
         latitude: f.latitude || '',
         longitude: f.longitude || '',
         photos,
+        voice: voice.fromDraft(f.voice),
         restored,
       })
     },
@@ -143,7 +188,7 @@ Component({
     saveDraft() {
       const d = this.data
       const photos = d.photos.filter(p => p.status === 'done').map(p => ({ id: p.id, url: p.url, thumbnail_url: p.thumbnail_url }))
-      const empty = !d.title && !d.description && !d.category && !d.place && !d.latitude && !photos.length
+      const empty = !d.title && !d.description && !d.category && !d.place && !d.latitude && !photos.length && !voice.forDraft(d.voice)
       if (empty && !this._key) {
         this.clearDraft()
         return
@@ -156,6 +201,7 @@ Component({
         latitude: d.latitude,
         longitude: d.longitude,
         photos,
+        voice: voice.forDraft(d.voice),
       })
     },
 
@@ -178,10 +224,11 @@ Component({
         if (!confirmed) return
         Object.keys(this._tasks).forEach(lid => this._tasks[lid] && this._tasks[lid].abort())
         this._tasks = {}
+        if (this._voice) this._voice.remove()
         this.clearDraft()
         this.setData({
           title: '', description: '', category: '', place: '', latitude: '', longitude: '',
-          photos: [], restored: false, errorMessage: '',
+          photos: [], voice: null, restored: false, errorMessage: '',
         })
       })
     },
@@ -342,14 +389,45 @@ Component({
       wx.previewImage({ urls, current: photo.path || upload.mediaUrl(photo.url || photo.thumbnail_url) })
     },
 
+    // ---------- 语音（utils/voice.js；录音和播放器用到时才建） ----------
+
+    voiceRecorder() {
+      if (!this._voice) this._voice = voice.recorder(this, { onChange: () => this.saveDraft() })
+      return this._voice
+    },
+
+    onVoiceTap() {
+      this.setData({ errorMessage: '' })
+      return this.voiceRecorder().toggle()
+    },
+
+    onVoiceRetry() {
+      return this.voiceRecorder().retry()
+    },
+
+    onVoiceRemove() {
+      if (this.data.voiceState === 'playing') this._player.toggle()
+      this.voiceRecorder().remove()
+    },
+
+    onVoicePlay() {
+      if (!this._player) this._player = voice.player(this)
+      return this._player.toggle(this.data.voice)
+    },
+
     // ---------- 提交 ----------
 
     validate() {
       const d = this.data
-      if (trim(d.title).length < TITLE_MIN) return '请用一句话写明是什么事（至少 2 个字）'
+      const spoken = Boolean(voice.forDraft(d.voice)) // 有传好的语音，标题可以不写
+      if (trim(d.title).length < TITLE_MIN && !(spoken && !trim(d.title))) return '请用一句话写明是什么事（至少 2 个字），或者说一段话'
+      if (d.picking || (!d.onBehalf && !this._communityId)) return '请先选替哪一户反映'
       if (!d.category) return '请选一个类别'
       if (d.photos.some(p => p.status === 'uploading')) return '照片还在上传，请稍等一下再提交'
       if (d.photos.some(p => p.status === 'failed')) return '有照片没传上去：请点照片上的“重试”，或者删掉它'
+      if (d.voice && d.voice.status === 'recording') return '还在录音：说完请按“停止”'
+      if (d.voice && d.voice.status === 'uploading') return '语音还在上传，请稍等一下再提交'
+      if (d.voice && d.voice.status === 'failed') return '语音没传上去：请点“重传”，或者删掉重录'
       return ''
     },
 
@@ -367,6 +445,8 @@ Component({
       }
       const photoIds = d.photos.filter(p => p.status === 'done' && p.id != null).map(p => p.id)
       if (photoIds.length) body.photo_ids = photoIds
+      if (voice.forDraft(d.voice)) body.voice_note_id = d.voice.id
+      if (d.onBehalf) body.on_behalf_of_household_id = d.onBehalf.id
       return body
     },
 

@@ -6,10 +6,14 @@
 // - 议事会表决分类（class_votes：逐位成员选大事/小事/私事，多数决定）；
 // - 更新进展（progress）、办结（resolve）、上报街道（escalate）；留言（comment）。
 // 操作成功后用后端返回的诉求（带新的 can）刷新；不允许的操作回 403/409，api.js 弹出后端的中文说明；409 时重新读取诉求。
+// 代办：后端说可以代这户评议时（can.evaluate_for：这户的楼栋长、网格员、社区工作人员、家属）也显示评议，
+// 提交时带上 on_behalf_of_household_id（这件诉求的住户）；时间线上别人代办的写“由X代办”（on_behalf_label）。
 // 本页路径：/pages/matter/matter?id=N（消息里的 page 也指向这里）。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const ui = require('../../utils/ui')
 const upload = require('../../utils/upload')
+const voice = require('../../utils/voice')
 const matters = require('../../utils/matters')
 const { formatRelativeTime } = require('../../utils/format')
 const { readAll } = require('../../utils/paged-list')
@@ -65,6 +69,7 @@ function emptyForms() {
 }
 
 Component({
+  behaviors: [elder.behavior],
   data: Object.assign(
     {
       id: null,
@@ -73,6 +78,8 @@ Component({
       matter: null,
       timeline: [],
       photos: [],
+      voice: null, // 诉求的语音（utils/voice.view）
+      voiceState: '', // '' | 'loading' | 'playing'
       can: {},
       busy: '',
       classOptions: [],
@@ -152,6 +159,7 @@ Component({
         submitterName: m.submitter_name || '',
         submitterPhone: m.submitter_phone || '',
         onBehalf: Boolean(m.on_behalf),
+        householdId: m.household_id || null,
         mergedIntoId: m.merged_into_id || null,
         satisfaction: m.satisfaction || 0,
         satisfactionStars: m.satisfaction ? matters.stars(m.satisfaction) : '',
@@ -164,6 +172,7 @@ Component({
         actionText: matters.eventText(e),
         note: e.note || '',
         actorName: e.actor_name || '',
+        onBehalfLabel: e.on_behalf_label || '',
         timeText: formatRelativeTime(e.created_at, now),
         photos: (e.photos || []).map(photoView),
       }))
@@ -174,6 +183,7 @@ Component({
         matter: view,
         timeline,
         photos,
+        voice: voice.view(m.voice_note),
         can,
         reopenPossible,
         classifyMode,
@@ -238,6 +248,8 @@ Component({
       const score = this.data.evalScore
       if (!(score >= 1 && score <= 5)) return this.fail('请先点星星打分')
       const body = { satisfaction: score, comment: this.data.evalComment.trim() }
+      // 代这户评议：自己家的诉求（can.evaluate）不带
+      if (!this.data.can.evaluate && this.data.can.evaluate_for) body.on_behalf_of_household_id = this.data.matter.householdId
       return this.run('evaluate', () => api.post(`/matters/${this.data.id}/evaluate`, body), '谢谢您的评议')
     },
 
@@ -435,6 +447,16 @@ Component({
     goMerged() {
       const target = this.data.matter && this.data.matter.mergedIntoId
       if (target) wx.navigateTo({ url: `/pages/matter/matter?id=${target}` })
+    },
+
+    // 语音：第一次点时才建播放器（utils/voice.js：带 token 下载，再播放）
+    onPlayVoice() {
+      if (!this._player) this._player = voice.player(this)
+      return this._player.toggle(this.data.voice)
+    },
+
+    onUnload() {
+      if (this._player) this._player.destroy()
     },
 
     retry() {

@@ -2,6 +2,7 @@
 // 点一条打开详情；还没有时给“我要反映”按钮。类别、大事/小事/私事的中文名由后端给出。
 // 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const { formatRelativeTime } = require('../../utils/format')
 const { pagedList } = require('../../utils/paged-list')
 
@@ -28,6 +29,7 @@ const list = pagedList({
 })
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     items: [],
     nextCursor: null,

@@ -10,6 +10,7 @@
 //   后端不会建出两个会。失败后改了内容换新键（后端对同键不同内容回 422）。
 // 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const auth = require('../../utils/auth')
 const draft = require('../../utils/draft')
 const meetings = require('../../utils/meetings')
@@ -34,6 +35,7 @@ function agendaRow(fields) {
 }
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     loaded: false,
     loadError: '',

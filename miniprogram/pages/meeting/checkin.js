@@ -3,10 +3,12 @@
 // 这里 POST /meetings/checkins {scene}，成功后打开会议详情。还没登录的先悄悄用微信登录一次。
 // 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const auth = require('../../utils/auth')
 const scene = require('../../utils/scene')
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     status: 'working', // working / failed / login
     message: '',

@@ -11,16 +11,26 @@
 //   “再次通知”（resend，带幂等键）；给没回复、没手机的住户“代签到”（check_in_by_hand）；
 //   显示签到码（checkin_code：小程序码图片；开发环境没有图片时显示签到码文字），页面显示期间每 5 分钟换一次，
 //   页面隐藏、关闭时停掉；写会议纪要和决定（record_minutes，决定可以关联诉求并“推进诉求”），再“发布公示”（publish_minutes）。
+// - 代办（楼栋长、网格员、社区工作人员，和有“替家里回复开会”权利的家人代办，会议发布后）：选一户（components/household-picker），替这户回复
+//   （POST /meetings/{id}/reply 带 on_behalf_of_household_id）或代签到（POST /meetings/{id}/manual-checkins，
+//   任何被邀请的住户）。能不能替这户办由后端判断，不行时 api.js 弹出说明。“换一户”“不代办了”随时可以退回。
 // 操作成功后用后端返回的会议（带新的 can）刷新；不允许的操作回 403/409，api.js 弹出后端的中文说明；409 时重新读取会议。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const ui = require('../../utils/ui')
 const subscribe = require('../../utils/subscribe')
 const meetings = require('../../utils/meetings')
+const households = require('../../utils/households')
 const { fromScan: sceneFromScan } = require('../../utils/scene')
 const { formatMeetingTime, meetingPickerValues, meetingIso } = require('../../utils/format')
 
 // 点回复时请用户开启的提醒
 const REMINDER_KINDS = ['meeting_invitation', 'meeting_reminder']
+
+// 代办：照看住户的（楼栋长、网格员、社区工作人员），或者有“替家里回复开会”权利的家人代办
+function canActFor(user) {
+  return households.canLookAfter(user) || households.helpedFor(user, 'reply_meetings').length > 0
+}
 
 function emptyForms() {
   return {
@@ -41,6 +51,7 @@ function newDecision() {
 }
 
 Component({
+  behaviors: [elder.behavior],
   data: Object.assign(
     {
       id: null,
@@ -61,6 +72,14 @@ Component({
       replyPeople: 1,
       maxPeople: meetings.MAX_PEOPLE,
       present: false,
+      replyOnBehalf: '',
+      presentOnBehalf: '',
+
+      // 代办
+      canActFor: false,
+      actPicking: false,
+      actFor: null,
+      actPeople: 1,
 
       // 组织者
       replies: null,
@@ -87,7 +106,7 @@ Component({
         this.setData({ loaded: true, loadError: '会议编号不对' })
         return Promise.resolve()
       }
-      this.setData({ id, today: meetingPickerValues(Date.now()).date })
+      this.setData({ id, today: meetingPickerValues(Date.now()).date, canActFor: canActFor(api.getUser()) })
       return this.loadAll()
     },
 
@@ -175,6 +194,9 @@ Component({
         myReplyText: meetings.myReplyText(m),
         replyPeople: Math.max(1, Math.min(meetings.MAX_PEOPLE, people || 1)),
         present: Boolean(m.present),
+        // 别人替我家回复、签到的：后端写好的“由张三（楼栋长）代办”
+        replyOnBehalf: m.my_reply_on_behalf || '',
+        presentOnBehalf: m.present_on_behalf || '',
       }
       // 纪要：第一次显示时把已保存的纪要放进编辑框
       if (can.record_minutes && !this._minutesPrefilled) {
@@ -431,6 +453,57 @@ Component({
         },
       )
       if (done) await this.loadReplies()
+    },
+
+    // ---------- 代办：替一户回复、代签到 ----------
+
+    onStartActing() {
+      this.setData({ actPicking: true })
+    },
+
+    onPickActFor(e) {
+      const h = e.detail
+      // 家人代办只能替家里回复，签到要到场的楼栋长、工作人员代
+      this.setData({ actPicking: false, actFor: { id: h.id, text: h.headName ? `${h.address}（${h.headName}）` : h.address, helper: Boolean(h.helper) }, actPeople: 1 })
+    },
+
+    onStopActing() {
+      this.setData({ actPicking: false, actFor: null })
+    },
+
+    onActPeopleMinus() {
+      this.setData({ actPeople: Math.max(1, this.data.actPeople - 1) })
+    },
+
+    onActPeoplePlus() {
+      this.setData({ actPeople: Math.min(meetings.MAX_PEOPLE, this.data.actPeople + 1) })
+    },
+
+    // 替这户回复：和自己家回复一样“设成这样”，重发无害，带幂等键
+    onActReplyTap(e) {
+      const reply = e.currentTarget.dataset.reply
+      const actFor = this.data.actFor
+      if (!actFor || !meetings.REPLY_LABELS[reply]) return Promise.resolve()
+      const people = reply === 'decline' ? 0 : this.data.actPeople
+      const key = api.newIdempotencyKey()
+      return this.run(
+        'act-reply',
+        () => api.post(`/meetings/${this.data.id}/reply`, { reply, people, on_behalf_of_household_id: actFor.id }, { idempotencyKey: key }),
+        `已替这户回复${meetings.REPLY_LABELS[reply]}`,
+      )
+    },
+
+    async onActCheckin() {
+      const actFor = this.data.actFor
+      if (!actFor || this.data.busy) return
+      const ok = await this.confirm('代签到', `确认 ${actFor.text} 已经到会？`, '已到会')
+      if (!ok) return
+      const done = await this.run(
+        'act-checkin',
+        () => api.post(`/meetings/${this.data.id}/manual-checkins`, { household_id: actFor.id }, { idempotencyKey: api.newIdempotencyKey() }),
+        '已代签到',
+      )
+      if (done && this.data.can.manage) await this.loadReplies()
     },
 
     // ---------- 组织者：签到码 ----------

@@ -3,6 +3,7 @@
 // 楼栋长、社区工作人员还有“召集会议”按钮。
 // 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const auth = require('../../utils/auth')
 const meetings = require('../../utils/meetings')
 const { formatMeetingTime } = require('../../utils/format')
@@ -33,6 +34,7 @@ const list = pagedList({
 })
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     items: [],
     nextCursor: null,

@@ -5,6 +5,7 @@
 // 不用掉微信授权次数；邻居的留言默认关着。
 // 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const subscribe = require('../../utils/subscribe')
 const { formatRelativeTime } = require('../../utils/format')
 const { pagedList } = require('../../utils/paged-list')
@@ -44,6 +45,7 @@ const list = pagedList({
 })
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     items: [],
     nextCursor: null,

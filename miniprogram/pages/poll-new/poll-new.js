@@ -8,6 +8,7 @@
 //   后端答 422 时把它的中文说明（写明是哪一项）显示在表单下面。
 // - 幂等键：一份内容一个键（api.keyForBody）；网络不好重试、再点一次，后端都只建一份草稿。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const { meetingPickerValues, meetingIso } = require('../../utils/format')
 const { marked, placesOf } = require('../../utils/places')
 
@@ -44,6 +45,7 @@ function pickerValues(iso) {
 }
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     loaded: false,
     loadError: '',

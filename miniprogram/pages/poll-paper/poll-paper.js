@@ -1,5 +1,6 @@
 // 录入纸质票、委托投票（楼栋长）：/pages/poll-paper/poll-paper?id=N。
 //
+// - 扫码录入：扫纸质票上印的二维码（选票编码），发 ballot_code，后端认出是哪一户（楼栋长、网格员都能用）。
 // - 选一个自己负责的楼栋（/me 里 building_head 角色的 scope_id/scope_name）；
 //   列出这栋楼还没投票的住户（GET /polls/{id}/electors?building_id=&voted=false，拉到底加载更多）。
 // - 点一户：替他答题（和详情页一样：是非题三个大按钮，单选、多选、弃权），选“纸质票”或“委托投票”
@@ -12,6 +13,7 @@
 //   无记名投票的纸质票照片上有这户的选择，监委会确认或退回后后端就销毁了（photo 是 null）：写明“已在确认后销毁”。
 // 页面用 Component 构造器编写，生命周期写在 methods 里；住户列表用 utils/paged-list.js。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const ui = require('../../utils/ui')
 const auth = require('../../utils/auth')
 const upload = require('../../utils/upload')
@@ -52,6 +54,7 @@ function emptyForm() {
 }
 
 Component({
+  behaviors: [elder.behavior],
   data: Object.assign(
     {
       id: null,
@@ -118,11 +121,7 @@ Component({
         user = api.getUser() || { roles: [] }
       }
       const buildings = meetings.headedBuildings(user)
-      this.setData({
-        buildings,
-        buildingId: buildings.length ? buildings[0].id : null,
-        notice: buildings.length ? '' : '只有楼栋长可以录入纸质票和委托投票。',
-      })
+      this.setData({ buildings, buildingId: buildings.length ? buildings[0].id : null })
     },
 
     async loadPoll() {
@@ -130,9 +129,11 @@ Component({
         const p = await api.get(`/polls/${this.data.id}`, undefined, { silent: true })
         this._poll = p
         const open = Boolean(p.can_enter_paper)
-        let notice = this.data.notice
-        if (!notice && !polls.PAPER_ELECTORATES.includes(p.electorate)) notice = '纸质票和委托投票只用于按户表决。'
-        else if (!notice && !open) notice = '这次表决不在投票中，不能录入。'
+        // 能不能录只看后端（can_enter_paper：楼栋长、范围内的网格员）；不能录时说明大概的原因
+        let notice = ''
+        if (!polls.PAPER_ELECTORATES.includes(p.electorate)) notice = '纸质票和委托投票只用于按户表决。'
+        else if (!open && p.status !== 'open') notice = '这次表决不在投票中，不能录入。'
+        else if (!open) notice = '只有负责这些住户的楼栋长、网格员可以录入纸质票和委托投票。'
         this.setData({
           pageLoaded: true,
           pageError: '',
@@ -147,9 +148,9 @@ Component({
       }
     },
 
-    // 我录入的纸质票（后端只给楼栋长自己录的）
+    // 我录入的纸质票（后端只给自己录的）
     async loadEntered() {
-      if (!this.data.buildings.length) return
+      if (!this.data.buildings.length && !this.data.pollOpen) return
       try {
         const items = await readAll(cursor => api.get(`/polls/${this.data.id}/paper-ballots`, { cursor, limit: 50 }, { silent: true }), 500)
         if (this._unloaded) return
@@ -201,6 +202,48 @@ Component({
         questions: polls.questionViews(this._poll.questions, this._picks),
         doneNotice: '',
       }))
+    },
+
+    // 扫纸质票上印的二维码（选票编码“表决-住户-校验字母”）：不用在名单里找，也不会录到隔壁那户；
+    // 发 ballot_code，由后端认出是哪一户。楼栋长、网格员都能用（网格员没有“自己的楼栋”名单）。
+    onScanBallot() {
+      if (this.data.busy) return Promise.resolve()
+      return new Promise(resolve => {
+        wx.scanCode({
+          onlyFromCamera: true,
+          scanType: ['qrCode'],
+          success: resolve,
+          fail: () => resolve(null), // 用户取消
+        })
+      }).then(res => {
+        const code = ((res && res.result) || '').trim().toUpperCase()
+        if (!res) return
+        const parts = code.split('-')
+        if (parts.length !== 3 || !/^\d+$/.test(parts[0]) || !/^\d+$/.test(parts[1])) {
+          this.setData({ formError: '这不是纸质票上的二维码，请扫选票右上角的二维码', doneNotice: '' })
+          return
+        }
+        if (Number(parts[0]) !== this.data.id) {
+          this.setData({ formError: '这张选票属于另一次表决，不能录入本次表决', doneNotice: '' })
+          return
+        }
+        const householdId = Number(parts[1])
+        const listed = this.data.items.find(i => i.householdId === householdId)
+        if (listed && listed.paperPending) {
+          this.setData({ formError: `${listed.text}：已录入，等待监委会确认，不能再录`, doneNotice: '' })
+          return
+        }
+        this.dropPhoto()
+        this._picks = {}
+        this._key = null
+        this._keySig = null
+        this.setData(Object.assign(emptyForm(), {
+          selected: { ballotCode: code, householdId, text: listed ? listed.text : `扫码的选票 ${code}` },
+          selectedId: listed ? listed.id : null,
+          questions: polls.questionViews(this._poll.questions, this._picks),
+          doneNotice: '',
+        }))
+      })
     },
 
     onCancelEntry() {
@@ -339,12 +382,13 @@ Component({
 
     payload() {
       const d = this.data
-      const body = {
-        household_id: d.selected.householdId,
+      // 扫了码的发选票编码（后端按它认户），点名单的发住户编号
+      const body = d.selected.ballotCode ? { ballot_code: d.selected.ballotCode } : { household_id: d.selected.householdId }
+      Object.assign(body, {
         answers: polls.buildAnswers(this._poll.questions, this._picks),
         photo_id: d.photo.id,
         via: d.via,
-      }
+      })
       if (d.via === 'proxy') {
         body.proxy_name = d.proxyName.trim()
         body.authorization_text = d.authorizationText.trim()

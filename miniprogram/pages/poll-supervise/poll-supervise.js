@@ -10,6 +10,7 @@
 // 后端说可以截止（can_close：过了截止时间还没计票）时“截止计票”（POST /polls/{id}/close）。
 // 确认、退回、答复、复核、截止都不带幂等键、不自动重试：重发时后端答 409（已经处理过），不会重复。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const ui = require('../../utils/ui')
 const upload = require('../../utils/upload')
 const polls = require('../../utils/polls')
@@ -90,6 +91,7 @@ const list = pagedList({
 })
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     id: null,
     // 当前这一栏（utils/paged-list.js）

@@ -28,11 +28,11 @@
 // “取消这次表决”（POST /polls/{id}/cancel）；管或监督的（can_manage、can_supervise）看投票进度和
 // “谁还没投”（GET /polls/{id}/electors?voted=false，按楼栋分组）；投票中每栋楼的进度（GET /polls/{id}/turnout，
 // 只有人数）。草稿上写明发布后参加表决的人数、户数和面积（GET /polls/{id}/electorate：业主表决要算 2/3）。
-// 监委会成员：去“监委会”页；楼栋长：投票中、按户表决时去“录入纸质票”页。
+// 监委会成员：去“监委会”页；后端说能录纸质票时（can_enter_paper：楼栋长、范围内的网格员）去“录入纸质票”页。
 // 后端说了算：409（已经投过、已截止）、403（本户由户主投票、不在投票范围）由 api.js 弹出后端的说明，页面上也写着。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const ui = require('../../utils/ui')
-const auth = require('../../utils/auth')
 const polls = require('../../utils/polls')
 const { readAll } = require('../../utils/paged-list')
 const { formatRelativeTime } = require('../../utils/format')
@@ -67,6 +67,7 @@ function myBallotView(p, ballot, saved) {
 }
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     id: null,
     loaded: false,
@@ -162,18 +163,8 @@ Component({
     },
 
     async loadAll() {
-      await this.loadUser()
       const ok = await this.loadPoll()
       if (ok && this.data.objectionsShown) await Promise.all([this.loadObjections(), this.loadBoard()])
-    },
-
-    // 是不是楼栋长要看角色：用本地缓存的 /me，没有时读一次
-    async loadUser() {
-      try {
-        this._user = await auth.currentUser('roles')
-      } catch (err) {
-        this._user = api.getUser() || { roles: [] }
-      }
     },
 
     async loadPoll() {
@@ -242,7 +233,7 @@ Component({
           opensLater: Date.parse(p.opens_at) > now,
         },
         canSupervise: Boolean(p.can_supervise),
-        canPaper: polls.canEnterPaper(this._user, p),
+        canPaper: polls.canEnterPaper(p),
       })
     },
 

@@ -6,6 +6,7 @@
 // 社区工作人员、业委会有“发起表决”（去发起表决页；列表没有后端的标记，按角色显示，能不能建由后端说了算）。
 // 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const auth = require('../../utils/auth')
 const polls = require('../../utils/polls')
 const { pagedList } = require('../../utils/paged-list')
@@ -39,6 +40,7 @@ const list = pagedList({
 })
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     items: [],
     nextCursor: null,

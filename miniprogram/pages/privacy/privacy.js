@@ -3,12 +3,14 @@
 // 再点确认，才 POST /me/erase。成功（204）后清掉本机登录状态，回到登录页。
 // 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const ui = require('../../utils/ui')
 const privacy = require('../../utils/privacy')
 
 const NOTICE_LOAD_FAILED = '隐私政策没有加载出来，请检查网络后重新加载'
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     noticeLoading: false,
     noticeError: '',

@@ -3,14 +3,20 @@
 // 已加入住户的，下面是“我家”：门牌、家里加入的人、谁投票（GET /households/{id}）；
 // 后端说可以时（can_designate_voter，户主）点一个家人指定他投票（PUT /households/{id}/voter），
 // 点“户主投票”改回户主。
+// “长辈模式”和“字号”只改这部手机（本机存着，utils/elder.js）：长辈模式打开或关掉，盖过社区为这户设的；
+// 字号在微信的字体大小之上再放大一档或两档。点了马上按新的字号显示。
+// “家人和短信”：户主去“家人代办”（pages/helpers）发代办码给子女；本户的“短信通知”（pages/sms）；
+// 谁都能去“帮家人办事”（pages/helping）输入别人家给的代办码。
 // 最下面“退出所有设备”：这部手机、别的手机和电脑上的社区工作台一起退出（POST /auth/logout-everywhere），
 // 比如确认了不是自己的工作台登录、或者手机丢了之后。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const auth = require('../../utils/auth')
 const households = require('../../utils/households')
 const { formatHouseAddress } = require('../../utils/format')
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     loaded: false,
     name: '',
@@ -20,6 +26,9 @@ Component({
     home: null,
     members: [],
     voterBusy: false,
+    householdElder: false,
+    textSteps: elder.TEXT_STEPS,
+    textStep: 0,
   },
 
   methods: {
@@ -30,7 +39,10 @@ Component({
       }
       try {
         const user = await auth.currentUser('name')
-        this.setData({ loaded: true, name: user.name || '' })
+        this.setData({
+          loaded: true, name: user.name || '', textStep: elder.textStep(),
+          householdElder: Boolean(user.household && user.household.elder_mode),
+        })
         if (user.household) await this.loadHome(user.household.id)
       } catch (err) {
         this.setData({ loaded: true, formError: err.message })
@@ -51,6 +63,21 @@ Component({
         home: { id: h.id, address: formatHouseAddress(h), canDesignate: h.can_designate_voter },
         members: households.memberItems(h),
       })
+    },
+
+    // 家人代办（户主）、短信通知（本户）、帮家人办事（谁都可以替别的人家办）
+    onOpenHelpers() {
+      const home = this.data.home
+      wx.navigateTo({ url: `/pages/helpers/helpers?household=${home.id}&address=${encodeURIComponent(home.address)}` })
+    },
+
+    onOpenSms() {
+      const home = this.data.home
+      wx.navigateTo({ url: `/pages/sms/sms?household=${home.id}&address=${encodeURIComponent(home.address)}` })
+    },
+
+    onOpenHelping() {
+      wx.navigateTo({ url: '/pages/helping/helping' })
     },
 
     onLogoutEverywhere() {
@@ -82,6 +109,18 @@ Component({
       } finally {
         this.setData({ voterBusy: false })
       }
+    },
+
+    onPickElder(e) {
+      elder.setMode(Boolean(e.currentTarget.dataset.on))
+      this.applyTextSize()
+    },
+
+    onPickTextStep(e) {
+      const step = Number(e.currentTarget.dataset.step)
+      elder.setTextStep(step)
+      this.setData({ textStep: step })
+      this.applyTextSize()
     },
 
     onNameInput(e) {

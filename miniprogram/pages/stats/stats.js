@@ -3,6 +3,7 @@
 // 办结天数中位数、满意度；“下载三事归类单”用 wx.downloadFile（带 Authorization）取 .xlsx，再 wx.openDocument 打开。
 // 社区 id 取 staff / council_member 角色的 scope（和三事分流一样）。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const auth = require('../../utils/auth')
 const matters = require('../../utils/matters')
 const { API_BASE } = require('../../config')
@@ -24,6 +25,7 @@ function bars(entries) {
 }
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     allowed: true,
     from: '',

@@ -4,6 +4,7 @@
 // 只给家园理事会成员、社区工作人员用（后端对别人回 403）。
 // 页面用 Component 构造器编写，生命周期（onLoad 等）写在 methods 里。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const auth = require('../../utils/auth')
 const matters = require('../../utils/matters')
 const { formatRelativeTime } = require('../../utils/format')
@@ -34,6 +35,7 @@ const list = pagedList({
 })
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     allowed: true,
     items: [],

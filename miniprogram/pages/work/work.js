@@ -2,6 +2,7 @@
 // 期限早的在前（超期的在最前，标红）；有住户标记（独居老人等）时显示。点一条到详情页办理。
 // 页面用 Component 构造器编写，生命周期（onLoad 等）来自 utils/paged-list.js。
 const api = require('../../utils/api')
+const elder = require('../../utils/elder')
 const matters = require('../../utils/matters')
 const { pagedList } = require('../../utils/paged-list')
 
@@ -35,6 +36,7 @@ const list = pagedList({
 })
 
 Component({
+  behaviors: [elder.behavior],
   data: {
     items: [],
     nextCursor: null,
