@@ -6,7 +6,7 @@ import re
 
 REDACTIONS = [
     # Mainland mobile numbers: 13812345678 → 138****5678
-    (re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)"), r"\1****\2"),
+    (re.compile(r"(?<!\d)(?:(?:\+|00)?86[-\s]?)?(1[3-9]\d)\d{4}(\d{4})(?!\d)"), r"\1****\2"),
     (re.compile(r"(Bearer\s+)[\w.~+/=-]+", re.IGNORECASE), r"\1[redacted]"),
     # key=value and "key": "value" for secrets and one-time codes
     (re.compile(r"""\b((?:access_token|session_key|secret|token|sig|js_code|code|password)["']?\s*[=:]\s*["']?)"""

@@ -81,6 +81,8 @@ OPERATIONS = [
     Op("POST", f"{A}/buildings/<int:building_id>/households", "staff", "household.create", ("household", "new")),
     Op("PATCH", f"{A}/households/<int:household_id>", "staff", "household.update", ("household", "h1"),
        body=HOUSEHOLD_PATCH),
+    Op("PUT", f"{A}/households/<int:household_id>/elder-mode", "bhead", "household.update", ("household", "h1"),
+       body={"elder_mode": True}),
     Op("POST", f"{A}/households/<int:household_id>/join-codes", "bhead", "household.join_code_issue",
        ("household", "h1")),
     Op("DELETE", f"{A}/join-codes/<int:code_id>", "bhead", "household.join_code_revoke", ("household", "h1")),

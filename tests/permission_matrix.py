@@ -179,6 +179,8 @@ MATRIX = [
         note="another community's household (the outsider's own)"),
     Row("PATCH", f"{A}/households/<int:household_id>", "403 | ok: staff admin", on="h1",
         body={"head_name": "张秀英"}),
+    Row("PUT", f"{A}/households/<int:household_id>/elder-mode", "403 | ok: resident staff grid bhead admin",
+        on="h1", body={"elder_mode": True}, note="its members, and those who look after it; never a family helper"),
     Row("POST", f"{A}/households/<int:household_id>/join-codes", "403 | ok: staff grid bhead admin", on="h1",
         body={"as_head": False}),
     Row("POST", f"{A}/households/<int:household_id>/join-codes", "403 | ok: staff bhead2 admin", on="h2",

@@ -70,8 +70,11 @@ def test_the_head_links_a_relative_who_acts_within_the_rights_and_not_after_revo
     assert any("张小明已绑定为本户的家属代办人" in body for body in notices(app, world["resident"]))
     me = get(client, "son", "/me").get_json()
     assert me["household"] is None  # never a member
-    assert me["helping"] == [{"helper_id": helper["id"], "household_id": world["h1"], "address": "1幢1单元101",
-                              "rights": ALL}]
+    assert me["helping"] == [{"helper_id": helper["id"], "household_id": world["h1"],
+                              "community_id": world["community"], "address": "1幢1单元101", "rights": ALL}]
+    # living elsewhere, the son reads his mother's community's categories to file her report
+    assert status(get(client, "son", f"/communities/{world['community']}/matter-categories"), 200)["items"]
+    status(get(client, "son", f"/communities/{world['other_community']}/matter-categories"), 403)
 
     # reports for the household and follows it; the household sees who
     matter = status(post(client, "son", "/matters", {"title": "妈妈家楼道灯坏了", "category": "street_lamp",
@@ -136,6 +139,7 @@ def test_a_helper_acts_only_within_the_rights_given_and_may_leave(client, world)
                                                  "on_behalf_of_household_id": world["h1"]}), 403,
            "not_authorized_by_household")
     assert get(client, "daughter", "/me").get_json()["helping"][0]["rights"] == ["reply_meetings"]
+    status(get(client, "daughter", f"/communities/{world['community']}/matter-categories"), 403)
     # the helper, the household and whoever looks after it see the list; nobody else
     for name in ("resident", "bhead", "staff"):
         assert [h["id"] for h in status(get(client, name, f"/households/{world['h1']}/helpers"), 200)["items"]] == \
@@ -147,6 +151,10 @@ def test_a_helper_acts_only_within_the_rights_given_and_may_leave(client, world)
     status(client.delete(f"{API}/households/{world['h1']}/helpers/{helper['id']}", headers=login(client, "daughter")),
            204)
     assert get(client, "daughter", "/me").get_json()["helping"] == []
+    son = link(client, world, "resident", ["report_and_follow"], "son")
+    assert status(get(client, "son", f"/communities/{world['community']}/matter-categories"), 200)["items"]
+    status(client.delete(f"{API}/households/{world['h1']}/helpers/{son['id']}", headers=login(client, "resident")), 204)
+    status(get(client, "son", f"/communities/{world['community']}/matter-categories"), 403)
 
 
 def test_who_may_issue_a_code_and_the_building_heads_needs_the_written_consent(client, world):

@@ -35,6 +35,17 @@ def test_export_holds_what_we_keep_about_me(client, places):
     assert client.get(f"{API}/me/export").status_code == 401
 
 
+def test_the_download_drops_no_section_a_domain_exports(app, client, places):
+    """Every domain's export (app/<domain>/lifecycle.py) reaches the HTTP download: a section the
+    response schema does not name would silently vanish from it."""
+    with app.app_context():
+        from app.auth.models import User
+        from app.privacy import service as privacy
+        sections = set(privacy.export(db.session.get(User, places["resident"])))
+    data = client.get(f"{API}/me/export", headers=login(client, "resident")).get_json()
+    assert set(data) == sections
+
+
 def test_every_table_naming_a_person_is_answered_for_by_one_domain(app):
     """PIPL: a new table with a column pointing at a user must be claimed by the domain that
     owns it (app/<domain>/lifecycle.py) — exported, erased or kept on purpose — or this fails."""
@@ -82,6 +93,8 @@ def test_logs_carry_no_phone_numbers_tokens_or_session_keys(app, client, places,
     token = login(client, "resident")["Authorization"]
     logging.getLogger("app.test").warning("request from 13812345678 with %s, session_key=abcd1234, sig=s1g",
                                           token)
+    logging.getLogger("app.test").warning("SMS to +8613912345678 and 86 13712345678")
     text = caplog.text
     assert "13812345678" not in text and "138****5678" in text
+    assert "13912345678" not in text and "139****5678" in text and "13712345678" not in text
     assert token.split()[1] not in text and "abcd1234" not in text and "s1g" not in text

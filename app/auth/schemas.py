@@ -96,6 +96,7 @@ class HelpingSchema(ma.Schema):
     helper_id = ma.fields.Integer(required=True, metadata={"description": "to end it: DELETE "
                                                                             "/households/{household_id}/helpers/{helper_id}"})
     household_id = ma.fields.Integer(required=True)
+    community_id = ma.fields.Integer(required=True, metadata={"description": "for its matter categories"})
     address = ma.fields.String(required=True, metadata={"description": "building, unit and room"})
     rights = ma.fields.List(ma.fields.String(), required=True, metadata={
         "description": "report_and_follow, reply_meetings, receive_notices"})

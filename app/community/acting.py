@@ -33,11 +33,13 @@ class Act(enum.StrEnum):
     CHECK_IN = "check_in"            # be signed in at a meeting
     PAPER_BALLOT = "paper_ballot"    # a paper ballot or proxy vote entered for it
     LINK_HELPER = "link_helper"      # link or unlink a family helper, on the household's written consent
+    ELDER_MODE = "elder_mode"        # open the household's phones in large type (长辈模式)
 
 
 ACT_LABELS = {
     Act.REPORT: "反映问题", Act.FOLLOW: "查看诉求", Act.EVALUATE: "评议", Act.REPLY: "回复会议",
     Act.CHECK_IN: "签到", Act.PAPER_BALLOT: "录入纸质票或委托投票", Act.LINK_HELPER: "绑定或解除家属代办",
+    Act.ELDER_MODE: "设长辈模式",
 }
 
 HELPER = "helper"

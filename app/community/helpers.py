@@ -169,6 +169,7 @@ def helping(user):
     households = {h.id: h for h in db.session.scalars(select(Household).where(
         Household.id.in_([link.household_id for link in links])))}
     return [{"helper_id": link.id, "household_id": link.household_id,
+             "community_id": households[link.household_id].community_id,
              "address": address(households[link.household_id]), "rights": link.rights}
             for link in sorted(links, key=lambda link: link.id)]
 

@@ -3,21 +3,20 @@ service, serialize."""
 from flask_smorest import Blueprint
 
 from app.auth.permissions import Action, current_user, get_or_404, requires
-from app.community import roster, service
-from app.community.models import (Building, Community, Courtyard, Department, Grid, Household, JoinCode, RoleAssignment,
-                                  VolunteerTeam)
+from app.community import helpers, roster, service
+from app.community.models import (Building, Community, Courtyard, Department, Grid, Household, HouseholdHelper,
+                                  JoinCode, RoleAssignment, VolunteerTeam)
 from app.community.schemas import (CommunityPageSchema, CommunitySchema, CommunityTreeSchema, CouncilListSchema,
-                                   DepartmentSchema, GridWorkerListSchema, HouseholdInSchema, HouseholdPageSchema, HouseholdPatchSchema,
-                                   HouseholdSchema, IssuedJoinCodePageSchema, JoinCodeRequestSchema, JoinCodeSchema,
-                                   JoinResultSchema, JoinSchema, MemberCreateSchema, PeopleArgsSchema, PersonPageSchema,
-                                   PlaceSchema, RoleAssignmentCreateSchema, RoleAssignmentPageSchema, RoleAssignmentSchema,
+                                   DepartmentSchema, ElderModeSchema, GridWorkerListSchema, HelperCodeRequestSchema,
+                                   HelperCodeSchema, HelperListSchema, HelperSchema, HelpSchema, HouseholdInSchema,
+                                   HouseholdPageSchema, HouseholdPatchSchema, HouseholdSchema,
+                                   IssuedJoinCodePageSchema, JoinCodeRequestSchema, JoinCodeSchema, JoinResultSchema,
+                                   JoinSchema, MemberCreateSchema, PeopleArgsSchema, PersonPageSchema, PlaceSchema,
+                                   RoleAssignmentCreateSchema, RoleAssignmentPageSchema, RoleAssignmentSchema,
                                    RosterReportSchema, RosterUploadSchema, VolunteerTeamSchema, VoterSchema)
 from app.extensions import db, limiter
 from app.idempotency import idempotent
 from app.pagination import PageArgsSchema, page_schema, paginate
-from app.community import helpers
-from app.community.models import HouseholdHelper
-from app.community.schemas import HelperCodeRequestSchema, HelperCodeSchema, HelperListSchema, HelperSchema, HelpSchema
 
 blp = Blueprint("community", __name__, url_prefix="/api/v1",
                 description="Community structure, households, memberships and roles")
@@ -146,6 +145,16 @@ def update_household(args, household_id):
     """Correct a household's details or flags."""
     updated = service.update_household(household(household_id), actor=current_user(), **args)
     return service.household_view(updated, current_user())
+
+
+@blp.route("/households/<int:household_id>/elder-mode", methods=["PUT"])
+@blp.arguments(ElderModeSchema)
+@blp.response(200, ElderModeSchema)
+@requires()
+def set_elder_mode(args, household_id):
+    """Switch 长辈模式 for a household: its members, or the building head, grid worker or staff
+    who look after it."""
+    return service.set_elder_mode(current_user(), household(household_id), args["elder_mode"])
 
 
 @blp.route("/households/<int:household_id>/join-codes", methods=["POST"])

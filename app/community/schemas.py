@@ -58,8 +58,12 @@ class HouseholdInSchema(ma.Schema):
         "description": "产权人: flats with the same reference count as one owner in homeowner votes"})
     developer_held = ma.fields.Boolean(metadata={
         "description": "开发商未售出或未交付: such flats together count as one owner"})
-    elder_mode = ma.fields.Boolean(metadata={
-        "description": "长辈模式: the household's phones open the mini-program in large type"})
+
+
+class ElderModeSchema(ma.Schema):
+    """长辈模式: the household's phones open the mini-program in large type."""
+
+    elder_mode = ma.fields.Boolean(required=True)
 
 
 class HouseholdPatchSchema(HouseholdInSchema):

@@ -140,6 +140,17 @@ def update_household(household, actor=None, **fields):
     return household
 
 
+def set_elder_mode(actor, household, on):
+    """Its members, and those who look after it (a building head for an elder without the
+    knack of settings), switch the household's phones to large type."""
+    if not acting.lives_in(actor, household.id):
+        acting.require(actor, household, acting.Act.ELDER_MODE)
+    before = {"elder_mode": household.elder_mode}
+    household.elder_mode = on
+    audit_household(actor, household, "update", before)
+    return {"elder_mode": household.elder_mode}
+
+
 def audit_household(actor, household, action, before=None, **details):
     """An audit entry on the household. With `before` ({field: value before}), the fields that
     changed: values of those that place the household and weigh its vote (floor area, flags),

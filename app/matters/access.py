@@ -8,14 +8,26 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
-from app.auth.permissions import Action, can, grants_of, household_id_of
+from app.auth.permissions import Action, authorize, can, grants_of, household_id_of
 from app.community import acting
-from app.community.models import Community, Role, RoleAssignment
+from app.community.models import Community, Household, Role, RoleAssignment
 from app.errors import ApiError
 from app.extensions import db
 from app.matters.models import TRANSITIONS, HandlerType, Matter, MatterClass
 
 FULL, PUBLIC = "full", "public"
+
+
+def require_categories(user, community):
+    """Reading a community's categories: anyone within it, and a family helper who may report
+    for one of its households (a relative living elsewhere files the report for it)."""
+    if can(user, Action.VIEW_PUBLIC_MATTERS, community):
+        return
+    helped = acting.helped(user, acting.Act.REPORT)
+    if helped and db.session.scalar(select(Household.id).where(
+            Household.id.in_(helped), Household.community_id == community.id).limit(1)) is not None:
+        return
+    authorize(user, Action.VIEW_PUBLIC_MATTERS, community)
 
 
 def lives_there(user, matter):

@@ -58,10 +58,12 @@ def _visible(matter_id):
 
 @blp.route("/communities/<int:community_id>/matter-categories", methods=["GET"])
 @blp.response(200, CategoryListSchema)
-@requires(Action.VIEW_PUBLIC_MATTERS, _community)
+@requires()
 def list_categories(community_id):
     """Categories a matter can be filed under in a community: built-in and the community's own."""
-    return {"items": service.categories(_community(community_id))}
+    community = _community(community_id)
+    access.require_categories(current_user(), community)
+    return {"items": service.categories(community)}
 
 
 @blp.route("/communities/<int:community_id>/matter-categories", methods=["POST"])

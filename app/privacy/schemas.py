@@ -21,6 +21,8 @@ class ExportSchema(ma.Schema):
     household = ma.fields.Dict(allow_none=True, required=True)
     helping = ma.fields.List(ma.fields.Dict(), required=True, metadata={"description": "households one helps (子女代办)"})
     sessions = ma.fields.List(ma.fields.Dict(), required=True)
+    console_logins = ma.fields.List(ma.fields.Dict(), required=True, metadata={
+        "description": "desk sign-ins confirmed from this phone (扫码登录工作台)"})
     matters = ma.fields.List(ma.fields.Dict(), required=True)
     matter_timeline_entries = ma.fields.List(ma.fields.Dict(), required=True)
     photos = ma.fields.List(ma.fields.Dict(), required=True)
@@ -30,6 +32,9 @@ class ExportSchema(ma.Schema):
     objections = ma.fields.List(ma.fields.Dict(), required=True)
     notifications = ma.fields.List(ma.fields.Dict(), required=True)
     subscription_consents = ma.fields.List(ma.fields.Dict(), required=True)
+    notification_preferences = ma.fields.List(ma.fields.Dict(), required=True)
+    sms_consents = ma.fields.List(ma.fields.Dict(), required=True, metadata={
+        "description": "短信通知 consents the user gave for their household (phone in full: it is their own)"})
 
 
 class EraseSchema(ma.Schema):

@@ -260,7 +260,7 @@ const RESPONSE_READS = {
   'post /auth/login': SESSION,
   'post /auth/refresh': SESSION,
   // 帮家人办事（pages/helping）：我在替哪些人家办事
-  'get /me': USER.concat(['helping[].helper_id', 'helping[].household_id', 'helping[].address', 'helping[].rights']),
+  'get /me': USER.concat(['helping[].helper_id', 'helping[].household_id', 'helping[].community_id', 'helping[].address', 'helping[].rights']),
   // 绑定后把 household 存进本机的用户信息，别的页面当 /me 的 household 读
   'post /households/join': ['is_head', 'household'].concat(HOUSEHOLD.map(f => `household.${f}`)),
   // 隐私（utils/privacy、pages/privacy）
@@ -309,8 +309,8 @@ const RESPONSE_READS = {
   ]),
   'get /households/{}': HOUSEHOLD_VIEW,
   'put /households/{}/voter': HOUSEHOLD_VIEW,
-  // 长辈模式（pages/households，社区工作人员）
-  'patch /households/{}': HOUSEHOLD_VIEW,
+  // 长辈模式（pages/households：楼栋长、网格员、社区工作人员）
+  'put /households/{}/elder-mode': ['elder_mode'],
   'post /households/{}/join-codes': ['id', 'code', 'as_head', 'expires_at'],
   'get /households/{}/join-codes': paged(['id', 'as_head', 'issued_by_name', 'issued_at', 'expires_at']),
   'patch /me': USER,

@@ -95,6 +95,34 @@ describe('替住户反映（pages/matter-new）', () => {
     expect(page.querySelector('#start-acting-btn')).toBeDefined()
   })
 
+  test('住在别的城市的子女（家人代办，有“反映问题”权利）：选帮的那户，类别按那户的社区，提交带上那户', async () => {
+    const SON = { id: 77, name: '宋小明', roles: [], household: null,
+      helping: [{ helper_id: 4, household_id: 12, community_id: 2, address: '海滨新村5幢1单元201', rights: ['report_and_follow'] }] }
+    signIn(SON)
+    wx.server.reply('GET', '/me', 200, SON)
+    wx.server.reply('GET', '/notifications/consents', 200, { items: [] })
+    const page = loadPage('pages/matter-new/matter-new')
+    await page.instance.onLoad({})
+    expect(page.querySelector('#need-household')).toBeUndefined()
+
+    wx.server.reply('GET', '/communities/2/matter-categories', 200, CATEGORIES)
+    const picker = () => page.querySelector('#household-picker')
+    await until(() => picker() && picker().querySelector('#picker-helped-12'))
+    await tap(picker(), '#picker-helped-12')
+    await until(() => page.data.categories.length === 1)
+    await page.instance.setData({ title: '楼道灯坏了', category: 'street_lamp' })
+    wx.server.reply('POST', '/matters', 201, { id: 33 })
+    await page.instance.onSubmitTap()
+    expect(wx.server.calls('POST', '/matters')[0].data.on_behalf_of_household_id).toBe(12)
+    expect(wx.server.unexpected).toEqual([])
+  })
+
+  test('只能“回复开会”的家人代办看不到“替住户反映”', async () => {
+    const page = await open(Object.assign({}, RESIDENT, {
+      helping: [{ helper_id: 4, household_id: 12, community_id: 2, address: '5幢201', rights: ['reply_meetings'] }] }))
+    expect(page.querySelector('#start-acting-btn')).toBeUndefined()
+  })
+
   test('居民看不到代办', async () => {
     const page = await open(RESIDENT)
     expect(page.querySelector('#start-acting-btn')).toBeUndefined()

@@ -1,5 +1,5 @@
 // 长辈模式的页面：首页只有三个大按钮和消息；“我的信息”里居民自己打开、关掉、放大字号；
-// 社区工作人员在“住户”页为一户打开（PATCH /households/{id}）。尺寸和颜色的计算在 elder-mode.test.js。
+// 楼栋长、网格员、社区工作人员在“住户”页为一户打开（PUT /households/{id}/elder-mode）。尺寸和颜色的计算在 elder-mode.test.js。
 const { installWx, until } = require('./wx-mock')
 const { loadPage, textOf, tap } = require('./page-helper')
 const api = require('../utils/api')
@@ -133,18 +133,21 @@ describe('住户页：社区工作人员为一户打开', () => {
     return page
   }
 
-  test('PATCH elder_mode，按后端答的显示', async () => {
+  test('PUT elder-mode，按后端答的显示', async () => {
     const page = await open(STAFF)
     expect(textOf(page, '#elder-form .subtitle')).toBe('长辈模式：没打开')
-    wx.server.reply('PATCH', '/households/11', 200, household({ elder_mode: true }))
+    wx.server.reply('PUT', '/households/11/elder-mode', 200, { elder_mode: true })
     await page.instance.onToggleElder()
-    expect(wx.server.calls('PATCH', '/households/11')[0].data).toEqual({ elder_mode: true })
+    expect(wx.server.calls('PUT', '/households/11/elder-mode')[0].data).toEqual({ elder_mode: true })
     expect(textOf(page, '#elder-form .subtitle')).toBe('长辈模式：已打开')
     expect(textOf(page, '#elder-toggle-btn')).toBe('关掉长辈模式')
   })
 
-  test('楼栋长改不了住户资料（后端只让社区工作人员改），不显示', async () => {
+  test('楼栋长替这栋的老人打开', async () => {
     const page = await open(BHEAD)
-    expect(page.querySelector('#elder-form')).toBeUndefined()
+    wx.server.reply('PUT', '/households/11/elder-mode', 200, { elder_mode: true })
+    await tap(page, '#elder-toggle-btn')
+    await until(() => textOf(page, '#elder-form .subtitle') === '长辈模式：已打开')
+    expect(wx.server.calls('PUT', '/households/11/elder-mode')[0].data).toEqual({ elder_mode: true })
   })
 })

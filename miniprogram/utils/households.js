@@ -12,11 +12,6 @@ function canLookAfter(user) {
   return matters.hasAnyRole(user, HOUSEHOLD_ROLES)
 }
 
-// 后端 Action.MANAGE_HOUSEHOLDS（PATCH /households/{id}，长辈模式也在这里设）只给社区工作人员
-function canSetElderMode(user) {
-  return matters.hasAnyRole(user, ['staff'])
-}
-
 function rolesOf(user, role) {
   return ((user && user.roles) || []).filter(r => r.role === role && r.scope_id)
 }
@@ -75,7 +70,7 @@ const HELPER_RIGHTS = [
 function helpedFor(user, right) {
   return ((user && user.helping) || [])
     .filter(h => right && (h.rights || []).includes(right))
-    .map(h => ({ id: h.household_id, communityId: null, address: h.address, headName: '', helper: true }))
+    .map(h => ({ id: h.household_id, communityId: h.community_id, address: h.address, headName: '', helper: true }))
 }
 
 // ['report_and_follow', …] → “反映问题并跟进、收到通知”
@@ -84,6 +79,6 @@ function rightsText(rights) {
 }
 
 module.exports = {
-  HOUSEHOLD_ROLES, HELPER_RIGHTS, canLookAfter, canSetElderMode, communityIdFor, buildingChoices, memberItems, designateVoter,
+  HOUSEHOLD_ROLES, HELPER_RIGHTS, canLookAfter, communityIdFor, buildingChoices, memberItems, designateVoter,
   helpedFor, rightsText,
 }

@@ -2,7 +2,7 @@
 // utils/households.js），再点这栋楼的一户（GET /buildings/{id}/households，加载更多）。
 // 点了一户触发 pick，detail 是 {id, communityId, address, headName}；“不代办了”触发 cancel，页面回到给自己办。
 // 家人代办的人（/me 的 helping，本机缓存的用户里有）：`right` 是这件事要的权利（如 reply_meetings），有这项权利的
-// 人家列在最上面“我代办的人家”，点了一样触发 pick（detail 多一个 helper: true，communityId 是 null）。
+// 人家列在最上面“我代办的人家”，点了一样触发 pick（detail 多一个 helper: true）。
 // 能不能替这户办由后端在做这件事时判断（范围外的答 403，api.js 弹出说明）。
 const api = require('../../utils/api')
 const auth = require('../../utils/auth')

@@ -92,7 +92,7 @@ Component({
         this.setData({
           allowed: households.canLookAfter(user) && buildings.length > 0,
           buildings,
-          canSetElder: households.canSetElderMode(user),
+          canSetElder: households.canLookAfter(user),
         })
       } catch (err) {
         this.setData({ loaded: true, loadError: err.message })
@@ -215,9 +215,9 @@ Component({
       if (this.data.busy) return
       this.setData({ busy: 'elder' })
       try {
-        const h = await api.patch(`/households/${this.data.household.id}`, { elder_mode: !this.data.household.elderMode })
-        this.showHousehold(h)
-        wx.showToast({ title: h.elder_mode ? '已打开' : '已关掉', icon: 'success' })
+        const res = await api.put(`/households/${this.data.household.id}/elder-mode`, { elder_mode: !this.data.household.elderMode })
+        this.setData({ 'household.elderMode': res.elder_mode })
+        wx.showToast({ title: res.elder_mode ? '已打开' : '已关掉', icon: 'success' })
       } catch (err) {
         // api.js 已经弹出后端的说明
       } finally {
