@@ -8,7 +8,8 @@ const scan = require('./contract-scan')
 const privacy = require('../utils/privacy')
 
 const ROOT = path.resolve(__dirname, '..')
-const PRIVATE_APIS = /\bwx\.(getLocation|chooseMedia|chooseImage|setClipboardData|getClipboardData)\s*\(/
+// upload.pickOnePhoto 里面是 wx.chooseMedia：用它的页面一样要放弹框
+const PRIVATE_APIS = /\bwx\.(getLocation|chooseMedia|chooseImage|setClipboardData|getClipboardData)\s*\(|\bupload\.pickOnePhoto\s*\(/
 
 let wx
 let pages

@@ -73,6 +73,15 @@ function helpedFor(user, right) {
     .map(h => ({ id: h.household_id, communityId: h.community_id, address: h.address, headName: '', helper: true }))
 }
 
+// 从“住户”页或“我的信息”打开一户的设置页（?household=ID&address=…）：这户是谁的、是不是代办（不是自己家的）；
+// 编号不对时 null
+function householdFromQuery(query, user) {
+  const householdId = Number(query && query.household)
+  if (!Number.isInteger(householdId) || householdId <= 0) return null
+  const own = Boolean(user && user.household && user.household.id === householdId)
+  return { householdId, official: !own, address: decodeURIComponent((query && query.address) || '') }
+}
+
 // ['report_and_follow', …] → “反映问题并跟进、收到通知”
 function rightsText(rights) {
   return HELPER_RIGHTS.filter(r => (rights || []).includes(r.code)).map(r => r.label).join('、')
@@ -80,5 +89,5 @@ function rightsText(rights) {
 
 module.exports = {
   HOUSEHOLD_ROLES, HELPER_RIGHTS, canLookAfter, communityIdFor, buildingChoices, memberItems, designateVoter,
-  helpedFor, rightsText,
+  helpedFor, rightsText, householdFromQuery,
 }

@@ -141,6 +141,20 @@ function uploadPhoto(filePath, opts = {}) {
   return uploadFile(PHOTOS_PATH, filePath, opts)
 }
 
+// 拍一张或从相册选一张（压缩过的）：resolve 这张的 tempFile，用户取消时 resolve null
+function pickOnePhoto() {
+  return new Promise(resolve => {
+    wx.chooseMedia({
+      count: 1,
+      mediaType: ['image'],
+      sourceType: ['camera', 'album'],
+      sizeType: ['compressed'],
+      success: res => resolve(((res && res.tempFiles) || [])[0] || null),
+      fail: () => resolve(null), // 用户取消
+    })
+  })
+}
+
 module.exports = {
   PHOTOS_PATH,
   FILE_FIELD,
@@ -149,4 +163,5 @@ module.exports = {
   mediaUrl,
   uploadFile,
   uploadPhoto,
+  pickOnePhoto,
 }

@@ -53,14 +53,12 @@ Component({
         wx.reLaunch({ url: '/pages/login/login' })
         return Promise.resolve()
       }
-      const householdId = Number(query && query.household)
-      if (!Number.isInteger(householdId) || householdId <= 0) {
+      const target = households.householdFromQuery(query, api.getUser())
+      if (!target) {
         this.setData({ loaded: true, loadError: '住户编号不对' })
         return Promise.resolve()
       }
-      const user = api.getUser() || {}
-      const own = Boolean(user.household && user.household.id === householdId)
-      this.setData({ householdId, official: !own, address: decodeURIComponent((query && query.address) || '') })
+      this.setData(target)
       return this.loadHelpers()
     },
 
@@ -105,16 +103,7 @@ Component({
 
     onTakePhoto() {
       if (this.data.busy) return Promise.resolve()
-      return new Promise(resolve => {
-        wx.chooseMedia({
-          count: 1,
-          mediaType: ['image'],
-          sourceType: ['camera', 'album'],
-          sizeType: ['compressed'],
-          success: res => resolve(((res && res.tempFiles) || [])[0] || null),
-          fail: () => resolve(null), // 用户取消
-        })
-      }).then(file => {
+      return upload.pickOnePhoto().then(file => {
         if (!file) return undefined
         this.setData({ photo: { path: file.tempFilePath, status: 'uploading', id: null, key: api.newIdempotencyKey(), errorText: '' }, formError: '' })
         return this.startUpload()

@@ -295,16 +295,7 @@ Component({
 
     onTakePhoto() {
       if (this.data.busy) return Promise.resolve()
-      return new Promise(resolve => {
-        wx.chooseMedia({
-          count: 1,
-          mediaType: ['image'],
-          sourceType: ['camera', 'album'],
-          sizeType: ['compressed'],
-          success: res => resolve(((res && res.tempFiles) || [])[0] || null),
-          fail: () => resolve(null), // 用户取消
-        })
-      }).then(file => {
+      return upload.pickOnePhoto().then(file => {
         if (!file) return undefined
         this.dropPhoto()
         this.setData({

@@ -9,6 +9,7 @@
 const api = require('../../utils/api')
 const elder = require('../../utils/elder')
 const ui = require('../../utils/ui')
+const households = require('../../utils/households')
 const { formatRelativeTime } = require('../../utils/format')
 
 const EVIDENCE = [
@@ -39,14 +40,12 @@ Component({
         wx.reLaunch({ url: '/pages/login/login' })
         return Promise.resolve()
       }
-      const householdId = Number(query && query.household)
-      if (!Number.isInteger(householdId) || householdId <= 0) {
+      const target = households.householdFromQuery(query, api.getUser())
+      if (!target) {
         this.setData({ loaded: true, loadError: '住户编号不对' })
         return Promise.resolve()
       }
-      const user = api.getUser() || {}
-      const own = Boolean(user.household && user.household.id === householdId)
-      this.setData({ householdId, official: !own, address: decodeURIComponent((query && query.address) || '') })
+      this.setData(target)
       return this.load()
     },
 
