@@ -19,7 +19,7 @@ from app.auth.permissions import household_id_of
 from app.auth.service import user_names
 from app.community import acting
 from app.community.models import HelperCode, HelperRight, Household, HouseholdHelper, HouseholdMember
-from app.community.service import (JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, _join_code_hash, audit_household,
+from app.community.service import (JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, join_code_hash, audit_household,
                                    normalize_join_code)
 from app.errors import ApiError, invalid
 from app.extensions import db
@@ -74,7 +74,7 @@ def issue_code(user, household, rights, consent_photo_id=None):
         raise invalid("consent_photo_id", "代为绑定家属须上传户主书面同意的照片")
     photo = _consent_photo(user, consent_photo_id) if consent_photo_id is not None else None
     code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
-    row = HelperCode(code_hash=_join_code_hash(code), household_id=household.id, issued_by_id=user.id,
+    row = HelperCode(code_hash=join_code_hash(code), household_id=household.id, issued_by_id=user.id,
                      issued_as=issued_as, consent_photo_id=photo.id if photo else None,
                      expires_at=utcnow() + timedelta(days=current_app.config["JOIN_CODE_TTL_DAYS"]),
                      **{right: right in rights for right in HelperRight})
@@ -88,7 +88,7 @@ def issue_code(user, household, rights, consent_photo_id=None):
 def link(user, code):
     """The relative enters the code: they become a helper of its household. Spent by a
     conditional UPDATE, so two phones with one code make one link."""
-    row = db.session.scalar(select(HelperCode).filter_by(code_hash=_join_code_hash(normalize_join_code(code))))
+    row = db.session.scalar(select(HelperCode).filter_by(code_hash=join_code_hash(normalize_join_code(code))))
     if row is None:
         raise ApiError(404, "helper_code_invalid", "代办码不正确，请核对后重新输入")
     household = db.session.get(Household, row.household_id)

@@ -208,7 +208,7 @@ def households_in(building):
         selectinload(Household.building))
 
 
-def _join_code_hash(code):
+def join_code_hash(code):
     return hashlib.sha256(code.encode()).hexdigest()
 
 
@@ -218,14 +218,14 @@ def normalize_join_code(code):
 
 def is_join_code(join_code, code):
     """Is `code` (as typed) the one `join_code` was issued with? In constant time."""
-    return hmac.compare_digest(join_code.code_hash.encode(), _join_code_hash(normalize_join_code(code)).encode())
+    return hmac.compare_digest(join_code.code_hash.encode(), join_code_hash(normalize_join_code(code)).encode())
 
 
 def issue_join_code(household, issued_by, as_head=False):
     """A fresh one-time code; returns (code, its row). Only its hash is stored."""
     code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
     expires_at = utcnow() + timedelta(days=current_app.config["JOIN_CODE_TTL_DAYS"])
-    join_code = JoinCode(code_hash=_join_code_hash(code), household_id=household.id, as_head=as_head,
+    join_code = JoinCode(code_hash=join_code_hash(code), household_id=household.id, as_head=as_head,
                          issued_by_id=issued_by.id if issued_by else None, expires_at=expires_at)
     db.session.add(join_code)
     db.session.flush()
@@ -263,7 +263,7 @@ def join_code_views(codes):
 def join_with_code(user, code):
     """Use a join code. The code is spent by a conditional UPDATE, so two phones racing with
     one code get one membership; the membership and the spent code commit together."""
-    code_hash = _join_code_hash(normalize_join_code(code))
+    code_hash = join_code_hash(normalize_join_code(code))
     join_code = db.session.scalar(db.select(JoinCode).filter_by(code_hash=code_hash))
     if join_code is None:
         raise ApiError(404, "join_code_invalid", "入户码不正确，请核对后重新输入")

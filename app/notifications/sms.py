@@ -25,7 +25,7 @@ from app.errors import ApiError
 from app.extensions import db
 from app.models_base import utcnow
 from app.notifications.models import Notification, SmsConsent, SmsMessage, SmsStatus, WeChatStatus
-from app.notifications.templates import NotificationKind, _clean, _cut, _when
+from app.notifications.templates import NotificationKind, clean_text, cut_text, as_local
 from config import ConfigError
 
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")  # mainland mobile numbers: the only ones SMS reaches
@@ -114,12 +114,12 @@ def params(template, payload, zone):
     values = []
     for field in template.params:
         value = payload.get(field)
-        moment = _when(value, zone) if field in TIME_FIELDS else None
+        moment = as_local(value, zone) if field in TIME_FIELDS else None
         if isinstance(moment, datetime):
             text = f"{moment.month}月{moment.day}日{moment:%H:%M}"
         else:
-            text = _clean(_URL.sub("", _clean(value)))
-        values.append(_cut(text, limit) or "-")
+            text = clean_text(_URL.sub("", clean_text(value)))
+        values.append(cut_text(text, limit) or "-")
     return values
 
 

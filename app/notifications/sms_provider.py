@@ -22,7 +22,7 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.sms.v20210111 import models
 from tencentcloud.sms.v20210111.sms_client import SmsClient
 
-from app.wechat import _connected
+from app.wechat import may_have_reached
 
 # The SDK logs whole requests, the number included (as +86…, which app/logs.py does not
 # recognise), at DEBUG: never, whatever the app's log level.
@@ -95,7 +95,7 @@ def _outcome(exc):
     code = exc.get_code() or "unknown"
     if code == "ClientNetworkError":  # the SDK wraps requests' exception: did it reach them?
         cause = exc.__context__
-        return SmsNoAnswer("no_answer") if cause is None or _connected(cause) else SmsUnavailable("unreachable")
+        return SmsNoAnswer("no_answer") if cause is None or may_have_reached(cause) else SmsUnavailable("unreachable")
     return _classified(code)
 
 

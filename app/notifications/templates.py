@@ -113,31 +113,31 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _clean(value):
+def clean_text(value):
     text = unicodedata.normalize("NFKC", "" if value is None else str(value))
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
-def _cut(text, limit):
+def cut_text(text, limit):
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _thing(value, _zone):  # ≤ 20 characters of any kind
-    return _cut(_clean(value), 20) or "无"
+    return cut_text(clean_text(value), 20) or "无"
 
 
 def _phrase(value, _zone):  # ≤ 5 Chinese characters, nothing else
-    return "".join(_HAN.findall(_clean(value)))[:5] or "有更新"
+    return "".join(_HAN.findall(clean_text(value)))[:5] or "有更新"
 
 
 def _name(value, _zone):  # ≤ 10 Chinese characters, or ≤ 20 letters when there is no Chinese
-    text = re.sub(r"[0-9]", "", _clean(value)).strip()
+    text = re.sub(r"[0-9]", "", clean_text(value)).strip()
     if not text:
         return "居民"
     return text[:10] if _HAN.search(text) else text[:20]
 
 
-def _when(value, zone):
+def as_local(value, zone):
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value)
@@ -151,25 +151,25 @@ def _when(value, zone):
 
 
 def _time(value, zone):  # 2026年11月21日 15:00
-    moment = _when(value, zone) or datetime.now(zone)
+    moment = as_local(value, zone) or datetime.now(zone)
     if not isinstance(moment, datetime):
         return f"{moment.year}年{moment.month}月{moment.day}日"
     return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
 def _date(value, zone):  # 2026年11月21日
-    moment = _when(value, zone) or datetime.now(zone)
+    moment = as_local(value, zone) or datetime.now(zone)
     return f"{moment.year}年{moment.month}月{moment.day}日"
 
 
 def _only(pattern, limit, fallback):
     def fit(value, _zone):
-        return "".join(re.findall(pattern, _clean(value)))[:limit] or fallback
+        return "".join(re.findall(pattern, clean_text(value)))[:limit] or fallback
     return fit
 
 
 def _number(value, _zone):  # ≤ 32 digits, may carry a decimal point
-    text = re.sub(r"[^0-9.]", "", _clean(value))
+    text = re.sub(r"[^0-9.]", "", clean_text(value))
     whole, _, fraction = text.partition(".")
     fraction = fraction.replace(".", "")
     return (f"{whole or '0'}.{fraction}" if fraction else whole or "0")[:32]
@@ -177,7 +177,7 @@ def _number(value, _zone):  # ≤ 32 digits, may carry a decimal point
 
 def _amount(value, _zone):  # one currency sign, ≤ 10 digits, may end in 元
     try:
-        amount = Decimal(re.sub(r"[^0-9.\-]", "", _clean(value)) or "0")
+        amount = Decimal(re.sub(r"[^0-9.\-]", "", clean_text(value)) or "0")
     except InvalidOperation:
         amount = Decimal(0)
     return f"{min(amount, Decimal('9999999.99')):.2f}元"

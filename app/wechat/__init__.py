@@ -184,7 +184,7 @@ def call(fn, *args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except requests.RequestException as exc:
-            if _connected(exc):
+            if may_have_reached(exc):
                 log.warning("WeChat did not answer: %s", exc.__class__.__name__)
                 raise WeChatNoAnswer() from exc
             log.warning("WeChat unreachable: %s", exc.__class__.__name__)
@@ -200,7 +200,7 @@ def call(fn, *args, **kwargs):
             raise
 
 
-def _connected(exc):
+def may_have_reached(exc):
     """Whether a failed request may have reached WeChat: all but a failure to connect."""
     if isinstance(exc, (requests.ConnectTimeout, requests.exceptions.SSLError)):
         return False
