@@ -58,7 +58,7 @@ demo: migrate
 	$(FLASK) demo
 
 ## Serve the demo community on http://127.0.0.1:5000 (SQLite, jobs inline, development login).
-run: demo console
+run: demo console font
 	$(FLASK) run --host 127.0.0.1 --port 5000 --with-threads
 
 ## Every test: backend (pytest), mini-program (jest, with the contract test), console (browser).
