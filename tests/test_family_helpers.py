@@ -222,3 +222,73 @@ def test_a_helper_is_never_a_member_votes_nowhere_and_reads_no_other_household(a
     assert published["invited"] == 2  # households, the helper adds none
     status(post(client, "son", f"/meetings/{meeting['id']}/reply", {"reply": "attend"}), 200)  # for h2
     assert get(client, "resident", f"/meetings/{meeting['id']}").get_json()["my_reply"] is None
+
+
+def resolved_matter(client, title):
+    """A matter of h1 its resident reported, resolved by the committee: ready to be evaluated."""
+    mid = status(post(client, "resident", "/matters", {"title": title, "category": "street_lamp"}), 201)["id"]
+    status(post(client, "council", f"/matters/{mid}/classify", {"matter_class": "minor", "reason": "公共照明"}), 200)
+    status(post(client, "staff", f"/matters/{mid}/assign", {"handler_type": "committee"}), 200)
+    status(post(client, "staff", f"/matters/{mid}/resolve", {"note": "已更换灯泡"}), 200)
+    return mid
+
+
+def published_meeting(client, world, title):
+    meeting = status(post(client, "staff", "/meetings", {
+        "community_id": world["community"], "kind": "courtyard", "title": title, "place": "院坝",
+        "starts_at": (utcnow() + timedelta(days=2)).isoformat(), "scope_kind": "community",
+        "scope_ids": [world["community"]]}), 201)
+    status(post(client, "staff", f"/meetings/{meeting['id']}/publish"), 200)
+    return meeting["id"]
+
+
+def test_every_act_of_a_helper_is_marked_in_the_audit_log_as_a_family_helper(client, world):
+    helper = link(client, world, "resident", ALL, "son")
+    reported = status(post(client, "son", "/matters", {"title": "妈妈家楼道灯坏了", "category": "street_lamp",
+                                                       "on_behalf_of_household_id": world["h1"]}), 201)
+    rated = resolved_matter(client, "单元门口路灯坏了")
+    status(post(client, "son", f"/matters/{rated}/evaluate",
+                {"satisfaction": 5, "comment": "妈妈说亮了", "on_behalf_of_household_id": world["h1"]}), 200)
+    assert get(client, "resident", f"/matters/{rated}").get_json()["timeline"][-1]["on_behalf_label"] == \
+        "由张小明（家属）代办"
+    meeting = published_meeting(client, world, "院坝会：加装路灯")
+    status(post(client, "son", f"/meetings/{meeting}/reply",
+                {"reply": "attend", "on_behalf_of_household_id": world["h1"]}), 200)
+    marked = {"by_user_id": world["son"], "household_id": world["h1"], "as": "helper", "helper_id": helper["id"]}
+    for action, target in (("matter.recorded_for", reported["id"]), ("matter.evaluated_for", rated),
+                           ("meeting.reply_for", meeting)):
+        [entry] = get(client, "staff", f"/communities/{world['community']}/audit-entries",
+                      action=action).get_json()["items"]
+        assert (entry["actor_id"], entry["target_id"], entry["household_id"], entry["details"]["acting"]) == \
+            (world["son"], target, world["h1"], marked), action
+
+
+def test_after_revoking_a_helper_hears_nothing_and_may_evaluate_nothing(app, client, world):
+    helper = link(client, world, "resident", ALL, "son")
+    rated = resolved_matter(client, "单元门口路灯坏了")
+    published_meeting(client, world, "院坝会：加装路灯")
+    reported = status(post(client, "son", "/matters", {"title": "楼道灯坏了", "category": "street_lamp",
+                                                       "on_behalf_of_household_id": world["h1"]}), 201)
+    heard = notices(app, world["son"])
+    assert any("加装路灯" in body for body in heard)  # the household's meeting notice, while linked
+
+    status(client.delete(f"{API}/households/{world['h1']}/helpers/{helper['id']}", headers=login(client, "resident")),
+           204)
+    heard = notices(app, world["son"])  # the revocation itself is told to him
+    status(post(client, "son", f"/matters/{rated}/evaluate",
+                {"satisfaction": 1, "on_behalf_of_household_id": world["h1"]}), 404)  # no longer theirs to see
+    assert get(client, "resident", f"/matters/{rated}").get_json()["satisfaction"] is None
+    published_meeting(client, world, "院坝会：修缮围墙")
+    own = status(post(client, "resident", "/matters", {"title": "阳台漏水", "category": "other"}), 201)
+    status(post(client, "council", f"/matters/{own['id']}/classify", {"matter_class": "private", "reason": "自家事务"}),
+           200)
+    status(post(client, "council", f"/matters/{reported['id']}/classify",
+                {"matter_class": "minor", "reason": "公共照明"}), 200)
+    assert notices(app, world["son"]) == heard  # neither the meeting nor a matter, not even the one he reported
+    assert any("修缮围墙" in body for body in notices(app, world["resident"]))
+
+
+def test_a_helper_who_erases_their_account_helps_no_more(client, world):
+    link(client, world, "resident", ALL, "son")
+    assert client.post(f"{API}/me/erase", json={"confirm": "注销账号"}, headers=login(client, "son")).status_code == 204
+    assert get(client, "resident", f"/households/{world['h1']}/helpers").get_json()["items"] == []

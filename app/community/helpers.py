@@ -8,19 +8,14 @@ written consent, with a photo of it (POST /photos first). A helper is never a me
 invitations and the household's vote count members only. The household is told of every link and
 revocation, and each is a line of the audit log.
 """
-import secrets
-from datetime import timedelta
-
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
-from app.auth.permissions import household_id_of
 from app.auth.service import user_names
 from app.community import acting
 from app.community.models import HelperCode, HelperRight, Household, HouseholdHelper, HouseholdMember
-from app.community.service import (JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, join_code_hash, audit_household,
-                                   normalize_join_code)
+from app.community.service import audit_household, find_code, new_code, spend_code
 from app.errors import ApiError, invalid
 from app.extensions import db
 from app.matters.models import MatterPhoto
@@ -50,7 +45,7 @@ def check_link(user, household):
 
 def check_view(user, household):
     """The household's members, and whoever looks after it."""
-    if household_id_of(user) != household.id:
+    if not acting.lives_in(user, household.id):
         check_link(user, household)
 
 
@@ -73,10 +68,9 @@ def issue_code(user, household, rights, consent_photo_id=None):
     if issued_as != HEAD and consent_photo_id is None:
         raise invalid("consent_photo_id", "代为绑定家属须上传户主书面同意的照片")
     photo = _consent_photo(user, consent_photo_id) if consent_photo_id is not None else None
-    code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
-    row = HelperCode(code_hash=join_code_hash(code), household_id=household.id, issued_by_id=user.id,
-                     issued_as=issued_as, consent_photo_id=photo.id if photo else None,
-                     expires_at=utcnow() + timedelta(days=current_app.config["JOIN_CODE_TTL_DAYS"]),
+    code, code_hash, expires_at = new_code()
+    row = HelperCode(code_hash=code_hash, household_id=household.id, issued_by_id=user.id, issued_as=issued_as,
+                     consent_photo_id=photo.id if photo else None, expires_at=expires_at,
                      **{right: right in rights for right in HelperRight})
     db.session.add(row)
     db.session.flush()
@@ -88,19 +82,15 @@ def issue_code(user, household, rights, consent_photo_id=None):
 def link(user, code):
     """The relative enters the code: they become a helper of its household. Spent by a
     conditional UPDATE, so two phones with one code make one link."""
-    row = db.session.scalar(select(HelperCode).filter_by(code_hash=join_code_hash(normalize_join_code(code))))
+    row = find_code(HelperCode, code)
     if row is None:
         raise ApiError(404, "helper_code_invalid", "代办码不正确，请核对后重新输入")
     household = db.session.get(Household, row.household_id)
-    if household_id_of(user) == household.id:
+    if acting.lives_in(user, household.id):
         raise ApiError(409, "own_household", "您是这户的成员，无需绑定为家属代办")
     if household.id in acting.helper_links(user):
         raise ApiError(409, "already_helping", "您已是这户的家属代办人")
-    now = utcnow()
-    spent = db.session.execute(
-        db.update(HelperCode).where(HelperCode.id == row.id, HelperCode.used_at.is_(None), HelperCode.expires_at > now)
-        .values(used_at=now, used_by_id=user.id)).rowcount
-    if spent != 1:
+    if not spend_code(row, user):
         raise ApiError(410, "helper_code_expired", "代办码已使用或已过期，请向户主或楼栋长重新索取")
     helper = HouseholdHelper(household_id=household.id, user_id=user.id, granted_by_id=row.issued_by_id,
                              granted_as=row.issued_as, consent_photo_id=row.consent_photo_id,
@@ -167,7 +157,7 @@ def helping(user):
     if not links:
         return []
     households = {h.id: h for h in db.session.scalars(select(Household).where(
-        Household.id.in_([link.household_id for link in links])))}
+        Household.id.in_([link.household_id for link in links])).options(selectinload(Household.building)))}
     return [{"helper_id": link.id, "household_id": link.household_id,
              "community_id": households[link.household_id].community_id,
              "address": address(households[link.household_id]), "rights": link.rights}

@@ -221,11 +221,32 @@ def is_join_code(join_code, code):
     return hmac.compare_digest(join_code.code_hash.encode(), join_code_hash(normalize_join_code(code)).encode())
 
 
+# ---- one-time codes: join codes (JoinCode) and helper codes (HelperCode, app/community/helpers.py) --
+
+def new_code():
+    """A fresh one-time code, its hash (all that is stored) and when it expires: (code, hash, expires_at)."""
+    code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+    return code, join_code_hash(code), utcnow() + timedelta(days=current_app.config["JOIN_CODE_TTL_DAYS"])
+
+
+def find_code(model, code):
+    """The row of `model` issued with `code` as typed (spaces, dashes, lower case forgiven), or None."""
+    return db.session.scalar(db.select(model).filter_by(code_hash=join_code_hash(normalize_join_code(code))))
+
+
+def spend_code(row, user):
+    """Mark `row` used by `user` with a conditional UPDATE, so two phones racing with one code get
+    one use. False when it was used already or has expired."""
+    model, now = type(row), utcnow()
+    return db.session.execute(
+        db.update(model).where(model.id == row.id, model.used_at.is_(None), model.expires_at > now)
+        .values(used_at=now, used_by_id=user.id)).rowcount == 1
+
+
 def issue_join_code(household, issued_by, as_head=False):
     """A fresh one-time code; returns (code, its row). Only its hash is stored."""
-    code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
-    expires_at = utcnow() + timedelta(days=current_app.config["JOIN_CODE_TTL_DAYS"])
-    join_code = JoinCode(code_hash=join_code_hash(code), household_id=household.id, as_head=as_head,
+    code, code_hash, expires_at = new_code()
+    join_code = JoinCode(code_hash=code_hash, household_id=household.id, as_head=as_head,
                          issued_by_id=issued_by.id if issued_by else None, expires_at=expires_at)
     db.session.add(join_code)
     db.session.flush()
@@ -263,19 +284,12 @@ def join_code_views(codes):
 def join_with_code(user, code):
     """Use a join code. The code is spent by a conditional UPDATE, so two phones racing with
     one code get one membership; the membership and the spent code commit together."""
-    code_hash = join_code_hash(normalize_join_code(code))
-    join_code = db.session.scalar(db.select(JoinCode).filter_by(code_hash=code_hash))
+    join_code = find_code(JoinCode, code)
     if join_code is None:
         raise ApiError(404, "join_code_invalid", "入户码不正确，请核对后重新输入")
     if membership_of(user) is not None:
         raise ApiError(409, "already_member", "您已绑定住户，如需更换请联系社区工作人员")
-    now = utcnow()
-    spent = db.session.execute(
-        db.update(JoinCode)
-        .where(JoinCode.id == join_code.id, JoinCode.used_at.is_(None), JoinCode.expires_at > now)
-        .values(used_at=now, used_by_id=user.id)
-    ).rowcount
-    if spent != 1:
+    if not spend_code(join_code, user):
         raise ApiError(410, "join_code_expired", "入户码已使用或已过期，请向楼栋长重新索取")
     household = db.session.get(Household, join_code.household_id)
     membership = _add_member(household, user, join_code.as_head, join_code.issued_by_id)
