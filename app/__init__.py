@@ -64,6 +64,7 @@ def create_app(config=None):
     from app.matters import routes as matter_routes
     from app.meetings import routes as meeting_routes
     from app.notifications import routes as notification_routes
+    from app.notifications import sms
     from app.notifications.templates import load_templates
     from app.polls import routes as poll_routes
     from app.privacy import routes as privacy_routes
@@ -76,6 +77,8 @@ def create_app(config=None):
     # sent, so every notification is inbox-only.
     templates = load_templates(config.WECHAT_TEMPLATES)
     app.extensions["notification_templates"] = templates if config.WECHAT_APPID else {}
+    app.extensions["sms_templates"] = (sms.load_templates(config.SMS_TEMPLATES, config.SMS_SIGN_NAME)
+                                       if config.SMS_PROVIDER else {})
     for module in (health, auth_routes, community_routes, matter_routes, meeting_routes, poll_routes,
                    notification_routes, audit_routes, privacy_routes, printing_routes, wechat_push):
         api.register_blueprint(module.blp)

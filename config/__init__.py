@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 TEMPLATE_PREFIX = "WECHAT_TEMPLATE_"
 ENV_VERSIONS = ("release", "trial", "develop")  # builds a mini-program code may open
+SMS_PROVIDERS = ("tencent",)  # app/notifications/sms_provider.py
 LOGIN_LIMITS = ("LOGIN_LIMIT_PER_ADDRESS", "LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURES_PER_CODE")
 
 
@@ -72,7 +73,7 @@ class BaseConfig:
         self.WECHAT_SECRET = _env("WECHAT_SECRET")
         self.WECHAT_API_BASE = _env("WECHAT_API_BASE", "https://api.weixin.qq.com").rstrip("/")
         # A slow WeChat must not hold a worker thread: connect/read timeout in seconds.
-        self.WECHAT_TIMEOUT = float(_env("WECHAT_TIMEOUT", "5"))
+        self.WECHAT_TIMEOUT = _float_env("WECHAT_TIMEOUT", 5.0)
         self.MEDIA_ROOT = _env("MEDIA_ROOT", str(INSTANCE / "media"))
         # The Chinese font PDFs are printed in (app/printing/fonts.py); unset: searched for.
         self.PDF_FONT = _env("PDF_FONT")
@@ -208,31 +209,36 @@ class BaseConfig:
                                   f"got {getattr(self, name)!r}") from None
         if bool(self.WECHAT_APPID) != bool(self.WECHAT_SECRET):
             raise ConfigError("WECHAT_APPID and WECHAT_SECRET must be set together")
-        for name in ("WORKER_HOUSEKEEPING_SECONDS", "WORKER_RECONNECT_MAX_SECONDS"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"{name} must be at least 1 (seconds)")
+        self._check_at_least(1, "WORKER_HOUSEKEEPING_SECONDS", "WORKER_RECONNECT_MAX_SECONDS", unit=" (seconds)")
         self._validate_sms()
-        if self.WECHAT_ENV_VERSION not in ENV_VERSIONS:
-            raise ConfigError(f"WECHAT_ENV_VERSION must be one of {', '.join(ENV_VERSIONS)}, "
-                              f"got {self.WECHAT_ENV_VERSION!r}")
+        self._check_one_of("WECHAT_ENV_VERSION", ENV_VERSIONS)
         return self
 
     def _validate_sms(self):
         if not self.SMS_PROVIDER:
             return
-        from app.notifications.sms import load_templates  # the kinds are the app's
-        from app.notifications.sms_provider import PROVIDERS
-
-        if self.SMS_PROVIDER not in PROVIDERS:
-            raise ConfigError(f"SMS_PROVIDER must be empty (off) or one of {', '.join(PROVIDERS)}, "
-                              f"got {self.SMS_PROVIDER!r}")
-        missing = [name for name in ("SMS_SECRET_ID", "SMS_SECRET_KEY", "SMS_SDK_APP_ID") if not getattr(self, name)]
+        self._check_one_of("SMS_PROVIDER", SMS_PROVIDERS, off="empty (off)")
+        missing = self._missing("SMS_SECRET_ID", "SMS_SECRET_KEY", "SMS_SDK_APP_ID")
         if missing:
             raise ConfigError(f"SMS_PROVIDER is set: set {', '.join(missing)} too")
-        for name in ("SMS_DAILY_LIMIT", "SMS_PARAM_MAX_LENGTH"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"{name} must be at least 1")
-        load_templates(self.SMS_TEMPLATES, self.SMS_SIGN_NAME)
+        self._check_at_least(1, "SMS_DAILY_LIMIT", "SMS_PARAM_MAX_LENGTH")  # templates: in create_app
+
+    # The checks settings share, each raising a ConfigError that names the setting.
+
+    def _missing(self, *names):
+        return [name for name in names if not getattr(self, name)]
+
+    def _check_at_least(self, minimum, *names, unit=""):
+        for name in names:
+            if getattr(self, name) < minimum:
+                raise ConfigError(f"{name} must be at least {minimum}{unit}")
+
+    def _check_one_of(self, name, allowed, off=None):
+        """`off`: how to write the value that turns the feature off, when one does."""
+        value = getattr(self, name)
+        if value not in allowed:
+            raise ConfigError(f"{name} must be {f'{off} or ' if off else ''}one of {', '.join(allowed)}, "
+                              f"got {value!r}")
 
 
 class DevelopmentConfig(BaseConfig):
@@ -248,8 +254,7 @@ class ProductionConfig(BaseConfig):
     APP_ENV = "production"
 
     def validate(self):
-        missing = [name for name in ("SECRET_KEY", "WECHAT_APPID", "WECHAT_SECRET")
-                   if not getattr(self, name)]
+        missing = self._missing("SECRET_KEY", "WECHAT_APPID", "WECHAT_SECRET")
         if missing:
             raise ConfigError(
                 "production refuses to start: set " + ", ".join(missing)

@@ -55,6 +55,13 @@ def test_production_refuses_to_start_without(clean_env, missing):
         load_config()
 
 
+@pytest.mark.parametrize("name", ["WECHAT_TIMEOUT", "SMS_TIMEOUT", "SMS_DAILY_LIMIT"])
+def test_a_mistyped_number_names_its_setting(clean_env, name):
+    clean_env.setenv(name, "abc")
+    with pytest.raises(ConfigError, match=f"{name} must be a .*number, got 'abc'"):
+        load_config()
+
+
 def test_production_needs_a_long_key_and_postgresql(clean_env):
     for name, value in {"APP_ENV": "production", "SECRET_KEY": "short", "WECHAT_APPID": "wx1",
                         "WECHAT_SECRET": "s"}.items():

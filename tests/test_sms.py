@@ -2,17 +2,19 @@
 per-household limits, and delivery through the real Tencent Cloud SDK to a fake provider on
 127.0.0.1 (tests/fake_sms.py), inline and through a real rq worker."""
 import logging
-from datetime import datetime, timezone
+import threading
+from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from app.audit.models import AuditEntry
 from app.auth.service import find_or_create_user
 from app.community import service as community
 from app.community.models import Household
 from app.extensions import db
-from app.notifications import service, sms
+from app.models_base import utcnow
+from app.notifications import service, sms, sms_provider
 from app.notifications.models import SmsConsent, SmsMessage
 from app.notifications.tasks import deliver, sweep
 from config import ConfigError
@@ -64,6 +66,16 @@ def invite(app, user_ids, title="1幢楼道改造意见会"):
                        {"title": title, "time": datetime(2026, 11, 21, 7, 0, tzinfo=timezone.utc),
                         "place": "1幢楼下院坝", "body": "请回复是否参加"}, page="pages/meeting/meeting?id=1")
         db.session.commit()
+
+
+def invite_unsent(app, user_ids, title="1幢楼道改造意见会"):
+    """invite(), but the job its commit would enqueue is lost (a worker died, Redis lost it):
+    the test runs delivery itself. The ids of the notifications."""
+    with app.app_context():
+        service.notify(user_ids, "meeting_invitation", {"title": title, "place": "1幢楼下院坝"})
+        db.session.info.clear()
+        db.session.commit()
+        return db.session.scalars(select(SmsMessage.notification_id).order_by(SmsMessage.id)).all()
 
 
 def texts(app):
@@ -264,3 +276,78 @@ def test_an_unreachable_provider_fails_after_the_last_try_and_a_withdrawn_consen
     work(rq_sms_app)
     assert [(m.status, m.note) for m in texts(rq_sms_app)][-1] == ("dropped", "no_consent")
     assert fake_sms.requests == []
+
+
+class WorkerKilled(BaseException):
+    """The worker's process killed (SIGKILL): nothing after this point runs, nothing catches it."""
+
+
+def test_a_worker_killed_after_the_provider_took_the_sms_never_sends_it_again(sms_app, fake_sms, places,
+                                                                              monkeypatch):
+    """The provider accepted, the worker died before recording it: reruns of the job (rq's
+    retry, a requeue by hand) and the sweep leave the claim alone while its lease runs; then the
+    sweep settles it as unconfirmed and nothing sends it a second time."""
+    consent(sms_app, places["h1"])
+    [notification_id] = invite_unsent(sms_app, [places["resident"]])
+    send = sms_provider.send
+
+    def send_then_die(*args, **kwargs):
+        send(*args, **kwargs)
+        raise WorkerKilled()
+
+    monkeypatch.setattr(sms_provider, "send", send_then_die)
+    with sms_app.app_context(), pytest.raises(WorkerKilled):
+        deliver([notification_id])
+    monkeypatch.undo()
+    assert len(fake_sms.sent) == 1
+    with sms_app.app_context():
+        deliver([notification_id])
+        assert sweep() == 0  # a claim within its lease is nobody's to requeue
+    assert [(m.status, m.attempts) for m in texts(sms_app)] == [("sending", 1)]
+    with sms_app.app_context():
+        db.session.execute(update(SmsMessage).values(claimed_at=utcnow() - timedelta(minutes=16)))
+        db.session.commit()
+        sweep()
+        deliver([notification_id])
+    assert [(m.status, m.note, m.attempts) for m in texts(sms_app)] == [("sent", "no_answer", 1)]
+    assert len(fake_sms.requests) == 1
+
+
+def test_the_sweep_sends_an_sms_copy_whose_job_was_lost(sms_app, fake_sms, places):
+    """Only the SMS copy is on its way (WeChat is off here): the sweep finds it by itself."""
+    consent(sms_app, places["h1"])
+    [notification_id] = invite_unsent(sms_app, [places["resident"]])
+    with sms_app.app_context():
+        assert sweep() == 0  # a fresh row: its job may still be on its way
+        db.session.execute(update(SmsMessage).values(created_at=utcnow() - timedelta(minutes=1)))
+        db.session.commit()
+        assert sweep() == 1
+    assert [(m.notification_id, m.status) for m in texts(sms_app)] == [(notification_id, "sent")]
+    assert len(fake_sms.sent) == 1
+
+
+def test_workers_sending_to_one_household_at_once_keep_its_daily_limit(make_app, fake_sms, places):
+    """Four notices' jobs run at once for a household with one SMS left today: one is sent, the
+    others dropped — the limit is counted under a lock on the household's consent (PostgreSQL in
+    CI; SQLite serialises its writers anyway)."""
+    app = make_app(**sms_settings(fake_sms, SMS_DAILY_LIMIT=1))
+    consent(app, places["h1"])
+    ids = [invite_unsent(app, [places["resident"]], title=f"会议{n}")[-1] for n in range(4)]
+    start, errors = threading.Barrier(len(ids)), []
+
+    def run(notification_id):
+        try:
+            start.wait(10)
+            with app.app_context():
+                deliver([notification_id])
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(notification_id,)) for notification_id in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(fake_sms.sent) == 1
+    assert sorted((m.status, m.note) for m in texts(app)) == [("dropped", "daily_limit")] * 3 + [("sent", None)]

@@ -34,12 +34,13 @@ class Act(enum.StrEnum):
     PAPER_BALLOT = "paper_ballot"    # a paper ballot or proxy vote entered for it
     LINK_HELPER = "link_helper"      # link or unlink a family helper, on the household's written consent
     ELDER_MODE = "elder_mode"        # open the household's phones in large type (长辈模式)
+    SMS_CONSENT = "sms_consent"      # record its consent to SMS notices, as the resident gave it
 
 
 ACT_LABELS = {
     Act.REPORT: "反映问题", Act.FOLLOW: "查看诉求", Act.EVALUATE: "评议", Act.REPLY: "回复会议",
     Act.CHECK_IN: "签到", Act.PAPER_BALLOT: "录入纸质票或委托投票", Act.LINK_HELPER: "绑定或解除家属代办",
-    Act.ELDER_MODE: "设长辈模式",
+    Act.ELDER_MODE: "设长辈模式", Act.SMS_CONSENT: "登记短信通知",
 }
 
 HELPER = "helper"
@@ -67,10 +68,6 @@ class Agency:
     household_id: int
     role: str
     helper_id: int | None = None
-
-    @property
-    def as_label(self):
-        return AS_LABELS.get(self.role, self.role)
 
     def details(self):
         """What an audit entry or a timeline line keeps of it."""
@@ -145,17 +142,12 @@ def lives_in(user, household_id):
     return household_id is not None and household_id_of(user) == household_id
 
 
-def household_for(household_id, field="on_behalf_of_household_id"):
-    """The household a request names to act for; 422 when there is none."""
+def on_behalf(user, household_id, act):
+    """For an act that names the household it is for (`on_behalf_of_household_id`): (household,
+    Agency), or the 422 (no such household) or 403."""
     household = db.session.get(Household, household_id)
     if household is None:
-        raise invalid(field, "代办的住户不存在")
-    return household
-
-
-def on_behalf(user, household_id, act, field="on_behalf_of_household_id"):
-    """For an act that names the household it is for: (household, Agency), or the 422/403."""
-    household = household_for(household_id, field)
+        raise invalid("on_behalf_of_household_id", "代办的住户不存在")
     return household, require(user, household, act)
 
 

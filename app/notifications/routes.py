@@ -103,9 +103,7 @@ def _household(household_id):
 def sms_consent(household_id):
     """Whether a household receives notices by SMS, and at which number (masked). Its members,
     and staff, grid workers and building heads over it."""
-    household = _household(household_id)
-    sms.check_manage(current_user(), household)
-    return sms.consent_view(household)
+    return sms.consent_of(current_user(), _household(household_id))
 
 
 @blp.route("/households/<int:household_id>/sms-consent", methods=["PUT"])

@@ -18,7 +18,7 @@ from sqlalchemy import case, delete, func, insert, literal, select
 
 from app import sealing
 from app.audit import service as audit
-from app.auth.permissions import Action, authorize, household_id_of
+from app.community import acting
 from app.community.models import HouseholdMember
 from app.community.service import mask_phone
 from app.errors import ApiError
@@ -100,11 +100,9 @@ def load_templates(raw, sign_name):
 
 
 def templates():
-    """The configured SMS templates by kind; none while SMS_PROVIDER is unset."""
-    config = current_app.config
-    if not config["SMS_PROVIDER"]:
-        return {}
-    return load_templates(config["SMS_TEMPLATES"], config["SMS_SIGN_NAME"])
+    """The configured SMS templates by kind, loaded and checked in create_app; none while
+    SMS_PROVIDER is unset."""
+    return current_app.extensions["sms_templates"]
 
 
 def params(template, payload, zone):
@@ -183,17 +181,24 @@ def normalize_mobile(phone):
     return phone if MOBILE.match(phone) else None
 
 
-def check_manage(actor, household):
-    """A household's members manage its SMS consent; so do those who register its residents
-    (Action.ISSUE_JOIN_CODES: staff, its grid worker and building head, who visit residents
-    without a phone), with the resident's consent recorded. Returns whether the actor lives there."""
-    if household_id_of(actor) == household.id:
+def _check_manage(actor, household):
+    """A household's members manage its SMS consent; so do those who look after it (its building
+    head, grid worker, staff: acting.py), with the resident's consent recorded. Returns whether
+    the actor lives there."""
+    if acting.lives_in(actor, household.id):
         return True
-    authorize(actor, Action.ISSUE_JOIN_CODES, household)
+    acting.require(actor, household, acting.Act.SMS_CONSENT)
     return False
 
 
-def consent_view(household):
+def consent_of(actor, household):
+    """Whether the household receives notices by SMS, and at which number (masked), for those
+    who manage its consent."""
+    _check_manage(actor, household)
+    return _consent_view(household)
+
+
+def _consent_view(household):
     consent = db.session.get(SmsConsent, household.id)
     if consent is None:
         return {"household_id": household.id, "consented": False, "phone": None, "evidence": None,
@@ -207,7 +212,7 @@ def set_consent(actor, household, phone, evidence=None):
     """Record (or replace) the household's consent to SMS notices at `phone`. A member gives it
     themselves; anyone else enters it on a resident's behalf and says how the consent was
     given (`evidence`), which the audit log keeps — the number it never sees."""
-    own = check_manage(actor, household)
+    own = _check_manage(actor, household)
     mobile = normalize_mobile(phone)
     if mobile is None:
         raise ApiError(422, "validation_error", "请填写正确的手机号码（11位，短信只能发到手机）",
@@ -225,16 +230,16 @@ def set_consent(actor, household, phone, evidence=None):
     db.session.flush()
     audit.record(actor, "household.sms_consent_set", "household", household.id, community_id=household.community_id,
                  household_id=household.id, evidence=consent.evidence, on_behalf=not own)
-    return consent_view(household)
+    return _consent_view(household)
 
 
 def remove_consent(actor, household):
     """Withdraw the consent and delete the number; SMS copies not yet sent are dropped when
     their turn comes (tasks.py). Withdrawing what was never given is no error (and is logged:
     who made sure no SMS goes to the household)."""
-    check_manage(actor, household)
+    _check_manage(actor, household)
     removed = db.session.execute(delete(SmsConsent).where(SmsConsent.household_id == household.id)).rowcount
     audit.record(actor, "household.sms_consent_remove", "household", household.id,
                  community_id=household.community_id, household_id=household.id, had_consent=bool(removed))
     db.session.flush()
-    return consent_view(household)
+    return _consent_view(household)

@@ -24,11 +24,9 @@ from tencentcloud.sms.v20210111.sms_client import SmsClient
 
 from app.wechat import may_have_reached
 
-# The SDK logs whole requests, the number included (as +86…, which app/logs.py does not
-# recognise), at DEBUG: never, whatever the app's log level.
+# The SDK logs whole requests, the number included, at DEBUG: never, whatever the app's log level.
 logging.getLogger(LOGGER_NAME).setLevel(logging.WARNING)
 
-PROVIDERS = ("tencent",)
 # Answers that mean "not now": the API's rate limit, the provider's own trouble, a number's
 # short-term frequency caps. Every other error code is final.
 TRANSIENT = ("RequestLimitExceeded", "InternalError", "ServerNetworkError",

@@ -26,7 +26,7 @@ the provider hears of it, retried only when the provider certainly did not take 
 queued again) when the household's daily limit is reached or its consent was withdrawn.
 """
 import logging
-
+from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -59,15 +59,45 @@ SWEEP_LIMIT = 20000
 
 
 class DeliveryDeferred(Exception):
-    """Part of the batch could not reach WeChat; rq runs the job again after a backoff."""
+    """Part of the batch could not reach WeChat or the SMS provider; rq runs the job again after a
+    backoff."""
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A copy of a notification that leaves the outbox — the WeChat copy on the Notification row,
+    the SMS copy in its SmsMessage — and the columns the shared steps (claim, settle, fail the
+    untried, sweep) work on."""
+
+    model: type
+    states: type  # its status enum: PENDING, SENDING, SENT and FAILED at least
+    notification_id: object  # the column naming the notification
+    status: object
+    note: object
+    attempts: object
+    untried_note: str  # the note of a copy its batch never reached when the retries ran out
+
+
+WECHAT = Channel(Notification, WeChatStatus, Notification.id, Notification.wechat_status, Notification.wechat_note,
+                 Notification.wechat_attempts, "wechat_unavailable")
+SMS = Channel(SmsMessage, SmsStatus, SmsMessage.notification_id, SmsMessage.status, SmsMessage.note,
+              SmsMessage.attempts, "not_tried")
+CHANNELS = (WECHAT, SMS)
+_CHANNEL_OF = {channel.model: channel for channel in CHANNELS}
 
 
 @task
 def deliver(notification_ids):
     """Send the subscribe messages and SMS copies of a batch of notifications."""
     last = is_last_attempt()
+    # Few notifications have an SMS copy: one query for the batch, not one per notification.
+    with_text = set(db.session.scalars(select(SmsMessage.notification_id).where(
+        SmsMessage.notification_id.in_(notification_ids),
+        SmsMessage.status.in_([SmsStatus.PENDING, SmsStatus.FAILED]))))
     for position, notification_id in enumerate(notification_ids):
-        if UNAVAILABLE in (_deliver_one(notification_id, last), _text_one(notification_id, last)):
+        outcomes = (_deliver_one(notification_id, last),
+                    _text_one(notification_id, last) if notification_id in with_text else None)
+        if UNAVAILABLE in outcomes:
             rest = notification_ids[position + 1:]
             if last:
                 _fail_unclaimed(rest)
@@ -76,12 +106,7 @@ def deliver(notification_ids):
 
 
 def _deliver_one(notification_id, last):
-    claimed = db.session.execute(update(Notification).where(
-        Notification.id == notification_id,
-        Notification.wechat_status.in_([WeChatStatus.PENDING, WeChatStatus.FAILED]),
-    ).values(wechat_status=WeChatStatus.SENDING, claimed_at=utcnow(),
-             wechat_attempts=Notification.wechat_attempts + 1)).rowcount
-    if not claimed:
+    if not _claim(WECHAT, notification_id):
         db.session.commit()  # deliberate, as each step below: one message's state at a time
         return None
     notification = db.session.get(Notification, notification_id, populate_existing=True)
@@ -121,12 +146,24 @@ def _deliver_one(notification_id, last):
     return _settle(notification, WeChatStatus.SENT, None, sent_at=utcnow())
 
 
-def _settle(notification, status, note, **values):
-    notification.wechat_status = status
-    notification.wechat_note = note
+def _claim(channel, notification_id):
+    """The notification's copy on `channel`, pending or failed → sending, for the caller to commit
+    before the message leaves: a second run finds nothing to claim. Whether it was claimed."""
+    states = channel.states
+    return db.session.execute(update(channel.model).where(
+        channel.notification_id == notification_id, channel.status.in_([states.PENDING, states.FAILED]),
+    ).values({channel.status: states.SENDING, channel.model.claimed_at: utcnow(),
+              channel.attempts: channel.attempts + 1})).rowcount
+
+
+def _settle(row, status, note, **values):
+    """Record how a copy (a Notification's WeChat copy, or an SmsMessage) stands."""
+    channel = _CHANNEL_OF[type(row)]
+    setattr(row, channel.status.key, status)
+    setattr(row, channel.note.key, note)
     for name, value in values.items():
-        setattr(notification, name, value)
-    db.session.commit()  # deliberate: each message settled as WeChat answers, not at the batch's end
+        setattr(row, name, value)
+    db.session.commit()  # deliberate: each message settled as its channel answers, not at the batch's end
     return status
 
 
@@ -136,25 +173,22 @@ def _refund(notification):
         notification.consent_spent = False
 
 
-def _defer(notification, note, last):
-    """WeChat could not take it now: wait for the job's retry, or on the last one give the
-    consent back and leave it failed (`flask jobs requeue` may try again)."""
-    if last:
-        _refund(notification)
-        _settle(notification, WeChatStatus.FAILED, note)
-    else:
-        _settle(notification, WeChatStatus.PENDING, note)
+def _defer(row, note, last):
+    """The channel could not take it now: wait for the job's retry, or on the last one leave it
+    failed (`flask jobs requeue` may try again), a WeChat copy with its consent given back."""
+    if last and isinstance(row, Notification):
+        _refund(row)
+    states = _CHANNEL_OF[type(row)].states
+    _settle(row, states.FAILED if last else states.PENDING, note)
     return UNAVAILABLE
 
 
 def _fail_unclaimed(notification_ids):
     if notification_ids:
-        db.session.execute(update(Notification).where(
-            Notification.id.in_(notification_ids), Notification.wechat_status == WeChatStatus.PENDING,
-        ).values(wechat_status=WeChatStatus.FAILED, wechat_note="wechat_unavailable"))
-        db.session.execute(update(SmsMessage).where(
-            SmsMessage.notification_id.in_(notification_ids), SmsMessage.status == SmsStatus.PENDING,
-        ).values(status=SmsStatus.FAILED, note="not_tried"))
+        for channel in CHANNELS:
+            db.session.execute(update(channel.model).where(
+                channel.notification_id.in_(notification_ids), channel.status == channel.states.PENDING,
+            ).values({channel.status: channel.states.FAILED, channel.note: channel.untried_note}))
         db.session.commit()  # deliberate: before the job raises for its retry
 
 
@@ -171,10 +205,7 @@ def _text_one(notification_id, last):
         return None
     consent = db.session.scalar(select(SmsConsent).where(SmsConsent.household_id == message.household_id)
                                 .with_for_update())
-    claimed = db.session.execute(update(SmsMessage).where(
-        SmsMessage.id == message.id, SmsMessage.status.in_([SmsStatus.PENDING, SmsStatus.FAILED]),
-    ).values(status=SmsStatus.SENDING, claimed_at=utcnow(), attempts=SmsMessage.attempts + 1)).rowcount
-    if not claimed:
+    if not _claim(SMS, notification_id):
         db.session.commit()  # deliberate: releases the consent row's lock
         return None
     db.session.refresh(message)
@@ -182,15 +213,15 @@ def _text_one(notification_id, last):
     template = sms.templates().get(notification.kind)
     phone = sms.phone_of(consent) if consent is not None else None
     if template is None:
-        return _settle_text(message, SmsStatus.DROPPED, "no_template")
+        return _settle(message, SmsStatus.DROPPED, "no_template")
     if phone is None:  # withdrawn since (or sealed under another SECRET_KEY)
-        return _settle_text(message, SmsStatus.DROPPED, "no_consent")
+        return _settle(message, SmsStatus.DROPPED, "no_consent")
     zone = ZoneInfo(current_app.config["TIME_ZONE"])
     sent_today = db.session.scalar(select(func.count()).select_from(SmsMessage).where(
         SmsMessage.household_id == message.household_id, SmsMessage.id != message.id,
         SmsMessage.status.in_([SmsStatus.SENDING, SmsStatus.SENT]), SmsMessage.claimed_at >= sms.daily_start(zone)))
     if sent_today >= current_app.config["SMS_DAILY_LIMIT"]:
-        return _settle_text(message, SmsStatus.DROPPED, "daily_limit")
+        return _settle(message, SmsStatus.DROPPED, "daily_limit")
     db.session.commit()  # deliberate: claimed before the provider hears of it
 
     payload = {"time": notification.created_at, **notification.payload}
@@ -199,24 +230,14 @@ def _text_one(notification_id, last):
                                  context=f"sms-{message.id}")
     except sms_provider.SmsNoAnswer:  # it may have been sent: at most once, so never again
         log.warning("SMS provider did not answer the send of SMS %s; not sending it again", message.id)
-        return _settle_text(message, SmsStatus.SENT, service.NO_ANSWER)
+        return _settle(message, SmsStatus.SENT, service.NO_ANSWER)
     except sms_provider.SmsUnavailable as exc:
         log.warning("SMS provider unavailable for SMS %s: %s", message.id, exc.code)
-        _settle_text(message, SmsStatus.FAILED if last else SmsStatus.PENDING, exc.code[:200])
-        return UNAVAILABLE
+        return _defer(message, exc.code[:200], last)
     except sms_provider.SmsRefused as exc:
         log.error("SMS provider refused SMS %s: %s", message.id, exc.code)
-        return _settle_text(message, SmsStatus.REJECTED, exc.code[:200])
-    return _settle_text(message, SmsStatus.SENT, None, sent_at=utcnow(), provider_ref=(sent.serial_no or "")[:64])
-
-
-def _settle_text(message, status, note, **values):
-    message.status = status
-    message.note = note
-    for name, value in values.items():
-        setattr(message, name, value)
-    db.session.commit()  # deliberate: each SMS settled as the provider answers
-    return status
+        return _settle(message, SmsStatus.REJECTED, exc.code[:200])
+    return _settle(message, SmsStatus.SENT, None, sent_at=utcnow(), provider_ref=(sent.serial_no or "")[:64])
 
 
 @task
@@ -224,22 +245,19 @@ def sweep():
     """Re-enqueue the notifications no job will deliver; settle dead workers' claims (see the
     module docstring)."""
     now = utcnow()
-    # Claims whose worker died mid-send: WeChat may have the message; the consent stays spent.
-    db.session.execute(update(Notification).where(
-        Notification.wechat_status == WeChatStatus.SENDING, Notification.claimed_at < now - SENDING_LEASE,
-    ).values(wechat_status=WeChatStatus.SENT, wechat_note=service.NO_ANSWER))
-    db.session.execute(update(SmsMessage).where(
-        SmsMessage.status == SmsStatus.SENDING, SmsMessage.claimed_at < now - SENDING_LEASE,
-    ).values(status=SmsStatus.SENT, note=service.NO_ANSWER))
     waited = timedelta(seconds=current_app.config["WORKER_HOUSEKEEPING_SECONDS"] / 2)
-    waiting = db.session.scalars(select(Notification.id).where(
-        Notification.wechat_status == WeChatStatus.PENDING,
-        func.coalesce(Notification.claimed_at, Notification.created_at) < now - waited,
-    ).order_by(Notification.id).limit(SWEEP_LIMIT)).all()
-    waiting = sorted(set(waiting) | set(db.session.scalars(select(SmsMessage.notification_id).where(
-        SmsMessage.status == SmsStatus.PENDING,
-        func.coalesce(SmsMessage.claimed_at, SmsMessage.created_at) < now - waited,
-    ).order_by(SmsMessage.id).limit(SWEEP_LIMIT))))
+    waiting = set()
+    for channel in CHANNELS:
+        model, states = channel.model, channel.states
+        # Claims whose worker died mid-send: WeChat or the provider may have the message (a
+        # WeChat consent stays spent).
+        db.session.execute(update(model).where(
+            channel.status == states.SENDING, model.claimed_at < now - SENDING_LEASE,
+        ).values({channel.status: states.SENT, channel.note: service.NO_ANSWER}))
+        waiting.update(db.session.scalars(select(channel.notification_id).where(
+            channel.status == states.PENDING, func.coalesce(model.claimed_at, model.created_at) < now - waited,
+        ).order_by(model.id).limit(SWEEP_LIMIT)))
+    waiting = sorted(waiting)
     db.session.commit()  # deliberate: dead claims settled before this job can fail on Redis
     on_the_way = {i for (batch,) in queue.waiting_calls(deliver) for i in batch} if waiting else set()
     ids = [i for i in waiting if i not in on_the_way]
