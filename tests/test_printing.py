@@ -4,6 +4,7 @@ title's glyphs are drawn (ink, and different characters look different: no empty
 its QR codes decode (zxing-cpp) to what the app accepts: the check-in code signs in, the ballot
 code names the household when its paper ballot is entered."""
 import io
+import logging
 from datetime import timedelta
 
 import pypdfium2 as pdfium
@@ -134,7 +135,8 @@ def test_the_result_is_posted_once_the_poll_is_closed(app, client, people):
     assert other.status_code == 404  # another community's poll is not shown, on paper either
 
 
-def test_paper_ballots_carry_a_code_that_names_the_household_when_scanned(app, client, people):
+def test_paper_ballots_carry_a_code_that_names_the_household_when_scanned(app, client, people, caplog):
+    caplog.set_level(logging.DEBUG)
     poll, other_poll = open_poll(client, people), open_poll(client, people, title="是否更换单元门")
     assert client.get(f"{API}/polls/{poll['id']}/paper-ballots.pdf",
                       headers=login(client, "resident")).status_code == 403
@@ -171,6 +173,7 @@ def test_paper_ballots_carry_a_code_that_names_the_household_when_scanned(app, c
     with app.app_context():  # derived when printed and scanned, kept nowhere (README: Secrecy)
         stored = [str(row) for table in db.metadata.sorted_tables for row in db.session.execute(select(table))]
     assert not [row for row in stored if code.rsplit("-", 1)[1] in row]
+    assert code.rsplit("-", 1)[1] not in caplog.text  # nor logged, refused or entered
 
     again = pdf(client.get(f"{API}/polls/{poll['id']}/paper-ballots.pdf", headers=login(client, "bhead")))
     assert len(again) == 1 and "张秀英" not in text(again)  # a ballot waits for h1: not printed again

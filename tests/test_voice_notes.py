@@ -2,6 +2,7 @@
 duration), sent with a report, played only by those who see the matter in full, kept with
 the matter as photos are."""
 import io
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -9,10 +10,11 @@ from sqlalchemy import func, select
 
 from app.auth.service import find_or_create_user
 from app.community import service as community
-from app.community.models import Household
+from app.community.models import Household, HouseholdHelper, Role
 from app.extensions import db
 from app.matters.models import Matter, VoiceNote
 from app.matters.service.reporting import VOICE_TITLE
+from app.models_base import utcnow
 from tests.conftest import counting_statements, login
 from tests.voice_samples import m4a, mp3
 
@@ -122,6 +124,33 @@ def test_only_those_who_see_the_matter_in_full_may_play_it(app, client, people):
         assert refused.status_code == 404 and refused.get_json()["error"]["message"] == "语音不存在或无权收听", name
     assert play(client, None, note).status_code == 401
     assert client.get(f"{API}/voice-notes/{note['id'] + 1000}", headers=login(client, "admin")).status_code == 404
+
+
+def test_the_handler_and_a_family_helper_hear_it_while_theirs_to_follow(app, client, people):
+    """Issue 20: "playable by handlers"; a family helper following the household's matters too,
+    while the link lasts."""
+    with app.app_context():
+        department = community.create_department("城管")
+        community.grant_role(None, find_or_create_user("dev-liaison"), Role.DEPARTMENT_LIAISON, department.id)
+        helper = HouseholdHelper(household_id=people["h1"], user_id=find_or_create_user("dev-daughter").id,
+                                 report_and_follow=True, granted_as="head")
+        db.session.add(helper)
+        db.session.commit()
+        department_id, helper_id = department.id, helper.id
+    note = upload(client, "resident", mp3(2)).get_json()
+    mid = report(client, title="单元门口路灯坏了", voice_note_id=note["id"]).get_json()["id"]
+    assert play(client, "daughter", note).status_code == 200
+    assert play(client, "liaison", note).status_code == 404  # not yet theirs to handle
+    for action, body in (("classify", {"matter_class": "major", "reason": "公共照明"}),
+                         ("assign", {"handler_type": "department", "department_id": department_id,
+                                     "due_date": (date.today() + timedelta(days=15)).isoformat()})):
+        done = client.post(f"{API}/matters/{mid}/{action}", json=body, headers=login(client, "staff"))
+        assert done.status_code == 200, done.get_json()
+    assert play(client, "liaison", note).status_code == 200
+    with app.app_context():
+        db.session.get(HouseholdHelper, helper_id).revoked_at = utcnow()
+        db.session.commit()
+    assert play(client, "daughter", note).status_code == 404
 
 
 def riff_wave():

@@ -5,7 +5,6 @@ from sqlalchemy import select
 
 from app import lifecycle
 from app.extensions import db
-from app.matters import voice
 from app.matters.models import Matter, MatterEvent, MatterPhoto, VoiceNote
 from app.matters.photos import discard
 from app.polls.models import PaperBallot
@@ -38,14 +37,12 @@ def erase(user):
         if any(vote.get("user_id") == user.id for vote in votes):
             event.data = {**event.data, "votes": [{**vote, "name": ERASED_NAME} if vote.get("user_id") == user.id
                                                   else vote for vote in votes]}
-    unattached = db.session.scalars(select(MatterPhoto).where(
+    unattached = [*db.session.scalars(select(MatterPhoto).where(
         MatterPhoto.uploader_id == user.id, MatterPhoto.matter_id.is_(None),
-        MatterPhoto.id.not_in(select(PaperBallot.photo_id).where(PaperBallot.photo_id.is_not(None))))).all()
-    for photo in unattached:
-        discard(photo)
-    for note in db.session.scalars(select(VoiceNote).where(VoiceNote.uploader_id == user.id,
-                                                          VoiceNote.matter_id.is_(None))).all():
-        voice.discard(note)
+        MatterPhoto.id.not_in(select(PaperBallot.photo_id).where(PaperBallot.photo_id.is_not(None))))),
+        *db.session.scalars(select(VoiceNote).where(VoiceNote.uploader_id == user.id, VoiceNote.matter_id.is_(None)))]
+    for upload in unattached:
+        discard(upload)
 
 
 lifecycle.personal_data("matters", "matter_events", "matter_photos", "matter_voice_notes", export=export,

@@ -237,6 +237,11 @@ class MatterPhoto(db.Model):
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
+    @property
+    def storage_keys(self):
+        """Its files in media storage (app/matters/photos.py `discard`)."""
+        return [self.key, self.thumbnail_key]
+
 
 class VoiceNote(db.Model):
     """A voice note (语音) a resident records instead of typing, or beside the text: uploaded
@@ -259,3 +264,7 @@ class VoiceNote(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    @property
+    def storage_keys(self):
+        return [self.key]

@@ -1,4 +1,6 @@
-"""Photos of matters: upload (cleaned by app/media), attach, and serve by signed URL.
+"""Photos of matters: upload (cleaned by app/media), attach, and serve by signed URL; and what
+photos and voice notes (app/matters/voice.py) share: `claim` ties uploads to a matter, `discard`
+deletes one.
 
 The mini-program's <image> cannot send an Authorization header, so a photo is served by a URL
 signed for that photo and valid for an hour. URLs are only handed to someone allowed to see
@@ -9,7 +11,7 @@ verdict arrives on the message push endpoint and a risky photo is hidden from ev
 """
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app import wechat
 from app.errors import ApiError, invalid
@@ -53,33 +55,36 @@ def apply_media_verdict(trace_id, suggest):
     return True
 
 
+def claim(model, user, ids, matter, **values):
+    """Tie the user's unattached uploads of `model` (MatterPhoto, VoiceNote) to `matter`, with
+    `values`; the ids taken. One conditional UPDATE: two requests sent at once with one upload
+    cannot both take it, and one not theirs or already used is simply not among the ids."""
+    return set(db.session.scalars(update(model).where(
+        model.id.in_(ids), model.uploader_id == user.id, model.matter_id.is_(None))
+        .values(matter_id=matter.id, **values).returning(model.id)))
+
+
 def attach(user, photo_ids, matter, event=None):
     """Tie the user's unattached photos to a matter (and a timeline line); 422 for any photo
     that is not theirs, already used, or over the limits."""
     if not photo_ids:
-        return []
+        return
     ids = list(dict.fromkeys(photo_ids))
     if len(ids) > PER_SUBMISSION:
         raise invalid("photo_ids", f"每次最多 {PER_SUBMISSION} 张照片")
-    photos = db.session.scalars(select(MatterPhoto).where(
-        MatterPhoto.id.in_(ids), MatterPhoto.uploader_id == user.id, MatterPhoto.matter_id.is_(None))).all()
-    if len(photos) != len(ids):
-        unusable = sorted(set(ids) - {photo.id for photo in photos})
-        raise invalid("photo_ids", "照片不存在或已使用，请重新上传", unusable=unusable)
     already = db.session.scalar(select(func.count()).select_from(MatterPhoto).filter_by(matter_id=matter.id))
-    if already + len(photos) > PER_MATTER:
+    if already + len(ids) > PER_MATTER:
         raise invalid("photo_ids", f"一件诉求最多 {PER_MATTER} 张照片")
-    for photo in photos:
-        photo.matter_id = matter.id
-        photo.event_id = event.id if event is not None else None
-    return photos
+    taken = claim(MatterPhoto, user, ids, matter, event_id=event.id if event is not None else None)
+    if len(taken) != len(ids):  # the request rolls back what was taken
+        raise invalid("photo_ids", "照片不存在或已使用，请重新上传", unusable=sorted(set(ids) - taken))
 
 
-def discard(photo):
-    """Delete the photo: its row in the caller's transaction, its files once that commits (a
-    job, retried while storage is unavailable)."""
-    db.session.delete(photo)
-    queue.enqueue_after_commit(delete_files, [photo.key, photo.thumbnail_key])
+def discard(upload):
+    """Delete a photo or voice note: its row in the caller's transaction, its files once that
+    commits (a job, retried while storage is unavailable)."""
+    db.session.delete(upload)
+    queue.enqueue_after_commit(delete_files, upload.storage_keys)
 
 
 @task

@@ -100,17 +100,23 @@ def _median_days(pairs):
     return round(statistics.median(days), 1) if days else None
 
 
-def _breakdown(where, zone, today):
-    """Everything the statistics count, from one query over the period's matters: by class,
-    status and grid; per month (the community's calendar) by class and how many were resolved;
-    per handler (department, team, or kind) counts, median days to resolution, open ones past
-    their due date, and the average rating; the median days to resolution of all; the ratings."""
+def _average(ratings):
+    return round(sum(ratings) / len(ratings), 2) if ratings else None
+
+
+def matter_stats(community, start, end):
+    """Counts by class, status, grid and month (the community's calendar; how many of each
+    month's were resolved); per handler (department, team, or kind): counts, median days to
+    resolution, open ones past their due date, average rating; the median days to resolution of
+    all; satisfaction. One query over the period's matters, whatever it holds."""
+    zone, today = ZoneInfo(current_app.config["TIME_ZONE"]), local_today()
     rows = db.session.execute(
         select(Matter.created_at, Matter.resolved_at, Matter.matter_class, Matter.status, Matter.due_date,
                Matter.satisfaction, Matter.handler_type, Department.name, VolunteerTeam.name, Grid.name)
         .join(Grid, Grid.id == Matter.grid_id)
         .outerjoin(Department, Department.id == Matter.handler_department_id)
-        .outerjoin(VolunteerTeam, VolunteerTeam.id == Matter.handler_team_id).where(*where)).all()
+        .outerjoin(VolunteerTeam, VolunteerTeam.id == Matter.handler_team_id)
+        .where(*_in_period(community, start, end))).all()
     classes = [c.value for c in MatterClass] + ["unclassified"]
     by_class, by_status, by_grid = dict.fromkeys(classes, 0), Counter(), Counter()
     months, handlers, ratings = {}, {}, []
@@ -138,18 +144,9 @@ def _breakdown(where, zone, today):
             {"handler_type": kind, "handler_label": HANDLER_LABELS[HandlerType(kind)], "name": name,
              "count": len(h["times"]), "resolved": sum(done is not None for _, done in h["times"]),
              "median_days_to_resolution": _median_days(h["times"]), "overdue": h["overdue"],
-             "average_satisfaction": round(sum(h["ratings"]) / len(h["ratings"]), 2) if h["ratings"] else None}
+             "average_satisfaction": _average(h["ratings"])}
             for (kind, name), h in sorted(handlers.items(), key=lambda item: (-len(item[1]["times"]), item[0]))],
         "median_days_to_resolution": _median_days([(created, resolved) for created, resolved, *_ in rows]),
-        "ratings": ratings,
+        "satisfaction": {"count": len(ratings), "average": _average(ratings),
+                         "distribution": {str(n): ratings.count(n) for n in range(1, 6)}},
     }
-
-
-def matter_stats(community, start, end):
-    """Counts by class, status, grid and month; per handler: time to resolution, overdue,
-    rating; median days to resolution; satisfaction. One query, whatever the period holds."""
-    figures = _breakdown(_in_period(community, start, end), ZoneInfo(current_app.config["TIME_ZONE"]), local_today())
-    ratings = figures.pop("ratings")
-    return {**figures, "satisfaction": {"count": len(ratings),
-                                        "average": round(sum(ratings) / len(ratings), 2) if ratings else None,
-                                        "distribution": {str(n): ratings.count(n) for n in range(1, 6)}}}

@@ -10,14 +10,12 @@ neighbour who sees the matter's public face, and never in a list. Kept as photos
 matter in the community's record; unattached ones go when the account is erased.
 """
 from flask import url_for
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from app.errors import ApiError, invalid
 from app.extensions import db
-from app.jobs import queue
-from app.matters import access
+from app.matters import access, photos
 from app.matters.models import Matter, VoiceNote
-from app.matters.photos import delete_files
 from app.media import MediaNotFound, get_storage, new_key
 from app.media.audio import check_audio
 
@@ -37,16 +35,9 @@ def upload(user, data):
 
 
 def attach(user, voice_note_id, matter):
-    """Tie the user's unattached voice note to the matter; 422 if it is not theirs or already
-    used. A conditional UPDATE, so two reports sent at once with one note cannot both take it."""
-    if voice_note_id is None:
-        return None
-    taken = db.session.execute(update(VoiceNote).where(
-        VoiceNote.id == voice_note_id, VoiceNote.uploader_id == user.id, VoiceNote.matter_id.is_(None))
-        .values(matter_id=matter.id).execution_options(synchronize_session=False))
-    if taken.rowcount != 1:
+    """Tie the user's unattached voice note to the matter; 422 if it is not theirs or already used."""
+    if voice_note_id is not None and not photos.claim(VoiceNote, user, [voice_note_id], matter):
         raise invalid("voice_note_id", "语音不存在或已使用，请重新录一段")
-    return voice_note_id
 
 
 def voice_view(note):
@@ -80,9 +71,3 @@ def of_matters(matter_ids):
         return {}
     return {note.matter_id: voice_view(note)
             for note in db.session.scalars(select(VoiceNote).where(VoiceNote.matter_id.in_(matter_ids)))}
-
-
-def discard(note):
-    """Delete the voice note: its row in the caller's transaction, its file once that commits."""
-    db.session.delete(note)
-    queue.enqueue_after_commit(delete_files, [note.key])

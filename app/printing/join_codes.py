@@ -13,7 +13,7 @@ from app.community.service import is_join_code, normalize_join_code
 from app.errors import invalid
 from app.extensions import db
 from app.models_base import utcnow
-from app.printing.layout import FAMILY, Sheet, local
+from app.printing.layout import ADDRESS, FAMILY, Sheet, local
 
 SLIP_HEIGHT = 52  # mm: five slips a column on A4, two columns
 
@@ -22,12 +22,10 @@ def _issued(actor, codes):
     """[(code, its row, household, address)] in the order given, each code checked."""
     rows = {row.id: row for row in db.session.scalars(select(JoinCode).where(
         JoinCode.id.in_([item["id"] for item in codes])))}
-    households = {household.id: (household, f"{courtyard}{building}{household.unit}{household.room}")
-                  for household, building, courtyard in db.session.execute(
-                      select(Household, Building.name, Courtyard.name)
-                      .join(Building, Building.id == Household.building_id)
-                      .join(Courtyard, Courtyard.id == Building.courtyard_id)
-                      .where(Household.id.in_([row.household_id for row in rows.values()])))}
+    households = {household.id: (household, address) for household, address in db.session.execute(
+        select(Household, ADDRESS).join(Building, Building.id == Household.building_id)
+        .join(Courtyard, Courtyard.id == Building.courtyard_id)
+        .where(Household.id.in_([row.household_id for row in rows.values()])))}
     now, issued = utcnow(), []
     for number, item in enumerate(codes, start=1):
         row, code = rows.get(item["id"]), normalize_join_code(item["code"])

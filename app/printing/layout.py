@@ -3,7 +3,6 @@ between any two characters (Chinese has no spaces to wrap at), tables, QR codes,
 and the HTTP answer that carries the PDF."""
 import io
 from contextlib import contextmanager
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import segno
@@ -12,12 +11,15 @@ from fpdf import FPDF
 from fpdf.enums import Align, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
+from app.community.models import Building, Courtyard, Household
 from app.printing.fonts import cjk_font
 
 PDF = "application/pdf"
 FAMILY = "cjk"
 MARGIN = 18  # mm, left and right
 HEADINGS = FontFace(emphasis="", fill_color=(230, 230, 230))  # one weight of the font: shaded, not bold
+# A household's address as printed (海滨新村1幢1单元101), in SQL: select it joined to its building and courtyard.
+ADDRESS = Courtyard.name + Building.name + Household.unit + Household.room
 
 
 class Sheet(FPDF):
@@ -111,10 +113,6 @@ def local(moment, time=True):
         return ""
     moment = moment.astimezone(ZoneInfo(current_app.config["TIME_ZONE"]))
     return f"{moment.year}年{moment.month}月{moment.day}日" + (f" {moment:%H:%M}" if time else "")
-
-
-def today():
-    return local(datetime.now(ZoneInfo("UTC")), time=False)
 
 
 def pdf_response(data, filename):

@@ -1,7 +1,5 @@
 """Meetings on paper: the notice posted in the courtyard, the sign-in sheet at the door (every
 invited household, a line to sign, and the check-in code to scan), and the minutes' 公示."""
-from datetime import datetime, timezone
-
 from sqlalchemy import select
 
 from app.auth.models import User
@@ -12,11 +10,13 @@ from app.extensions import db
 from app.meetings import access
 from app.meetings.models import Invitation, MeetingStatus
 from app.meetings.service import meeting_view
-from app.meetings.service.checkin import CHECKIN_WINDOW, checkin_scene
-from app.models_base import utcnow
-from app.printing.layout import Sheet, local
+from app.meetings.service.checkin import current_code
+from app.meetings.service.common import REPLY_LABELS
+from app.printing.layout import ADDRESS, Sheet, local
 
-REPLY_LABELS = {"attend": "参加", "maybe": "可能参加", "decline": "不参加"}
+
+def _organizer(meeting):
+    return user_names({meeting.organizer_id}).get(meeting.organizer_id) or ""
 
 
 def _when(meeting):
@@ -25,7 +25,7 @@ def _when(meeting):
 
 def _header(sheet, meeting, view):
     """Kind, time, place, organiser: the lines every meeting document starts with."""
-    organizer = user_names({meeting.organizer_id}).get(meeting.organizer_id) or ""
+    organizer = _organizer(meeting)
     stage = f"（{view['stage_label']}）" if view.get("stage_label") else ""
     sheet.para(f"会议类型：{view['kind_label']}{stage}", size=12)
     sheet.para(f"时间：{_when(meeting)}", size=12)
@@ -64,7 +64,7 @@ def notice(viewer, meeting):
     _agenda(sheet, view, size=14)
     sheet.para("请在院坝小程序“会议”中回复是否参加；没有智能手机的，请告诉楼栋长或网格员，由他们代为回复、"
                "到场签到。", size=13, gap=10)
-    organizer = user_names({meeting.organizer_id}).get(meeting.organizer_id) or ""
+    organizer = _organizer(meeting)
     sheet.para(f"{community}\n{organizer}\n{local(meeting.created_at, time=False)}".replace("\n\n", "\n"),
                size=13, align="R")
     return sheet.to_bytes()
@@ -77,12 +77,9 @@ def sign_in_sheet(actor, meeting):
     when it holds; print it at the meeting, or sign in the rest by hand."""
     access.check_run(actor, meeting)
     view = meeting_view(meeting, actor)
-    now = utcnow()
-    scene = checkin_scene(meeting, now)
-    expires_at = datetime.fromtimestamp((int(now.timestamp()) // CHECKIN_WINDOW + 2) * CHECKIN_WINDOW,
-                                        tz=timezone.utc)
+    scene, expires_at = current_code(meeting)
     rows = db.session.execute(
-        select(Invitation, Household, Building.name, Courtyard.name, User.name)
+        select(Invitation, Household, ADDRESS, User.name)
         .outerjoin(Household, Household.id == Invitation.household_id)
         .outerjoin(Building, Building.id == Household.building_id)
         .outerjoin(Courtyard, Courtyard.id == Building.courtyard_id)
@@ -98,8 +95,8 @@ def sign_in_sheet(actor, meeting):
     sheet.para("有智能手机的，请在院坝小程序“会议”页点“扫码签到”扫描右上角签到码；没有手机的，请在本表签名，"
                "由组织者代为签到。", size=10, gap=3)
     table = []
-    for number, (invitation, household, building, courtyard, name) in enumerate(rows, start=1):
-        where = f"{courtyard}{building}{household.unit}{household.room}" if household else (name or "")
+    for number, (invitation, household, address, name) in enumerate(rows, start=1):
+        where = address if household else (name or "")
         head = (household.head_name or "") if household else ""
         reply = REPLY_LABELS.get(invitation.reply, "未回复")
         if invitation.reply == "attend" and invitation.people > 1:

@@ -11,7 +11,7 @@ from app.models_base import utcnow
 from app.polls import access, secrecy
 from app.polls.models import PaperBallot, PaperStatus, PollElector, PollStatus
 from app.polls.service.views import ELECTORATE_LABELS
-from app.printing.layout import FAMILY, Sheet, local
+from app.printing.layout import ADDRESS, FAMILY, Sheet, local
 
 MAX_BALLOTS = 500  # one PDF; a larger community prints building by building
 
@@ -83,15 +83,14 @@ def _households_to_print(actor, poll, building_id):
             raise invalid("building_id", "楼栋不存在")
     waiting = select(PaperBallot.id).where(PaperBallot.poll_id == poll.id, PaperBallot.status == PaperStatus.PENDING,
                                            PaperBallot.household_id == PollElector.household_id).exists()
-    query = select(Household, Building.name, Courtyard.name).join(
+    query = select(Household, ADDRESS).join(
         PollElector, PollElector.household_id == Household.id).join(Building, Building.id == Household.building_id) \
         .join(Courtyard, Courtyard.id == Building.courtyard_id) \
         .where(PollElector.poll_id == poll.id, PollElector.voted_at.is_(None), ~waiting) \
         .order_by(Building.id, Household.unit, Household.room, Household.id)
     if building_id is not None:
         query = query.where(Household.building_id == building_id)
-    return [(household, f"{courtyard}{building}{household.unit}{household.room}")
-            for household, building, courtyard in db.session.execute(query)
+    return [(household, address) for household, address in db.session.execute(query)
             if access.allows(access.check_paper_entry, actor, household)]
 
 

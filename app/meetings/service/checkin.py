@@ -35,14 +35,18 @@ def checkin_scene(meeting, now=None):
     return f"{meeting.id:x}-{window:x}-{_mac(meeting.id, window)}"
 
 
+def current_code(meeting):
+    """The check-in code now, and until when it is accepted (the end of the next window)."""
+    now = utcnow()
+    window = int(now.timestamp()) // CHECKIN_WINDOW
+    return checkin_scene(meeting, now), datetime.fromtimestamp((window + 2) * CHECKIN_WINDOW, tz=timezone.utc)
+
+
 def checkin_code(actor, meeting):
     """The code the organiser shows: the scene, and the mini-program code image when WeChat is
     configured (base64 PNG)."""
     access.check_run(actor, meeting)
-    now = utcnow()
-    scene = checkin_scene(meeting, now)
-    window = int(now.timestamp()) // CHECKIN_WINDOW
-    expires_at = datetime.fromtimestamp((window + 2) * CHECKIN_WINDOW, tz=timezone.utc)
+    scene, expires_at = current_code(meeting)
     image = None
     if current_app.config["WECHAT_APPID"]:
         image = base64.b64encode(wechat.miniprogram_code_image(scene, "pages/meeting/checkin")).decode()

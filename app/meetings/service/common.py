@@ -7,6 +7,7 @@ from app.meetings.models import Invitation
 
 KIND_LABELS = {"courtyard": "院坝会", "building": "楼栋会", "council": "议事会", "joint": "联席会议",
                "evaluation": "评议会"}
+REPLY_LABELS = {"attend": "参加", "maybe": "可能参加", "decline": "不参加"}
 
 
 def invitee_users(meeting, only=None):
