@@ -86,7 +86,7 @@ async function fetchRetrying(url, init, retries) {
   }
 }
 
-async function request(method, path, { params, body, form, headers = {}, silent = false, download, save } = {}) {
+async function request(method, path, { params, body, form, headers = {}, silent = false, download } = {}) {
   const sent = { ...headers }
   if (session.token) sent.Authorization = `Bearer ${session.token}`
   if (body !== undefined) sent['Content-Type'] = 'application/json'
@@ -103,19 +103,15 @@ async function request(method, path, { params, body, form, headers = {}, silent 
     throw new ApiError(0, 'network', NETWORK_DOWN)
   }
   if (!response.ok) return fail(response, silent)
-  if (download) {
-    const disposition = response.headers.get('Content-Disposition') || ''
-    return saveFile(await response.blob(), /filename="?([^";]+)"?/.exec(disposition)?.[1] || download)
-  }
-  if (save) return saveFile(await response.blob(), save)
+  if (download) return saveFile(await response.blob(), download)
   if (response.status === 204) return null
   return response.json()
 }
 
 export const api = {
-  // options: {silent, headers, download: 'fallback-name.xlsx', save: '会议通知-….pdf'}: download saves a
-  // file answer under the server's name (this one if it gives none), save under the desk's own name
-  // (a PDF to print). An error answer is still the envelope's message, never a file.
+  // options: {silent, headers, download: '会议通知-….pdf'}: download saves a file answer (a sheet, a PDF
+  // to print) under the desk's own name — the server's is ASCII. An error answer is still the
+  // envelope's message, never a file.
   get: (path, params, options) => request('GET', path, { ...options, params }),
   post: (path, body, options) => request('POST', path, { ...options, body }),
   patch: (path, body, options) => request('PATCH', path, { ...options, body }),

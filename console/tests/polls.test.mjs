@@ -184,15 +184,6 @@ test('after the close the result shows each threshold\'s figures and prints as a
   assert.match(await result.locator('h4').innerText(), /未通过/, 'two thirds approved, but too few took part')
   assert.deepEqual(await world.axe(page), [])
 
-  await page.getByRole('tab', { name: '打印公示' }).click()
-  const sheet = page.locator('[data-test="print-sheet"]')
-  await sheet.getByText('东海社区表决结果公示').waitFor()
-  await page.emulateMedia({ media: 'print' })
-  assert.equal(await sheet.evaluate(el => getComputedStyle(el).visibility), 'visible')
-  assert.equal(await page.locator('[data-test="polls-table"]').evaluate(el => getComputedStyle(el).visibility), 'hidden')
-  await world.screenshot(page, 'polls-notice-print')
-  await page.emulateMedia({ media: 'screen' })
-
   // the server's 公示 as a PDF, for the notice board
   const printed = await world.printed(page, page.locator('[data-test="print-result"]'), `/polls/${poll.id}/result.pdf`)
   assert.equal(printed.type, 'application/pdf')

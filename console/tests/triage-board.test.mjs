@@ -159,7 +159,7 @@ test('a report\'s photo is on the board from the queue: a thumbnail in the list,
 
 test('the 三事归类单 is exported at the end as an .xlsx', async () => {
   const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('e')])
-  assert.match(download.suggestedFilename(), /^triage-1-\d{8}-\d{8}\.xlsx$/)
+  assert.match(download.suggestedFilename(), /^三事归类单-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.xlsx$/)
   const file = await download.path()
   assert.equal(fs.readFileSync(file).subarray(0, 2).toString(), 'PK', 'a zip-packed workbook')
   await world.screenshot(page, 'triage-board-done')

@@ -1,7 +1,7 @@
 // 代办选户的组件：楼栋长、网格员、社区工作人员先选楼栋，再点一户（GET /buildings/{id}/households）。
 const { installWx, until } = require('./wx-mock')
 const { loadPage, textOf, tap } = require('./page-helper')
-const api = require('../utils/api')
+const { household, signIn } = require('./acting-fixtures')
 
 const BHEAD = { id: 5, name: '张大爷', roles: [{ role: 'building_head', scope_id: 3, scope_name: '海滨新村3幢' }], household: null }
 const STAFF = { id: 2, name: '王海燕', roles: [{ role: 'staff', scope_id: 1, scope_name: '东海社区' }], household: null }
@@ -11,22 +11,10 @@ const TREE = {
   grids: [{ id: 1, name: '第一网格', courtyards: [{ id: 1, name: '海滨新村', buildings: [{ id: 3, name: '3幢' }, { id: 4, name: '4幢' }] }] }],
 }
 
-function household(id, fields = {}) {
-  return Object.assign({
-    id, community_id: 1, building_id: 3, building_name: '3幢', unit: '1单元', room: `${id}01`, floor_area: 80,
-    head_name: null, head_phone: null, elderly_alone: false, disabled: false, low_income: false, owner_ref: null,
-    developer_held: false, members: [], can_designate_voter: false, can_issue_join_codes: true,
-  }, fields)
-}
-
 let wx
 beforeEach(() => {
   wx = installWx()
 })
-
-function signIn(user) {
-  api.saveSession({ token: 'tok', expires_at: '2030-01-01T00:00:00Z', user })
-}
 
 describe('选户（household-picker）', () => {
   test('列出我负责的楼栋的住户，点一户就交给页面；“不代办了”退回', async () => {

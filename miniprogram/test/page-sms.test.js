@@ -77,3 +77,16 @@ test('不要短信了：先确认，取消就不发；确认后 DELETE，显示�
   expect(wx.server.calls('DELETE', PATH)).toHaveLength(1)
   expect(textOf(page, '#sms-off')).toBe('没有开通短信通知')
 })
+
+test('住户编号不对（打开的地址坏了）：写在页面上，不请求；没登录的去登录', async () => {
+  api.saveSession({ token: 'tok', expires_at: '2030-01-01T00:00:00Z', user: RESIDENT })
+  const page = loadPage(PAGE)
+  await page.instance.onLoad({ household: 'abc' })
+  expect(textOf(page, '#load-error')).toBe('住户编号不对')
+  expect(wx.server.calls('GET', PATH)).toHaveLength(0)
+
+  api.clearSession()
+  await loadPage(PAGE).instance.onLoad({ household: '9' })
+  expect(wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/login/login' })
+  expect(wx.server.calls('GET', PATH)).toHaveLength(0)
+})

@@ -10,7 +10,7 @@
 // class "elder"：app.wxss 里 .elder 下每个能点的东西至少 60×60px（工信部《互联网应用适老化通用设计
 // 规范》），首页换成三个大按钮（反映问题、开会、投票）和消息。
 // 开不开：这部手机上居民自己选过的（本机 yb_elder_mode：'on' / 'off'）优先；没选过就看 /me 里住户的
-// elder_mode（社区工作人员为这户设的，PATCH /households/{id}）。
+// elder_mode（楼栋长、网格员、社区工作人员在“住户”页为这户设的，PUT /households/{id}/elder-mode）。
 const api = require('./api')
 
 const BASE_PX = 16
@@ -60,9 +60,9 @@ function rootFontPx(user) {
   return Math.round(BASE_PX * factor * 100) / 100
 }
 
-// 页面 data 里用的：elder（最外层 class、首页换版）、rootFontSize（page-meta）
+// 页面 data 里用的：elder（最外层 class、首页换版）、rootFontSize（page-meta）、textStep（“我的信息”里选中的一档）
 function pageState(user) {
-  return { elder: isOn(user), rootFontSize: `${rootFontPx(user)}px` }
+  return { elder: isOn(user), rootFontSize: `${rootFontPx(user)}px`, textStep: textStep() }
 }
 
 // 居民在这部手机上打开或关掉长辈模式
@@ -76,7 +76,7 @@ function setTextStep(step) {
 
 // 每个页面都用：进页面时按本机缓存的用户算好字号；设置变了的页面（首页从“我的信息”回来）调 applyTextSize()
 const behavior = Behavior({
-  data: { elder: false, rootFontSize: `${BASE_PX}px` },
+  data: { elder: false, rootFontSize: `${BASE_PX}px`, textStep: 0 },
   lifetimes: {
     attached() {
       this.applyTextSize()
@@ -89,4 +89,4 @@ const behavior = Behavior({
   },
 })
 
-module.exports = { ELDER_FACTOR, TEXT_STEPS, MODE_KEY, textStep, rootFontPx, setMode, setTextStep, behavior }
+module.exports = { ELDER_FACTOR, TEXT_STEPS, MODE_KEY, rootFontPx, setMode, setTextStep, behavior }

@@ -1,8 +1,9 @@
 // 住户页（楼栋长、网格员、社区工作人员照看住户）和“我的信息”（户主看自家）共用的小工具：
-// 谁能进、能选哪些楼栋、一户的成员、指定投票人。
+// 谁能进、能选哪些楼栋、一户的成员、指定投票人；一户的设置页（家人代办、短信通知）怎么打开。
 // 楼栋从 /me 的角色来：楼栋长是 building_head 角色的楼栋；网格员是 grid_worker 角色的网格里的楼栋、
 // 社区工作人员是 staff 角色的社区里的楼栋（从 GET /communities/{id} 的树里找）。
 const api = require('./api')
+const auth = require('./auth')
 const matters = require('./matters')
 
 // 后端 Action.VIEW_HOUSEHOLDS、ISSUE_JOIN_CODES 都给这几个角色
@@ -40,6 +41,14 @@ function buildingChoices(user, tree) {
   return choices
 }
 
+// 我照看的楼栋（“住户”页和代办选户共用）：{ user, buildings }，网格员、社区工作人员的要读社区的树
+async function lookAfterBuildings() {
+  const user = await auth.currentUser('roles')
+  const communityId = communityIdFor(user)
+  const tree = communityId ? await api.get(`/communities/${communityId}`, undefined, { silent: true }) : null
+  return { user, buildings: buildingChoices(user, tree) }
+}
+
 // 后端 Household 的成员 → 页面用的 [{userId, name, isHead, isVoter}]
 function memberItems(h) {
   return ((h && h.members) || []).map(m => ({
@@ -66,20 +75,44 @@ const HELPER_RIGHTS = [
 ]
 
 // 我代办（家人代办）、有 right 这项权利的人家（/me 的 helping），给代办选户用：[{id, communityId, address, headName, helper}]。
-// helping 里没有社区，communityId 是 null。
 function helpedFor(user, right) {
   return ((user && user.helping) || [])
     .filter(h => right && (h.rights || []).includes(right))
     .map(h => ({ id: h.household_id, communityId: h.community_id, address: h.address, headName: '', helper: true }))
 }
 
-// 从“住户”页或“我的信息”打开一户的设置页（?household=ID&address=…）：这户是谁的、是不是代办（不是自己家的）；
-// 编号不对时 null
-function householdFromQuery(query, user) {
+// 能不能替别的人家办这件事（要 right 这项家人代办的权利）：照看住户的，或者替哪家有这项权利的家人代办
+function canActFor(user, right) {
+  return canLookAfter(user) || helpedFor(user, right).length > 0
+}
+
+// 一户的设置页（pages/helpers 家人代办、pages/sms 短信通知）的地址，从“住户”页或“我的信息”打开：
+// ?household=ID&address=…
+function householdPageUrl(page, h) {
+  return `/pages/${page}/${page}?household=${h.id}&address=${encodeURIComponent(h.address)}`
+}
+
+// 设置页进页面：没登录去登录；编号不对写在页面上；否则记下这户（householdId、address，不是自己家的 official）
+// 再 load()。official 只决定要不要问同意的凭据，能不能做由后端判断。
+function openHouseholdPage(page, query, load) {
+  if (!api.getToken()) {
+    wx.reLaunch({ url: '/pages/login/login' })
+    return Promise.resolve()
+  }
   const householdId = Number(query && query.household)
-  if (!Number.isInteger(householdId) || householdId <= 0) return null
+  if (!Number.isInteger(householdId) || householdId <= 0) {
+    page.setData({ loaded: true, loadError: '住户编号不对' })
+    return Promise.resolve()
+  }
+  const user = api.getUser()
   const own = Boolean(user && user.household && user.household.id === householdId)
-  return { householdId, official: !own, address: decodeURIComponent((query && query.address) || '') }
+  page.setData({ householdId, official: !own, address: decodeURIComponent((query && query.address) || '') })
+  return load.call(page)
+}
+
+// 入户码、代办码分两段好念：ABCD EFGH
+function spacedCode(code) {
+  return `${code.slice(0, 4)} ${code.slice(4)}`
 }
 
 // ['report_and_follow', …] → “反映问题并跟进、收到通知”
@@ -88,6 +121,6 @@ function rightsText(rights) {
 }
 
 module.exports = {
-  HOUSEHOLD_ROLES, HELPER_RIGHTS, canLookAfter, communityIdFor, buildingChoices, memberItems, designateVoter,
-  helpedFor, rightsText, householdFromQuery,
+  HOUSEHOLD_ROLES, HELPER_RIGHTS, canLookAfter, lookAfterBuildings, memberItems, designateVoter, helpedFor, canActFor,
+  rightsText, spacedCode, householdPageUrl, openHouseholdPage,
 }

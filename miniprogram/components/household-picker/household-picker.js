@@ -5,7 +5,6 @@
 // 人家列在最上面“我代办的人家”，点了一样触发 pick（detail 多一个 helper: true）。
 // 能不能替这户办由后端在做这件事时判断（范围外的答 403，api.js 弹出说明）。
 const api = require('../../utils/api')
-const auth = require('../../utils/auth')
 const households = require('../../utils/households')
 const { formatHouseAddress } = require('../../utils/format')
 const { pagedList } = require('../../utils/paged-list')
@@ -63,10 +62,7 @@ Component({
 
     async start() {
       try {
-        const user = await auth.currentUser('roles')
-        const communityId = households.communityIdFor(user)
-        const tree = communityId ? await api.get(`/communities/${communityId}`, undefined, { silent: true }) : null
-        const buildings = households.buildingChoices(user, tree)
+        const { user, buildings } = await households.lookAfterBuildings()
         const helped = households.helpedFor(user, this.data.right)
         this.setData({ buildings, helped, noBuildings: !buildings.length && !helped.length, loadError: '' })
         if (!buildings.length) return

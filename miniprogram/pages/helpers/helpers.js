@@ -26,9 +26,9 @@ function helperItem(h, now) {
   }
 }
 
-// 代办码分两段好念：ABCD EFGH
-function spacedCode(code) {
-  return `${code.slice(0, 4)} ${code.slice(4)}`
+// 勾选能办的事：一开始都没勾
+function uncheckedRights() {
+  return households.HELPER_RIGHTS.map(r => Object.assign({ on: false }, r))
 }
 
 Component({
@@ -40,7 +40,7 @@ Component({
     loaded: false,
     loadError: '',
     helpers: [],
-    rights: households.HELPER_RIGHTS.map(r => Object.assign({ on: false }, r)),
+    rights: uncheckedRights(),
     photo: null,
     code: null,
     busy: '',
@@ -49,17 +49,7 @@ Component({
 
   methods: {
     onLoad(query) {
-      if (!api.getToken()) {
-        wx.reLaunch({ url: '/pages/login/login' })
-        return Promise.resolve()
-      }
-      const target = households.householdFromQuery(query, api.getUser())
-      if (!target) {
-        this.setData({ loaded: true, loadError: '住户编号不对' })
-        return Promise.resolve()
-      }
-      this.setData(target)
-      return this.loadHelpers()
+      return households.openHouseholdPage(this, query, this.loadHelpers)
     },
 
     onUnload() {
@@ -151,9 +141,9 @@ Component({
       try {
         const res = await api.post(`/households/${this.data.householdId}/helper-codes`, body, { silent: true })
         this.setData({
-          code: { code: res.code, spaced: spacedCode(res.code), rights: households.rightsText(res.rights), expiry: formatMeetingTime(res.expires_at) },
+          code: { code: res.code, spaced: households.spacedCode(res.code), rights: households.rightsText(res.rights), expiry: formatMeetingTime(res.expires_at) },
           photo: null,
-          rights: households.HELPER_RIGHTS.map(r => Object.assign({ on: false }, r)),
+          rights: uncheckedRights(),
         })
       } catch (err) {
         this.setData({ formError: err.message })

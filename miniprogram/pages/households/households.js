@@ -9,7 +9,6 @@
 // 页面用 Component 构造器编写，生命周期（onLoad 等）来自 utils/paged-list.js。
 const api = require('../../utils/api')
 const elder = require('../../utils/elder')
-const auth = require('../../utils/auth')
 const households = require('../../utils/households')
 const matters = require('../../utils/matters')
 const { formatHouseAddress, formatMeetingTime } = require('../../utils/format')
@@ -48,11 +47,6 @@ function codeItem(c) {
   }
 }
 
-// 入户码分两段好念：ABCD EFGH
-function spacedCode(code) {
-  return `${code.slice(0, 4)} ${code.slice(4)}`
-}
-
 const list = pagedList({
   fetch(cursor) {
     return api.get(`/buildings/${this.data.buildingId}/households`, { cursor, limit: PAGE_SIZE }, { silent: true })
@@ -77,23 +71,14 @@ Component({
     joinCode: null,
     codes: [],
     busy: '',
-    canSetElder: false,
   },
 
   methods: Object.assign({}, list, {
     // 进页面：看是谁、能选哪些楼栋，先列第一个楼栋的住户
     async start() {
-      let user
       try {
-        user = await auth.currentUser('roles')
-        const communityId = households.communityIdFor(user)
-        const tree = communityId ? await api.get(`/communities/${communityId}`, undefined, { silent: true }) : null
-        const buildings = households.buildingChoices(user, tree)
-        this.setData({
-          allowed: households.canLookAfter(user) && buildings.length > 0,
-          buildings,
-          canSetElder: households.canLookAfter(user),
-        })
+        const { user, buildings } = await households.lookAfterBuildings()
+        this.setData({ allowed: households.canLookAfter(user) && buildings.length > 0, buildings })
       } catch (err) {
         this.setData({ loaded: true, loadError: err.message })
         return
@@ -168,7 +153,7 @@ Component({
       try {
         const res = await api.post(`/households/${this.data.household.id}/join-codes`, { as_head: this.data.asHead })
         this.setData({
-          joinCode: { id: res.id, code: res.code, spaced: spacedCode(res.code), asHead: res.as_head, expiry: expiryText(res.expires_at) },
+          joinCode: { id: res.id, code: res.code, spaced: households.spacedCode(res.code), asHead: res.as_head, expiry: expiryText(res.expires_at) },
         })
       } catch (err) {
         // api.js 已经弹出后端的说明
@@ -201,13 +186,11 @@ Component({
 
     // 替没手机的老人绑定家人代办（要拍户主书面同意）、登记短信通知（要选怎么同意的）
     onOpenHelpers() {
-      const h = this.data.household
-      wx.navigateTo({ url: `/pages/helpers/helpers?household=${h.id}&address=${encodeURIComponent(h.address)}` })
+      wx.navigateTo({ url: households.householdPageUrl('helpers', this.data.household) })
     },
 
     onOpenSms() {
-      const h = this.data.household
-      wx.navigateTo({ url: `/pages/sms/sms?household=${h.id}&address=${encodeURIComponent(h.address)}` })
+      wx.navigateTo({ url: households.householdPageUrl('sms', this.data.household) })
     },
 
     // 长辈模式：这户人家的手机打开小程序就是大字、大按钮（本人在“我的信息”里还能改）

@@ -94,7 +94,7 @@ Component({
         this.setData({ loaded: true, loadError: err.message })
         return
       }
-      const canActFor = households.canLookAfter(user) || households.helpedFor(user, 'report_and_follow').length > 0
+      const canActFor = households.canActFor(user, 'report_and_follow')
       if (!user.household) {
         this.setData({ loaded: true, needHousehold: !canActFor, canActFor, picking: canActFor })
         return

@@ -27,11 +27,6 @@ const { formatMeetingTime, meetingPickerValues, meetingIso } = require('../../ut
 // 点回复时请用户开启的提醒
 const REMINDER_KINDS = ['meeting_invitation', 'meeting_reminder']
 
-// 代办：照看住户的（楼栋长、网格员、社区工作人员），或者有“替家里回复开会”权利的家人代办
-function canActFor(user) {
-  return households.canLookAfter(user) || households.helpedFor(user, 'reply_meetings').length > 0
-}
-
 function emptyForms() {
   return {
     formError: '',
@@ -106,7 +101,7 @@ Component({
         this.setData({ loaded: true, loadError: '会议编号不对' })
         return Promise.resolve()
       }
-      this.setData({ id, today: meetingPickerValues(Date.now()).date, canActFor: canActFor(api.getUser()) })
+      this.setData({ id, today: meetingPickerValues(Date.now()).date, canActFor: households.canActFor(api.getUser(), 'reply_meetings') })
       return this.loadAll()
     },
 

@@ -28,7 +28,6 @@ Component({
     voterBusy: false,
     householdElder: false,
     textSteps: elder.TEXT_STEPS,
-    textStep: 0,
   },
 
   methods: {
@@ -40,7 +39,7 @@ Component({
       try {
         const user = await auth.currentUser('name')
         this.setData({
-          loaded: true, name: user.name || '', textStep: elder.textStep(),
+          loaded: true, name: user.name || '',
           householdElder: Boolean(user.household && user.household.elder_mode),
         })
         if (user.household) await this.loadHome(user.household.id)
@@ -67,13 +66,11 @@ Component({
 
     // 家人代办（户主）、短信通知（本户）、帮家人办事（谁都可以替别的人家办）
     onOpenHelpers() {
-      const home = this.data.home
-      wx.navigateTo({ url: `/pages/helpers/helpers?household=${home.id}&address=${encodeURIComponent(home.address)}` })
+      wx.navigateTo({ url: households.householdPageUrl('helpers', this.data.home) })
     },
 
     onOpenSms() {
-      const home = this.data.home
-      wx.navigateTo({ url: `/pages/sms/sms?household=${home.id}&address=${encodeURIComponent(home.address)}` })
+      wx.navigateTo({ url: households.householdPageUrl('sms', this.data.home) })
     },
 
     onOpenHelping() {
@@ -117,9 +114,7 @@ Component({
     },
 
     onPickTextStep(e) {
-      const step = Number(e.currentTarget.dataset.step)
-      elder.setTextStep(step)
-      this.setData({ textStep: step })
+      elder.setTextStep(Number(e.currentTarget.dataset.step))
       this.applyTextSize()
     },
 

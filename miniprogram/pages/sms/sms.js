@@ -36,17 +36,7 @@ Component({
 
   methods: {
     onLoad(query) {
-      if (!api.getToken()) {
-        wx.reLaunch({ url: '/pages/login/login' })
-        return Promise.resolve()
-      }
-      const target = households.householdFromQuery(query, api.getUser())
-      if (!target) {
-        this.setData({ loaded: true, loadError: '住户编号不对' })
-        return Promise.resolve()
-      }
-      this.setData(target)
-      return this.load()
+      return households.openHouseholdPage(this, query, this.load)
     },
 
     async load() {
