@@ -60,7 +60,9 @@ def create_app(config=None):
     from app import health
     from app.audit import routes as audit_routes
     from app.auth import routes as auth_routes
+    from app.budgets import routes as budget_routes
     from app.community import routes as community_routes
+    from app.funds import routes as fund_routes
     from app.matters import routes as matter_routes
     from app.meetings import routes as meeting_routes
     from app.notifications import routes as notification_routes
@@ -80,7 +82,8 @@ def create_app(config=None):
     app.extensions["sms_templates"] = (sms.load_templates(config.SMS_TEMPLATES, config.SMS_SIGN_NAME)
                                        if config.SMS_PROVIDER else {})
     for module in (health, auth_routes, community_routes, matter_routes, meeting_routes, poll_routes,
-                   notification_routes, audit_routes, privacy_routes, printing_routes, wechat_push):
+                   notification_routes, fund_routes, budget_routes, audit_routes, privacy_routes, printing_routes,
+                   wechat_push):
         api.register_blueprint(module.blp)
 
     from app import console

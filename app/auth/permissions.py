@@ -44,6 +44,12 @@ class Action(enum.StrEnum):
     ENTER_PAPER_BALLOTS = "polls.enter_paper"    # who may enter 纸质票 somewhere (per household: app/community/acting.py)
     SUPERVISE_POLLS = "polls.supervise"          # 监委会: confirm paper ballots, recount, objections
     VIEW_AUDIT = "audit.view"                    # the community's audit log and the chain's check
+    KEEP_ACCOUNTS = "funds.keep"                 # open funds, record grants and spending, correct, publish statements
+    VIEW_LEDGER = "funds.view_ledger"            # every entry, who contributed included
+    SUPERVISE_FUNDS = "funds.supervise"          # 监委会: confirm statements, sign off funded projects
+    MANAGE_BUDGETS = "budgets.manage"            # run participatory budget rounds and the 五议三不议 list
+    REVIEW_PROPOSALS = "budgets.review"          # 议事会: feasibility, cost, out-of-scope refusals
+    CARRY_OUT_PROJECTS = "budgets.carry_out"     # post progress on funded projects, mark them done
 
 
 class Reach(enum.Enum):
@@ -90,6 +96,14 @@ POLICY = {
     # Those who run a poll do not also confirm its paper ballots: that is the supervisors' check.
     Action.SUPERVISE_POLLS: Rule(frozenset({Role.SUPERVISOR})),
     Action.VIEW_AUDIT: Rule(frozenset({Role.STAFF, Role.SUPERVISOR})),
+    # 131: the owners' committee decides how the money is spent, the supervisors watch how well.
+    # Contributions are taken for a household under the acting rule (Act.CONTRIBUTE).
+    Action.KEEP_ACCOUNTS: Rule(frozenset({Role.STAFF, Role.OWNERS_COMMITTEE})),
+    Action.VIEW_LEDGER: Rule(frozenset({Role.STAFF, Role.OWNERS_COMMITTEE, Role.SUPERVISOR})),
+    Action.SUPERVISE_FUNDS: Rule(frozenset({Role.SUPERVISOR})),
+    Action.MANAGE_BUDGETS: Rule(frozenset({Role.STAFF})),
+    Action.REVIEW_PROPOSALS: Rule(frozenset({Role.STAFF, Role.COUNCIL_MEMBER})),
+    Action.CARRY_OUT_PROJECTS: Rule(frozenset({Role.STAFF, Role.OWNERS_COMMITTEE})),
 }
 
 

@@ -35,12 +35,15 @@ class Act(enum.StrEnum):
     LINK_HELPER = "link_helper"      # link or unlink a family helper, on the household's written consent
     ELDER_MODE = "elder_mode"        # open the household's phones in large type (长辈模式)
     SMS_CONSENT = "sms_consent"      # record its consent to SMS notices, as the resident gave it
+    CONTRIBUTE = "contribute"        # take its contribution to a fund (cash, with a receipt photo) or record a transfer
+    BUDGET_BALLOT = "budget_ballot"  # enter its participatory-budget ballot (an elder without a phone)
 
 
 ACT_LABELS = {
     Act.REPORT: "反映问题", Act.FOLLOW: "查看诉求", Act.EVALUATE: "评议", Act.REPLY: "回复会议",
     Act.CHECK_IN: "签到", Act.PAPER_BALLOT: "录入纸质票或委托投票", Act.LINK_HELPER: "绑定或解除家属代办",
-    Act.ELDER_MODE: "设长辈模式", Act.SMS_CONSENT: "登记短信通知",
+    Act.ELDER_MODE: "设长辈模式", Act.SMS_CONSENT: "登记短信通知", Act.CONTRIBUTE: "登记自筹款",
+    Act.BUDGET_BALLOT: "录入预算投票",
 }
 
 HELPER = "helper"

@@ -1,0 +1,1 @@
+"""Community money: funds, their ledger and statements (models.py says what holds)."""
