@@ -19,11 +19,10 @@ from app.community.service import audit_household, find_code, new_code, spend_co
 from app.errors import ApiError, invalid
 from app.extensions import db
 from app.matters.models import MatterPhoto
-from app.matters.photos import photo_view
+from app.matters.photos import photo_view, unused
 from app.models_base import utcnow
 from app.notifications.service import notify
 from app.notifications.templates import NotificationKind
-from app.polls.models import PaperBallot
 
 HEAD = "head"
 RIGHT_LABELS = {HelperRight.REPORT_AND_FOLLOW: "反映和跟进诉求", HelperRight.REPLY_MEETINGS: "回复会议",
@@ -50,12 +49,8 @@ def check_view(user, household):
 
 
 def _consent_photo(user, photo_id):
-    """The uploader's own photo, not yet used for a matter, a ballot or another consent."""
-    used = select(HelperCode.consent_photo_id).where(HelperCode.consent_photo_id.is_not(None))
-    photo = db.session.scalar(select(MatterPhoto).where(
-        MatterPhoto.id == photo_id, MatterPhoto.uploader_id == user.id, MatterPhoto.matter_id.is_(None),
-        MatterPhoto.id.not_in(select(PaperBallot.photo_id).where(PaperBallot.photo_id.is_not(None))),
-        MatterPhoto.id.not_in(used)))
+    """The uploader's own photo, not yet used for a matter, a ballot, a receipt or another consent."""
+    photo = db.session.scalar(select(MatterPhoto).where(MatterPhoto.id == photo_id, *unused(user)))
     if photo is None:
         raise invalid("consent_photo_id", "照片不存在或已使用，请重新上传户主书面同意的照片")
     return photo

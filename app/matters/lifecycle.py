@@ -6,8 +6,7 @@ from sqlalchemy import select
 from app import lifecycle
 from app.extensions import db
 from app.matters.models import Matter, MatterEvent, MatterPhoto, VoiceNote
-from app.matters.photos import discard
-from app.polls.models import PaperBallot
+from app.matters.photos import discard, unused
 from app.privacy.service import ERASED_NAME
 
 
@@ -28,8 +27,8 @@ def export(user):
 
 
 def erase(user):
-    """Photos and voice notes never attached go (the files once this commits); a paper
-    ballot's photo is evidence for the count and stays. In the votes a council sitting recorded, the person's
+    """Photos and voice notes never used go (the files once this commits); a paper ballot's
+    photo, a helper's written consent, a receipt or a project's progress photo is evidence and stays. In the votes a council sitting recorded, the person's
     name becomes ERASED_NAME: the vote counted and stays, whose it was does not."""
     sittings = db.session.scalars(select(MatterEvent).where(MatterEvent.data["by_vote"].as_boolean().is_(True)))
     for event in sittings:
@@ -37,9 +36,7 @@ def erase(user):
         if any(vote.get("user_id") == user.id for vote in votes):
             event.data = {**event.data, "votes": [{**vote, "name": ERASED_NAME} if vote.get("user_id") == user.id
                                                   else vote for vote in votes]}
-    unattached = [*db.session.scalars(select(MatterPhoto).where(
-        MatterPhoto.uploader_id == user.id, MatterPhoto.matter_id.is_(None),
-        MatterPhoto.id.not_in(select(PaperBallot.photo_id).where(PaperBallot.photo_id.is_not(None))))),
+    unattached = [*db.session.scalars(select(MatterPhoto).where(*unused(user))),
         *db.session.scalars(select(VoiceNote).where(VoiceNote.uploader_id == user.id, VoiceNote.matter_id.is_(None)))]
     for upload in unattached:
         discard(upload)

@@ -80,6 +80,18 @@ def attach(user, photo_ids, matter, event=None):
         raise invalid("photo_ids", "照片不存在或已使用，请重新上传", unusable=sorted(set(ids) - taken))
 
 
+def unused(user):
+    """Conditions for `user`'s own uploads that nothing uses yet: attached to no matter and named
+    by no other row. The other uses are read from the schema (every foreign key to a photo: a
+    paper ballot, a helper's written consent, a ledger entry's receipt, a project's progress), so
+    a new one is covered without anyone remembering to add it here."""
+    own = MatterPhoto.__table__
+    others = [fk.parent for table in db.metadata.tables.values() if table is not own
+              for fk in table.foreign_keys if fk.column.table is own]
+    return [MatterPhoto.uploader_id == user.id, MatterPhoto.matter_id.is_(None),
+            *(MatterPhoto.id.not_in(select(column).where(column.is_not(None))) for column in others)]
+
+
 def discard(upload):
     """Delete a photo or voice note: its row in the caller's transaction, its files once that
     commits (a job, retried while storage is unavailable)."""

@@ -7,7 +7,7 @@ from app.community.models import Household
 from app.errors import ApiError, invalid
 from app.extensions import db
 from app.matters.models import MatterPhoto
-from app.matters.photos import discard, photo_view
+from app.matters.photos import discard, photo_view, unused
 from app.models_base import utcnow
 from app.pagination import paginate
 from app.polls import access, secrecy
@@ -40,9 +40,7 @@ def enter_paper(actor, poll, household_id, answers, photo_id, via=BallotVia.PAPE
     elector = db.session.scalar(select(PollElector).filter_by(poll_id=poll.id, household_id=household.id))
     if elector is None:
         raise ApiError(403, "not_in_electorate", "该住户不在本次表决的投票范围内")
-    photo = db.session.scalar(select(MatterPhoto).where(
-        MatterPhoto.id == photo_id, MatterPhoto.uploader_id == actor.id, MatterPhoto.matter_id.is_(None),
-        MatterPhoto.id.not_in(select(PaperBallot.photo_id).where(PaperBallot.photo_id.is_not(None)))))
+    photo = db.session.scalar(select(MatterPhoto).where(MatterPhoto.id == photo_id, *unused(actor)))
     if photo is None:
         raise invalid("photo_id", "请上传纸质票或委托书的照片")
     put_ballot(poll, elector, choices_of(poll, answers), via, BallotStatus.PENDING)
