@@ -5,16 +5,25 @@ import, the same path real data takes. Running it again changes nothing.
 
 Every demo person signs in with the development login `dev:<name>` (see README).
 """
+import io
 import random
 from datetime import timedelta
 from decimal import Decimal
 
+from PIL import Image, ImageDraw
+
 from app.auth.models import User
+from app.budgets import service as budgets
+from app.budgets.models import BudgetRound, BudgetRule
 from app.auth.service import find_or_create_user
 from app.community import roster, service
 from app.community.models import (Building, Community, Department, Grid, Household, HouseholdMember, Role,
                                   RoleAssignment, VolunteerTeam)
 from app.extensions import db
+from app.funds import service as funds
+from app.funds import statements
+from app.funds.models import EntryKind, PaidBy
+from app.matters import photos
 from app.matters import service as matters
 from app.matters.models import HandlerType, Matter, MatterClass
 from app.notifications.models import Notification
@@ -123,6 +132,7 @@ def load_demo():
     db.session.flush()
     _sample_matters(community, departments[0], first_building_homes[1], elder_home)
     _sample_poll(community, buildings[0])
+    _sample_money(community, buildings[0])
     households = db.session.scalar(db.select(db.func.count(Household.id)).filter_by(community_id=community.id))
     return {"community": community.name, "community_id": community.id, "households": households,
             "roster": report.as_dict()}
@@ -193,3 +203,82 @@ def _sample_poll(community, building):
         closes_at=utcnow() + timedelta(days=7), scope_kind=ScopeKind.BUILDINGS, scope_ids=[building.id],
         description="楼道没有扶手，老人上下楼不便。方案由业委会提出，一户一票，截止前可修改。", allow_change=True)
     polls.publish(owners, poll)
+
+
+def _photo(user):
+    """A receipt or an invoice to photograph: a plain JPEG with a line of colour, uploaded as the
+    phone would."""
+    image = Image.new("RGB", (640, 480), (250, 248, 240))
+    ImageDraw.Draw(image).rectangle((40, 200, 600, 280), fill=(200, 40, 40))
+    data = io.BytesIO()
+    image.save(data, "JPEG")
+    return photos.upload(user, data.getvalue()).id
+
+
+def _sample_money(community, building):
+    """Community money, once: the community fund with the street office's grant, an estate's
+    100 元/户 pot, a closed participatory budget round (Equal Shares) whose winner was carried
+    out, signed off and accounted for in a project statement, and a round of the estate open
+    for voting, so that each money page has something to show (README: Community money)."""
+    if db.session.scalar(db.select(BudgetRound.id).filter_by(community_id=community.id).limit(1)):
+        return
+    staff, owners, supervisor = _user("staff", None), _user("owners", None), _user("supervisor", None)
+    bhead, council = _user("bhead", None), _user("council1", None)
+    today = matters.local_today()
+    courtyard = building.courtyard
+    fund = funds.create_fund(staff, community, "东海社区微基金", "街道拨款和社会捐赠，用于居民议定的微项目")
+    funds.record(staff, fund, EntryKind.GRANT, 3_000_000, today - timedelta(days=20), counterparty="菜园镇人民政府",
+                 description="2026 年度社区微基金拨款", receipt_no="CY-2026-118")
+    pot = funds.create_fund(staff, community, f"{courtyard.name}自筹金", "每户 100 元，楼栋长收取并开具收据",
+                            courtyard=courtyard, suggested_fen=10_000)
+    homes = db.session.scalars(db.select(Household).filter_by(courtyard_id=courtyard.id).order_by(Household.id)).all()
+    for number, home in enumerate(homes[:24]):
+        cash = home.building_id == building.id
+        funds.record(bhead if cash else staff, pot, EntryKind.CONTRIBUTION, 10_000, today - timedelta(days=3),
+                     household_id=home.id, paid_by=PaidBy.CASH if cash else PaidBy.TRANSFER,
+                     receipt_no=f"HB-{number + 1:03d}", photo_id=_photo(bhead) if cash else None)
+
+    rules = {title: budgets.create_rule(staff, community, title, text) for title, text in (
+        ("违反法律法规的不议", "与法律法规、政策相抵触的事项"),
+        ("涉及个人隐私和私人利益的不议", "只关乎一家一户的私事"),
+        ("超出社区职责范围的不议", "应由政府部门或市场主体解决的事项"))}
+    done = budgets.create(staff, community, "2026 年社区微基金参与式预算", fund.id, 2_000_000, BudgetRule.EQUAL_SHARES,
+                          description="居民提案、议事会审议、每户在预算内选项目，按平等份额法确定获资助项目")
+    proposals = [
+        (council, "沙河路口加装路灯", "路口夜里没有灯，老人摔过跤", "沙河路口", 800_000, 650_000),
+        (staff, "老年食堂添置餐桌椅", "食堂座位不够，很多老人站着吃饭", "社区老年食堂", 600_000, 550_000),
+        (council, "儿童游乐场更换地垫", "地垫破损，孩子容易摔伤", "海滨新村游乐场", 1_200_000, 1_100_000),
+        (staff, "给我家门口铺地砖", "家门口坑洼", "1幢101门口", 300_000, None),
+    ]
+    projects = [budgets.propose(author, done, title, text, place, estimate) for author, title, text, place, estimate, _
+                in proposals]
+    budgets.start_review(staff, done)
+    for project, (*_, cost) in zip(projects, proposals):
+        if cost is None:
+            budgets.review(council, done, project, "refuse", "只涉及一户，请通过诉求或楼栋长协调",
+                           agenda_rule_id=rules["涉及个人隐私和私人利益的不议"].id)
+        else:
+            budgets.review(council, done, project, "accept", "现场查看可行，按报价计", cost_fen=cost)
+    budgets.open_voting(staff, done)
+    voters = db.session.scalars(db.select(Household.id).filter_by(community_id=community.id)
+                                .order_by(Household.id).limit(60)).all()
+    for number, household_id in enumerate(voters):  # entered from the paper forms by the community
+        choice = [projects[0].id, projects[1].id] if number % 3 else [projects[2].id, projects[1].id]
+        budgets.cast(staff, done, choice, on_behalf_of_household_id=household_id)
+    budgets.close(staff, done)
+    winner = projects[1]
+    funds.record(owners, fund, EntryKind.SPENDING, 520_000, today - timedelta(days=2), counterparty="嵊泗家具城",
+                 description="餐桌 6 张、椅子 24 把", receipt_no="FP-88213", photo_id=_photo(owners),
+                 project_id=winner.id)
+    budgets.post_update(owners, done, winner, "餐桌椅已送到并摆放，老人试坐满意", percent=100, completes=True,
+                        photo_ids=[_photo(owners)])
+    budgets.sign_off(supervisor, done, winner, True, "实物与发票一致，验收合格")
+    statements.publish(owners, fund, "project", project_id=winner.id)
+
+    estate = budgets.create(staff, community, f"{courtyard.name}自筹金怎么用", pot.id, 200_000, BudgetRule.GREEDY,
+                            courtyard_id=courtyard.id, description="大家凑的钱，大家定怎么花：每户在预算内勾选")
+    for title, cost in (("单元门口装扶手", 80_000), ("楼道换声控灯", 60_000), ("院坝添两张长椅", 90_000)):
+        budgets.review(council, estate, budgets.propose(council, estate, title, location=courtyard.name), "accept",
+                       "可行", cost_fen=cost)
+    budgets.start_review(staff, estate)
+    budgets.open_voting(staff, estate)

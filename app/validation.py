@@ -37,6 +37,15 @@ LABELS = {
     "target_id": "对象编号", "target_type": "对象类型", "team_id": "小组", "text": "内容", "timestamp": "时间戳", "title": "标题", "to": "结束日期",
     "trace_id": "追踪号", "unit": "单元", "unsatisfied": "不满意", "unread": "未读", "up_to_id": "截至的消息", "user_id": "用户",
     "via": "方式", "voice_note_id": "语音", "voted": "是否已投", "votes": "表决票", "wechat": "微信提醒",
+    # community money: budgets
+    "accepted": "验收结论", "active": "启用", "agenda_rule_id": "不议规则", "budget_fen": "预算金额", "completes": "完工",
+    "cost_fen": "核定造价", "courtyard_id": "院落", "decision": "审议结论", "estimate_fen": "估算金额", "fund_id": "基金",
+    "location": "地点", "percent": "进度", "project_ids": "项目", "proposals_until": "征集截止时间", "rating": "评分",
+    "voting_until": "投票截止时间",
+    # community money: funds
+    "agrees": "核实结论", "amount_fen": "金额", "counterparty": "付款方/收款方", "month": "月份", "occurred_on": "日期",
+    "over_cost_reason": "超支原因", "paid_by": "缴款方式", "project_id": "项目", "receipt_no": "票据号",
+    "suggested_fen": "每户建议金额",
 }
 
 _VALUE = r"(.+?)"

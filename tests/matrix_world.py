@@ -170,6 +170,66 @@ def build_world(app):
                      poll_draft=poll("committee", a.id, publish=False).id,
                      poll_a_q=poll_a.questions[0].id, poll_b_q=poll_b.questions[0].id)
 
+        # community money: budgets (the names are listed at the budgets' rows of tests/permission_matrix.py)
+        from app.budgets import service as budgets
+        from app.funds import service as funds
+
+        budget_fund = funds.create_fund(u["staff"], a, "微更新基金")
+        funds.record(u["staff"], budget_fund, "grant", 10000000, matters.local_today(), counterparty="街道办")
+        budget_fund_b = funds.create_fund(u["other_staff"], b, "微更新基金")
+        world["agenda_rule"] = budgets.create_rule(u["staff"], a, "违反法律法规的不议").id
+
+        def budget_round(title, costs, phase):
+            """A round of community A with one project per cost (the resident's), taken to `phase`."""
+            created = budgets.create(u["staff"], a, title, budget_fund.id, 1000000, "greedy")
+            projects = [budgets.propose(u["resident"], created, f"{title}项目{i}") for i in range(len(costs))]
+            if phase != "proposing":
+                budgets.start_review(u["staff"], created)
+                for project, cost in zip(projects, costs):
+                    budgets.review(u["council"], created, project, "accept", "可行", cost_fen=cost)
+            if phase in ("voting", "closed"):
+                budgets.open_voting(u["staff"], created)
+            return created, projects
+
+        round_proposing, (project_proposed,) = budget_round("征集中", [None], "proposing")
+        round_reviewing, _projects = budget_round("审议中", [300000], "reviewing")
+        round_voting, (project_on_ballot, _other) = budget_round("投票中", [300000, 200000], "voting")
+        round_closed, (funded, completed, signed_off) = budget_round("已公示", [300000] * 3, "closed")
+        budgets.cast(u["resident"], round_closed, [funded.id, completed.id, signed_off.id])
+        budgets.close(u["staff"], round_closed)
+        for project in (completed, signed_off):
+            budgets.post_update(u["committee"], round_closed, project, "已完工", percent=100, completes=True)
+        budgets.sign_off(u["supervisor"], round_closed, signed_off, True)
+        round_b = budgets.create(u["other_staff"], b, "长生桥微更新", budget_fund_b.id, 100000, "greedy")
+        world.update(budget_fund=budget_fund.id, budget_fund_b=budget_fund_b.id, round_proposing=round_proposing.id,
+                     project_proposed=project_proposed.id, round_reviewing=round_reviewing.id,
+                     round_voting=round_voting.id, project_on_ballot=project_on_ballot.id,
+                     round_closed=round_closed.id, project_funded=funded.id, project_completed=completed.id,
+                     project_signed_off=signed_off.id, round_b=round_b.id)
+
+        # community money: funds (the names are listed at the funds' rows of tests/permission_matrix.py)
+        from datetime import datetime, timezone
+
+        from sqlalchemy import update
+
+        from app.funds import statements as fund_statements
+        from app.funds.models import Fund, FundEntry
+
+        fund = funds.create_fund(u["staff"], a, "院坝自筹金", suggested_fen=10000)
+        funds.record(u["staff"], fund, "grant", 100000, matters.local_today(), counterparty="街道办")
+        contribution = funds.record(u["bhead"], fund, "contribution", 10000, matters.local_today(),
+                                    household_id=places["h1"].id, paid_by="cash",
+                                    photo_id=photos.upload(u["bhead"], jpeg()).id)
+        funds.record(u["committee"], fund, "spending", 30000, matters.local_today(), counterparty="五金店",
+                     photo_id=photos.upload(u["committee"], jpeg()).id)
+        last_month = matters.local_today().replace(day=1) - timedelta(days=1)
+        two_months_ago = last_month.replace(day=1) - timedelta(days=1)
+        db.session.execute(update(Fund).where(Fund.id == fund.id).values(created_at=utcnow() - timedelta(days=100)))
+        db.session.execute(update(FundEntry.__table__).where(FundEntry.fund_id == fund.id).values(
+            recorded_at=datetime(last_month.year, last_month.month, 15, 12, tzinfo=timezone.utc)))
+        world.update(fund=fund.id, entry_contribution=contribution.id, fund_month_open=f"{two_months_ago:%Y-%m}",
+                     statement=fund_statements.publish(u["staff"], fund, "month", month=f"{last_month:%Y-%m}").id)
+
         # photos: one unused photo per actor; m_private's is served by its signed URL
         for name, user in u.items():
             world[f"photo:{name}"] = photos.upload(user, jpeg()).id

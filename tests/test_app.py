@@ -174,7 +174,7 @@ def test_openapi_documents_every_endpoint(app, client):
         if method in {"POST", "PATCH", "PUT"} and "requestBody" not in operation:
             assert path.endswith(("/refresh", "/logout", "/logout-everywhere", "/read", "/publish", "/publish-minutes",
                                   "/resend", "/close", "/recount", "/confirm", "/console-logins", "/scan",
-                                  "/refuse")), (path, method)
+                                  "/refuse", "/review", "/open-voting", "/withdraw")), (path, method)
     login_op = spec["paths"]["/api/v1/auth/login"]["post"]
     assert login_op["security"] == []
     assert "Idempotency-Key" in str(spec["paths"]["/api/v1/households/join"]["post"]["parameters"])

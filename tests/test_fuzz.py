@@ -157,6 +157,51 @@ def seed(app):
         "place": "1幢楼下院坝", "starts_at": (utcnow() + timedelta(days=2)).isoformat(),
         "scope_kind": "buildings", "scope_ids": [ids["b1"]], "agenda": [{"text": "楼道灯和扶手", "matter_ids": []}]}))
     ok(client.post(f"{API}/meetings/{meeting['id']}/publish", headers=bhead))
+    community_money(client, ids, ok, resident=resident, staff=staff, council=council, bhead=bhead)
+
+
+def community_money(client, ids, ok, resident, staff, council, bhead):
+    """A fund with a grant and a contribution (cash, with its receipt photo); a round with one
+    project accepted, one refused by the 五议三不议 list, a ballot, the count, the winner's
+    spending and completion, and its published statement: the money operations' ids lead somewhere."""
+    fund = ok(client.post(f"{API}/communities/{ids['community']}/funds", headers=staff,
+                          json={"name": "社区基金", "suggested_fen": 10000}))
+    today = utcnow().date().isoformat()
+    entries = f"{API}/funds/{fund['id']}/entries"
+    ok(client.post(entries, headers=staff, json={"kind": "grant", "amount_fen": 3000000, "occurred_on": today,
+                                                 "counterparty": "街道办"}))
+    def photo(headers):
+        buffer = io.BytesIO()
+        Image.new("RGB", (60, 40), "white").save(buffer, "JPEG")
+        return ok(client.post(f"{API}/photos", data={"file": (io.BytesIO(buffer.getvalue()), "receipt.jpg")},
+                              content_type="multipart/form-data", headers=headers))["id"]
+
+    ok(client.post(entries, headers=bhead, json={"kind": "contribution", "amount_fen": 10000, "occurred_on": today,
+                                                 "household_id": ids["h1"], "paid_by": "cash",
+                                                 "photo_id": photo(bhead), "receipt_no": "0001"}))
+    rule = ok(client.post(f"{API}/communities/{ids['community']}/agenda-rules", headers=staff,
+                          json={"title": "违反法律法规的不议"}))
+    budget_round = ok(client.post(f"{API}/communities/{ids['community']}/budget-rounds", headers=staff, json={
+        "title": "微更新", "fund_id": fund["id"], "budget_fen": 1000000, "rule": "equal_shares"}))
+    projects = f"{API}/budget-rounds/{budget_round['id']}/projects"
+    accepted = ok(client.post(projects, headers=resident, json={"title": "加装扶手", "estimate_fen": 300000}))
+    refused = ok(client.post(projects, headers=resident, json={"title": "占用绿地停车"}))
+    ok(client.post(f"{API}/budget-rounds/{budget_round['id']}/review", headers=staff))
+    ok(client.post(f"{API}/budget-projects/{accepted['id']}/review", headers=council,
+                   json={"decision": "accept", "reason": "可行", "cost_fen": 300000}))
+    ok(client.post(f"{API}/budget-projects/{refused['id']}/review", headers=council,
+                   json={"decision": "refuse", "reason": "占绿", "agenda_rule_id": rule["id"]}))
+    ok(client.post(f"{API}/budget-rounds/{budget_round['id']}/open-voting", headers=staff))
+    ok(client.post(f"{API}/budget-rounds/{budget_round['id']}/ballot", headers=resident,
+                   json={"project_ids": [accepted["id"]]}))
+    ok(client.post(f"{API}/budget-rounds/{budget_round['id']}/close", headers=staff))
+    ok(client.post(entries, headers=staff, json={"kind": "spending", "amount_fen": 250000, "occurred_on": today,
+                                                 "counterparty": "五金店", "project_id": accepted["id"],
+                                                 "photo_id": photo(staff)}))
+    ok(client.post(f"{API}/budget-projects/{accepted['id']}/updates", headers=staff,
+                   json={"text": "扶手已装好", "percent": 100, "completes": True}))
+    ok(client.post(f"{API}/funds/{fund['id']}/statements", headers=staff,
+                   json={"kind": "project", "project_id": accepted["id"]}))
 
 
 def restore(app):

@@ -3,8 +3,10 @@ read what it prints, as the JSON endpoint that reads it decides."""
 from flask_smorest import Blueprint
 
 from app.auth.permissions import current_user, requires
+from app.funds import statements as fund_statements
 from app.meetings import service as meetings
 from app.polls import service as polls
+from app.printing import funds as fund_sheets
 from app.printing import join_codes, layout
 from app.printing import meetings as meeting_sheets
 from app.printing import polls as poll_sheets
@@ -12,7 +14,7 @@ from app.printing.schemas import JoinCodeSlipsSchema, PaperBallotsArgsSchema
 
 blp = Blueprint("printing", __name__, url_prefix="/api/v1",
                 description="Printable PDFs: results and minutes for the notice board (公示), meeting notices, "
-                            "sign-in sheets, paper ballots, join-code slips")
+                            "sign-in sheets, paper ballots, join-code slips, fund statements (账目公示)")
 
 
 def answers_pdf(description):
@@ -70,6 +72,15 @@ def meeting_minutes(meeting_id):
     """The minutes' 公示, once published (409 before)."""
     meeting = meetings.get_visible(current_user(), meeting_id)
     return layout.pdf_response(meeting_sheets.minutes(current_user(), meeting), f"meeting-{meeting_id}-minutes.pdf")
+
+
+@blp.route("/fund-statements/<int:statement_id>/statement.pdf", methods=["GET"])
+@answers_pdf("账目公示 (PDF)")
+@requires()
+def fund_statement(statement_id):
+    """A fund's statement for the notice board, as the households read it (no household named)."""
+    statement = fund_statements.get_readable(current_user(), statement_id)
+    return layout.pdf_response(fund_sheets.statement_notice(statement), f"fund-statement-{statement_id}.pdf")
 
 
 @blp.route("/join-codes/slips.pdf", methods=["POST"])

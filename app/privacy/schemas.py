@@ -35,6 +35,14 @@ class ExportSchema(ma.Schema):
     notification_preferences = ma.fields.List(ma.fields.Dict(), required=True)
     sms_consents = ma.fields.List(ma.fields.Dict(), required=True, metadata={
         "description": "短信通知 consents the user gave for their household (phone in full: it is their own)"})
+    fund_contributions = ma.fields.List(ma.fields.Dict(), required=True, metadata={
+        "description": "contributions the person recorded for their own household (自筹)"})
+    fund_statement_confirmations = ma.fields.List(ma.fields.Dict(), required=True, metadata={
+        "description": "statements the person confirmed or queried as a supervisor (监委会核实)"})
+    budget_proposals = ma.fields.List(ma.fields.Dict(), required=True)
+    budget_ballots = ma.fields.List(ma.fields.Dict(), required=True, metadata={
+        "description": "participatory-budget ballots the person cast for their own household"})
+    budget_evaluations = ma.fields.List(ma.fields.Dict(), required=True, metadata={"description": "群众评议"})
 
 
 class EraseSchema(ma.Schema):

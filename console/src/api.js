@@ -7,7 +7,8 @@
 //   shown with ElMessage (unless {silent: true}) and thrown as an ApiError;
 // - 401: the sign-in is over; the desk is sent to the sign-in page (onSignedOut, set by main.js);
 // - POSTs the backend marks idempotent carry an Idempotency-Key, reused by the one retry after a
-//   network failure, so a dropped answer does not act twice.
+//   network failure, so a dropped answer does not act twice; a dialog that keeps its key across
+//   the desk's own retries passes `idempotencyKey` (draftKey below).
 import { ElMessage } from 'element-plus'
 import 'element-plus/es/components/message/style/css'
 import { IDEMPOTENT_POSTS } from './idempotent.js'
@@ -86,12 +87,12 @@ async function fetchRetrying(url, init, retries) {
   }
 }
 
-async function request(method, path, { params, body, form, headers = {}, silent = false, download } = {}) {
+async function request(method, path, { params, body, form, headers = {}, silent = false, download, idempotencyKey } = {}) {
   const sent = { ...headers }
   if (session.token) sent.Authorization = `Bearer ${session.token}`
   if (body !== undefined) sent['Content-Type'] = 'application/json'
   const idempotent = method === 'POST' && IDEMPOTENT_POSTS.includes(pattern(path))
-  if (idempotent) sent['Idempotency-Key'] = newKey()
+  if (idempotent) sent['Idempotency-Key'] = idempotencyKey || newKey()
   // a FormData `form` goes as multipart/form-data: the browser writes its Content-Type (boundary)
   const init = { method, headers: sent, body: form ?? (body === undefined ? undefined : JSON.stringify(body)) }
   const url = BASE + path + query(params)
@@ -108,8 +109,22 @@ async function request(method, path, { params, body, form, headers = {}, silent 
   return response.json()
 }
 
+// One key per draft (a dialog's form, made anew each time it opens): kept while what is sent
+// stays the same — the desk's retry after a lost answer or a timeout — so the server replays
+// rather than records twice; a changed form gets a new key (the server refuses one key for two
+// bodies). draftKey()(body) → the key to pass as `idempotencyKey`.
+export function draftKey() {
+  let key = null
+  let sent = null
+  return body => {
+    const signature = JSON.stringify(body)
+    if (signature !== sent) [key, sent] = [newKey(), signature]
+    return key
+  }
+}
+
 export const api = {
-  // options: {silent, headers, download: '会议通知-….pdf'}: download saves a file answer (a sheet, a PDF
+  // options: {silent, headers, idempotencyKey, download: '会议通知-….pdf'}: download saves a file answer (a sheet, a PDF
   // to print) under the desk's own name — the server's is ASCII. An error answer is still the
   // envelope's message, never a file.
   get: (path, params, options) => request('GET', path, { ...options, params }),

@@ -6,4 +6,8 @@ export const IDEMPOTENT_POSTS = [
   '/matters/{}/evaluate', '/matters/{}/progress', '/matters/{}/resolve', '/meetings', '/meetings/{}/minutes',
   '/meetings/{}/resend', '/notifications/consents', '/photos', '/polls', '/polls/{}/ballots',
   '/polls/{}/objections', '/polls/{}/paper-ballots', '/voice-notes',
+  // community money (issue 21)
+  '/communities/{}/funds', '/funds/{}/entries', '/fund-entries/{}/corrections', '/funds/{}/statements',
+  '/communities/{}/agenda-rules', '/communities/{}/budget-rounds', '/budget-rounds/{}/ballot', '/budget-rounds/{}/projects',
+  '/budget-projects/{}/updates', '/budget-projects/{}/evaluations',
 ]

@@ -12,6 +12,10 @@ export const PAGES = [
   { path: 'figures', title: '数据', roles: ['staff', 'council_member'], component: () => import('./pages/FiguresPage.vue') },
   { path: 'polls', title: '表决', roles: ['staff', 'owners_committee', 'supervisor'], component: () => import('./pages/PollsPage.vue') },
   { path: 'meetings', title: '会议', roles: ['staff', 'building_head'], component: () => import('./pages/MeetingsPage.vue') },
+  // community money (issue 21): VIEW_LEDGER / KEEP_ACCOUNTS / SUPERVISE_FUNDS; MANAGE_BUDGETS, REVIEW_PROPOSALS, CARRY_OUT_PROJECTS
+  { path: 'funds', title: '账目', roles: ['staff', 'owners_committee', 'supervisor'], component: () => import('./pages/FundsPage.vue') },
+  { path: 'budgets', title: '参与式预算', roles: ['staff', 'council_member', 'owners_committee', 'supervisor'],
+    component: () => import('./pages/BudgetsPage.vue') },
   { path: 'community', title: '住户与花名册', roles: ['staff'], component: () => import('./pages/CommunityPage.vue') },
   { path: 'audit', title: '审计', roles: ['staff', 'supervisor'], component: () => import('./pages/AuditPage.vue') },
 ]

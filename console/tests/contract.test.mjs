@@ -68,6 +68,14 @@ const REQUEST_BODIES = {
   'components/community/HouseholdsPanel.vue PATCH /households/${household.id}': ['elderly_alone', 'disabled', 'low_income'],
   'components/polls/PollWizard.vue PATCH /polls/${props.poll.id}': POLL_FIELDS,
   'components/polls/PollWizard.vue POST /polls': [...POLL_FIELDS, 'community_id'],
+  // community money (issue 21): components/funds/, components/budgets/
+  'components/funds/EntryDialog.vue POST /funds/${props.fund.id}/entries': ['kind', 'amount_fen', 'occurred_on',
+    'counterparty', 'description', 'receipt_no', 'photo_id', 'household_id', 'paid_by', 'project_id', 'over_cost_reason'],
+  'components/funds/CorrectionDialog.vue POST /fund-entries/${props.entry.id}/corrections': ['amount_fen', 'reason'],
+  'components/budgets/RoundDialog.vue POST /communities/${session.communityId}/budget-rounds': ['title', 'description',
+    'fund_id', 'budget_fen', 'rule', 'courtyard_id', 'proposals_until', 'voting_until'],
+  'components/budgets/UpdateDialog.vue POST /budget-projects/${props.project.id}/updates': ['text', 'percent', 'completes',
+    'photo_ids'],
 }
 
 // Headers a call sends besides Authorization, Content-Type and Idempotency-Key (src/api.js).
@@ -112,6 +120,32 @@ const POLL = ['id', 'community_id', 'title', 'description', 'status', 'status_la
   'result.questions[].options[].area', 'result.questions[].options[].passed',
   ...THRESHOLD.map(f => `result.questions[].thresholds[].${f}`),
   ...THRESHOLD.map(f => `result.questions[].options[].thresholds[].${f}`)]
+
+// community money (issue 21): pages/FundsPage.vue, components/funds/; pages/BudgetsPage.vue, components/budgets/
+const FUND = ['id', 'community_id', 'courtyard_id', 'scope_label', 'name', 'description', 'suggested_fen', 'balance_fen',
+  'in_fen', 'out_fen', 'entry_count', 'can.keep', 'can.view_ledger', 'can.collect']
+const ENTRY = ['id', 'seq', 'kind', 'kind_label', 'direction', 'amount_fen', 'balance_after_fen', 'occurred_on',
+  'household.address', 'paid_by', 'counterparty', 'description', 'receipt_no', ...PHOTO.map(f => `photo.${f}`),
+  'project.title', 'corrects_id', 'corrected_by', 'effective_fen', 'reason', 'recorded_by.name', 'recorded_at', 'acting_label']
+const LINE = ['kind', 'kind_label', 'direction', 'amount_fen', 'households', 'occurred_on', 'counterparty', 'description',
+  'receipt_no', ...PHOTO.map(f => `photo.${f}`), 'project.title', 'reason']
+const STATEMENT = ['id', 'fund.name', 'kind', 'month', 'project.title', 'opening_fen', 'in_fen', 'out_fen', 'closing_fen',
+  ...LINE.map(f => `lines[].${f}`), 'contributions.households', 'contributions.total_fen', 'digest', 'published_by.name',
+  'published_at', 'confirmations[].user.id', 'confirmations[].user.name', 'confirmations[].agrees', 'confirmations[].note',
+  'confirmations[].created_at', 'confirmed', 'can.confirm']
+const ROUND_SUMMARY = ['id', 'title', 'scope_label', 'budget_fen', 'rule_label', 'status', 'status_label', 'proposals_until',
+  'voting_until', 'closed_at']
+const ROUND = [...ROUND_SUMMARY, 'rule', 'description', 'fund.id', 'fund.name', 'fund.balance_fen', 'voting_opened_at',
+  'cancel_reason', 'electors', 'voted', 'projects[].id', 'projects[].title', 'projects[].location', 'projects[].estimate_fen',
+  'projects[].cost_fen', 'projects[].status', 'projects[].status_label', 'result.rule_label', 'result.electors',
+  'result.ballots', 'result.budget_fen', 'result.funded_ids', 'result.spent_fen', 'result.left_fen', 'result.share_fen',
+  'result.tie_breaking', 'result.ballots_digest', 'result.projects[].id', 'result.projects[].cost_fen',
+  'result.projects[].approvals', 'result.projects[].funded', 'result.projects[].explanation', 'result_digest',
+  'can.review', 'can.manage', 'can.close']
+const PROJECT = ['id', 'title', 'description', 'location', 'estimate_fen', 'cost_fen', 'status', 'status_label',
+  'proposer.name', 'matter_id', 'review_reason', 'explanation', 'updates[].id', 'updates[].text', 'updates[].percent',
+  'updates[].completes', ...PHOTO.map(f => `updates[].photos[].${f}`), 'updates[].posted_by.name', 'updates[].created_at',
+  'signed_off_at', 'sign_off_note', 'evaluation.count', 'evaluation.average', 'can.update', 'can.sign_off']
 
 // What the pages read of each operation's answer.
 const RESPONSE_READS = {
@@ -180,6 +214,28 @@ const RESPONSE_READS = {
   'get /polls/{}/paper-ballots': paged(['id', 'household', 'via', 'status', 'photo.url', 'photo.thumbnail_url',
     'entered_by', 'entered_at', 'proxy_name', 'authorization_text', 'choices', 'reviewed_by', 'reviewed_at', 'review_note']),
   'get /polls/{}/objections': paged(['id', 'household', 'mine', 'created_at', 'text', 'answer', 'answered_at']),
+  // community money (issue 21)
+  'get /communities/{}/funds': ['items[].id', 'items[].name', 'items[].scope_label', 'items[].balance_fen'],
+  'post /communities/{}/funds': ['id'],
+  'get /funds/{}': FUND,
+  'get /funds/{}/entries': paged(ENTRY),
+  'get /funds/{}/contributors': paged(['household.id', 'household.address', 'head_name', 'contributed_fen', 'last_on']),
+  'get /funds/{}/statements': paged(['id', 'kind', 'month', 'project.title', 'opening_fen', 'in_fen', 'out_fen',
+    'closing_fen', 'published_at']),
+  'post /funds/{}/statements': STATEMENT,
+  'get /fund-statements/{}': STATEMENT,
+  'post /fund-statements/{}/confirmations': STATEMENT,
+  'get /budget-projects/{}/spending': ['cost_fen', 'spent_fen', ...LINE.map(f => `entries[].${f}`)],
+  'get /communities/{}/agenda-rules': ['items[].id', 'items[].title', 'items[].text', 'items[].active'],
+  'get /communities/{}/budget-rounds': paged(ROUND_SUMMARY),
+  'get /budget-rounds/{}': ROUND,
+  'post /communities/{}/budget-rounds': ROUND,
+  'post /budget-rounds/{}/review': ROUND,
+  'post /budget-rounds/{}/open-voting': ROUND,
+  'post /budget-rounds/{}/close': ROUND,
+  'post /budget-rounds/{}/cancel': ROUND,
+  'get /budget-projects/{}': PROJECT,
+  'post /budget-projects/{}/review': ['id'],
 }
 // Called, answer not read (204, or a file saved as it comes)
 const RESPONSE_UNREAD = ['post /auth/logout', 'post /auth/logout-everywhere', 'get /communities/{}/triage-sheet',
@@ -187,7 +243,11 @@ const RESPONSE_UNREAD = ['post /auth/logout', 'post /auth/logout-everywhere', 'g
   'post /polls/{}/paper-ballots/{}/reject', 'post /polls/{}/objections/{}/answer', 'post /polls/{}/objections',
   // the printable PDFs (components/print/PdfButton.vue), saved as they come
   'get /polls/{}/result.pdf', 'get /polls/{}/paper-ballots.pdf', 'get /meetings/{}/notice.pdf',
-  'get /meetings/{}/sign-in-sheet.pdf', 'get /meetings/{}/minutes.pdf', 'post /join-codes/slips.pdf']
+  'get /meetings/{}/sign-in-sheet.pdf', 'get /meetings/{}/minutes.pdf', 'post /join-codes/slips.pdf',
+  // community money (issue 21): the page reads the fund or project again; the statement's PDF and Excel are saved
+  'post /funds/{}/entries', 'post /fund-entries/{}/corrections', 'post /communities/{}/agenda-rules', 'patch /agenda-rules/{}',
+  'post /budget-projects/{}/updates', 'post /budget-projects/{}/sign-off', 'get /fund-statements/{}/statement.pdf',
+  'get /fund-statements/{}/statement.xlsx']
 
 test('the scan finds the calls (and none whose path is not a literal)', () => {
   assert.ok(calls.length > 20)

@@ -144,6 +144,13 @@ const REQUEST_BODIES = {
     // 扫了纸质票上的二维码时发选票编码，不发 household_id
     'ballot_code',
   ],
+  // ---- 社区账本、参与式预算（issue 21：pages/money、pages/budget） ----
+  // payload()：收据号不填不发，转账没拍照不发 photo_id
+  'pages/money/collect.js POST /funds/${this.data.fundId}/entries': ['kind', 'household_id', 'amount_fen', 'occurred_on', 'paid_by', 'receipt_no', 'photo_id'],
+  'pages/budget/round.js POST /budget-rounds/${this.data.id}/ballot': ['project_ids'],
+  // 估计的钱不填不发；由诉求转来的带 matter_id
+  'pages/budget/propose.js POST /budget-rounds/${d.roundId}/projects': ['title', 'description', 'location', 'estimate_fen', 'matter_id'],
+  // ---- 社区账本、参与式预算 end ----
 }
 
 const callName = c => `${c.file} ${c.method.toUpperCase()} ${c.rawPath}`
@@ -205,6 +212,7 @@ const MATTER = [
   'merged_into_id', 'satisfaction', 'evaluation_comment', 'created_at', 'resolved_at', 'community_id',
   'can.withdraw', 'can.evaluate', 'can.comment', 'can.classify', 'can.reclassify', 'can.assign', 'can.merge', 'can.progress', 'can.resolve',
   'can.class_votes', 'can.escalate', 'can.evaluate_for', 'household_id', 'timeline[].on_behalf_label',
+  'mine', // 社区账本（issue 21）：本户的诉求可以“转为预算提案”
   // 时间线：matters.eventText 读 action、matter_class 和 data
   'timeline[].id', 'timeline[].action', 'timeline[].matter_class', 'timeline[].data', 'timeline[].note', 'timeline[].actor_name',
   'timeline[].created_at',
@@ -253,6 +261,33 @@ const PAPER = [
 const PREFERENCES = ['items[].kind', 'items[].label', 'items[].wechat', 'items[].hint']
 const SMS_CONSENT = ['consented', 'phone', 'evidence_label', 'consented_at']
 const OBJECTION = ['id', 'text', 'household', 'created_at', 'mine', 'answer', 'answered_at']
+// ---- 社区账本、参与式预算（issue 21：pages/money、pages/budget；utils/money.js 的 lineView、utils/upload.js 的 upload.photoView） ----
+const MONEY_PHOTO = ['photo', 'photo.url', 'photo.thumbnail_url']
+// 公开的一笔（公示的账目、项目的花费）：住户自筹在公示里只有一行合计（households、amount_fen），不读 household
+const PUBLIC_LINE = ['kind', 'kind_label', 'direction', 'amount_fen', 'households', 'occurred_on', 'counterparty', 'description',
+  'receipt_no', 'reason', 'project', 'project.title'].concat(MONEY_PHOTO)
+const STATEMENT = [
+  'fund.name', 'kind', 'month', 'project', 'project.title', 'opening_fen', 'in_fen', 'out_fen', 'closing_fen', 'contributions.households',
+  'contributions.total_fen', 'digest', 'published_by.name', 'published_at', 'confirmed', 'can.confirm',
+  'confirmations[].user.id', 'confirmations[].user.name', 'confirmations[].agrees', 'confirmations[].note', 'confirmations[].created_at',
+].concat(PUBLIC_LINE.map(f => `lines[].${f}`))
+const ROUND_BRIEF = ['id', 'title', 'status', 'status_label', 'budget_fen']
+const ROUND = ROUND_BRIEF.concat([
+  'description', 'scope_label', 'rule', 'rule_label', 'fund', 'fund.name', 'fund.balance_fen', 'proposals_until', 'voting_until', 'voted',
+  'electors', 'my_ballot', 'my_ballot.project_ids', 'my_ballot.cast_at', 'my_ballot.acting_label', 'can.propose', 'can.vote',
+  // 按公示的选票重新计票时和它比
+  'result', 'result.ballots', 'result.ballots_digest',
+].concat(['id', 'title', 'location', 'estimate_fen', 'cost_fen', 'status', 'status_label', 'approvals', 'funded_explanation']
+  .map(f => `projects[].${f}`)))
+const BUDGET_PROJECT = [
+  'title', 'status', 'status_label', 'round.id', 'round.title', 'location', 'description', 'proposer.name', 'matter_id', 'estimate_fen',
+  'cost_fen', 'reviewed_at', 'review_reason', 'approvals', 'explanation', 'sign_off_note',
+  'evaluation', 'evaluation.count', 'evaluation.average', 'my_evaluation', 'my_evaluation.rating', 'my_evaluation.comment',
+  'can.withdraw', 'can.sign_off', 'can.evaluate',
+  'updates[].id', 'updates[].text', 'updates[].percent', 'updates[].completes', 'updates[].posted_by.name', 'updates[].created_at',
+  'updates[].photos[].id', 'updates[].photos[].url', 'updates[].photos[].thumbnail_url',
+]
+// ---- 社区账本、参与式预算 end ----
 
 const RESPONSE_READS = {
   // 登录、身份（utils/auth、pages/index、pages/join）
@@ -380,6 +415,32 @@ const RESPONSE_READS = {
   'delete /notifications/households/{}/sms-consent': SMS_CONSENT,
   'get /polls/{}/turnout': ['items[].building_id', 'items[].building_name', 'items[].electors', 'items[].voted',
     'items[].paper_pending'],
+  // ---- 社区账本、参与式预算（issue 21） ----
+  // pages/money/index 的基金卡片；pages/money/contributions 只读 id、name（基金的名字）
+  'get /communities/{}/funds': ['id', 'name', 'scope_label', 'description', 'balance_fen', 'in_fen', 'out_fen', 'suggested_fen',
+    'my_household', 'my_household.contributed_fen', 'can.collect'].map(f => `items[].${f}`),
+  'get /funds/{}/statements': paged(['id', 'kind', 'month', 'project', 'project.title', 'closing_fen', 'published_at']),
+  'get /fund-statements/{}': STATEMENT,
+  'post /fund-statements/{}/confirmations': STATEMENT,
+  'get /contributions/mine': ['household', 'household.address', 'total_fen'].concat([
+    'id', 'fund_id', 'amount_fen', 'effective_fen', 'occurred_on', 'paid_by', 'receipt_no', 'acting_label', 'recorded_by.name',
+  ].concat(MONEY_PHOTO).map(f => `items[].${f}`)),
+  // pages/money/collect
+  'get /funds/{}': ['name', 'scope_label', 'suggested_fen', 'can.collect'],
+  'get /funds/{}/contributors': paged(['household.id', 'household.address', 'head_name', 'contributed_fen', 'last_on']),
+  // 预算：pages/money/index 的列表，pages/matter 找正在征集提议的
+  'get /budget-rounds/mine': ROUND_BRIEF.map(f => `items[].${f}`),
+  'get /communities/{}/budget-rounds': paged(ROUND_BRIEF),
+  'get /budget-rounds/{}': ROUND,
+  'get /budget-rounds/{}/board': ['ballots'],
+  'post /budget-rounds/{}/ballot': ROUND,
+  'post /budget-rounds/{}/projects': ['id'],
+  'get /budget-projects/{}': BUDGET_PROJECT,
+  'post /budget-projects/{}/withdraw': BUDGET_PROJECT,
+  'post /budget-projects/{}/sign-off': BUDGET_PROJECT,
+  'post /budget-projects/{}/evaluations': BUDGET_PROJECT,
+  'get /budget-projects/{}/spending': ['cost_fen', 'spent_fen'].concat(PUBLIC_LINE.map(f => `entries[].${f}`)),
+  // ---- 社区账本、参与式预算 end ----
 }
 
 // 调用了、但不读响应的操作（成功了就行，或者之后重新读列表）
@@ -396,6 +457,8 @@ const RESPONSE_UNREAD = [
   'post /polls/{}/paper-ballots',
   'post /polls/{}/paper-ballots/{}/confirm',
   'post /polls/{}/paper-ballots/{}/reject',
+  // 社区账本（issue 21）：记下后重读住户名单
+  'post /funds/{}/entries',
 ]
 
 describe('页面读的响应字段在 OpenAPI 文档里', () => {

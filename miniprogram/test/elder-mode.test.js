@@ -76,7 +76,7 @@ test('every page sets its root font size and marks its outermost view in elder m
     const js = m.read(`${p}.js`)
     if (!/^<page-meta root-font-size="\{\{rootFontSize\}\}"/.test(wxml)) missing.push(`${p}: page-meta`)
     if (!/^<page-meta[^\n]*\n<view class="page [\w-]+ \{\{elder \? 'elder' : ''\}\}">/.test(wxml)) missing.push(`${p}: .elder`)
-    if (!/behaviors: \[elder\.behavior\]/.test(js)) missing.push(`${p}: behavior`)
+    if (!/behaviors: \[elder\.behavior[,\]]/.test(js)) missing.push(`${p}: behavior`)
   }
   expect(missing).toEqual([])
 })

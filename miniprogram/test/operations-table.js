@@ -27,6 +27,7 @@ const ELSEWHERE = {
   'get /voice-notes/{}': 'utils/voice.js',
   'get /photos/{}': 'images: the signed URLs a matter\'s view hands out',
   'get /photos/{}/thumbnail': 'images: the signed URLs a matter\'s view hands out',
+  'get /fund-entries/{}': 'desk: one ledger entry by the id an audit entry or a correction names (the street office\'s checks)',
   'get /polls/{}/my-ballot': 'not needed on the phone: the poll\'s view carries my_ballot',
   'get /polls/{}/named-ballots': 'desk: supervisors read a named poll\'s ballots after the close',
   'get /wechat/push': 'WeChat\'s servers (the push URL check)',

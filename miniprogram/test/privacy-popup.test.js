@@ -8,8 +8,8 @@ const scan = require('./contract-scan')
 const privacy = require('../utils/privacy')
 
 const ROOT = path.resolve(__dirname, '..')
-// upload.pickOnePhoto 里面是 wx.chooseMedia：用它的页面一样要放弹框
-const PRIVATE_APIS = /\bwx\.(getLocation|chooseMedia|chooseImage|setClipboardData|getClipboardData)\s*\(|\bupload\.pickOnePhoto\s*\(/
+// upload.pickOnePhoto 里面是 wx.chooseMedia：用它的页面、用 behaviors/one-photo.js（拍照时调它）的页面一样要放弹框
+const PRIVATE_APIS = /\bwx\.(getLocation|chooseMedia|chooseImage|setClipboardData|getClipboardData)\s*\(|\bupload\.pickOnePhoto\s*\(|\brequire\('[./]*behaviors\/one-photo'\)/
 
 let wx
 let pages
@@ -104,7 +104,7 @@ test('调用隐私接口（位置、选图、剪贴板）的页面都放了 <pri
     .listSourceFiles(path.join(ROOT, 'pages'))
     .filter(file => PRIVATE_APIS.test(scan.stripComments(fs.readFileSync(file, 'utf8'))))
     .map(file => file.slice(0, -'.js'.length))
-  expect(pagesUsing.map(p => path.relative(ROOT, p)).sort()).toEqual(['pages/helpers/helpers', 'pages/households/households', 'pages/matter-new/matter-new', 'pages/poll-paper/poll-paper', 'pages/privacy/privacy'])
+  expect(pagesUsing.map(p => path.relative(ROOT, p)).sort()).toEqual(['pages/helpers/helpers', 'pages/households/households', 'pages/matter-new/matter-new', 'pages/money/collect', 'pages/poll-paper/poll-paper', 'pages/privacy/privacy'])
   for (const page of pagesUsing) {
     const json = JSON.parse(fs.readFileSync(`${page}.json`, 'utf8'))
     expect(json.usingComponents['privacy-popup']).toBe('/components/privacy-popup/privacy-popup')

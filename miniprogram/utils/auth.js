@@ -124,6 +124,13 @@ function isLoggedIn() {
   return Boolean(api.getToken())
 }
 
+// 要登录才能用的页面进页面时先调：没登录就去登录页，返回 false
+function requireLogin() {
+  if (api.getToken()) return true
+  wx.reLaunch({ url: '/pages/login/login' })
+  return false
+}
+
 module.exports = {
   DEV_CODE_KEY,
   login,
@@ -135,5 +142,6 @@ module.exports = {
   logoutEverywhere,
   signInQuietly,
   isLoggedIn,
+  requireLogin,
   currentUser,
 }

@@ -1,4 +1,4 @@
-// 把后端返回的数据整理成页面上好读的中文。
+// 把后端返回的数据整理成页面上好读的中文（角色、地址、时间、日期、钱）。
 
 const ROLE_NAMES = {
   admin: '系统管理员',
@@ -135,6 +135,56 @@ function meetingIso(date, time) {
   return `${date}T${time}:00+08:00`
 }
 
+// 日期（"2026-12-01"，后端的 date）→ "2026年12月1日"；月份（"2026-11"）→ "2026年11月"
+function dateText(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '')
+  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : ''
+}
+
+function monthText(month) {
+  const m = /^(\d{4})-(\d{2})$/.exec(month || '')
+  return m ? `${m[1]}年${Number(m[2])}月` : ''
+}
+
+// ---------- 钱：后端一律是整数的分（*_fen，100 分 = 1 元），页面上写成两位小数的元 ----------
+
+// 12345 → "123.45"，-500 → "-5.00"；不是整数时返回空串
+function yuan(fen) {
+  if (!Number.isInteger(fen)) return ''
+  const abs = Math.abs(fen)
+  const cents = abs % 100
+  return `${fen < 0 ? '-' : ''}${Math.floor(abs / 100)}.${cents < 10 ? '0' : ''}${cents}`
+}
+
+// 12345 → "123.45 元"
+function yuanText(fen) {
+  const text = yuan(fen)
+  return text ? `${text} 元` : ''
+}
+
+// 带正负号的金额（进账 +，出账 −）："+100.00 元" / "−50.00 元"
+function signedYuanText(fen) {
+  if (!Number.isInteger(fen)) return ''
+  if (fen === 0) return yuanText(0)
+  return `${fen > 0 ? '+' : '−'}${yuanText(Math.abs(fen))}`
+}
+
+// 不超过一亿元：再大就是输错了
+const MAX_FEN = 10000000000
+
+// 输入框里的元（"100"、"100.5"、"１００．５０"、" 100 元"）→ 整数的分；空的、不是数、超过两位小数、为 0 时返回 null。
+// 按字符串拆开算，不经过浮点数（0.1 + 0.2 那样的误差不会变成少一分钱）。
+function fenFromYuan(text) {
+  const clean = String(text === undefined || text === null ? '' : text)
+    .replace(/[\uFF10-\uFF19]/g, ch => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
+    .replace(/[\uFF0E。]/g, '.')
+    .replace(/\s+|元$/g, '')
+  const m = /^(\d+)(?:\.(\d{0,2}))?$/.exec(clean)
+  if (!m) return null
+  const fen = Number(m[1]) * 100 + Number(((m[2] || '') + '00').slice(0, 2))
+  return fen > 0 && fen <= MAX_FEN ? fen : null
+}
+
 module.exports = {
   ROLE_NAMES,
   roleName,
@@ -146,4 +196,10 @@ module.exports = {
   formatMeetingTime,
   meetingPickerValues,
   meetingIso,
+  dateText,
+  monthText,
+  yuan,
+  yuanText,
+  signedYuanText,
+  fenFromYuan,
 }

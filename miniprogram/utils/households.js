@@ -4,6 +4,7 @@
 // 社区工作人员是 staff 角色的社区里的楼栋（从 GET /communities/{id} 的树里找）。
 const api = require('./api')
 const auth = require('./auth')
+const detailPage = require('./detail-page')
 const matters = require('./matters')
 
 // 后端 Action.VIEW_HOUSEHOLDS、ISSUE_JOIN_CODES 都给这几个角色
@@ -95,15 +96,8 @@ function householdPageUrl(page, h) {
 // 设置页进页面：没登录去登录；编号不对写在页面上；否则记下这户（householdId、address，不是自己家的 official）
 // 再 load()。official 只决定要不要问同意的凭据，能不能做由后端判断。
 function openHouseholdPage(page, query, load) {
-  if (!api.getToken()) {
-    wx.reLaunch({ url: '/pages/login/login' })
-    return Promise.resolve()
-  }
-  const householdId = Number(query && query.household)
-  if (!Number.isInteger(householdId) || householdId <= 0) {
-    page.setData({ loaded: true, loadError: '住户编号不对' })
-    return Promise.resolve()
-  }
+  const householdId = detailPage.queryId(page, query, '住户编号不对', { key: 'household' })
+  if (!householdId) return Promise.resolve()
   const user = api.getUser()
   const own = Boolean(user && user.household && user.household.id === householdId)
   page.setData({ householdId, official: !own, address: decodeURIComponent((query && query.address) || '') })

@@ -21,7 +21,7 @@
 //
 // 下拉刷新（loadFirstPage）会作废还在路上的请求：旧的“加载更多”回来时直接丢掉，
 // 免得旧数据接到新列表后面。_failedMore 记着上次失败的是哪一步，retry 就重做哪一步。
-const api = require('./api')
+const auth = require('./auth')
 
 function pagedList({ fetch, toItem, refreshOnShow = false }) {
   const methods = {
@@ -86,10 +86,7 @@ function pagedList({ fetch, toItem, refreshOnShow = false }) {
     // ---------- 生命周期 ----------
 
     onLoad() {
-      if (!api.getToken()) {
-        wx.reLaunch({ url: '/pages/login/login' })
-        return Promise.resolve()
-      }
+      if (!auth.requireLogin()) return Promise.resolve()
       return this.start()
     },
 

@@ -40,6 +40,13 @@ function mediaUrl(url) {
   return url.charAt(0) === '/' ? origin + url : url
 }
 
+// 后端给的一张照片（签过名的地址，一段时间内有效，不用带 token）→ 页面上的缩略图（thumb）和点开看的大图（url）；
+// 没有照片时 null
+function photoView(p) {
+  if (!p) return null
+  return { id: p.id, thumb: mediaUrl(p.thumbnail_url || p.url), url: mediaUrl(p.url || p.thumbnail_url) }
+}
+
 function sleep(ms) {
   return new Promise(resolve => setTimeout(resolve, ms))
 }
@@ -161,6 +168,7 @@ module.exports = {
   MAX_PHOTOS,
   photosUrl,
   mediaUrl,
+  photoView,
   uploadFile,
   uploadPhoto,
   pickOnePhoto,

@@ -8,6 +8,7 @@
 // 操作成功后用后端返回的诉求（带新的 can）刷新；不允许的操作回 403/409，api.js 弹出后端的中文说明；409 时重新读取诉求。
 // 代办：后端说可以代这户评议时（can.evaluate_for：这户的楼栋长、网格员、社区工作人员、家属）也显示评议，
 // 提交时带上 on_behalf_of_household_id（这件诉求的住户）；时间线上别人代办的写“由X代办”（on_behalf_label）。
+// 本户的诉求：有正在征集提议的参与式预算时，可以“转为预算提案”（去 pages/budget/propose，带上诉求编号）。
 // 本页路径：/pages/matter/matter?id=N（消息里的 page 也指向这里）。
 const api = require('../../utils/api')
 const elder = require('../../utils/elder')
@@ -15,7 +16,8 @@ const ui = require('../../utils/ui')
 const upload = require('../../utils/upload')
 const voice = require('../../utils/voice')
 const matters = require('../../utils/matters')
-const { formatRelativeTime } = require('../../utils/format')
+const detailPage = require('../../utils/detail-page')
+const { formatRelativeTime, dateText } = require('../../utils/format')
 const { readAll } = require('../../utils/paged-list')
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -27,21 +29,6 @@ function pad2(n) {
 function localDate(time) {
   const d = new Date(time)
   return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`
-}
-
-// "2026-12-01" → "2026年12月1日"
-function dateText(iso) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '')
-  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : ''
-}
-
-// 照片地址是后端签过名的绝对地址（一段时间内有效，不需要 token）；万一给的是相对地址，mediaUrl 按 API_BASE 的域名补全
-function photoView(p) {
-  return {
-    id: p.id,
-    thumb: upload.mediaUrl(p.thumbnail_url || p.url),
-    url: upload.mediaUrl(p.url || p.thumbnail_url),
-  }
 }
 
 function emptyForms() {
@@ -96,21 +83,15 @@ Component({
       reopenPossible: false,
       unsatisfiedChosen: false,
       stars: [1, 2, 3, 4, 5],
+      budgetRounds: [], // 可以转为预算提案的（正在征集提议的）预算
     },
     emptyForms(),
   ),
 
   methods: {
     onLoad(query) {
-      const id = Number(query && query.id)
-      if (!api.getToken()) {
-        wx.reLaunch({ url: '/pages/login/login' })
-        return Promise.resolve()
-      }
-      if (!Number.isInteger(id) || id <= 0) {
-        this.setData({ loaded: true, loadError: '诉求编号不对' })
-        return Promise.resolve()
-      }
+      const id = detailPage.queryId(this, query, '诉求编号不对')
+      if (!id) return Promise.resolve()
       this.setData({ id, today: localDate(Date.now()) })
       return this.loadMatter()
     },
@@ -120,13 +101,7 @@ Component({
     },
 
     async loadMatter() {
-      try {
-        const matter = await api.get(`/matters/${this.data.id}`, undefined, { silent: true })
-        this.showMatter(matter)
-        this.setData({ loadError: '' })
-      } catch (err) {
-        this.setData({ loaded: true, loadError: err.message })
-      }
+      await detailPage.loadShown(this, api.get(`/matters/${this.data.id}`, undefined, { silent: true }), this.showMatter)
     },
 
     showMatter(m) {
@@ -174,9 +149,9 @@ Component({
         actorName: e.actor_name || '',
         onBehalfLabel: e.on_behalf_label || '',
         timeText: formatRelativeTime(e.created_at, now),
-        photos: (e.photos || []).map(photoView),
+        photos: (e.photos || []).map(upload.photoView),
       }))
-      const photos = (m.photos || []).map(photoView)
+      const photos = (m.photos || []).map(upload.photoView)
       const keepAssignType = assignOptions.some(o => o.type === this.data.assignType) ? this.data.assignType : ''
       this.setData({
         loaded: true,
@@ -193,6 +168,25 @@ Component({
       })
       this.prepareAssignLists()
       this.prepareCouncil()
+      this.prepareBudgetRounds(m)
+    },
+
+    // 社区账本：本户的诉求可以转为预算提案——列出范围里有我家、正在征集提议的预算（GET /budget-rounds/mine），
+    // 每个一个“转为预算提案”（去 pages/budget/propose?round_id=&matter_id=）。读一次；读不到就不显示。
+    async prepareBudgetRounds(m) {
+      if (!m.mine || ['withdrawn', 'merged'].includes(m.status) || this._roundsAsked) return
+      this._roundsAsked = true
+      try {
+        const res = await api.get('/budget-rounds/mine', undefined, { silent: true })
+        const rounds = ((res && res.items) || []).filter(r => r.status === 'proposing').map(r => ({ id: r.id, title: r.title || '' }))
+        this.setData({ budgetRounds: rounds })
+      } catch (err) {
+        // 静默
+      }
+    },
+
+    goPropose(e) {
+      wx.navigateTo({ url: `/pages/budget/propose?round_id=${e.currentTarget.dataset.id}&matter_id=${this.data.id}` })
     },
 
     // ---------- 小工具 ----------

@@ -21,6 +21,7 @@ const ui = require('../../utils/ui')
 const subscribe = require('../../utils/subscribe')
 const meetings = require('../../utils/meetings')
 const households = require('../../utils/households')
+const detailPage = require('../../utils/detail-page')
 const { fromScan: sceneFromScan } = require('../../utils/scene')
 const { formatMeetingTime, meetingPickerValues, meetingIso } = require('../../utils/format')
 
@@ -92,15 +93,8 @@ Component({
   methods: {
     onLoad(query) {
       this._signed = {}
-      const id = Number(query && query.id)
-      if (!api.getToken()) {
-        wx.reLaunch({ url: '/pages/login/login' })
-        return Promise.resolve()
-      }
-      if (!Number.isInteger(id) || id <= 0) {
-        this.setData({ loaded: true, loadError: '会议编号不对' })
-        return Promise.resolve()
-      }
+      const id = detailPage.queryId(this, query, '会议编号不对')
+      if (!id) return Promise.resolve()
       this.setData({ id, today: meetingPickerValues(Date.now()).date, canActFor: households.canActFor(api.getUser(), 'reply_meetings') })
       return this.loadAll()
     },
@@ -142,15 +136,7 @@ Component({
     },
 
     async loadMeeting() {
-      try {
-        const meeting = await api.get(`/meetings/${this.data.id}`, undefined, { silent: true })
-        this.showMeeting(meeting)
-        this.setData({ loadError: '' })
-        return true
-      } catch (err) {
-        this.setData({ loaded: true, loadError: err.message })
-        return false
-      }
+      return Boolean(await detailPage.loadShown(this, api.get(`/meetings/${this.data.id}`, undefined, { silent: true }), this.showMeeting))
     },
 
     showMeeting(m) {

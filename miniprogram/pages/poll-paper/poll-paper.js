@@ -4,7 +4,7 @@
 // - 选一个自己负责的楼栋（/me 里 building_head 角色的 scope_id/scope_name）；
 //   列出这栋楼还没投票的住户（GET /polls/{id}/electors?building_id=&voted=false，拉到底加载更多）。
 // - 点一户：替他答题（和详情页一样：是非题三个大按钮，单选、多选、弃权），选“纸质票”或“委托投票”
-//   （委托投票要填受托人姓名和委托书内容），拍下纸质票或委托书的照片（必须有，utils/upload.js 上传），
+//   （委托投票要填受托人姓名和委托书内容），拍下纸质票或委托书的照片（必须有，behaviors/one-photo.js 上传），
 //   确认后 POST /polls/{id}/paper-ballots。幂等键跟着这份录入走（api.keyForBody）：没收到结果再点一次不会录两张。
 //   录好了显示“已录入，等待监委会确认”，重读名单：监委会核对照片后才计票。
 // - 已录入、还在等确认的住户在后端仍算“没投票”，名单里后端标着 paper_pending（不管是谁录的）：
@@ -16,11 +16,12 @@ const api = require('../../utils/api')
 const elder = require('../../utils/elder')
 const ui = require('../../utils/ui')
 const auth = require('../../utils/auth')
-const upload = require('../../utils/upload')
 const polls = require('../../utils/polls')
 const meetings = require('../../utils/meetings')
+const detailPage = require('../../utils/detail-page')
 const { pagedList, readAll } = require('../../utils/paged-list')
 const { formatRelativeTime } = require('../../utils/format')
+const onePhoto = require('../../behaviors/one-photo')
 
 const AUTHORIZATION_MIN = 2
 const PHOTO_DESTROYED_TEXT = '无记名投票：纸质票照片已在确认后销毁'
@@ -54,7 +55,7 @@ function emptyForm() {
 }
 
 Component({
-  behaviors: [elder.behavior],
+  behaviors: [elder.behavior, onePhoto],
   data: Object.assign(
     {
       id: null,
@@ -83,23 +84,15 @@ Component({
   methods: Object.assign({}, list, {
     onLoad(query) {
       this._picks = {}
-      this._task = null
-      const id = Number(query && query.id)
-      if (!api.getToken()) {
-        wx.reLaunch({ url: '/pages/login/login' })
-        return Promise.resolve()
-      }
-      if (!Number.isInteger(id) || id <= 0) {
-        this.setData({ pageLoaded: true, pageError: '表决编号不对' })
-        return Promise.resolve()
-      }
+      const id = detailPage.queryId(this, query, '表决编号不对', { fields: detailPage.PAGE_FIELDS })
+      if (!id) return Promise.resolve()
       this.setData({ id })
       return this.start()
     },
 
     onUnload() {
       this._unloaded = true
-      if (this._task) this._task.abort()
+      this.dropPhoto()
     },
 
     async start() {
@@ -286,74 +279,6 @@ Component({
       this.setData({ [e.currentTarget.dataset.field]: e.detail.value, formError: '' })
     },
 
-    // ---------- 照片（必须有：纸质票，或委托书） ----------
-
-    dropPhoto() {
-      if (this._task) this._task.abort()
-      this._task = null
-    },
-
-    onTakePhoto() {
-      if (this.data.busy) return Promise.resolve()
-      return upload.pickOnePhoto().then(file => {
-        if (!file) return undefined
-        this.dropPhoto()
-        this.setData({
-          photo: { path: file.tempFilePath, thumb: file.tempFilePath, status: 'uploading', progress: 0, id: null, key: api.newIdempotencyKey(), errorText: '' },
-          formError: '',
-        })
-        return this.startUpload()
-      })
-    },
-
-    setPhoto(fields) {
-      if (!this.data.photo) return
-      this.setData({ photo: Object.assign({}, this.data.photo, fields) })
-    },
-
-    startUpload() {
-      const photo = this.data.photo
-      if (!photo || !photo.path) return Promise.resolve()
-      const path = photo.path
-      const stillThis = () => !this._unloaded && this.data.photo && this.data.photo.path === path
-      this.setPhoto({ status: 'uploading', progress: 0, errorText: '' })
-      return upload
-        .uploadPhoto(path, {
-          idempotencyKey: photo.key, // 重试这张照片时沿用
-          silent: true,
-          onTask: task => {
-            this._task = task
-          },
-          onProgress: progress => {
-            if (stillThis() && this.data.photo.status === 'uploading') this.setPhoto({ progress })
-          },
-        })
-        .then(
-          res => {
-            this._task = null
-            if (stillThis()) this.setPhoto({ status: 'done', progress: 100, id: res.id })
-          },
-          err => {
-            this._task = null
-            if (stillThis()) this.setPhoto({ status: 'failed', errorText: err.message || '没传上去' })
-          },
-        )
-    },
-
-    onRetryPhoto() {
-      return this.startUpload()
-    },
-
-    onRemovePhoto() {
-      this.dropPhoto()
-      this.setData({ photo: null })
-    },
-
-    onPreviewPhoto() {
-      const photo = this.data.photo
-      if (photo && photo.path) wx.previewImage({ urls: [photo.path], current: photo.path })
-    },
-
     // ---------- 录入 ----------
 
     validate() {
@@ -366,9 +291,7 @@ Component({
         if (d.authorizationText.trim().length < AUTHORIZATION_MIN) return '委托投票请填委托书内容：谁委托谁、怎么投、哪天签的字'
       }
       if (!d.photo) return d.via === 'proxy' ? '请拍下委托书的照片' : '请拍下纸质票的照片'
-      if (d.photo.status === 'uploading') return '照片还在上传，请稍等一下'
-      if (d.photo.status !== 'done' || d.photo.id == null) return '照片没传上去：请点“重试”，或者重新拍'
-      return ''
+      return this.photoProblem()
     },
 
     payload() {
@@ -388,12 +311,7 @@ Component({
     },
 
     async onSubmitEntry() {
-      if (this.data.busy) return
-      const problem = this.validate()
-      if (problem) {
-        this.setData({ formError: problem })
-        return
-      }
+      if (!ui.formReady(this)) return
       const d = this.data
       const body = this.payload()
       const choices = {}

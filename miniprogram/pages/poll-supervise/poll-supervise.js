@@ -14,6 +14,7 @@ const elder = require('../../utils/elder')
 const ui = require('../../utils/ui')
 const upload = require('../../utils/upload')
 const polls = require('../../utils/polls')
+const detailPage = require('../../utils/detail-page')
 const { pagedList } = require('../../utils/paged-list')
 const { formatRelativeTime } = require('../../utils/format')
 
@@ -118,15 +119,8 @@ Component({
 
   methods: Object.assign({}, list, {
     onLoad(query) {
-      const id = Number(query && query.id)
-      if (!api.getToken()) {
-        wx.reLaunch({ url: '/pages/login/login' })
-        return Promise.resolve()
-      }
-      if (!Number.isInteger(id) || id <= 0) {
-        this.setData({ pageLoaded: true, pageError: '表决编号不对' })
-        return Promise.resolve()
-      }
+      const id = detailPage.queryId(this, query, '表决编号不对', { fields: detailPage.PAGE_FIELDS })
+      if (!id) return Promise.resolve()
       this.setData({ id })
       return this.start()
     },

@@ -34,6 +34,7 @@ const api = require('../../utils/api')
 const elder = require('../../utils/elder')
 const ui = require('../../utils/ui')
 const polls = require('../../utils/polls')
+const detailPage = require('../../utils/detail-page')
 const { readAll } = require('../../utils/paged-list')
 const { formatRelativeTime } = require('../../utils/format')
 
@@ -134,15 +135,8 @@ Component({
     onLoad(query) {
       this._picks = {}
       this._objectionKey = {}
-      const id = Number(query && query.id)
-      if (!api.getToken()) {
-        wx.reLaunch({ url: '/pages/login/login' })
-        return Promise.resolve()
-      }
-      if (!Number.isInteger(id) || id <= 0) {
-        this.setData({ loaded: true, loadError: '表决编号不对' })
-        return Promise.resolve()
-      }
+      const id = detailPage.queryId(this, query, '表决编号不对')
+      if (!id) return Promise.resolve()
       this.setData({ id, receiptInput: polls.savedReceipt(id) })
       return this.loadAll()
     },
