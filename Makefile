@@ -8,33 +8,45 @@ OPENAPI := build/openapi.json
 TEST_DATABASE_URL ?=
 TEST_REDIS_URL ?=
 
-.PHONY: run test test-backend test-miniprogram fuzz openapi migrate demo bench clean
+.PHONY: run test test-backend test-miniprogram fuzz openapi migrate demo bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: requirements.txt requirements-pabutools.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
-	$(BIN)/pip install --quiet --no-deps -r requirements-pabutools.txt
+# Installs come from the lock files (`make lock` writes them from the requirements*.txt inputs):
+# every package, transitive ones included, at one version and checked against its hashes.
+$(VENV)/.runtime: requirements.txt requirements.lock requirements-pabutools.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-pabutools.lock
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-pabutools.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
-	$(BIN)/pip install --quiet --no-deps -r requirements-pabutools.txt
+$(VENV)/.dev: requirements.txt requirements-dev.txt requirements-dev.lock requirements-pabutools.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-pabutools.lock
 	touch $(VENV)/.runtime $@
 
-$(VENV)/.bench: requirements.txt requirements-pabutools.txt requirements-dev.txt requirements-bench.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-bench.txt
-	$(BIN)/pip install --quiet --no-deps -r requirements-pabutools.txt
+$(VENV)/.bench: requirements.txt requirements-dev.txt requirements-bench.txt requirements-bench.lock requirements-pabutools.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-bench.lock
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-pabutools.lock
 	touch $(VENV)/.runtime $(VENV)/.dev $@
+
+## Re-resolve the lock files after editing a requirements*.txt (uv, pinned in requirements-dev.txt).
+## Each builds on the one before, so a package shared by runtime, dev and bench has one version;
+## pabutools is locked alone, as it is installed without its declared dependencies.
+UV_COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --python $(BIN)/python --custom-compile-command "make lock"
+lock: $(VENV)/.dev
+	$(UV_COMPILE) requirements.txt -o requirements.lock
+	$(UV_COMPILE) requirements-dev.txt -c requirements.lock -o requirements-dev.lock
+	$(UV_COMPILE) requirements-bench.txt -c requirements-dev.lock -o requirements-bench.lock
+	$(UV_COMPILE) --no-deps requirements-pabutools.txt -o requirements-pabutools.lock
 
 miniprogram/node_modules/.installed: miniprogram/package.json miniprogram/package-lock.json
 	cd miniprogram && npm ci --no-audit --no-fund
 	touch $@
 
 ## The desk console (console/, README: Console): built into console/dist, served at /console/.
-.PHONY: console test-console browser font
+.PHONY: console test-console browser font nginx
 console/node_modules/.installed: console/package.json console/package-lock.json
 	cd console && npm ci --no-audit --no-fund
 	touch $@
@@ -54,6 +66,10 @@ font:
 browser: font
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
+## Debian's nginx, for tests/test_deploy.py's `nginx -t` of deploy/nginx/yuanba.conf (never started).
+nginx:
+	command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update && apt-get install -y nginx-light)
+
 migrate: $(VENV)/.runtime
 	$(FLASK) db upgrade
 
@@ -67,7 +83,7 @@ run: demo console font
 ## Every test: backend (pytest), mini-program (jest, with the contract test), console (browser).
 test: test-backend test-miniprogram test-console
 
-test-backend: $(VENV)/.dev font
+test-backend: $(VENV)/.dev font nginx
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest -q
 
 ## A longer hunt of tests/test_fuzz.py (`make test` runs it with 10 examples per operation and role).

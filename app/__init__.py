@@ -2,7 +2,6 @@
 
 create_app() wires settings, extensions, blueprints, CLI commands and error handlers.
 """
-import logging
 from pathlib import Path
 
 import redis
@@ -39,8 +38,9 @@ def create_app(config=None):
     app.config.from_object(config)
     app.config["SETTINGS"] = config
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logs.install()
+    logs.configure(config.LOG_FORMAT)
+    logs.init_app(app)  # first: the lines of every later hook carry the request id
 
     app.extensions["redis"] = getattr(config, "REDIS_CLIENT", None) or (
         redis.Redis.from_url(config.REDIS_URL) if config.REDIS_URL else None
@@ -86,8 +86,9 @@ def create_app(config=None):
                    wechat_push):
         api.register_blueprint(module.blp)
 
-    from app import console
+    from app import console, metrics
     app.register_blueprint(console.blp)  # the desk console's built files at /console/
+    metrics.init_app(app)  # GET /metrics (METRICS_TOKEN)
 
     @app.get("/api/docs/static/<path:filename>")
     def swagger_static(filename):

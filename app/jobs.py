@@ -16,7 +16,8 @@ Domain code enqueues through `queue`, never through rq directly, so the embedded
 
 Job functions are decorated with `@task`: each run gets its own app context, hence its own
 database session, and is one unit of work (app/unit_of_work.py): committed when it returns,
-rolled back when it raises.
+rolled back when it raises. A job carries the request id of the request (or job) that enqueued
+or scheduled it (app/logs.py), and its log lines show it beside the job's id.
 
 `queue.init_app(app, housekeeping=[…])` names tasks that every worker enqueues every
 WORKER_HOUSEKEEPING_SECONDS (rq's maintenance step, on that interval; an idle worker's wait for
@@ -30,6 +31,7 @@ logged) and carries on, rather than exiting and leaving systemd's start limit to
 a worker is there when Redis returns. Housekeeping that fell due meanwhile runs as soon as it
 reconnects.
 """
+import contextvars
 import functools
 import logging
 import re
@@ -45,7 +47,7 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import event
 
-from app import unit_of_work
+from app import logs, unit_of_work
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -68,7 +70,9 @@ def task(fn):
 
     @functools.wraps(fn)
     def run(*args, **kwargs):
-        with current_app._get_current_object().app_context():
+        job = get_current_job()  # None inline: the lines keep the enqueuing request's id
+        ids = {"request_id": job.meta.get("request_id"), "job_id": job.id} if job is not None else {}
+        with current_app._get_current_object().app_context(), logs.bound(**ids):
             return unit_of_work.run(fn, *args, **kwargs)
 
     return run
@@ -141,7 +145,8 @@ class JobQueue:
         backend = self._backend
         if backend.queues is None:
             delay = max((when - datetime.now(timezone.utc)).total_seconds(), 0)
-            timer = threading.Timer(delay, _fire_timer, (backend, job_id, fn, args))
+            # In the scheduling request's context, so the job's lines carry its request id.
+            timer = threading.Timer(delay, contextvars.copy_context().run, (_fire_timer, backend, job_id, fn, args))
             timer.daemon = True
             with backend.lock:
                 old = backend.timers.pop(job_id, None)
@@ -152,7 +157,7 @@ class JobQueue:
             return
         try:
             backend.queues[DEFAULT].enqueue_at(when, fn, *args, job_id=job_id, job_timeout=JOB_TIMEOUT,
-                                               retry=RETRY)
+                                               retry=RETRY, meta=_meta())
         except redis.RedisError as exc:  # the change stands; housekeeping catches up what it can
             log.warning("could not schedule %s: %s", job_id, exc)
 
@@ -241,9 +246,15 @@ def _push(backend, calls, queue):
     """Enqueue `[(fn, args), …]` on rq in one round trip; raises redis.RedisError."""
     with backend.connection.pipeline() as pipe:
         backend.queues[queue].enqueue_many([
-            Queue.prepare_data(fn, args, timeout=JOB_TIMEOUT, retry=RETRY) for fn, args in calls
+            Queue.prepare_data(fn, args, timeout=JOB_TIMEOUT, retry=RETRY, meta=_meta()) for fn, args in calls
         ], pipeline=pipe)
         pipe.execute()
+
+
+def _meta():
+    """What a job carries from whoever enqueues it: the request id, when there is one."""
+    request_id = logs.current_request_id()
+    return {"request_id": request_id} if request_id else None
 
 
 def _wait_unless_stopped(seconds):

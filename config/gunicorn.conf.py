@@ -8,6 +8,20 @@ GUNICORN_THREADS: one connection per thread).
 import ipaddress
 import multiprocessing
 import os
+import shutil
+import tempfile
+from pathlib import Path
+
+# Metrics (app/metrics.py): each process keeps its figures in files under PROMETHEUS_MULTIPROC_DIR
+# and a scrape adds them up. Unset: a directory of this server's own, removed when it stops (rq
+# workers given the same directory are counted too). Set here, before a worker imports
+# prometheus_client; a reload keeps the directory.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.environ["GUNICORN_METRICS_DIR_MADE"] = tempfile.mkdtemp(
+        prefix="yuanba-metrics-")
+METRICS_DIR = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+
+from prometheus_client import multiprocess  # noqa: E402 (reads PROMETHEUS_MULTIPROC_DIR)
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:5000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
@@ -21,8 +35,9 @@ max_requests = 5000
 max_requests_jitter = 500
 accesslog = "-"
 errorlog = "-"
-# No query strings in the access log: they may carry codes or tokens.
-access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
+# No query strings in the access log: they may carry codes or tokens. Last, the request id
+# (app/logs.py), as the app's own lines of the request carry it.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss %({x-request-id}o)s'
 # The proxies (nginx) trusted for X-Forwarded-Proto and, below, X-Forwarded-For.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
@@ -62,3 +77,26 @@ class ClientAddressFromProxy:
 def post_worker_init(worker):
     # environ is changed in place, so the access log shows the client's address as well.
     worker.wsgi = ClientAddressFromProxy(worker.wsgi, worker.cfg.forwarded_allow_ips)
+
+
+def on_starting(server):
+    """Drop the metric files of processes that are gone (a previous run's): their counts start
+    again, as they would in memory. Those of live processes, rq workers sharing the directory,
+    stay."""
+    for path in METRICS_DIR.glob("*.db"):
+        try:
+            os.kill(int(path.stem.rsplit("_", 1)[-1]), 0)
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except (ValueError, PermissionError):  # not a process's file; another user's process
+            pass
+
+
+def child_exit(server, worker):
+    # A worker that exited (recycled, timed out, killed) no longer counts in the live gauges.
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if os.environ.get("GUNICORN_METRICS_DIR_MADE") == str(METRICS_DIR):  # the one made above
+        shutil.rmtree(METRICS_DIR, ignore_errors=True)

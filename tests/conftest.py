@@ -22,6 +22,7 @@ from app import create_app
 from app.extensions import db
 from app.jobs import DEFAULT, queue
 from config import TestingConfig
+from tests.fake_sms import FakeSms
 from tests.fake_wechat import FakeWeChat
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,6 +108,13 @@ def client(app):
 @pytest.fixture
 def fake_wechat():
     fake = FakeWeChat().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def fake_sms():
+    fake = FakeSms().start()
     yield fake
     fake.stop()
 

@@ -1,8 +1,9 @@
-"""A fake of WeChat's server API over real HTTP, for wechatpy to talk to in tests.
+"""A fake of WeChat's server API over real HTTP, for app/wechat's client to talk to in tests.
 
 Behaviour is set per login code: `fake.codes["abc"] = {"openid": "o-1"}` answers code2Session
 with that body; an `errcode` body answers an error; `fake.delay` makes every answer slow.
-Every request is recorded in `fake.requests` as (method, path, query, json body).
+Every request is recorded in `fake.requests` as (method, path, query, json body), and its body
+as sent in `fake.raw_bodies` as (path, bytes).
 
 Access tokens behave like stable_token: a plain fetch returns the current token while it is
 valid, `force_refresh` mints a new one. `expire_token()` makes the current one answer 42001
@@ -10,10 +11,10 @@ valid, `force_refresh` mints a new one. `expire_token()` makes the current one a
 fetch still returns it (only a forced refresh helps).
 
 Subscribe messages: `fake.send_answers` is a list of answers consumed one per send (None for
-success, a body with an errcode, "http500", ("slow", seconds) for a success that takes that
-long, or "hang": `fake.hanging` is set and the request waits for `fake.release`, then fails
-unsent — a caller killed meanwhile); when it is empty a send succeeds. Successful sends are
-appended to `fake.sent`.
+success, a body with an errcode, "http500", "html" for a web page instead of JSON (a proxy's),
+("slow", seconds) for a success that takes that long, or "hang": `fake.hanging` is set and the
+request waits for `fake.release`, then fails unsent — a caller killed meanwhile); when it is
+empty a send succeeds. Successful sends are appended to `fake.sent`.
 
 Content security: msgSecCheck answers `risky` when the text holds one of `fake.risky_words`;
 mediaCheckAsync records each request in `fake.media_checks` and answers trace-1, trace-2 …
@@ -35,6 +36,7 @@ class FakeWeChat:
     def __init__(self):
         self.codes = {}
         self.requests = []
+        self.raw_bodies = []
         self.delay = 0.0
         self.token_counter = 0
         self.token_errcode = None
@@ -120,6 +122,8 @@ class FakeWeChat:
                 return 500, {"errmsg": "caller gone"}
             if answer == "http500":
                 return 500, {"errmsg": "internal"}
+            if answer == "html":
+                return 200, "<html><body>502 Bad Gateway</body></html>"
             if answer is not None:
                 return 200, answer
             with self.lock:
@@ -162,12 +166,18 @@ class FakeWeChat:
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
+                with fake.lock:
+                    fake.raw_bodies.append((url.path, raw))
                 body = json.loads(raw) if raw else None
                 status, payload = fake._answer(method, url.path, query, body)
-                is_image = isinstance(payload, bytes)
-                data = payload if is_image else json.dumps(payload).encode()
+                if isinstance(payload, bytes):
+                    data, content_type = payload, "image/png"
+                elif isinstance(payload, str):
+                    data, content_type = payload.encode(), "text/html"
+                else:
+                    data, content_type = json.dumps(payload).encode(), "application/json"
                 self.send_response(status)
-                self.send_header("Content-Type", "image/png" if is_image else "application/json")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

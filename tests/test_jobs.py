@@ -223,7 +223,7 @@ def test_access_token_is_dropped_from_redis_before_wechat_expires_it(rq_app, fak
     notify_one(rq_app, resident)
     work(rq_app)
     [key] = connection.keys("yuanba:wechat:*access_token")
-    assert connection.get(key) == b'"token-1"'  # wechatpy stores it JSON-encoded
+    assert connection.get(key) == b'"token-1"'  # JSON-encoded, as wechatpy stored it: rolling upgrades
     assert 7200 - 300 - 5 <= connection.ttl(key) <= 7200 - 300
 
 
@@ -332,8 +332,7 @@ def test_a_send_that_could_not_connect_is_retried(make_app, fake_wechat, connect
     resident, = make_users(app, "resident")
     give_consent(app, resident)
     with app.app_context():  # a token cached earlier: only the send itself finds WeChat unreachable
-        client = wechat.get_client()
-        client.session.set(client.access_token_key, "token-1", 7200)
+        wechat.get_client().tokens.set("token-1", 7200)
     notify_one(app, resident)
     work(app)
     row = notification_of(app, resident)

@@ -16,6 +16,7 @@ from app.community import service as community
 from app.extensions import db
 from app.meetings.models import Meeting
 from app.models_base import utcnow
+from config import ConfigError
 from tests.conftest import login
 from tests.factories import jpeg_with_gps, pass_deadline, poll_body
 
@@ -282,9 +283,13 @@ def test_join_codes_just_issued_print_as_slips_and_nothing_else_does(app, client
 
 # ---- the font -------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("font", ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/nonexistent/font.ttf"])
-def test_without_a_chinese_font_the_answer_is_a_clear_503(make_app, places, font):
-    app = make_app(PDF_FONT=font)  # DejaVu has no Chinese: it would print empty boxes
+def test_a_font_that_is_not_there_is_refused_at_start(make_app):
+    with pytest.raises(ConfigError, match="PDF_FONT must be a font file that exists"):
+        make_app(PDF_FONT="/nonexistent/font.ttf")
+
+
+def test_without_a_chinese_font_the_answer_is_a_clear_503(make_app, places):
+    app = make_app(PDF_FONT="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # no Chinese: empty boxes
     client = app.test_client()
     called = meeting(client, places)
     client.post(f"{API}/meetings/{called['id']}/publish", headers=login(client, "bhead"))

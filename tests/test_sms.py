@@ -20,7 +20,7 @@ from app.notifications.tasks import deliver, sweep
 from config import ConfigError
 from tests.conftest import login, make_due, work
 from tests.factories import give_consent
-from tests.fake_sms import SDK_APP_ID, SECRET_ID, SECRET_KEY, FakeSms
+from tests.fake_sms import SDK_APP_ID, SECRET_ID, SECRET_KEY
 
 API = "/api/v1"
 PHONE, MASKED = "13912345678", "139****5678"
@@ -32,13 +32,6 @@ def sms_settings(fake, **overrides):
     return {"SMS_PROVIDER": "tencent", "SMS_ENDPOINT": fake.url, "SMS_SECRET_ID": SECRET_ID,
             "SMS_SECRET_KEY": SECRET_KEY, "SMS_SDK_APP_ID": SDK_APP_ID, "SMS_SIGN_NAME": "东海社区",
             "SMS_TEMPLATES": SMS_TEMPLATES, "SMS_DAILY_LIMIT": 2, "SMS_TIMEOUT": 1.0, **overrides}
-
-
-@pytest.fixture
-def fake_sms():
-    fake = FakeSms().start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.sms.v20210111 import models
 from tencentcloud.sms.v20210111.sms_client import SmsClient
 
+from app import metrics
 from app.wechat import may_have_reached
 
 # The SDK logs whole requests, the number included, at DEBUG: never, whatever the app's log level.
@@ -82,8 +83,11 @@ def send(phone, template_id, sign_name, params, context):
     try:
         response = _client().SendSms(request)
     except TencentCloudSDKException as exc:
-        raise _outcome(exc) from exc
+        failure = _outcome(exc)
+        metrics.count_sms_send(failure.code)
+        raise failure from exc
     [status] = response.SendStatusSet
+    metrics.count_sms_send(status.Code)
     if status.Code != "Ok":
         raise _classified(status.Code)
     return Sent(status.SerialNo)

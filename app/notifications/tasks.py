@@ -32,7 +32,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select, update
-from wechatpy.exceptions import WeChatClientException
 
 from app import wechat
 from app.auth.models import User
@@ -131,7 +130,7 @@ def _deliver_one(notification_id, last):
         return _settle(notification, WeChatStatus.SENT, service.NO_ANSWER)
     except wechat.WeChatUnavailable:
         return _defer(notification, "wechat_unavailable", last)
-    except WeChatClientException as exc:
+    except wechat.WeChatRefused as exc:
         if exc.errcode in RETRYABLE:
             return _defer(notification, f"{exc.errcode} quota reached", last)
         if exc.errcode == USER_REFUSED:
