@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import uuid
 from pathlib import Path
 
@@ -107,10 +108,30 @@ def _previous_release(tmp_path):
     tree = tmp_path / "previous"
     tree.mkdir()
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", PREVIOUS_RELEASE, "app", "config", "tests",
-                              "wsgi.py", "pyproject.toml"], capture_output=True, check=True).stdout
+                              "wsgi.py", "pyproject.toml", "requirements.txt", "requirements-dev.txt"],
+                             capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
     shutil.copytree(ROOT / "migrations", tree / "migrations")
     return tree
+
+
+@pytest.fixture(scope="module")
+def previous_python(tmp_path_factory):
+    """The previous release's interpreter, with its own dependencies as its machines have them
+    (it may need a package this release dropped, or another version). A virtualenv layered on
+    this one: it sees this one's packages through a .pth file, so pip installs only what differs,
+    into the layer (pip never touches packages outside its environment)."""
+    base = tmp_path_factory.mktemp("previous-python")
+    tree = _previous_release(base)
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    layer = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    Path(layer, "this-release.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "-r", str(tree / "requirements-dev.txt")],
+                   check=True)
+    return str(python)
 
 
 @pytest.fixture
@@ -131,23 +152,23 @@ def scratch_database():
         admin.dispose()
 
 
-def test_the_previous_release_serves_its_main_paths_on_the_new_schema(tmp_path, scratch_database):
+def test_the_previous_release_serves_its_main_paths_on_the_new_schema(tmp_path, previous_python, scratch_database):
     tree = _previous_release(tmp_path)
     env = {key: value for key, value in os.environ.items() if not key.startswith(("TEST_", "PYTEST"))}
     if scratch_database:
         env["TEST_DATABASE_URL"] = scratch_database
     if os.environ.get("TEST_REDIS_URL"):
         env["TEST_REDIS_URL"] = os.environ["TEST_REDIS_URL"].rsplit("/", 1)[0] + "/14"
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *MAIN_PATHS],
+    result = subprocess.run([previous_python, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *MAIN_PATHS],
                             cwd=tree, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout.splitlines()[-1]
 
 
-def test_the_previous_release_builds_the_new_schema(tmp_path):
+def test_the_previous_release_builds_the_new_schema(tmp_path, previous_python):
     """What the test above relies on: the previous release's app migrates with the new chain."""
     tree = _previous_release(tmp_path)
-    found = subprocess.run([sys.executable, "-c", "import app; print(app.MIGRATIONS)"], cwd=tree,
+    found = subprocess.run([previous_python, "-c", "import app; print(app.MIGRATIONS)"], cwd=tree,
                            capture_output=True, text=True, check=True).stdout.strip()
     assert Path(found) == tree / "migrations"
     assert {path.name for _, path in _unreleased()} <= {path.name for path in (tree / "migrations" / "versions").iterdir()}
