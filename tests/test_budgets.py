@@ -322,10 +322,14 @@ def test_only_the_frozen_electorate_votes(app, client, people):
         newcomer = community.create_household(db.session.get(Building, people["b1"]), room="909", floor_area=90)
         community.add_member(newcomer, find_or_create_user("dev-newcomer"), is_head=True)
         db.session.commit()
+        newcomer_id = newcomer.id
     for name in ("newcomer", "staff"):
         refused = ballot(client, name, rnd, a)
         assert refused.status_code == 403, name
         assert refused.get_json()["error"]["message"] == "您家不在本轮参与式预算的投票范围内"
+    for_newcomer = ballot(client, "bhead", rnd, a, on_behalf_of_household_id=newcomer_id)
+    assert for_newcomer.status_code == 403
+    assert for_newcomer.get_json()["error"]["message"] == "这户不在本轮参与式预算的投票范围内"
     assert view(client, "newcomer", rnd)["can"]["vote"] is False
 
 

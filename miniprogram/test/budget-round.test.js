@@ -2,7 +2,7 @@
 // 结果写出每个项目为什么入选或没入选。
 const { installWx, until } = require('./wx-mock')
 const { loadPage, textOf, tap } = require('./page-helper')
-const { RESIDENT, login, round, projectBrief } = require('./money-fixtures')
+const { RESIDENT, HEAD, login, round, projectBrief } = require('./money-fixtures')
 
 const PAGE = 'pages/budget/round'
 
@@ -196,4 +196,22 @@ test('公示的选票和公布的结果对不上：红字写出哪里不一样',
 test('投票还没结束：不去读公示的选票', async () => {
   await open(round(3, { projects: PROJECTS, can: VOTER }))
   expect(wx.server.calls('GET', '/budget-rounds/3/board')).toHaveLength(0)
+})
+
+test('投票中：照看住户的（楼栋长）有“替住户录入”，去录入页；不照看住户的、不在投票中的没有', async () => {
+  login(HEAD)
+  wx.server.reply('GET', '/budget-rounds/3', 200, round(3, { projects: PROJECTS, can: VOTER }))
+  const head = loadPage(PAGE)
+  await head.instance.onLoad({ id: '3' })
+  await tap(head, '#enter-for-btn')
+  expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/budget/enter?round_id=3' })
+
+  const resident = await open(round(3, { projects: PROJECTS, can: VOTER }))
+  expect(resident.querySelector('#enter-for')).toBeUndefined()
+
+  login(HEAD)
+  wx.server.reply('GET', '/budget-rounds/3', 200, round(3, { projects: PROJECTS, status: 'proposing', status_label: '征集提案' }))
+  const proposing = loadPage(PAGE)
+  await proposing.instance.onLoad({ id: '3' })
+  expect(proposing.querySelector('#enter-for')).toBeUndefined()
 })

@@ -148,6 +148,8 @@ const REQUEST_BODIES = {
   // payload()：收据号不填不发，转账没拍照不发 photo_id
   'pages/money/collect.js POST /funds/${this.data.fundId}/entries': ['kind', 'household_id', 'amount_fen', 'occurred_on', 'paid_by', 'receipt_no', 'photo_id'],
   'pages/budget/round.js POST /budget-rounds/${this.data.id}/ballot': ['project_ids'],
+  // 替住户录入：这户赞成的项目和是哪一户
+  'pages/budget/enter.js POST /budget-rounds/${this.data.id}/ballot': ['project_ids', 'on_behalf_of_household_id'],
   // 估计的钱不填不发；由诉求转来的带 matter_id
   'pages/budget/propose.js POST /budget-rounds/${d.roundId}/projects': ['title', 'description', 'location', 'estimate_fen', 'matter_id'],
   // ---- 社区账本、参与式预算 end ----

@@ -17,6 +17,7 @@ from app.polls.access import NOT_HOUSEHOLD_VOTER, casts_household_vote
 
 OPEN_FOR_REVIEW = (RoundStatus.PROPOSING, RoundStatus.REVIEWING)
 NOT_ELECTOR = "您家不在本轮参与式预算的投票范围内"
+NOT_ELECTOR_FOR = "这户不在本轮参与式预算的投票范围内"  # to whoever enters a ballot for it
 
 
 def _reach(user, community_id):
@@ -106,9 +107,9 @@ def elector(rnd, household_id):
     return db.session.scalar(select(BudgetElector).filter_by(round_id=rnd.id, household_id=household_id))
 
 
-def check_elector(row):
+def check_elector(row, message=NOT_ELECTOR):
     if row is None:
-        raise ApiError(403, "not_in_electorate", NOT_ELECTOR)
+        raise ApiError(403, "not_in_electorate", message)
 
 
 def check_voting(rnd):

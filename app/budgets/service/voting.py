@@ -43,7 +43,7 @@ def cast(user, rnd, project_ids, on_behalf_of_household_id=None):
     if on_behalf_of_household_id is not None:
         household, agency = acting.on_behalf(user, on_behalf_of_household_id, acting.Act.BUDGET_BALLOT)
         elector = access.elector(rnd, household.id)
-        access.check_elector(elector)
+        access.check_elector(elector, access.NOT_ELECTOR_FOR)
     else:
         elector = access.elector(rnd, household_id_of(user))
         access.check_own_ballot(user, rnd, elector)

@@ -8,6 +8,8 @@
 //   （后端也会拒绝：422“所选项目合计 X 元，超过预算 Y 元”）。确认后 POST /budget-rounds/{id}/ballot {project_ids}；
 //   一户一票、投票期间可以改（重发就是“改成这样”，所以带幂等键让 api.js 在网络失败时自动重试）。
 //   投过的显示本户选了什么（代办的写后端给的 acting_label），“修改本户的选择”把原来的放回去再改。
+//   照看住户的（楼栋长、网格员、社区工作人员：utils/households.js 的 canLookAfter）还有“替住户录入”，
+//   去 pages/budget/enter 替没有手机的老人那户投（家人代办不能替家里投票，后端的 Act.BUDGET_BALLOT 不给家属）。
 // - 结果（closed）：按规则（rule_label）入选和没入选的项目、各多少户赞成、后端写的为什么入选或没入选（funded_explanation）。
 //   结果出来后读公示的全部选票（GET /budget-rounds/{id}/board：每张只有赞成的项目，没有哪一户、什么时候），
 //   在手机上重新数每个项目的赞成户数、重算选票摘要（和后端 ballots_digest 一样的算法），和公布的结果比：
@@ -18,6 +20,8 @@ const api = require('../../utils/api')
 const elder = require('../../utils/elder')
 const ui = require('../../utils/ui')
 const detailPage = require('../../utils/detail-page')
+const budget = require('../../utils/budget')
+const households = require('../../utils/households')
 const { yuanText, formatMeetingTime } = require('../../utils/format')
 
 const PHASE_TEXT = {
@@ -47,29 +51,6 @@ function projectView(p, closed) {
     costText: p.cost_fen ? `预算 ${yuanText(p.cost_fen)}` : cost ? `提议人估计 ${yuanText(cost)}` : '',
     approvalsText: closed && p.approvals !== null && p.approvals !== undefined ? `${p.approvals} 户赞成` : '',
     explanation: closed ? p.funded_explanation || '' : '',
-  }
-}
-
-// 投票表：每个可以投的项目勾没勾、能不能勾、为什么不能。合计永远不超过预算：
-// 没勾的项目加上去会超过预算，就不能勾。
-function ballotView(projects, selected, budgetFen) {
-  const total = projects.filter(p => selected.includes(p.id)).reduce((sum, p) => sum + p.cost_fen, 0)
-  const remaining = budgetFen - total
-  const items = projects.map(p => {
-    const on = selected.includes(p.id)
-    const fits = on || p.cost_fen <= remaining
-    let reason = ''
-    if (!fits) {
-      reason = p.cost_fen > budgetFen
-        ? `这个项目 ${yuanText(p.cost_fen)}，超过了整个预算，选不了`
-        : `还剩 ${yuanText(remaining)}，放不下这个项目（${yuanText(p.cost_fen)}）；要选它，先去掉别的`
-    }
-    return { id: p.id, title: p.title, location: p.location || '', costText: yuanText(p.cost_fen), on, disabled: !fits, reason }
-  })
-  return {
-    items,
-    totalFen: total,
-    summary: `已选 ${yuanText(total)} / 预算 ${yuanText(budgetFen)}，还剩 ${yuanText(remaining)}`,
   }
 }
 
@@ -109,6 +90,7 @@ Component({
     projects: [],
     canPropose: false,
     canVote: false,
+    canEnterFor: false,
     formOpen: false,
     changing: false,
     ballot: null,
@@ -193,6 +175,7 @@ Component({
         projects: projects.map(p => projectView(p, closed)),
         canPropose: Boolean(can.propose),
         canVote: Boolean(can.vote),
+        canEnterFor: r.status === 'voting' && households.canLookAfter(api.getUser()),
         changing,
         formOpen,
         myBallot: ballot
@@ -206,40 +189,24 @@ Component({
       this.renderBallot()
     },
 
-    // 投票时能勾的项目：通过审议、算好了钱的
-    votable() {
-      return ((this._round && this._round.projects) || []).filter(p => p.status === 'accepted' && p.cost_fen > 0)
-    },
-
     renderBallot(error) {
-      const ballot = this.data.formOpen ? ballotView(this.votable(), this._selected, this._round.budget_fen) : null
+      const ballot = this.data.formOpen ? budget.ballotView(budget.votable(this._round), this._selected, this._round.budget_fen) : null
       this.setData({ ballot, formError: error || '' })
     },
 
     onToggleProject(e) {
       if (!this.data.formOpen || this.data.busy) return
-      const id = Number(e.currentTarget.dataset.id)
-      if (this._selected.includes(id)) {
-        this._selected = this._selected.filter(x => x !== id)
-        this.renderBallot()
-        return
-      }
-      const item = this.data.ballot.items.find(i => i.id === id)
-      if (!item) return
       // 放不下的不勾上：合计永远不超过预算
-      if (item.disabled) {
-        this.renderBallot(item.reason)
-        return
-      }
-      this._selected = this._selected.concat([id])
-      this.renderBallot()
+      const { selected, error } = budget.toggleChoice(this.data.ballot, this._selected, Number(e.currentTarget.dataset.id))
+      this._selected = selected
+      this.renderBallot(error)
     },
 
     // “修改本户的选择”：把原来的放回去
     onStartChange() {
       const ballot = this._round && this._round.my_ballot
       if (!this.data.canVote || !ballot) return
-      const votable = this.votable().map(p => p.id)
+      const votable = budget.votable(this._round).map(p => p.id)
       this._selected = (ballot.project_ids || []).filter(id => votable.includes(id))
       this.setData({ changing: true, formOpen: true })
       this.renderBallot()
@@ -253,19 +220,18 @@ Component({
 
     async onSubmitBallot() {
       if (this.data.busy || !this.data.formOpen) return
-      const chosen = this.data.ballot.items.filter(i => i.on)
-      if (!chosen.length) {
+      const { ids, lines } = budget.chosen(this.data.ballot)
+      if (!ids.length) {
         this.renderBallot('请至少勾选一个您家赞成的项目')
         return
       }
-      const lines = chosen.map((i, n) => `${n + 1}. ${i.title}（${i.costText}）`)
       const ok = await ui.confirm(
         this.data.changing ? '确认修改' : '确认投票',
         `本户赞成：\n${lines.join('\n')}\n${this.data.ballot.summary}`,
         this.data.changing ? '确认修改' : '确认投票',
       )
       if (!ok) return
-      const body = { project_ids: chosen.map(i => i.id).sort((a, b) => a - b) }
+      const body = { project_ids: ids }
       // 选择没变就是同一个键：网络断了自动重试、再点一次，后端记的都是这一票
       const key = api.keyForBody(this, body)
       this.setData({ busy: 'vote', formError: '' })
@@ -292,6 +258,10 @@ Component({
 
     goPropose() {
       wx.navigateTo({ url: `/pages/budget/propose?round_id=${this.data.id}` })
+    },
+
+    goEnter() {
+      wx.navigateTo({ url: `/pages/budget/enter?round_id=${this.data.id}` })
     },
 
     goProject(e) {
