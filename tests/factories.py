@@ -7,12 +7,33 @@ from PIL import Image
 from sqlalchemy import select, update
 
 from app.auth.service import find_or_create_user
+from app.community.models import Household
 from app.extensions import db
 from app.models_base import utcnow
+from app.notifications import sms
 from app.notifications.models import Notification, SubscriptionConsent
 from app.polls.models import Poll
+from tests.fake_sms import SDK_APP_ID, SECRET_ID, SECRET_KEY
 
 TEMPLATES = {"matter_status": "tmpl-matter", "meeting_invitation": "tmpl-meeting"}
+PHONE = "13912345678"
+SMS_TEMPLATES = {"meeting_invitation": "1000001", "poll_opened": {"id": "1000002", "sign_name": "东海社区居委会"},
+                 "matter_status": "1000003"}
+
+
+def sms_settings(fake, **overrides):
+    """Settings for SMS through `fake` (tests/fake_sms.py)."""
+    return {"SMS_PROVIDER": "tencent", "SMS_ENDPOINT": fake.url, "SMS_SECRET_ID": SECRET_ID,
+            "SMS_SECRET_KEY": SECRET_KEY, "SMS_SDK_APP_ID": SDK_APP_ID, "SMS_SIGN_NAME": "东海社区",
+            "SMS_TEMPLATES": SMS_TEMPLATES, "SMS_DAILY_LIMIT": 2, "SMS_TIMEOUT": 1.0, **overrides}
+
+
+def consent(app, household_id, phone=PHONE):
+    """The household's first member consents to SMS at `phone`."""
+    with app.app_context():
+        household = db.session.get(Household, household_id)
+        sms.set_consent(household.members[0].user, household, phone)
+        db.session.commit()
 
 
 def jpeg_with_gps():

@@ -23,8 +23,7 @@ from app.notifications import service
 from app.notifications.models import Notification
 from config import ConfigError
 from tests.conftest import TEST_REDIS_URL, gunicorn, login, work
-from tests.factories import TEMPLATES, give_consent, make_users, pass_deadline, poll_body
-from tests.test_sms import consent, invite, sms_settings
+from tests.factories import TEMPLATES, consent, give_consent, make_users, pass_deadline, poll_body, sms_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "metrics-token-" + "m" * 32
@@ -288,7 +287,9 @@ def test_the_products_own_wechat_and_sms_calls_are_counted(make_app, fake_wechat
     assert client.post("/api/v1/auth/login", json={"code": "good-code"}).status_code == 200
     assert client.post("/api/v1/auth/login", json={"code": "bad"}).status_code == 401
     consent(app, places["h1"])
-    invite(app, [places["resident"]])
+    with app.app_context():
+        service.notify([places["resident"]], "meeting_invitation", {"title": "1幢楼道改造意见会", "place": "1幢楼下院坝"})
+        db.session.commit()
     found = scrape(client)
     calls = "yuanba_wechat_api_calls_total"
     assert value(found, calls, api="stable_token", result="0") == 1

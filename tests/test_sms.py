@@ -14,24 +14,16 @@ from app.community import service as community
 from app.community.models import Household
 from app.extensions import db
 from app.models_base import utcnow
-from app.notifications import service, sms, sms_provider
+from app.notifications import service, sms_provider
 from app.notifications.models import SmsConsent, SmsMessage
 from app.notifications.tasks import deliver, sweep
 from config import ConfigError
 from tests.conftest import login, make_due, work
-from tests.factories import give_consent
-from tests.fake_sms import SDK_APP_ID, SECRET_ID, SECRET_KEY
+from tests.factories import PHONE, consent, give_consent, sms_settings
+from tests.fake_sms import SDK_APP_ID
 
 API = "/api/v1"
-PHONE, MASKED = "13912345678", "139****5678"
-SMS_TEMPLATES = {"meeting_invitation": "1000001", "poll_opened": {"id": "1000002", "sign_name": "东海社区居委会"},
-                 "matter_status": "1000003"}
-
-
-def sms_settings(fake, **overrides):
-    return {"SMS_PROVIDER": "tencent", "SMS_ENDPOINT": fake.url, "SMS_SECRET_ID": SECRET_ID,
-            "SMS_SECRET_KEY": SECRET_KEY, "SMS_SDK_APP_ID": SDK_APP_ID, "SMS_SIGN_NAME": "东海社区",
-            "SMS_TEMPLATES": SMS_TEMPLATES, "SMS_DAILY_LIMIT": 2, "SMS_TIMEOUT": 1.0, **overrides}
+MASKED = "139****5678"
 
 
 @pytest.fixture
@@ -43,14 +35,6 @@ def sms_app(make_app, fake_sms, places):
 @pytest.fixture
 def rq_sms_app(make_app, fake_sms, places, connection):
     return make_app(**sms_settings(fake_sms), JOBS_INLINE=False, REDIS_CLIENT=connection)
-
-
-def consent(app, household_id, phone=PHONE):
-    """The household's first member consents to SMS at `phone`."""
-    with app.app_context():
-        household = db.session.get(Household, household_id)
-        sms.set_consent(household.members[0].user, household, phone)
-        db.session.commit()
 
 
 def invite(app, user_ids, title="1幢楼道改造意见会"):
