@@ -11,7 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from app import lifecycle, logs, unit_of_work
 from app.errors import register_error_handlers
-from app.extensions import api, configure_sqlite, db, limiter, migrate
+from app.extensions import api, configure_sqlite, db, limiter, migrate, ping_when_idle
 from app.jobs import queue
 from app.models_base import MAX_ID
 from app.text import check_request_text
@@ -52,6 +52,8 @@ def create_app(config=None):
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
+        elif config.DB_POOL_PRE_PING:
+            ping_when_idle(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     limiter.init_app(app)
     api.init_app(app)

@@ -1,5 +1,6 @@
 """Extensions, created once here and bound to the app in create_app()."""
 import hashlib
+import time
 import weakref
 
 import flask_smorest
@@ -10,6 +11,7 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
+from sqlalchemy.exc import DisconnectionError
 
 from app.errors import ErrorSchema
 from app.models_base import render_item
@@ -109,6 +111,31 @@ def refused_sign_in(response):
     """A sign-in refused for what the client sent (a code WeChat does not know or has seen,
     a malformed body). Not a 429, which counts nothing, nor a 5xx (WeChat or we failed)."""
     return 400 <= response.status_code < 500 and response.status_code != 429
+
+
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def ping_when_idle(engine):
+    """DB_POOL_PRE_PING without its round trip per request under load: a connection is checked
+    (SELECT 1) before use only when it sat in the pool longer than PING_AFTER_IDLE_SECONDS —
+    where a firewall's idle timeout, a restart or a failover in between would have broken it. A
+    dead one is replaced before the request sees it. A connection used within the second is
+    alive as of then; if the database goes away in that second, the first request to use it
+    fails (503) and SQLAlchemy discards the pool's older connections (bench/README.md)."""
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy):
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError("connection dropped while idle") from exc
 
 
 def configure_sqlite(engine):

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.auth.permissions import current_user
 from app.errors import ApiError, invalid
 from app.extensions import db
-from app.models_base import UTCDateTime, utcnow
+from app.models_base import UTCDateTime, upsert, utcnow
 from app.sealing import derive, seal, unseal
 from app.text import has_forbidden
 
@@ -106,6 +106,22 @@ def _replay(user, names, request_hash):
     return response
 
 
+def well_formed(key):
+    return 1 <= len(key) <= 100 and not has_forbidden(key)
+
+
+def answered(user_id, key, response):
+    """The record of a request already done and answered, as one INSERT … ON CONFLICT DO NOTHING
+    RETURNING id, for a hot path that writes it in the same statement as its work (the ballot:
+    app/polls/service/voting.py). Inserting nothing means the key was used before: the caller
+    rolls back and takes the regular path, which replays the stored answer or refuses."""
+    names = Names(user_id, key)
+    return upsert(IdempotencyRecord, db.engine).values(
+        user_id=user_id, key=names.lookup, request_hash=names.request_hash(_request_hash()),
+        status_code=response.status_code, response_body=names.seal(response.get_data(as_text=True)),
+        created_at=utcnow()).on_conflict_do_nothing().returning(IdempotencyRecord.id)
+
+
 def idempotent(view):
     """Place between `@blp.route` and `@blp.arguments`; the view must sign the user in."""
 
@@ -114,7 +130,7 @@ def idempotent(view):
         key = request.headers.get(HEADER)
         if key is None:
             return view(*args, **kwargs)
-        if not 1 <= len(key) <= 100 or has_forbidden(key):
+        if not well_formed(key):
             raise invalid(HEADER, "请求编号应为 1 到 100 个字符，不含控制字符")
         user = current_user()
         names = Names(user.id, key)

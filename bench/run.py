@@ -1,6 +1,7 @@
-"""`make bench`: the service as in production, loaded from another process, against the ceiling
-of a bare Flask endpoint measured in the same run. See bench/README.md for what each scenario
-means and what was found.
+"""`make bench`: the service as in production, loaded from another process, against two ceilings
+measured in the same run (a bare Flask endpoint, and one that writes a row through psycopg);
+with the CPU each request costs the app and PostgreSQL, and the round trips to PostgreSQL of a
+ballot, a report and the reads. See bench/README.md for what each scenario means and what was found.
 
     python -m bench.run [--quick] [--rq-workers N] [--out build/bench/results.json]
 
@@ -25,11 +26,13 @@ from pathlib import Path
 import requests
 from PIL import Image
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.fake_wechat import FakeWeChat  # noqa: E402  (the same fake the tests use)
+from tests.pgproxy import RoundTripProxy  # noqa: E402
 
 DB_NAME = "yuanba_bench"
 PG = "postgresql://postgres@127.0.0.1:5432"
@@ -38,6 +41,7 @@ PORT = 5601
 BASE = f"http://127.0.0.1:{PORT}"
 API = "/api/v1"
 PHOTO_BYTES = 1_000_000
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class Bench:
@@ -49,6 +53,7 @@ class Bench:
         self.rows = []
         self.checks = {}
         self.processes = []
+        self.server = None  # the gunicorn whose CPU a load is charged to
         self.fake = FakeWeChat().start()
         self.env = dict(
             {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "GUNICORN_BIND"))},
@@ -74,12 +79,14 @@ class Bench:
         while True:
             try:
                 if requests.get(BASE + path, timeout=5).status_code == 200:
-                    return server
+                    break
             except requests.RequestException:  # not listening yet, or still importing
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"{target} did not start; see {self.work}/{target.split(':')[0]}.log")
             time.sleep(0.3)
+        self.server = server
+        return server
 
     def _stop(self, process):
         process.terminate()
@@ -88,6 +95,8 @@ class Bench:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, 9)
         self.processes.remove(process)
+        if process is self.server:
+            self.server = None
 
     def close(self):
         for process in list(self.processes):
@@ -97,26 +106,35 @@ class Bench:
     # ---- load -----------------------------------------------------------------------------
 
     def load(self, ops, mode="closed", concurrency=32, rate=None, duration=None):
-        """Run the load generator (bench/load.py) in its own process; its result."""
+        """Run the load generator (bench/load.py) in its own process; its result, with the CPU
+        the server's processes and PostgreSQL's spent meanwhile per request sent (an upload with
+        its submission is two)."""
         spec = {"base": BASE, "mode": mode, "concurrency": concurrency, "rate": rate, "duration": duration,
                 "ops": ops, "photo": str(self.work / "photo.jpg")}
         with tempfile.TemporaryDirectory() as tmp:
             spec_path, result_path = Path(tmp, "spec.json"), Path(tmp, "result.json")
             spec_path.write_text(json.dumps(spec))
+            before = _cpu_seconds(self.server.pid)
             subprocess.run([sys.executable, "-m", "bench.load", str(spec_path), str(result_path)],
                            cwd=ROOT, env=self.env, check=True)
-            return json.loads(result_path.read_text())
+            after = _cpu_seconds(self.server.pid)
+            result = json.loads(result_path.read_text())
+        result["requests"] = result["ops"] * (2 if ops[0].get("kind") == "submit_with_photo" else 1)
+        for name in ("app", "pg"):
+            result[f"{name}_cpu_ms"] = round((after[name] - before[name]) * 1000 / max(result["requests"], 1), 2)
+        return result
 
-    def row(self, scenario, result, baseline=None, **extra):
+    def row(self, scenario, result, **extra):
         row = {"scenario": scenario, "ops": result["ops"], "ok": result["ok"],
                "throughput": result["throughput"], "p50_ms": result["p50_ms"], "p99_ms": result["p99_ms"],
-               "vs_baseline": round(result["throughput"] / baseline, 3) if baseline else None,
+               "requests": result["requests"], "app_cpu_ms": result["app_cpu_ms"], "pg_cpu_ms": result["pg_cpu_ms"],
                "statuses": result["statuses"], **extra}
         if result["errors"]:
             row["errors"] = result["errors"]
         self.rows.append(row)
         print(f"  {scenario}: {result['throughput']} ops/s, p50 {result['p50_ms']} ms, "
-              f"p99 {result['p99_ms']} ms, {result['statuses']}", flush=True)
+              f"p99 {result['p99_ms']} ms, CPU per request {result['app_cpu_ms']} ms app + "
+              f"{result['pg_cpu_ms']} ms PostgreSQL, {result['statuses']}", flush=True)
         return row
 
     # ---- the run --------------------------------------------------------------------------
@@ -159,6 +177,7 @@ class Bench:
             self.reads("200,000 matters", rates=rates)
         finally:
             self._stop(server)
+        self.round_trips()
         self.report()
         failed = [name for name in ("vote_storm", "fan_out") if not self.checks[name]["agree"]]
         if failed:
@@ -224,16 +243,26 @@ class Bench:
     # ---- scenarios ------------------------------------------------------------------------
 
     def baseline(self):
-        print("baseline: bare Flask under the same gunicorn settings", flush=True)
+        """Both ceilings (bench/baseline.py) under the same gunicorn settings: the bare JSON route
+        saturated and at half that rate, the write saturated."""
+        print("baselines: bare Flask, and a write through psycopg, under the same gunicorn settings", flush=True)
+        from bench.baseline import create_table
+        create_table(self.env["DATABASE_URL"])
         server = self._serve("bench.baseline:app", "/ping")
+        seconds = 5 if self.quick else 15
         try:
             ping = [{"path": "/ping"}]
             self.load(ping, duration=2)  # warm-up
-            saturated = self.load(ping, duration=5 if self.quick else 15, concurrency=32)
-            self.baseline_throughput = saturated["throughput"]
-            self.row("baseline: bare Flask JSON (saturated)", saturated, self.baseline_throughput)
-            half = self.load(ping, mode="open", rate=self.baseline_throughput / 2, duration=5 if self.quick else 10)
-            self.row("baseline at half load", half, self.baseline_throughput)
+            saturated = self.load(ping, duration=seconds, concurrency=32)
+            self.baselines = {"hello": saturated["throughput"]}
+            self.row("baseline: bare Flask JSON (saturated)", saturated)
+            half = self.load(ping, mode="open", rate=self.baselines["hello"] / 2, duration=5 if self.quick else 10)
+            self.row("baseline at half load", half)
+            insert = [{"method": "POST", "path": "/insert"}]
+            self.load(insert, duration=2)  # warm-up: every thread opens its connection
+            saturated = self.load(insert, duration=seconds, concurrency=32)
+            self.baselines["insert"] = saturated["throughput"]
+            self.row("baseline: SELECT 1 + INSERT + COMMIT (saturated)", saturated)
         finally:
             self._stop(server)
 
@@ -260,15 +289,13 @@ class Bench:
         for name, ops in self._read_ops().items():
             self.load(ops, duration=1, concurrency=8)  # warm-up
             result = self.load(ops, duration=seconds, concurrency=32)
-            self.row(f"read {name} @ {size} (saturated)", result, self.baseline_throughput,
-                     path=name, size=size, load="saturated")
+            self.row(f"read {name} @ {size} (saturated)", result, path=name, size=size, load="saturated")
             rates.setdefault(name, result["throughput"] / 2)
             result = self.load(ops, mode="open", rate=rates[name], duration=seconds)
-            self.row(f"read {name} @ {size} (half load)", result, self.baseline_throughput,
+            self.row(f"read {name} @ {size} (half load)", result,
                      rate=round(rates[name], 1), path=name, size=size, load="half")
             result = self.load(ops, duration=seconds, concurrency=1)
-            self.row(f"read {name} @ {size} (one client)", result, self.baseline_throughput,
-                     path=name, size=size, load="single")
+            self.row(f"read {name} @ {size} (one client)", result, path=name, size=size, load="single")
         return rates
 
     def vote_storm(self):
@@ -281,7 +308,7 @@ class Bench:
                 "json": {"answers": [{"question_id": w["storm_question"], "choices": [n % 3]}]}}
                for n, token in enumerate(voters)]
         result = self.load(ops, concurrency=64)
-        self.row("vote storm (5,000 households)", result, self.baseline_throughput)
+        self.row("vote storm (5,000 households)", result)
         sent = [0, 0, 0]
         for n in range(len(voters)):
             sent[n % 3] += 1
@@ -320,14 +347,14 @@ class Bench:
         tokens = self.world["voter_tokens"][1000:1500 if self.quick else 3000]
         print(f"submit a matter (text): {len(tokens)}", flush=True)
         result = self.load(self._submissions(tokens), concurrency=32)
-        self.row("submit matter (text)", result, self.baseline_throughput)
+        self.row("submit matter (text)", result)
 
     def submit_photo(self):
         tokens = self.world["voter_tokens"][3000:3050 if self.quick else 3200]
         print(f"submit a matter with a {self.checks['photo_bytes']:,}-byte photo: {len(tokens)}", flush=True)
         ops = [dict(op, kind="submit_with_photo") for op in self._submissions(tokens)]
         result = self.load(ops, concurrency=16)
-        self.row("submit matter with 1 MB photo (upload + submit)", result, self.baseline_throughput)
+        self.row("submit matter with 1 MB photo (upload + submit)", result)
 
     def fan_out(self):
         """A meeting of community F's 10,000 households: the publishing request, the rows, and
@@ -367,6 +394,48 @@ class Bench:
         print(f"  request {request_s * 1000:.0f} ms; {rows} rows; {delivered} delivered in {delivered_s:.1f} s "
               f"({delivered / delivered_s:.0f}/s)", flush=True)
 
+    # ---- round trips ----------------------------------------------------------------------
+
+    def round_trips(self):
+        """Round trips to PostgreSQL of one request of each kind, counted in-process through
+        tests/pgproxy.py: the app made from gunicorn's environment but for DATABASE_URL, pointed
+        through the proxy. Each request follows one like it (another resident's, for the writes),
+        so the pool has its connection and what is paid once per connection is not counted. The
+        ballot goes to the seed's second poll, which nobody has voted in."""
+        from app import create_app
+        from app.extensions import db
+        from bench import baseline
+        w, voters = self.world, self.world["voter_tokens"]
+
+        def ballot(token):
+            return {"method": "POST", "path": f"{API}/polls/{w['probe_poll']}/ballots", "token": token,
+                    "key": str(uuid.uuid4()),
+                    "json": {"answers": [{"question_id": w["probe_question"], "choices": [0]}]}}
+
+        url = make_url(self.env["DATABASE_URL"])
+        with RoundTripProxy(url.host, url.port or 5432) as proxy:
+            os.environ["DATABASE_URL"] = baseline.app.config["DATABASE_URL"] = proxy.url(self.env["DATABASE_URL"])
+            try:
+                app = create_app()
+            finally:
+                os.environ["DATABASE_URL"] = self.env["DATABASE_URL"]
+            client, bare = app.test_client(), baseline.app.test_client()
+            insert = {"method": "POST", "path": "/insert"}
+            probes = [("baseline: SELECT 1 + INSERT + COMMIT", bare, insert, insert),
+                      ("cast a ballot", client, ballot(voters[-2]), ballot(voters[-1])),
+                      ("report a matter (text)", client, *self._submissions(voters[-4:-2]))]
+            probes += [(f"read {name}", client, ops[0], ops[0]) for name, ops in self._read_ops().items()]
+            counts = {}
+            for name, via, warm_up, measured in probes:
+                _send(via, warm_up)
+                proxy.reset()
+                status = _send(via, measured)
+                counts[name] = proxy.round_trips if status < 300 else f"HTTP {status}"
+            with app.app_context():
+                db.engine.dispose()
+        self.round_trip_counts = counts
+        print(f"round trips to PostgreSQL per request: {json.dumps(counts, ensure_ascii=False)}", flush=True)
+
     # ---- the report -----------------------------------------------------------------------
 
     def report(self):
@@ -383,17 +452,21 @@ class Bench:
                 if small and large and small[key]:
                     figures[load] = {"1k": small[key], "200k": large[key], "ratio": round(large[key] / small[key], 2)}
             growth[path] = figures
-        results = {"baseline_throughput": self.baseline_throughput, "rows": self.rows, "growth": growth,
-                   "checks": self.checks, "quick": self.quick,
+        for row in self.rows:
+            if "throughput" in row:
+                row.update({f"vs_{name}": round(row["throughput"] / base, 4) for name, base in self.baselines.items()})
+        results = {"baselines": self.baselines, "rows": self.rows, "growth": growth,
+                   "round_trips": self.round_trip_counts, "checks": self.checks, "quick": self.quick,
                    "machine": {"cpus": os.cpu_count(), "gunicorn": _gunicorn_settings(), "rq_workers": self.rq_workers}}
         self.out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
         print()
-        print(f"{'scenario':58} {'ops/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'× base':>7}")
+        print(f"{'':58} {'':>8} {'':>8} {'':>8} {'':>8} {'':>8} {'CPU ms per request':>17}")
+        print(f"{'scenario':58} {'ops/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'× hello':>8} {'× insert':>8} "
+              f"{'app':>8} {'PG':>8}")
         for row in self.rows:
             if "throughput" in row:
-                ratio = f"{row['vs_baseline']:.0%}" if row["vs_baseline"] is not None else ""
                 print(f"{row['scenario']:58} {row['throughput']:8.1f} {row['p50_ms']:8.1f} {row['p99_ms']:8.1f} "
-                      f"{ratio:>7}")
+                      f"{row['vs_hello']:8.1%} {row['vs_insert']:8.1%} {row['app_cpu_ms']:8.2f} {row['pg_cpu_ms']:8.2f}")
             else:
                 print(f"{row['scenario']:58} request {row['request_ms']} ms; {row['rows']} rows at "
                       f"{row['rows_s']} s; {row['delivered']} delivered in {row['delivered_s']} s "
@@ -404,8 +477,41 @@ class Bench:
             print(f"growth {path:18} p50 one client {single.get('1k')} → {single.get('200k')} ms "
                   f"(× {single.get('ratio')}); p50 at half load × {half.get('ratio')}; "
                   f"saturated throughput × {saturated.get('ratio')}")
+        print()
+        for name, count in self.round_trip_counts.items():
+            print(f"round trips to PostgreSQL, {name:40} {count}")
         print(f"checks: {json.dumps(self.checks, ensure_ascii=False)}")
         print(f"written to {self.out}")
+
+
+def _send(client, op):
+    """One of the load generator's request ops, through a Flask test client; its status."""
+    headers = {"Authorization": f"Bearer {op['token']}"} if op.get("token") else {}
+    if op.get("key"):
+        headers["Idempotency-Key"] = op["key"]
+    return client.open(op["path"], method=op.get("method", "GET"), headers=headers, json=op.get("json")).status_code
+
+
+def _cpu_seconds(master):
+    """CPU seconds (user + system) spent so far by a gunicorn — its master and its workers, live
+    or exited (the master holds its reaped children's) — and by PostgreSQL: every process named
+    postgres (the postmaster likewise holds its exited backends'). From /proc/<pid>/stat."""
+    app = pg = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                head, _, tail = stat.read().rpartition(")")  # the name, in parentheses, may hold anything
+        except OSError:  # gone meanwhile
+            continue
+        fields = tail.split()  # from the state (the stat's third field) on
+        ticks = sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+        if master in (int(entry.name), int(fields[1])):
+            app += ticks
+        elif head.partition("(")[2] == "postgres":
+            pg += ticks
+    return {"app": app / CLOCK_TICKS, "pg": pg / CLOCK_TICKS}
 
 
 def _gunicorn_settings():

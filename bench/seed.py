@@ -3,7 +3,8 @@ minutes for 15,000 households and 200,000 matters; the requests under test still
 them). Places and the polls go through the services, so they are what the app itself makes.
 
     community A (bench-a): 100 buildings, 5,000 households, each head signed in (a token
-        each); staff and a council member; the vote-storm poll; a closed poll for the results
+        each); staff and a council member; the vote-storm poll, and one like it in which
+        bench/run.py counts a ballot's round trips; a closed poll for the results
     community F (bench-f): 200 buildings, 10,000 households, each head consenting to the
         meeting-invitation message; staff who call the fan-out meeting
 """
@@ -104,12 +105,18 @@ def world(app):
             [{"text": "是否同意改造大门", "kind": QuestionKind.YES_NO}],
             closes_at=now + timedelta(days=7), scope_kind=ScopeKind.COMMUNITY, secret=True)
         polls.publish(committee, storm)
+        probe = polls.create(
+            committee, a.id, "小区绿化调整方案", Electorate.HOUSEHOLDS, Rule.MAJORITY,
+            [{"text": "是否同意调整绿化", "kind": QuestionKind.YES_NO}],
+            closes_at=now + timedelta(days=7), scope_kind=ScopeKind.COMMUNITY, secret=True)
+        polls.publish(committee, probe)
         results = _closed_poll(committee, a_buildings[1], a_heads[50:100])
         tokens = _tokens(a_heads + [staff_a, council_a, staff_f])
         db.session.commit()
-        storm_question = storm.questions[0].id
+        storm_question, probe_question = storm.questions[0].id, probe.questions[0].id
     return {
         "community_a": a.id, "community_f": f.id, "storm_poll": storm.id, "storm_question": storm_question,
+        "probe_poll": probe.id, "probe_question": probe_question,
         "results_poll": results, "voter_tokens": tokens[:len(a_heads)], "resident_user": a_heads[0],
         "community_f_households": len(f_heads),
         "staff_a_token": tokens[-3], "council_token": tokens[-2], "staff_f_token": tokens[-1],

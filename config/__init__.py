@@ -229,8 +229,8 @@ class BaseConfig:
         self.DB_MAX_OVERFLOW = read.whole("DB_MAX_OVERFLOW", 2)
         self.DB_POOL_TIMEOUT = read.number("DB_POOL_TIMEOUT", 10.0)
         self.DB_POOL_RECYCLE = read.whole("DB_POOL_RECYCLE", 1800)
-        # A round trip per request that makes a dropped connection a retry rather than a 503
-        # (bench/README.md: about a tenth of a simple read's time); 0 turns it off.
+        # Check a connection that sat idle before a request uses it, so a dropped one is replaced
+        # rather than failed on (app/extensions.py: ping_when_idle); 0 turns it off.
         self.DB_POOL_PRE_PING = read.flag("DB_POOL_PRE_PING", True)
         # PostgreSQL cancels a statement running longer (0: no limit). A gthread worker is not
         # restarted for one stuck thread, so a runaway query would hold it for good.
@@ -298,10 +298,10 @@ class BaseConfig:
     JSON_AS_ASCII = False
 
     def _engine_options(self):
-        """Pre-ping (a connection the database dropped is replaced, not failed on), the pool
-        sizes, and PostgreSQL's statement timeout. SQLite in memory keeps SQLAlchemy's own
-        single-connection pool, which takes no sizes."""
-        options = {"pool_pre_ping": self.DB_POOL_PRE_PING}
+        """The pool sizes and PostgreSQL's statement timeout (DB_POOL_PRE_PING: app/extensions.py,
+        ping_when_idle). SQLite in memory keeps SQLAlchemy's own single-connection pool, which
+        takes no sizes."""
+        options = {}
         url = make_url(self.SQLALCHEMY_DATABASE_URI)
         backend = url.get_backend_name()
         in_memory = backend == "sqlite" and (url.database in (None, "", ":memory:")

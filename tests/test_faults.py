@@ -61,12 +61,13 @@ def test_database_outage_is_a_503_and_recovers_without_restart(outage, places):
 
 
 class FailOn:
-    """Make the database fail the first statement that starts with `prefix`."""
+    """Make the database fail every statement that holds `part` (a statement of its own, or one
+    of the writes a hot path sends together in one statement)."""
 
-    def __init__(self, app, prefix):
+    def __init__(self, app, part):
         with app.app_context():
             self.engine = db.engine
-        self.prefix = prefix
+        self.part = part
 
     def __enter__(self):
         event.listen(self.engine, "before_cursor_execute", self.fail)
@@ -76,7 +77,7 @@ class FailOn:
         event.remove(self.engine, "before_cursor_execute", self.fail)
 
     def fail(self, _conn, _cursor, statement, *_args):
-        if statement.lstrip().upper().startswith(self.prefix):
+        if self.part in statement.upper():
             raise OperationalError(statement, None, Exception("connection lost mid-transaction"))
 
 

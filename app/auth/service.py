@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import wechat
@@ -71,10 +72,9 @@ def token_user_id(token):
     """The user a validly signed token names (None if it names none); the session is not
     checked: for counting, not for access."""
     try:
-        claims = _serializer().loads(token, max_age=current_app.config["TOKEN_TTL_SECONDS"])
-    except BadSignature:  # SignatureExpired included
+        return token_claims(token).get("u")
+    except ApiError:
         return None
-    return claims.get("u") if isinstance(claims, dict) else None
 
 
 def login(code):
@@ -94,25 +94,42 @@ def open_session(user):
     return issue_token(auth_session), auth_session.expires_at
 
 
-def authenticate(token):
-    """The (user, session) a token stands for, or 401."""
+def token_claims(token):
+    """What a validly signed, unexpired token claims (its session, generation and user), or 401.
+    The session itself is not checked here: `live_session` is, inside a statement."""
     try:
         claims = _serializer().loads(token, max_age=current_app.config["TOKEN_TTL_SECONDS"])
     except SignatureExpired:
         raise ApiError(401, "token_expired", "登录已过期，请重新登录") from None
     except BadSignature:
         raise ApiError(401, "token_invalid", "登录状态无效，请重新登录") from None
-    # Session and user in one round trip: every signed-in request starts here.
-    row = db.session.execute(db.select(AuthSession, User).join(User, User.id == AuthSession.user_id)
-                             .where(AuthSession.id == str(claims.get("s")))).first() \
-        if isinstance(claims, dict) else None
-    auth_session = row.AuthSession if row else None
-    if (auth_session is None or auth_session.revoked_at is not None
-            or auth_session.generation != claims.get("g")):
+    if not isinstance(claims, dict):
         raise ApiError(401, "token_invalid", "登录状态无效，请重新登录")
-    if auth_session.expires_at <= utcnow():
+    return claims
+
+
+def live_session(claims, now):
+    """SQL: (the session the claims name is in force at this generation, it has not expired).
+    `authenticate` and the hot paths that check the session inside their first statement
+    (app/polls/service/voting.py) share it."""
+    return (and_(AuthSession.id == str(claims.get("s")), AuthSession.generation == claims.get("g"),
+                 AuthSession.revoked_at.is_(None)),
+            AuthSession.expires_at > now)
+
+
+def authenticate(token):
+    """The (user, session) a token stands for, or 401."""
+    claims = token_claims(token)
+    valid, unexpired = live_session(claims, utcnow())
+    # Session and user in one round trip: every signed-in request starts here.
+    row = db.session.execute(select(AuthSession, User, valid.label("valid"), unexpired.label("unexpired"))
+                             .join(User, User.id == AuthSession.user_id)
+                             .where(AuthSession.id == str(claims.get("s")))).first()
+    if row is None or not row.valid:
+        raise ApiError(401, "token_invalid", "登录状态无效，请重新登录")
+    if not row.unexpired:
         raise ApiError(401, "token_expired", "登录已过期，请重新登录")
-    return row.User, auth_session
+    return row.User, row.AuthSession
 
 
 def refresh(auth_session):

@@ -5,7 +5,8 @@ The roles' policy is app/auth/permissions.py (`can`, `authorize`); this adds wha
 poll and one user: the poll's status and deadlines, its frozen electorate, who casts a
 household's vote. A check raises the refusal (403 or 409); `allows(check, …)` asks it for a flag.
 """
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import aliased
 
 from app.auth.permissions import Action, allows, authorize, can, can_somewhere_in, household_id_of
 from app.community import acting
@@ -85,21 +86,31 @@ def check_close(user, poll, now):
 
 # ---- who votes ------------------------------------------------------------------------------------
 
+def mine(user_id, household_id):
+    """Elector rows that are the user's: their own (a poll of people), or their household's (a
+    household or owners poll; a row names one or the other, never both). Values or columns: the
+    views, `elector_of` and the ballot's hot path (app/polls/service/voting.py) share it."""
+    own = PollElector.user_id == user_id
+    return own if household_id is None else or_(own, PollElector.household_id == household_id)
+
+
 def elector_of(user, poll):
     """The user's elector row (their household's, in a household or owners poll), or None."""
-    household_id = household_id_of(user)
-    if poll.electorate in HOUSEHOLD_ELECTORATES:
-        if household_id is None:
-            return None
-        return db.session.scalar(select(PollElector).filter_by(poll_id=poll.id, household_id=household_id))
-    return db.session.scalar(select(PollElector).filter_by(poll_id=poll.id, user_id=user.id))
+    return db.session.scalar(select(PollElector).where(PollElector.poll_id == poll.id,
+                                                       mine(user.id, household_id_of(user))))
+
+
+def casts_vote(user_id, household_id):
+    """SQL: does the user cast the household's vote? The designated member does, else the head."""
+    designated = aliased(HouseholdMember)
+    return exists().where(
+        HouseholdMember.household_id == household_id, HouseholdMember.user_id == user_id,
+        or_(HouseholdMember.is_voter, and_(HouseholdMember.is_head, ~exists().where(
+            designated.household_id == household_id, designated.is_voter))))
 
 
 def casts_household_vote(user, household_id):
-    """The designated member casts the household's vote, else the head."""
-    members = db.session.scalars(select(HouseholdMember).filter_by(household_id=household_id)).all()
-    voter = next((m for m in members if m.is_voter), None) or next((m for m in members if m.is_head), None)
-    return voter is not None and voter.user_id == user.id
+    return bool(db.session.scalar(select(casts_vote(user.id, household_id))))
 
 
 def check_in_electorate(elector):
@@ -119,11 +130,17 @@ def check_voter(user, elector, household_voter=None):
         raise ApiError(403, "not_household_voter", NOT_HOUSEHOLD_VOTER)
 
 
+def voting_open(status, closes_at, now):
+    """Ballots, phone or paper, are taken while the poll is open and before its close. On values
+    (a loaded poll) or on Poll's columns (SQL, the ballot's hot path): one rule for both."""
+    return (status == PollStatus.OPEN) & (closes_at > now)
+
+
 def check_voting_open(status, closes_at, now):
     """Ballots, phone or paper, and their review: while the poll is open."""
-    if status != PollStatus.OPEN:
-        raise ApiError(409, "poll_not_open", "表决未开始或已结束", details={"status": status})
-    if now >= closes_at:
+    if not voting_open(status, closes_at, now):
+        if status != PollStatus.OPEN:
+            raise ApiError(409, "poll_not_open", "表决未开始或已结束", details={"status": status})
         raise ApiError(409, "poll_closed", "投票已截止")
 
 

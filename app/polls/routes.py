@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from app.auth.permissions import current_user, get_or_404, requires
 from app.community.models import Community
 from app.extensions import PAPER_ENTRY_LIMIT, VOTE_LIMIT, limiter, per_signed_in_user
+from app.hot_path import hot_path
 from app.idempotency import idempotent
 from app.matters.schemas import PeriodArgsSchema
 from app.meetings.schemas import ReasonSchema
@@ -143,8 +144,9 @@ def cancel(args, poll_id):
 
 
 @blp.route("/polls/<int:poll_id>/ballots", methods=["POST"])
-@idempotent
 @limiter.limit(VOTE_LIMIT, key_func=per_signed_in_user)
+@hot_path(service.fast_cast, CastSchema(), CastResultSchema())
+@idempotent
 @blp.arguments(CastSchema)
 @blp.response(201, CastResultSchema)
 @requires()

@@ -25,12 +25,12 @@ from app.polls.service.views import (
     turnout,
     turnout_over_time,
 )
-from app.polls.service.voting import ballot_view, board, cast, check_receipt, my_ballot
+from app.polls.service.voting import ballot_view, board, cast, check_receipt, fast_cast, my_ballot
 
 __all__ = [
     "answer_objection", "ballot_view", "board", "cancel", "cast", "catch_up", "check_publish", "check_receipt",
     "close", "close_due", "community_polls", "compute_result", "compute_results", "confirm_paper", "create",
-    "edit", "electorate", "electors", "enter_paper", "events", "get_objection", "get_paper", "get_visible", "lodge_objection", "my_ballot",
+    "edit", "electorate", "electors", "enter_paper", "events", "fast_cast", "get_objection", "get_paper", "get_visible", "lodge_objection", "my_ballot",
     "my_polls", "named_ballots", "objection_views", "objections", "open_scheduled", "paper_ballots", "paper_views",
     "poll_view", "poll_views", "publish", "recount", "reject_paper", "remind", "rule_book",
     "turnout", "turnout_over_time",

@@ -43,7 +43,7 @@ def enter_paper(actor, poll, household_id, answers, photo_id, via=BallotVia.PAPE
     photo = db.session.scalar(select(MatterPhoto).where(MatterPhoto.id == photo_id, *unused(actor)))
     if photo is None:
         raise invalid("photo_id", "请上传纸质票或委托书的照片")
-    put_ballot(poll, elector, choices_of(poll, answers), via, BallotStatus.PENDING)
+    put_ballot(poll, elector, choices_of(poll.questions, answers), via, BallotStatus.PENDING)
     paper = PaperBallot(poll_id=poll.id, household_id=household.id, via=via, photo_id=photo.id,
                         proxy_name=proxy_name if via == BallotVia.PROXY else None,
                         authorization_text=authorization_text if via == BallotVia.PROXY else None,

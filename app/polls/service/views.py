@@ -54,12 +54,7 @@ def _turnout(poll_ids):
 
 
 def _mine(user):
-    """Elector rows that are the user's: their own, or their household's."""
-    household_id = household_id_of(user)
-    mine = PollElector.user_id == user.id
-    if household_id is not None:
-        mine = mine | (PollElector.household_id == household_id)
-    return mine
+    return access.mine(user.id, household_id_of(user))
 
 
 def poll_views(polls, viewer):
