@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from app import wechat
 from app.extensions import db
 from app.jobs import BULK, DEFAULT, queue, task
+from app.matters.models import Matter
 from app.notifications import service
 from app.notifications.models import Notification
 from app.polls.models import Poll
@@ -247,12 +248,15 @@ def test_redis_outage_loses_no_notification_and_sends_none_twice(make_app, fake_
     client = app.test_client()
     give_consent(app, places["resident"], count=5)
     give_consent(app, places["resident"], "tmpl-poll")
-    server.connected = False  # Redis is down from here
-    resident, council, staff = (wx_login(client, fake_wechat, name) for name in ("resident", "council", "staff"))
+    resident = wx_login(client, fake_wechat, "resident")
     matter = client.post("/api/v1/matters", json={"title": "路灯坏了", "category": "street_lamp"}, headers=resident)
-    assert matter.status_code == 201
+    work(app)  # WeChat passes its text: the council sees it
+    server.connected = False  # Redis is down from here
+    council, staff = (wx_login(client, fake_wechat, name) for name in ("council", "staff"))
     assert client.post(f"/api/v1/matters/{matter.get_json()['id']}/classify", headers=council,
                        json={"matter_class": "minor", "reason": "公共设施"}).status_code == 200
+    later = client.post("/api/v1/matters", json={"title": "楼道灯也坏了", "category": "street_lamp"}, headers=resident)
+    assert later.status_code == 201 and later.get_json()["text_check"] == "checking"  # its check waits for Redis
     poll = client.post("/api/v1/polls", headers=staff, json={
         "community_id": places["community"], "title": "是否安装路灯", "electorate": "households", "rule": "majority",
         "closes_at": (datetime.now(timezone.utc) + timedelta(days=1)).isoformat(),
@@ -274,9 +278,12 @@ def test_redis_outage_loses_no_notification_and_sends_none_twice(make_app, fake_
         assert len(waiting) == 2 and fake_wechat.sent == []  # the matter's progress and the poll
         # Ten minutes pass; Redis comes back.
         db.session.execute(update(Notification).values(created_at=datetime.now(timezone.utc) - timedelta(minutes=11)))
+        db.session.execute(update(Matter).values(created_at=datetime.now(timezone.utc) - timedelta(minutes=11)))
         db.session.commit()
     server.connected = True
-    work(app)  # the worker's housekeeping sweeps the outbox
+    work(app)  # the worker's housekeeping sweeps the outbox and checks the text Redis never got
+    later_now = client.get(f"/api/v1/matters/{later.get_json()['id']}", headers=council)
+    assert later_now.status_code == 200 and later_now.get_json()["text_check"] == "passed"
     assert sorted(m["template_id"] for m in fake_wechat.sent) == ["tmpl-matter", "tmpl-poll"]
     work(app)  # and again: nothing twice
     assert len(fake_wechat.sent) == 2

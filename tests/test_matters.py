@@ -490,8 +490,9 @@ def test_overdue_matter_warns_handler_and_staff_and_can_be_escalated(app, client
 
 
 def test_text_goes_through_wechat_content_security(make_app, fake_wechat, places):
-    """With WeChat configured, a risky text is refused with a clear message; WeChat down never
-    stops a report (fail open)."""
+    """With WeChat configured, a report's text goes through msgSecCheck v2 once it is saved (here
+    inline, right after the commit; through a queue in tests/test_report_check.py): a risky one is
+    held back, withdrawn; WeChat down never stops a report (fail open, shown unchecked)."""
     app = make_app(WECHAT_APPID="wx-test-app", WECHAT_SECRET="wx-test-secret",
                    WECHAT_API_BASE=fake_wechat.url, WECHAT_TIMEOUT=1.0)
     client = app.test_client()
@@ -500,15 +501,21 @@ def test_text_goes_through_wechat_content_security(make_app, fake_wechat, places
     headers = {"Authorization": f"Bearer {token}"}
     fake_wechat.risky_words = {"违禁词"}
     body = {"title": "楼道灯坏了", "description": "含违禁词的描述", "category": "street_lamp"}
-    refused = client.post(f"{API}/matters", json=body, headers=headers)
-    assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "content_risky"
+
+    def report(**fields):
+        reported = client.post(f"{API}/matters", json={**body, **fields}, headers=headers)
+        assert reported.status_code == 201 and reported.get_json()["text_check"] == "checking"
+        return client.get(f"{API}/matters/{reported.get_json()['id']}", headers=headers).get_json()
+
+    held = report()
+    assert (held["text_check"], held["status"]) == ("risky", "withdrawn")
     checks = [b for _, path, _, b in fake_wechat.requests if path == "/wxa/msg_sec_check"]
     assert checks[0]["version"] == 2 and checks[0]["openid"] == "dev-resident" and "违禁词" in checks[0]["content"]
-    assert client.post(f"{API}/matters", json={**body, "description": "晚上很黑"}, headers=headers).status_code == 201
+    assert report(description="晚上很黑")["text_check"] == "passed"
     fake_wechat.delay = 1.5  # slower than the app's timeout
-    assert client.post(f"{API}/matters", json={**body, "description": "还是很黑"}, headers=headers).status_code == 201
+    assert report(description="还是很黑")["text_check"] == "unchecked"
     with app.app_context():
-        assert db.session.scalar(select(db.func.count()).select_from(Matter)) == 2
+        assert db.session.scalar(select(db.func.count()).select_from(Matter)) == 3
 
 
 def upload(client, name, data, key=None):

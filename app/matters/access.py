@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
-from app.auth.permissions import Action, authorize, can, grants_of, household_id_of
+from app.auth.permissions import Action, authorize, can, grants_of, household_id_of, is_admin
 from app.community import acting
 from app.community.models import Community, Household, Role, RoleAssignment
 from app.errors import ApiError
 from app.extensions import db
-from app.matters.models import TRANSITIONS, HandlerType, Matter, MatterClass
+from app.matters.models import HELD_BACK, TRANSITIONS, HandlerType, Matter, MatterClass
 
 FULL, PUBLIC = "full", "public"
 
@@ -54,10 +54,21 @@ def rates_on_behalf(user, matter):
     return is_household(user, matter) and user.id == matter.recorded_by_id and not lives_there(user, matter)
 
 
+def is_staff(user, target):
+    """The community's staff (and admins) over `target` (a matter or a place): those who answer
+    for what the community shows its residents."""
+    return is_admin(user) or any(grant.role is Role.STAFF and (grant.scope_kind, grant.scope_id) in target.scope_path
+                                 for grant in grants_of(user))
+
+
 def view_level(user, matter):
     """FULL for the household, its family helpers, the submitter and those who triage or handle it;
     PUBLIC (submitter masked) for the community's residents once it is classified major or minor;
-    else None."""
+    else None. A matter whose text WeChat has not passed (HELD_BACK: being checked, or risky) is
+    the household's and the staff's alone: council members, grid workers and building heads are
+    residents too, and read nothing before WeChat has."""
+    if matter.text_check in HELD_BACK:
+        return FULL if is_household(user, matter) or is_staff(user, matter) or follows(user, matter) else None
     if is_household(user, matter) or can(user, Action.VIEW_MATTERS, matter) or follows(user, matter):
         return FULL
     if matter.matter_class in (MatterClass.MAJOR, MatterClass.MINOR) and \
@@ -142,9 +153,17 @@ def may_rate_for(user, matter):
         user.id not in handler_user_ids(matter)
 
 
+# Triage waits for WeChat's verdict on the text: a matter held back is not sorted, nor merged into.
+AWAIT_VERDICT = frozenset({"classify", "merge"})
+
+
+def awaits_verdict(matter, step):
+    return step in AWAIT_VERDICT and matter.text_check in HELD_BACK
+
+
 def status_allows(matter, step):
-    """Does TRANSITIONS let `step` start from the matter's status?"""
-    return matter.status in TRANSITIONS[step][0]
+    """Does TRANSITIONS let `step` start from the matter's status (and its text check, AWAIT_VERDICT)?"""
+    return matter.status in TRANSITIONS[step][0] and not awaits_verdict(matter, step)
 
 
 @dataclass(frozen=True)

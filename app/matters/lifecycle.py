@@ -1,12 +1,14 @@
 """Matters' personal data: what the person reported, their timeline entries, photos and voice
 notes. The matters and entries stay in the community's record, with the photos and voice notes
-sent with them; those never attached to a matter go."""
+sent with them; those never attached to a matter go. Housekeeping: reports whose text check
+was lost with Redis's data are checked again (service/text_check.py)."""
 from sqlalchemy import select
 
 from app import lifecycle
 from app.extensions import db
 from app.matters.models import Matter, MatterEvent, MatterPhoto, VoiceNote
 from app.matters.photos import discard, unused
+from app.matters.service.text_check import sweep_checking
 from app.privacy.service import ERASED_NAME
 
 
@@ -44,3 +46,4 @@ def erase(user):
 
 lifecycle.personal_data("matters", "matter_events", "matter_photos", "matter_voice_notes", export=export,
                         erase=erase)
+lifecycle.housekeeping(sweep_checking)

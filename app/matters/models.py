@@ -31,6 +31,25 @@ class MatterStatus(StrEnum):
     MERGED = "merged"            # 已合并 into another matter
 
 
+class TextCheck(StrEnum):
+    """WeChat's content check (msgSecCheck) of a report's typed text, which runs after the report
+    is saved (app/matters/service/text_check.py); until its verdict only the household and staff
+    see the matter."""
+
+    CHECKING = "checking"    # 内容审核中: the verdict is not in yet
+    PASSED = "passed"        # WeChat passed it, or there was no text to check (a voice note alone)
+    RISKY = "risky"          # WeChat found it risky: held back for good (withdrawn, the household told)
+    UNCHECKED = "unchecked"  # no verdict: WeChat not configured, down or refusing the call (fail open)
+
+
+HELD_BACK = frozenset({TextCheck.CHECKING, TextCheck.RISKY})  # seen only by the household and staff
+TEXT_CHECK_LABELS = {TextCheck.CHECKING: "内容审核中", TextCheck.RISKY: "未通过内容审核"}
+TEXT_CHECK_NOTES = {
+    TextCheck.CHECKING: "内容审核通过后，邻居和议事会才能看到这件诉求，一般只要几秒钟",
+    TextCheck.RISKY: "内容可能含有不适宜公开的信息，请修改后重新反映",
+}
+
+
 class HandlerType(StrEnum):
     DEPARTMENT = "department"          # major
     COMMITTEE = "committee"            # minor: 居委会
@@ -73,6 +92,9 @@ TRANSITIONS = {
     "comment": (OPEN | {S.RESOLVED}, None),
     "overdue": ({S.ASSIGNED, S.IN_PROGRESS}, None),   # the due date passed (a scheduled job)
     "escalate": ({S.ASSIGNED, S.IN_PROGRESS}, None),  # staff refer it up to the sub-district (街道)
+    # WeChat found the text risky (TextCheck.RISKY): withdrawn for the resident to report again in
+    # other words; not "closed", which means the household evaluated it.
+    "hold_back": ({S.SUBMITTED}, S.WITHDRAWN),
 }
 
 STATUS_LABELS = {
@@ -130,7 +152,12 @@ class Matter(db.Model):
         # Likely duplicates in the triage queue: open matters only, so closed years don't count.
         Index("ix_matters_open_building_id_category_created_at", "building_id", "category", "created_at",
               postgresql_where=text(f"status IN ({OPEN_SQL})"), sqlite_where=text(f"status IN ({OPEN_SQL})")),
+        # The text-check sweep's reads: the few matters still waiting for WeChat's verdict.
+        Index("ix_matters_text_checking_created_at", "created_at",
+              postgresql_where=text(f"text_check = '{TextCheck.CHECKING}'"),
+              sqlite_where=text(f"text_check = '{TextCheck.CHECKING}'")),
         CheckConstraint(f"status IN ({sql_values(MatterStatus)})", name="status"),
+        CheckConstraint(f"text_check IN ({sql_values(TextCheck)})", name="text_check"),
         CheckConstraint(f"matter_class IS NULL OR matter_class IN ({sql_values(MatterClass)})", name="matter_class"),
         CheckConstraint(f"handler_type IS NULL OR handler_type IN ({sql_values(HandlerType)})", name="handler_type"),
         CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction"),
@@ -154,6 +181,8 @@ class Matter(db.Model):
     latitude = mapped_column(Numeric(9, 6))
     longitude = mapped_column(Numeric(9, 6))
     status: Mapped[str] = mapped_column(String(12), default=MatterStatus.SUBMITTED)
+    text_check: Mapped[str] = mapped_column(String(12), default=TextCheck.PASSED,
+                                            server_default=TextCheck.PASSED.value)
     matter_class: Mapped[str | None] = mapped_column(String(10))
     handler_type: Mapped[str | None] = mapped_column(String(20))
     handler_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)

@@ -3,8 +3,9 @@ from flask_smorest import Blueprint
 
 from app.auth.permissions import Action, current_user, get_or_404, requires
 from app.community.models import Community
-from app.idempotency import idempotent
 from app.extensions import SUBMIT_LIMIT, UPLOAD_LIMIT, limiter, per_signed_in_user
+from app.hot_path import hot_path
+from app.idempotency import idempotent
 from app.matters import access, photos, report, service, voice
 from app.matters.schemas import (
     AssignSchema,
@@ -76,8 +77,9 @@ def add_category(args, community_id):
 
 
 @blp.route("/matters", methods=["POST"])
-@idempotent
 @limiter.limit(SUBMIT_LIMIT, key_func=per_signed_in_user)
+@hot_path(service.fast_submit, MatterInSchema(), MatterSchema())
+@idempotent
 @blp.arguments(MatterInSchema)
 @blp.response(201, MatterSchema)
 @requires()
@@ -120,7 +122,7 @@ def detail(matter_id):
 def community_matters(args, community_id):
     """A community's matters, newest first, by status, class, grid, handler, overdue or an
     unsatisfied rating, each with its handler, due date and rating (staff and council)."""
-    return service.community_matters(_community(community_id), **args)
+    return service.community_matters(_community(community_id), current_user(), **args)
 
 
 @blp.route("/communities/<int:community_id>/triage-queue", methods=["GET"])

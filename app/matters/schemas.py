@@ -3,7 +3,7 @@ from datetime import date
 import marshmallow as ma
 from marshmallow import validate
 
-from app.matters.models import HandlerType, MatterClass, MatterStatus
+from app.matters.models import HandlerType, MatterClass, MatterStatus, TextCheck
 from app.models_base import DAYS, MAX_ID, Id, one_of
 from app.pagination import MAX_LIMIT, PageArgsSchema
 
@@ -97,6 +97,12 @@ class MatterBriefSchema(ma.Schema):
     class_label = ma.fields.String(allow_none=True, required=True, metadata={"description": "大事, 小事 or 私事"})
     status = ma.fields.String(required=True)
     status_label = ma.fields.String(required=True)
+    text_check = ma.fields.String(required=True, validate=one_of(TextCheck), metadata={
+        "description": "WeChat's check of the typed text, after the report is saved: checking (only the household "
+                       "and staff see it until the verdict), passed, risky (withdrawn; only the household and staff "
+                       "see it), unchecked (no verdict: WeChat not configured or unavailable; shown as passed)"})
+    text_check_label = ma.fields.String(allow_none=True, required=True, metadata={
+        "description": "内容审核中 or 未通过内容审核; null once it is shown to others"})
     matter_class = ma.fields.String(allow_none=True, required=True)
     community_id = ma.fields.Integer(required=True)
     building_id = ma.fields.Integer(required=True)
@@ -159,6 +165,8 @@ class MatterActionsSchema(ma.Schema):
 
 
 class MatterSchema(MatterBriefSchema):
+    text_check_note = ma.fields.String(allow_none=True, required=True, metadata={
+        "description": "what the household reads while the text is checked or once it was found risky"})
     description = ma.fields.String(required=True)
     place_text = ma.fields.String(required=True)
     # Numbers, as the document says (Decimal would answer "30.720000"); six places fit a float.

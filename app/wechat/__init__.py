@@ -8,7 +8,7 @@ below. The calls, each to WECHAT_API_BASE with a timeout of WECHAT_TIMEOUT secon
 - `sns/jscode2session` (code_to_session): a wx.login code → openid;
 - `cgi-bin/message/subscribe/send`: a subscribe message, opening the build
   WECHAT_MINIPROGRAM_STATE names (formal, trial, developer), in zh_CN;
-- `wxa/msg_sec_check`, version 2 (text_is_risky): the verdict is `result.suggest`;
+- `wxa/msg_sec_check`, version 2 (text_suggestion, text_is_risky): the verdict is `result.suggest`;
 - `wxa/media_check_async`, version 2 (check_media_async): the verdict comes later by message
   push (push.py);
 - `wxa/getwxacodeunlimit` (miniprogram_code_image): a mini-program code opening the build
@@ -326,19 +326,26 @@ def code_to_session(code):
     return {"openid": result["openid"], "unionid": result.get("unionid")}
 
 
-def text_is_risky(openid, text, scene=3):
+def text_suggestion(openid, text, scene=3):
     """WeChat content security (msgSecCheck v2) for text residents publish; scene 3 = forum.
+    WeChat's suggestion: "pass", "review" or "risky". Raises WeChatUnavailable or WeChatRefused
+    (WeChat checks only the text of a user who opened the mini-program in the last two hours):
+    the caller decides what no verdict means."""
+    result = call("POST", "wxa/msg_sec_check", body={"version": 2, "openid": openid, "scene": scene, "content": text})
+    return (result.get("result") or {}).get("suggest")
+
+
+def text_is_risky(openid, text, scene=3):
+    """`text_suggestion` is "risky", for text checked while the resident waits.
 
     Fails open: when WeChat is down or refuses the call, the text is accepted and the failure
-    logged, so a WeChat outage never stops a resident reporting a broken drain.
+    logged, so a WeChat outage never stops a resident commenting on a broken drain.
     """
     try:
-        result = call("POST", "wxa/msg_sec_check",
-                      body={"version": 2, "openid": openid, "scene": scene, "content": text})
+        return text_suggestion(openid, text, scene) == "risky"
     except (WeChatUnavailable, WeChatRefused) as exc:
         log.warning("msgSecCheck unavailable, text accepted: %s", getattr(exc, "errcode", exc.__class__.__name__))
         return False
-    return (result.get("result") or {}).get("suggest") == "risky"
 
 
 def check_media_async(openid, media_url, scene=3):

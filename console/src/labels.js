@@ -46,6 +46,12 @@ export function formatTime(iso) {
   return iso ? TIME.format(new Date(iso)) : ''
 }
 
+// A matter's status in words, marked while WeChat's check keeps it from others (text_check_label:
+// 内容审核中, 未通过内容审核; only the household and staff see such a matter): 待分类（内容审核中）
+export function statusText(matter) {
+  return matter.text_check_label ? `${matter.status_label}（${matter.text_check_label}）` : matter.status_label
+}
+
 // One line of a matter's timeline, as the mini-program words it (miniprogram/utils/matters.js).
 export function eventText(event) {
   const data = event.data || {}
@@ -62,6 +68,7 @@ export function eventText(event) {
     case 'accept': return data.satisfaction ? `评议：${data.satisfaction} 星` : '评议'
     case 'reopen': return data.satisfaction ? `评议 ${data.satisfaction} 星，不满意，重新办理` : '重新办理'
     case 'withdraw': return '撤回诉求'
+    case 'hold_back': return '内容未通过审核，已退回' // WeChat found the text risky: withdrawn, no actor
     case 'merge': return data.into_id ? `合并到诉求 #${data.into_id}` : '合并'
     case 'escalate': return '上报街道'
     case 'overdue': return '已超过办理期限'

@@ -87,17 +87,20 @@ const SESSION = ['token', ...USER.map(f => `user.${f}`)]
 const PHOTO = ['id', 'url', 'thumbnail_url']
 const BRIEF = ['id', 'title', 'category_name', 'building_name', 'class_label', 'matter_class', 'status', 'status_label',
   'created_at', 'updated_at']
+// components/TextCheckTag.vue, beside the status in the matters table and MatterDetail
+const TEXT_CHECK = ['text_check', 'text_check_label']
 // components/MatterDetail.vue and the board's use of an answer
 const MATTER = ['id', 'title', 'description', 'category_name', 'status', 'status_label', 'building_id', 'building_name',
   'place_text', 'matter_class', 'class_label', 'handler.type', 'handler.name', 'due_date', 'satisfaction', 'submitter_name',
   'on_behalf', 'created_at', 'can.classify', 'can.reclassify', 'can.class_votes', 'can.assign', 'can.merge', 'can.escalate',
   ...PHOTO.map(f => `photos[].${f}`), 'timeline[].id', 'timeline[].action', 'timeline[].matter_class', 'timeline[].data',
-  'timeline[].note', 'timeline[].actor_name', 'timeline[].created_at', ...PHOTO.map(f => `timeline[].photos[].${f}`)]
+  'timeline[].note', 'timeline[].actor_name', 'timeline[].created_at', ...PHOTO.map(f => `timeline[].photos[].${f}`),
+  ...TEXT_CHECK]
 
 // the triage queue and the matters table: a matter's own photos
 const QUEUE = [...BRIEF, 'description', 'suggested_class', 'similar_ids', 'household_flags.elderly_alone',
   'household_flags.disabled', 'household_flags.low_income', ...PHOTO.map(f => `photos[].${f}`)]
-const COMMUNITY_MATTER = [...BRIEF, 'handler_type', 'handler_name', 'due_date', 'overdue', 'satisfaction']
+const COMMUNITY_MATTER = [...BRIEF, ...TEXT_CHECK, 'handler_type', 'handler_name', 'due_date', 'overdue', 'satisfaction']
 const HOUSEHOLD = ['id', 'building_name', 'unit', 'room', 'floor_area', 'head_name', 'head_phone', 'elderly_alone', 'disabled',
   'low_income', 'members[].name', 'members[].is_head']
 // components/meetings/

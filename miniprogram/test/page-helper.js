@@ -63,6 +63,8 @@ function matterBrief(id, fields = {}) {
     category_name: '路灯',
     status: 'submitted',
     status_label: '待分类',
+    text_check: 'passed',
+    text_check_label: null,
     matter_class: null,
     community_id: 1,
     building_id: 1,

@@ -60,6 +60,7 @@ function matter(fields = {}) {
     merged_into_id: null,
     satisfaction: null,
     evaluation_comment: null,
+    text_check_note: null,
     timeline: [event(1, 'submit', { status_to: 'submitted' })],
   }, fields))
 }
@@ -164,13 +165,14 @@ describe('显示', () => {
     expect(textOf(page, '#event-5 .event-meta')).toContain('第一网格网格员')
   })
 
-  test('重新分类、评议、合并、撤回的时间线说明', () => {
+  test('重新分类、评议、合并、撤回、内容审核退回的时间线说明', () => {
     expect(matters.eventText(event(1, 'reclassify', { matter_class: 'major', data: { from_class: 'minor' } }))).toBe('由“小事”重新分类为“大事”')
     expect(matters.eventText(event(1, 'accept', { data: { satisfaction: 5 } }))).toBe('评议：5 星')
     expect(matters.eventText(event(1, 'reopen', { data: { satisfaction: 1 } }))).toBe('评议 1 星，不满意，重新办理')
     expect(matters.eventText(event(1, 'merge', { data: { into_id: 12 } }))).toBe('合并到诉求 #12')
     expect(matters.eventText(event(1, 'submit', { data: { on_behalf: true } }))).toBe('代为登记诉求')
     expect(matters.eventText(event(1, 'withdraw'))).toBe('撤回诉求')
+    expect(matters.eventText(event(1, 'hold_back', { actor_name: null }))).toBe('内容未通过审核，已退回')
     expect(matters.eventText(event(1, 'comment'))).toBe('留言')
   })
 
@@ -573,5 +575,64 @@ describe('议事会表决分类、上报街道', () => {
     expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '上报街道' }))
     expect(wx.server.calls('POST', '/matters/31/escalate')[0].data).toEqual({ note: '超期十天没人管' })
     expect(page.querySelector('#escalate-form')).toBeUndefined()
+  })
+})
+
+describe('内容审核', () => {
+  const CHECKING = {
+    text_check: 'checking',
+    text_check_label: '内容审核中',
+    text_check_note: '内容审核通过后，邻居和议事会才能看到这件诉求，一般只要几秒钟',
+    mine: true,
+    can: can('withdraw', 'comment'),
+  }
+  const RISKY = {
+    status: 'withdrawn',
+    status_label: '已撤回',
+    text_check: 'risky',
+    text_check_label: '未通过内容审核',
+    text_check_note: '内容可能含有不适宜公开的信息，请修改后重新反映',
+    mine: true,
+    timeline: [
+      event(1, 'submit', { status_to: 'submitted' }),
+      event(2, 'hold_back', { status_from: 'submitted', status_to: 'withdrawn', actor_name: null, note: '内容可能含有不适宜公开的信息，请修改后重新反映' }),
+    ],
+  }
+
+  test('审核中：写“内容审核中”和后端的说明，提示下拉刷新；状态照常', async () => {
+    const page = await open(RESIDENT, matter(CHECKING))
+    expect(textOf(page, '#text-check-label')).toBe('内容审核中')
+    expect(textOf(page, '#text-check-note')).toBe('内容审核通过后，邻居和议事会才能看到这件诉求，一般只要几秒钟')
+    expect(textOf(page, '#text-check')).toContain('下拉可以刷新')
+    expect(page.querySelector('#text-check').dom.className).toContain('text-check-checking')
+    expect(textOf(page, '#matter-status')).toBe('待分类')
+    expect(page.querySelector('#report-again-btn')).toBeUndefined()
+  })
+
+  test('没通过：写明原因，本户的可以“重新反映”；时间线写“内容未通过审核，已退回”', async () => {
+    const page = await open(RESIDENT, matter(RISKY))
+    expect(textOf(page, '#text-check-label')).toBe('未通过内容审核')
+    expect(textOf(page, '#text-check-note')).toBe('内容可能含有不适宜公开的信息，请修改后重新反映')
+    expect(textOf(page, '#text-check')).not.toContain('下拉可以刷新')
+    expect(textOf(page, '#matter-status')).toBe('已撤回')
+    const actions = page.querySelectorAll('#timeline .event-action').map(n => n.dom.textContent.trim())
+    expect(actions).toEqual(['提交诉求', '内容未通过审核，已退回'])
+    expect(textOf(page, '#event-2')).toContain('请修改后重新反映')
+
+    await tap(page, '#report-again-btn')
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/matter-new/matter-new' })
+  })
+
+  test('社区工作人员看没通过的：有说明，没有“重新反映”', async () => {
+    const page = await open(STAFF, matter(Object.assign({}, RISKY, { mine: false })))
+    expect(textOf(page, '#text-check-label')).toBe('未通过内容审核')
+    expect(page.querySelector('#report-again-btn')).toBeUndefined()
+  })
+
+  test('审核通过、或微信没给结论（unchecked）：不显示审核提示', async () => {
+    for (const check of ['passed', 'unchecked']) {
+      const page = await open(RESIDENT, matter({ text_check: check, mine: true }))
+      expect(page.querySelector('#text-check')).toBeUndefined()
+    }
   })
 })

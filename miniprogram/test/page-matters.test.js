@@ -110,3 +110,23 @@ test('从详情页回来（再次显示）时刷新第一页；下拉刷新也�
   expect(shownIds(page)).toEqual([10, 9])
   expect(wx.stopPullDownRefresh).toHaveBeenCalled()
 })
+
+test('文字还在审核、没通过审核的：状态处写后端给的“内容审核中”“未通过内容审核”', async () => {
+  wx.server.reply('GET', '/matters/mine', 200, {
+    items: [
+      brief(12, { text_check: 'checking', text_check_label: '内容审核中' }),
+      brief(11, { status: 'withdrawn', status_label: '已撤回', text_check: 'risky', text_check_label: '未通过内容审核' }),
+      brief(10, { text_check: 'unchecked' }),
+    ],
+    next_cursor: null,
+  })
+  const page = loadPage(PAGE)
+  await page.instance.onLoad({})
+
+  expect(textOf(page, '#matter-12 .status')).toBe('内容审核中')
+  expect(page.querySelector('#matter-12 .status').dom.className).toContain('status-check-checking')
+  expect(textOf(page, '#matter-11 .status')).toBe('未通过内容审核')
+  expect(page.querySelector('#matter-11 .status').dom.className).toContain('status-check-risky')
+  expect(textOf(page, '#matter-10 .status')).toBe('待分类') // 微信没给结论：照常显示
+  expect(page.querySelector('#matter-10 .status').dom.className).toContain('status-submitted')
+})

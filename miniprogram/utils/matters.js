@@ -110,6 +110,8 @@ function eventText(event) {
       return data.satisfaction ? `评议 ${data.satisfaction} 星，不满意，重新办理` : '重新办理'
     case 'withdraw':
       return '撤回诉求'
+    case 'hold_back': // 系统做的：微信判定文字有风险，后端把诉求退回（原因在 note 里）
+      return '内容未通过审核，已退回'
     case 'merge':
       return data.into_id ? `合并到诉求 #${data.into_id}` : '合并'
     case 'comment':

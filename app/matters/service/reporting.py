@@ -1,17 +1,23 @@
 """Reporting a matter: the categories it is filed under, the submission (or 走访登记 for a
-household), and the content check of text others will read."""
+household), and the content check of text others will read: a report's after it is saved
+(text_check.py), a comment's before."""
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from app import wechat
 from app.audit import service as audit
-from app.auth.permissions import Action, can, membership_of
+from app.auth.models import AuthSession, User
+from app.auth.permissions import Action, can, known_resident, membership_of
+from app.auth.service import live_session
 from app.community import acting
-from app.community.models import Building, Community
+from app.community.models import Building, Community, Household, HouseholdMember, RoleAssignment
 from app.errors import ApiError, invalid
 from app.extensions import db
-from app.matters import photos, voice
-from app.matters.models import BUILTIN_CATEGORIES, Matter, MatterCategory, MatterEvent, MatterStatus
+from app.jobs import queue
+from app.matters import access, photos, voice
+from app.matters.models import BUILTIN_CATEGORIES, Matter, MatterCategory, MatterEvent, MatterStatus, TextCheck
+from app.matters.service import text_check, views
+from app.models_base import utcnow
 
 VOICE_TITLE = "语音反映"  # the title of a report made by voice alone
 RECORDED_NOTE = "代为登记（走访）"
@@ -50,7 +56,9 @@ def submit(user, title, category, description="", building_id=None, place_text="
     """A resident reports a matter; whoever may act for a household (app/community/acting.py:
     its building head, grid worker, staff, a family helper) may record one for it (走访登记),
     which the matter then says, naming who and as what. A voice note may stand in for the text:
-    with one, the title may be left empty (VOICE_TITLE is shown)."""
+    with one, the title may be left empty (VOICE_TITLE is shown). Typed text is checked by WeChat
+    after the commit (text_check.py): until then the matter is `checking`, and only its household
+    and the community's staff see it."""
     if voice_note_id is not None and not title.strip():
         title = VOICE_TITLE
     agency = None
@@ -73,32 +81,75 @@ def submit(user, title, category, description="", building_id=None, place_text="
     if household is None and not can(user, Action.VIEW_PUBLIC_MATTERS, community):
         raise ApiError(403, "forbidden", "只能向自己所在的社区反映诉求")
     _check_category(community.id, category)
-    if title != VOICE_TITLE or description or place_text:
-        check_text(user, f"{title}\n{description}\n{place_text}")
+    return _file(user, (community.id, building.grid_id, building.courtyard_id, building.id), household, agency,
+                 title, category, description, place_text, latitude, longitude, photo_ids, voice_note_id)[0]
+
+
+def _file(user, place, household, agency, title, category, description, place_text, latitude, longitude,
+          photo_ids, voice_note_id):
+    """The matter and its first timeline line, once who files it, for which household and where
+    (community, grid, courtyard and building ids) are settled: (matter, that line)."""
+    community_id, grid_id, courtyard_id, building_id = place
     matter = Matter(
-        community_id=community.id, grid_id=building.grid_id, courtyard_id=building.courtyard_id,
-        building_id=building.id, household_id=household.id if household else None,
+        community_id=community_id, grid_id=grid_id, courtyard_id=courtyard_id,
+        building_id=building_id, household_id=household.id if household else None,
         submitter_id=user.id, recorded_by_id=user.id if agency else None,
         recorded_as=agency.role if agency else None, title=title, description=description,
         category=category, place_text=place_text, latitude=latitude, longitude=longitude,
         status=MatterStatus.SUBMITTED,
+        text_check=text_check.initial_state(title != VOICE_TITLE or bool(description) or bool(place_text)),
     )
     db.session.add(matter)
     db.session.flush()
-    db.session.add(MatterEvent(matter_id=matter.id, action="submit", actor_id=user.id,
-                               status_to=MatterStatus.SUBMITTED,
-                               note=(RECORDED_NOTES.get(agency.role, RECORDED_NOTE) if agency else ""),
-                               data={"on_behalf": bool(agency), **({"acting": agency.details()} if agency else {})}))
+    event = MatterEvent(matter_id=matter.id, action="submit", actor_id=user.id, status_to=MatterStatus.SUBMITTED,
+                        note=(RECORDED_NOTES.get(agency.role, RECORDED_NOTE) if agency else ""),
+                        data={"on_behalf": bool(agency), **({"acting": agency.details()} if agency else {})})
+    db.session.add(event)
     photos.attach(user, photo_ids, matter)
     voice.attach(user, voice_note_id, matter)
     if agency:
-        audit.record(user, "matter.recorded_for", "matter", matter.id, community_id=community.id,
+        audit.record(user, "matter.recorded_for", "matter", matter.id, community_id=community_id,
                      household_id=household.id, title=title, acting=agency.details())
     db.session.flush()
-    return matter
+    if matter.text_check == TextCheck.CHECKING:
+        queue.enqueue_after_commit(text_check.check_report, matter.id)
+    return matter, event
+
+
+def fast_submit(claims, args, respond):
+    """`submit`'s common case — a resident with no role reporting for their own household, in
+    a built-in category, with neither photo nor voice note — in BEGIN, one statement that checks
+    the session and finds the household (`live_session`), the matter and its first line, the
+    idempotency record, COMMIT (app/hot_path.py). The answer is the matter as just filed: its
+    timeline is that line, nothing else can refer to it yet; its building comes with the first
+    statement. None for any other case: the regular path (`submit`) takes it."""
+    if (args.get("on_behalf_of_household_id") is not None or args.get("photo_ids")
+            or args.get("voice_note_id") is not None or args["category"] not in BUILTIN_CATEGORIES):
+        return None
+    valid, unexpired = live_session(claims, utcnow())
+    row = db.session.execute(
+        select(User, AuthSession, Household, Building).select_from(AuthSession)
+        .join(User, User.id == AuthSession.user_id)
+        .join(HouseholdMember, HouseholdMember.user_id == User.id)
+        .join(Household, Household.id == HouseholdMember.household_id)
+        .join(Building, Building.id == Household.building_id)
+        .where(valid, unexpired, ~exists().where(RoleAssignment.user_id == User.id))).first()
+    if row is None or args.get("building_id") not in (None, row.Household.building_id):
+        return None
+    user, household = row.User, row.Household
+    known_resident(user, household)
+    matter, event = _file(
+        user, (household.community_id, household.grid_id, household.courtyard_id, household.building_id), household,
+        None, args["title"], args["category"], args.get("description", ""), args.get("place_text", ""),
+        args.get("latitude"), args.get("longitude"), (), None)
+    response, record = respond(user.id, views.matter_view(matter, access.FULL, user, filed=event))
+    if record is not None and db.session.execute(record).first() is None:
+        return None
+    return response, user, row.AuthSession
 
 
 def check_text(user, text):
-    """Text others will read goes through WeChat content security when WeChat is configured."""
+    """Text others will read at once (a comment, a budget proposal) goes through WeChat content
+    security before it is saved, when WeChat is configured."""
     if current_app.config["WECHAT_APPID"] and wechat.text_is_risky(user.openid, text):
         raise ApiError(422, "content_risky", "内容可能含有不适宜公开的信息，请修改后再提交")

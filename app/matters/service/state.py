@@ -8,7 +8,7 @@ from app.community import acting
 from app.community.models import HouseholdMember
 from app.errors import ApiError
 from app.extensions import db
-from app.matters.access import handler_user_ids, status_allows
+from app.matters.access import awaits_verdict, handler_user_ids, status_allows
 from app.matters.models import STATUS_LABELS, TRANSITIONS, MatterEvent, MatterStatus
 from app.models_base import utcnow
 from app.notifications.service import notify
@@ -17,7 +17,7 @@ from app.notifications.templates import NotificationKind
 ACTION_LABELS = {
     "classify": "分类", "reclassify": "重新分类", "assign": "交办", "progress": "更新进展",
     "resolve": "办结", "accept": "评议", "reopen": "重新办理", "withdraw": "撤回", "merge": "合并",
-    "comment": "留言", "overdue": "逾期提醒", "escalate": "上报街道",
+    "comment": "留言", "overdue": "逾期提醒", "escalate": "上报街道", "hold_back": "退回",
 }
 
 # What those who run the community do to a matter goes into the audit log as well as the
@@ -27,6 +27,9 @@ AUDITED_ACTIONS = frozenset({"classify", "reclassify", "assign", "progress", "re
 
 def allow(matter, action):
     """409 unless TRANSITIONS lets `action` start from the matter's status; returns the target."""
+    if awaits_verdict(matter, action) and matter.status in TRANSITIONS[action][0]:
+        raise ApiError(409, "text_being_checked", f"诉求内容审核中，审核通过后才能{ACTION_LABELS[action]}",
+                       details={"status": matter.status, "action": action})
     if not status_allows(matter, action):
         raise ApiError(409, "invalid_transition",
                        f"诉求{STATUS_LABELS[MatterStatus(matter.status)]}，不能{ACTION_LABELS[action]}",

@@ -17,8 +17,11 @@ from app.matters.models import (
     CLASS_LABELS,
     HANDLER_LABELS,
     HANDLING,
+    HELD_BACK,
     OPEN,
     STATUS_LABELS,
+    TEXT_CHECK_LABELS,
+    TEXT_CHECK_NOTES,
     HandlerType,
     Matter,
     MatterCategory,
@@ -48,7 +51,10 @@ def _shown_name(user, name, full):
     return name if full else _mask_name(name)
 
 
-def matter_view(matter, level, viewer):
+def matter_view(matter, level, viewer, filed=None):
+    """`filed`: the matter's first timeline line, when it was filed in this very transaction:
+    then that line is its whole timeline, and no photo, voice note or poll can refer to it yet
+    (a hot path's answer, app/matters/service/reporting.py: fast_submit)."""
     submitter = matter.submitter
     # A submitter who gave no name or phone stands for the household: the roster's are shown.
     # Not for an erased account: nobody else is shown in its place.
@@ -56,13 +62,15 @@ def matter_view(matter, level, viewer):
     name = submitter.name or (household.head_name if household else None)
     phone = submitter.phone or (household.head_phone if household else None)
     full = level == access.FULL
-    events = db.session.scalars(select(MatterEvent).filter_by(matter_id=matter.id).order_by(MatterEvent.id))
+    events = [filed] if filed is not None else db.session.scalars(
+        select(MatterEvent).filter_by(matter_id=matter.id).order_by(MatterEvent.id))
     by_event = {}
-    for photo in db.session.scalars(select(MatterPhoto).filter_by(matter_id=matter.id, hidden=False)
-                                    .order_by(MatterPhoto.id)):
+    for photo in () if filed is not None else db.session.scalars(
+            select(MatterPhoto).filter_by(matter_id=matter.id, hidden=False).order_by(MatterPhoto.id)):
         by_event.setdefault(photo.event_id, []).append(photos.photo_view(photo))
     return {
         **brief(matter),
+        "text_check_note": TEXT_CHECK_NOTES.get(matter.text_check),
         "description": matter.description, "place_text": matter.place_text,
         "latitude": matter.latitude, "longitude": matter.longitude,
         "household_id": matter.household_id if full else None,
@@ -76,9 +84,9 @@ def matter_view(matter, level, viewer):
         "resolved_at": matter.resolved_at,
         "satisfaction": matter.satisfaction, "evaluation_comment": matter.evaluation_comment,
         "photos": by_event.get(None, []),
-        "voice_note": voice.of_matters([matter.id]).get(matter.id) if full else None,
+        "voice_note": voice.of_matters([matter.id]).get(matter.id) if full and filed is None else None,
         "timeline": [{**_event_view(event, full), "photos": by_event.get(event.id, [])} for event in events],
-        "polls": [{"id": i, "title": t, "status": s} for i, t, s in db.session.execute(
+        "polls": [] if filed is not None else [{"id": i, "title": t, "status": s} for i, t, s in db.session.execute(
             select(Poll.id, Poll.title, Poll.status).where(Poll.matter_id == matter.id, Poll.status != PollStatus.DRAFT)
             .order_by(Poll.id))],
     }
@@ -91,6 +99,7 @@ def brief(matter, info=None):
         "category_name": category_name(info, matter),
         "class_label": CLASS_LABELS.get(matter.matter_class),
         "status": matter.status, "status_label": STATUS_LABELS[MatterStatus(matter.status)],
+        "text_check": matter.text_check, "text_check_label": TEXT_CHECK_LABELS.get(matter.text_check),
         "matter_class": matter.matter_class, "community_id": matter.community_id,
         "building_id": matter.building_id, "building_name": matter.building.name,
         "created_at": matter.created_at, "updated_at": matter.updated_at,
@@ -166,14 +175,17 @@ def _brief_page(rows, limit):
             "next_cursor": rows[limit - 1].id if len(rows) > limit else None}
 
 
-def community_matters(community, status=None, matter_class=None, grid_id=None, handler_type=None, overdue=None,
-                      unsatisfied=None, cursor=None, limit=20):
+def community_matters(community, viewer, status=None, matter_class=None, grid_id=None, handler_type=None,
+                      overdue=None, unsatisfied=None, cursor=None, limit=20):
     """A community's matters, newest first, filtered as the desk's table asks: the council's
     and staff's working list beyond the triage queue, each row with its handler (the department's
-    or team's name joined in), due date and rating."""
+    or team's name joined in), due date and rating. Those WeChat has not passed (HELD_BACK) are
+    listed to staff only, marked by `text_check` (access.view_level)."""
     query = (select(Matter, Department.name, VolunteerTeam.name).where(Matter.community_id == community.id)
              .outerjoin(Department, Department.id == Matter.handler_department_id)
              .outerjoin(VolunteerTeam, VolunteerTeam.id == Matter.handler_team_id))
+    if not access.is_staff(viewer, community):
+        query = query.where(Matter.text_check.not_in(sorted(HELD_BACK)))
     if status:
         query = query.where(Matter.status == status)
     if matter_class:
@@ -204,9 +216,13 @@ def community_matters(community, status=None, matter_class=None, grid_id=None, h
 
 def triage_queue(community, cursor=None, limit=20):
     """Unclassified matters, oldest first, each with its household's flags and the open matters
-    of the same building and category from the last 30 days (likely duplicates to merge)."""
+    of the same building and category from the last 30 days (likely duplicates to merge). Not
+    those whose text WeChat is still checking (HELD_BACK), for staff either: they cannot be
+    sorted until it has (access.AWAIT_VERDICT), and the council members working the queue are
+    residents too. Staff find them in the community's table."""
     query = select(Matter).options(selectinload(Matter.household)).where(
-        Matter.community_id == community.id, Matter.status == MatterStatus.SUBMITTED)
+        Matter.community_id == community.id, Matter.status == MatterStatus.SUBMITTED,
+        Matter.text_check.not_in(sorted(HELD_BACK)))
     if cursor is not None:
         query = query.where(Matter.id > cursor)
     rows = list(db.session.scalars(query.order_by(Matter.id).limit(limit + 1)))
@@ -216,8 +232,8 @@ def triage_queue(community, cursor=None, limit=20):
         since = utcnow() - timedelta(days=SIMILAR_DAYS)
         keys = {(m.building_id, m.category) for m in page}
         for other in db.session.execute(select(Matter.id, Matter.building_id, Matter.category).where(
-                tuple_(Matter.building_id, Matter.category).in_(keys),
-                Matter.status.in_(list(OPEN)), Matter.created_at >= since).order_by(Matter.id)):
+                tuple_(Matter.building_id, Matter.category).in_(keys), Matter.status.in_(list(OPEN)),
+                Matter.text_check.not_in(sorted(HELD_BACK)), Matter.created_at >= since).order_by(Matter.id)):
             similar.setdefault((other.building_id, other.category), []).append(other.id)
     reported = {}  # the photos sent with each report (not handlers' later ones), one query per page
     for photo in db.session.scalars(select(MatterPhoto).where(

@@ -9,6 +9,9 @@
 // 代办：后端说可以代这户评议时（can.evaluate_for：这户的楼栋长、网格员、社区工作人员、家属）也显示评议，
 // 提交时带上 on_behalf_of_household_id（这件诉求的住户）；时间线上别人代办的写“由X代办”（on_behalf_label）。
 // 本户的诉求：有正在征集提议的参与式预算时，可以“转为预算提案”（去 pages/budget/propose，带上诉求编号）。
+// 内容审核（text_check）：刚反映的诉求先交微信审核文字，审核中（checking）只有本户和社区工作人员看得到，
+// 页面顶上写“内容审核中”和后端给的说明（text_check_label、text_check_note）；没通过（risky）的已退回，
+// 写明原因，本户的给一个“重新反映”。时间线上的退回（hold_back）由 utils/matters.js 的 eventText 写“内容未通过审核，已退回”。
 // 本页路径：/pages/matter/matter?id=N（消息里的 page 也指向这里）。
 const api = require('../../utils/api')
 const elder = require('../../utils/elder')
@@ -140,6 +143,10 @@ Component({
         satisfactionStars: m.satisfaction ? matters.stars(m.satisfaction) : '',
         evaluationComment: m.evaluation_comment || '',
         createdText: formatRelativeTime(m.created_at, now),
+        textCheck: m.text_check || '',
+        checkLabel: m.text_check_label || '',
+        checkNote: m.text_check_note || '',
+        reportAgain: Boolean(m.mine) && m.text_check === 'risky',
       }
       const timeline = (m.timeline || []).map(e => ({
         id: e.id,
@@ -436,6 +443,11 @@ Component({
       const group = e.currentTarget.dataset.group
       const photos = group === 'matter' ? this.data.photos : ((this.data.timeline.find(t => String(t.id) === String(group)) || {}).photos || [])
       wx.previewImage({ urls: photos.map(p => p.url), current: e.currentTarget.dataset.url })
+    },
+
+    // 内容没通过审核：改一改，重新反映
+    goReportAgain() {
+      wx.navigateTo({ url: '/pages/matter-new/matter-new' })
     },
 
     goMerged() {
