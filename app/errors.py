@@ -85,8 +85,9 @@ def from_http_exception(exc):
     if status == 422 and "messages" in data:
         fields, summary = field_errors(_flatten_locations(data["messages"]), data.get("schema"))
         return ApiError(422, message=summary, details={"fields": fields}, headers=headers)
-    if status == 429 and exc.response is not None and "Retry-After" in exc.response.headers:
-        headers["Retry-After"] = exc.response.headers["Retry-After"]
+    if status == 429:
+        from app.extensions import retry_after  # app.extensions imports this module
+        headers["Retry-After"] = retry_after()
     if status == 405 and getattr(exc, "valid_methods", None):
         headers["Allow"] = ", ".join(exc.valid_methods)
     return ApiError(status, headers=headers)

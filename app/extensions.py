@@ -47,7 +47,15 @@ def _numeric_bounds(_converter, field, ret, **_kwargs):
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate(render_as_batch=True, compare_type=True, render_item=render_item)
 api = Api()
-limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+# No X-RateLimit-* headers: they cost two more Redis round trips on every limited request, and
+# no client reads them. A refusal says when to try again (`retry_after`).
+limiter = Limiter(key_func=get_remote_address)
+
+
+def retry_after():
+    """Seconds until the limit this request broke lets it through again (Retry-After of a 429)."""
+    current = limiter.current_limit
+    return str(max(1, current.reset_at - int(time.time()))) if current is not None else "60"
 
 
 @event.listens_for(db.session, "loaded_as_persistent")

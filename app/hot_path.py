@@ -6,15 +6,15 @@ transaction allows (README: Architecture, Hot paths; tests/test_round_trips.py).
 the bearer token's claims (the session itself is checked inside the attempt's first statement,
 by `auth.service.live_session`), loads the JSON body with the regular path's schema, and calls
 `attempt(claims, args, respond, **view_args)`. The attempt builds its answer with
-`respond(user_id, view)`, which also gives the idempotency record's INSERT to write with the
-work (None without an Idempotency-Key), and returns (response, user, session) — or None for
-anything out of its common case. Then what it did is rolled back and the regular path runs from
+`respond(user_id, view)`, which also gives the idempotency record's INSERT and its parameters
+to write with the work (None without an Idempotency-Key), and returns the response — or None
+for anything out of its common case. Then what it did is rolled back and the regular path runs from
 a fresh transaction, with every check, and says why. So there is one set of rules: the attempt
 uses the regular path's constructs and takes only cases where they hold by construction.
 """
 from functools import wraps
 
-from flask import current_app, g, request
+from flask import current_app, request
 from marshmallow import ValidationError
 
 from app.auth.service import token_claims
@@ -40,11 +40,7 @@ def _attempt(attempt, body_schema, answer_schema, status, view_args):
         response.status_code = status
         return response, answered(user_id, key, response) if key is not None else None
 
-    done = attempt(claims, args, respond, **view_args)
-    if done is None:
-        return None
-    response, g.user, g.auth_session = done
-    return response
+    return attempt(claims, args, respond, **view_args)
 
 
 def hot_path(attempt, body_schema, answer_schema, status=201):

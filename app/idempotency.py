@@ -25,11 +25,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.auth.permissions import current_user
 from app.errors import ApiError, invalid
 from app.extensions import db
-from app.models_base import UTCDateTime, upsert, utcnow
+from app.models_base import UTCDateTime, insert_once, prefixed, utcnow
 from app.sealing import derive, seal, unseal
 from app.text import has_forbidden
 
 HEADER = "Idempotency-Key"
+REPLAYED = "Idempotent-Replayed"
 HEADER_DOC = {
     "in": "header", "name": HEADER, "required": False,
     "description": "Any unique string (≤ 100 chars) per attempted action; retries reuse it.",
@@ -102,24 +103,33 @@ def _replay(user, names, request_hash):
         raise ApiError(409, "request_in_progress", "请求正在处理中，请稍后再试")
     response = Response(names.unseal(existing.response_body), status=existing.status_code,
                         mimetype="application/json")
-    response.headers["Idempotent-Replayed"] = "true"
+    response.headers[REPLAYED] = "true"
     return response
+
+
+def fresh(response):
+    """Not a replay: what a rate limit that sits in front of a hot path counts (`deduct_when`),
+    so a phone retrying with its key is answered, not refused."""
+    return response.headers.get(REPLAYED) != "true"
 
 
 def well_formed(key):
     return 1 <= len(key) <= 100 and not has_forbidden(key)
 
 
+RECORD = ("user_id", "key", "request_hash", "status_code", "response_body", "created_at")
+
+
 def answered(user_id, key, response):
-    """The record of a request already done and answered, as one INSERT … ON CONFLICT DO NOTHING
-    RETURNING id, for a hot path that writes it in the same statement as its work (the ballot:
-    app/polls/service/voting.py). Inserting nothing means the key was used before: the caller
-    rolls back and takes the regular path, which replays the stored answer or refuses."""
+    """The record of a request already done and answered, for a hot path that writes it in the
+    same statement as its work (app/hot_path.py): (the INSERT … ON CONFLICT DO NOTHING RETURNING
+    id, its parameters). Inserting nothing means the key was used before: the caller rolls back
+    and takes the regular path, which replays the stored answer or refuses."""
     names = Names(user_id, key)
-    return upsert(IdempotencyRecord, db.engine).values(
-        user_id=user_id, key=names.lookup, request_hash=names.request_hash(_request_hash()),
-        status_code=response.status_code, response_body=names.seal(response.get_data(as_text=True)),
-        created_at=utcnow()).on_conflict_do_nothing().returning(IdempotencyRecord.id)
+    return insert_once(IdempotencyRecord, db.engine.dialect.name, "record_", RECORD), prefixed("record_", {
+        "user_id": user_id, "key": names.lookup, "request_hash": names.request_hash(_request_hash()),
+        "status_code": response.status_code, "response_body": names.seal(response.get_data(as_text=True)),
+        "created_at": utcnow()})
 
 
 def idempotent(view):

@@ -108,11 +108,11 @@ def token_claims(token):
     return claims
 
 
-def live_session(claims, now):
-    """SQL: (the session the claims name is in force at this generation, it has not expired).
-    `authenticate` and the hot paths that check the session inside their first statement
-    (app/polls/service/voting.py) share it."""
-    return (and_(AuthSession.id == str(claims.get("s")), AuthSession.generation == claims.get("g"),
+def live_session(session_id, generation, now):
+    """SQL: (the session a token names is in force at the token's generation, it has not
+    expired), from values or bound parameters. `authenticate` and the hot paths that check the
+    session inside their first statement (app/polls/service/voting.py) share it."""
+    return (and_(AuthSession.id == session_id, AuthSession.generation == generation,
                  AuthSession.revoked_at.is_(None)),
             AuthSession.expires_at > now)
 
@@ -120,7 +120,7 @@ def live_session(claims, now):
 def authenticate(token):
     """The (user, session) a token stands for, or 401."""
     claims = token_claims(token)
-    valid, unexpired = live_session(claims, utcnow())
+    valid, unexpired = live_session(str(claims.get("s")), claims.get("g"), utcnow())
     # Session and user in one round trip: every signed-in request starts here.
     row = db.session.execute(select(AuthSession, User, valid.label("valid"), unexpired.label("unexpired"))
                              .join(User, User.id == AuthSession.user_id)

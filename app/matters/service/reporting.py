@@ -1,8 +1,10 @@
 """Reporting a matter: the categories it is filed under, the submission (or 走访登记 for a
 household), and the content check of text others will read: a report's after it is saved
 (text_check.py), a comment's before."""
+import functools
+
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from app import wechat
 from app.audit import service as audit
@@ -17,7 +19,7 @@ from app.jobs import queue
 from app.matters import access, photos, voice
 from app.matters.models import BUILTIN_CATEGORIES, Matter, MatterCategory, MatterEvent, MatterStatus, TextCheck
 from app.matters.service import text_check, views
-from app.models_base import utcnow
+from app.models_base import UTCDateTime, utcnow
 
 VOICE_TITLE = "语音反映"  # the title of a report made by voice alone
 RECORDED_NOTE = "代为登记（走访）"
@@ -116,6 +118,20 @@ def _file(user, place, household, agency, title, category, description, place_te
     return matter, event
 
 
+@functools.cache
+def _resident_check():
+    """The session in force, its user holding no role, their household and its building: built
+    once, with bound parameters."""
+    valid, unexpired = live_session(bindparam("session_id"), bindparam("generation"),
+                                    bindparam("now", type_=UTCDateTime))
+    return (select(User, Household, Building).select_from(AuthSession)
+            .join(User, User.id == AuthSession.user_id)
+            .join(HouseholdMember, HouseholdMember.user_id == User.id)
+            .join(Household, Household.id == HouseholdMember.household_id)
+            .join(Building, Building.id == Household.building_id)
+            .where(valid, unexpired, ~exists().where(RoleAssignment.user_id == User.id)))
+
+
 def fast_submit(claims, args, respond):
     """`submit`'s common case — a resident with no role reporting for their own household, in
     a built-in category, with neither photo nor voice note — in BEGIN, one statement that checks
@@ -126,14 +142,8 @@ def fast_submit(claims, args, respond):
     if (args.get("on_behalf_of_household_id") is not None or args.get("photo_ids")
             or args.get("voice_note_id") is not None or args["category"] not in BUILTIN_CATEGORIES):
         return None
-    valid, unexpired = live_session(claims, utcnow())
-    row = db.session.execute(
-        select(User, AuthSession, Household, Building).select_from(AuthSession)
-        .join(User, User.id == AuthSession.user_id)
-        .join(HouseholdMember, HouseholdMember.user_id == User.id)
-        .join(Household, Household.id == HouseholdMember.household_id)
-        .join(Building, Building.id == Household.building_id)
-        .where(valid, unexpired, ~exists().where(RoleAssignment.user_id == User.id))).first()
+    row = db.session.execute(_resident_check(), {"session_id": str(claims.get("s")), "generation": claims.get("g"),
+                                                 "now": utcnow()}).first()
     if row is None or args.get("building_id") not in (None, row.Household.building_id):
         return None
     user, household = row.User, row.Household
@@ -143,9 +153,9 @@ def fast_submit(claims, args, respond):
         None, args["title"], args["category"], args.get("description", ""), args.get("place_text", ""),
         args.get("latitude"), args.get("longitude"), (), None)
     response, record = respond(user.id, views.matter_view(matter, access.FULL, user, filed=event))
-    if record is not None and db.session.execute(record).first() is None:
+    if record is not None and db.session.connection().execute(*record).first() is None:
         return None
-    return response, user, row.AuthSession
+    return response
 
 
 def check_text(user, text):

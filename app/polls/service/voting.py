@@ -5,14 +5,17 @@ A ballot's primary key is derived from its voter, so two ballots from one voter 
 stored, whatever the timing; votes hold a share lock on the poll row (`lock_open`) and closing
 takes it exclusively, so no ballot commits after the count is taken.
 """
-from sqlalchemy import func, select, update
+import functools
+
+from sqlalchemy import bindparam, func, select, update
 
 from app.auth.models import AuthSession, User
 from app.auth.service import live_session
 from app.community.models import HouseholdMember
 from app.errors import ApiError, invalid
 from app.extensions import db
-from app.models_base import upsert, utcnow
+from app.idempotency import RECORD, IdempotencyRecord
+from app.models_base import UTCDateTime, insert_once, prefixed, utcnow
 from app.polls import access, secrecy
 from app.polls.models import (Ballot, BallotStatus, BallotVia, BoardEntry, Poll, PollElector, PollQuestion, PollStatus,
                               QuestionKind)
@@ -47,8 +50,8 @@ def put_ballot(poll, elector, choices, via, status, caster_id=None):
     receipt, tracker = secrecy.new_code(), secrecy.new_code()
     # The first ballot, the usual case, in one statement; a conflict (a ballot exists, or a
     # concurrent one committed first) inserts nothing and falls through to the existing one.
-    inserted = db.session.execute(_new_ballot(poll, key, elector.voter_key, choices, receipt, tracker, via, status,
-                                              caster_id)).first()
+    inserted = db.session.execute(*_new_ballot(poll, key, elector.voter_key, choices, receipt, tracker, via, status,
+                                               caster_id)).first()
     if inserted:
         return {"receipt": receipt, "tracker": tracker, "choices": choices, "via": via, "status": status}, False
     existing = db.session.get(Ballot, key, with_for_update=True, populate_existing=True)
@@ -62,22 +65,27 @@ def put_ballot(poll, elector, choices, via, status, caster_id=None):
             "status": existing.status}, True
 
 
+BALLOT = ("id", "poll_id", "receipt", "via", "status", "voter_key", "choices", "tracker", "sealed")
+
+
 def _new_ballot(poll, key, voter_key, choices, receipt, tracker, via, status, caster_id):
-    """INSERT the voter's first ballot, nothing if one is there: RETURNING its id when inserted."""
-    return upsert(Ballot, db.engine).values(
-        id=key, poll_id=poll.id, receipt=receipt, via=via, status=status,
-        voter_key=None if poll.secret else voter_key,
-        **secrecy.stored(poll, key, choices, tracker, caster_id)).on_conflict_do_nothing().returning(Ballot.id)
+    """INSERT the voter's first ballot, nothing if one is there, RETURNING its id when inserted:
+    (the statement, its parameters)."""
+    return insert_once(Ballot, db.engine.dialect.name, "ballot_", BALLOT), prefixed("ballot_", {
+        "id": key, "poll_id": poll.id, "receipt": receipt, "via": via, "status": status,
+        "voter_key": None if poll.secret else voter_key, **secrecy.stored(poll, key, choices, tracker, caster_id)})
 
 
-def _voted(poll_id, voter_key, now):
+@functools.cache
+def _voted():
     """Every elector row of the voter (an owner of three flats is one voter) marked as voted."""
-    return update(PollElector).where(PollElector.poll_id == poll_id, PollElector.voter_key == voter_key,
-                                     PollElector.voted_at.is_(None)).values(voted_at=now)
+    return update(PollElector).where(
+        PollElector.poll_id == bindparam("voted_poll_id"), PollElector.voter_key == bindparam("voted_voter_key"),
+        PollElector.voted_at.is_(None)).values(voted_at=bindparam("voted_at", type_=UTCDateTime))
 
 
 def mark_voted(poll, voter_key):
-    db.session.execute(_voted(poll.id, voter_key, utcnow()))
+    db.session.execute(_voted(), {"voted_poll_id": poll.id, "voted_voter_key": voter_key, "voted_at": utcnow()})
 
 
 def cast(user, poll, answers):
@@ -111,6 +119,32 @@ def _open_poll_questions(poll):
     return questions
 
 
+@functools.cache
+def _fast_statements(dialect):
+    """fast_cast's statements, built once per dialect with bound parameters: the check, and the
+    writes — on PostgreSQL one statement of CTEs, with and without the idempotency record."""
+    now = bindparam("now", type_=UTCDateTime)
+    valid, unexpired = live_session(bindparam("session_id"), bindparam("generation"), now)
+    household = select(HouseholdMember.household_id).where(HouseholdMember.user_id == User.id).scalar_subquery()
+    check = (select(User.id.label("user_id"), Poll.id, Poll.secret, Poll.key_check, Poll.opened_at,
+                    PollElector.voter_key).select_from(AuthSession)
+             .join(User, User.id == AuthSession.user_id)
+             .join(Poll, Poll.id == bindparam("poll_id"))
+             .join(PollElector, (PollElector.poll_id == Poll.id) & access.mine(User.id, household))
+             .where(valid, unexpired, access.voting_open(Poll.status, Poll.closes_at, now),
+                    PollElector.household_id.is_(None) | access.casts_vote(User.id, PollElector.household_id))
+             .with_for_update(read=True, of=Poll))
+    ballot = insert_once(Ballot, dialect, "ballot_", BALLOT)
+    record = insert_once(IdempotencyRecord, dialect, "record_", RECORD)
+    written = {}
+    if dialect == "postgresql":
+        for keyed in (False, True):
+            inserts = [ballot.cte("ballot")] + ([record.cte("record")] if keyed else [])
+            written[keyed] = select(*(select(func.count()).select_from(cte).scalar_subquery() for cte in inserts)) \
+                .add_cte(_voted().cte("voted"))
+    return check, written
+
+
 def fast_cast(claims, args, respond, poll_id):
     """`cast`'s common case — a signed-in voter's first ballot — in two statements between BEGIN
     and COMMIT, for the vote that closes with 30,000 households at once (bench/README.md).
@@ -120,44 +154,37 @@ def fast_cast(claims, args, respond, poll_id):
     (`live_session`, `access.voting_open`, `access.mine`, `access.casts_vote`); the second
     writes the idempotency record, the ballot and the voted mark (app/hot_path.py: `respond`).
 
-    Returns (the response, the user, their session), or None when it is not the common case — no
-    session in force, a poll not open or not the user's to vote in, a refused answer, a ballot
-    or a key already there: the caller rolls back and takes the regular path (`cast`), whose
-    checks say why."""
-    now = utcnow()
-    valid, unexpired = live_session(claims, now)
-    household = select(HouseholdMember.household_id).where(HouseholdMember.user_id == User.id).scalar_subquery()
-    row = db.session.execute(
-        select(User, AuthSession, Poll, PollElector.voter_key).select_from(AuthSession)
-        .join(User, User.id == AuthSession.user_id)
-        .join(Poll, Poll.id == poll_id)
-        .join(PollElector, (PollElector.poll_id == Poll.id) & access.mine(User.id, household))
-        .where(valid, unexpired, access.voting_open(Poll.status, Poll.closes_at, now),
-               PollElector.household_id.is_(None) | access.casts_vote(User.id, PollElector.household_id))
-        .with_for_update(read=True, of=Poll)).first()
-    if row is None:
+    Returns the response, or None when it is not the common case — no session in force, a poll
+    not open or not the user's to vote in, a refused answer, a ballot or a key already there:
+    the caller rolls back and takes the regular path (`cast`), whose checks say why."""
+    dialect = db.engine.dialect.name
+    check, written = _fast_statements(dialect)
+    connection = db.session.connection()  # Core statements: no ORM layer to pass through
+    poll = connection.execute(check, {"session_id": str(claims.get("s")), "generation": claims.get("g"),
+                                      "now": utcnow(), "poll_id": poll_id}).first()
+    if poll is None:
         return None
-    user, poll = row.User, row.Poll
     try:
         choices = choices_of(_open_poll_questions(poll), args["answers"])
-        key = secrecy.ballot_key(poll, row.voter_key)
+        key = secrecy.ballot_key(poll, poll.voter_key)
     except ApiError:
         return None
     receipt, tracker = secrecy.new_code(), secrecy.new_code()
-    response, record = respond(user.id, {"receipt": receipt, "tracker": tracker, "choices": choices,
-                                         "via": BallotVia.PHONE, "status": BallotStatus.COUNTED, "changed": False})
-    ballot = _new_ballot(poll, key, row.voter_key, choices, receipt, tracker, BallotVia.PHONE, BallotStatus.COUNTED,
-                         user.id)
-    voted = _voted(poll.id, row.voter_key, utcnow())
-    if db.engine.dialect.name == "postgresql":  # one round trip: the writes as CTEs of one statement
-        written = [ballot.cte("ballot")] + ([record.cte("record")] if record is not None else [])
-        counts = select(*(select(func.count()).select_from(cte).scalar_subquery() for cte in written))
-        done = all(db.session.execute(counts.add_cte(voted.cte("voted"))).one())
+    response, record = respond(poll.user_id, {"receipt": receipt, "tracker": tracker, "choices": choices,
+                                              "via": BallotVia.PHONE, "status": BallotStatus.COUNTED, "changed": False})
+    ballot, params = _new_ballot(poll, key, poll.voter_key, choices, receipt, tracker, BallotVia.PHONE,
+                                 BallotStatus.COUNTED, poll.user_id)
+    params.update(voted_poll_id=poll.id, voted_voter_key=poll.voter_key, voted_at=utcnow())
+    if record is not None:
+        params.update(record[1])
+    if dialect == "postgresql":  # one round trip: the writes as CTEs of one statement
+        done = all(connection.execute(written[record is not None], params).one())
     else:
-        done = all(db.session.execute(statement).first() for statement in (record, ballot) if statement is not None)
+        done = all(connection.execute(statement, params).first()
+                   for statement in (record[0] if record else None, ballot) if statement is not None)
         if done:
-            db.session.execute(voted)
-    return (response, user, row.AuthSession) if done else None
+            connection.execute(_voted(), params)
+    return response if done else None
 
 
 def ballot_view(poll, ballot, viewer_id, is_voter):
