@@ -8,9 +8,10 @@ by `auth.service.live_session`), loads the JSON body with the regular path's sch
 `attempt(claims, args, respond, **view_args)`. The attempt builds its answer with
 `respond(user_id, view)`, which also gives the idempotency record's INSERT and its parameters
 to write with the work (None without an Idempotency-Key), and returns the response — or None
-for anything out of its common case. Then what it did is rolled back and the regular path runs from
-a fresh transaction, with every check, and says why. So there is one set of rules: the attempt
-uses the regular path's constructs and takes only cases where they hold by construction.
+for anything out of its common case. Then what it did is rolled back and the regular path runs
+from a fresh transaction, with every check, and says why. So there is one set of rules: the
+attempt uses the regular path's constructs and takes only cases where they hold by
+construction.
 """
 from functools import wraps
 

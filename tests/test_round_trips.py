@@ -79,6 +79,10 @@ def vote_body(poll, pick):
     return {"answers": [{"question_id": q["id"], "choices": [pick]} for q in poll["questions"]]}
 
 
+def vote(client, poll, pick, headers):
+    return client.post(f"{API}/polls/{poll['id']}/ballots", json=vote_body(poll, pick), headers=headers)
+
+
 def costs(app, proxy, send):
     """(statements, round trips or None) of one request."""
     if proxy is not None:
@@ -97,12 +101,11 @@ def test_a_ballot_costs_four_round_trips_whatever_the_size(proxied, monkeypatch,
     poll = open_poll(client, *estate(app, households), secret=secret)
     heads = [login(client, f"h{n}") for n in range(3)]
     # The first vote this process takes in a poll reads its questions, once: the pool's connection too.
-    assert client.post(f"{API}/polls/{poll['id']}/ballots", json=vote_body(poll, 2), headers=heads[2]).status_code == 201
+    assert vote(client, poll, 2, heads[2]).status_code == 201
     seen = []
     for n, key in ((0, "vote-0"), (1, None)):
         headers = {**heads[n], **({"Idempotency-Key": key} if key else {})}
-        response, statements, round_trips = costs(
-            app, proxy, lambda: client.post(f"{API}/polls/{poll['id']}/ballots", json=vote_body(poll, n), headers=headers))
+        response, statements, round_trips = costs(app, proxy, lambda: vote(client, poll, n, headers))
         assert response.status_code == 201, response.get_json()
         seen.append((statements, round_trips))
         if proxy is not None:
@@ -138,7 +141,7 @@ def test_the_hot_path_answers_as_the_regular_one(proxied):
     bad = client.post(f"{API}/polls/{poll['id']}/ballots", headers=login(client, "h1"),
                       json={"answers": [{"question_id": poll["questions"][0]["id"], "choices": [7]}]})
     assert bad.status_code == 422
-    outsider = client.post(f"{API}/polls/{poll['id']}/ballots", json=vote_body(poll, 1), headers=login(client, "nobody"))
+    outsider = vote(client, poll, 1, login(client, "nobody"))
     assert outsider.status_code == 404
 
 
@@ -151,10 +154,9 @@ def test_a_connection_idle_for_a_while_is_checked_before_use(proxied, monkeypatc
     client = app.test_client()
     poll = open_poll(client, *estate(app, 3))
     heads = [login(client, f"h{n}") for n in range(2)]
-    assert client.post(f"{API}/polls/{poll['id']}/ballots", json=vote_body(poll, 0), headers=heads[0]).status_code == 201
+    assert vote(client, poll, 0, heads[0]).status_code == 201
     monkeypatch.setattr(extensions, "PING_AFTER_IDLE_SECONDS", 0)
-    response, _statements, round_trips = costs(
-        app, proxy, lambda: client.post(f"{API}/polls/{poll['id']}/ballots", json=vote_body(poll, 1), headers=heads[1]))
+    response, _statements, round_trips = costs(app, proxy, lambda: vote(client, poll, 1, heads[1]))
     assert response.status_code == 201 and round_trips == BALLOT_ROUND_TRIPS + 1
 
 
@@ -177,7 +179,8 @@ def test_a_report_costs_six_round_trips_whatever_the_size(proxied, monkeypatch, 
         assert response.status_code == 201, response.get_json()
         seen.append((statements, round_trips))
         # The answer built from what was just written is what reading the matter gives.
-        assert response.get_json() == client.get(f"{API}/matters/{response.get_json()['id']}", headers=heads[0]).get_json()
+        read_back = client.get(f"{API}/matters/{response.get_json()['id']}", headers=heads[0])
+        assert response.get_json() == read_back.get_json()
     if proxy is not None:
         assert seen == [(4, REPORT_ROUND_TRIPS), (3, REPORT_ROUND_TRIPS - 1)]
     else:  # BEGIN IMMEDIATE and the same statements
