@@ -1,5 +1,6 @@
 // 参与式预算的投票表：本户投票（pages/budget/round）和替住户录入（pages/budget/enter）共用同一套勾选和合计，
 // 两处的“放不下就勾不上”才一样。钱是整数分，写成元用 utils/format.js。
+const api = require('./api')
 const { yuanText } = require('./format')
 
 // 投票时能勾的项目：通过审议、算好了钱的
@@ -49,4 +50,27 @@ function chosen(view) {
   }
 }
 
-module.exports = { votable, ballotView, toggleChoice, chosen }
+// 交一张投票（本户自己投、替住户录入都走这里）：选择没变就是同一个幂等键（api.keyForBody），网络断了自动重试、
+// 再点一次，后端记的都是这一票。后端不收时把说明写在按钮上面；reloadOn 里的状态（投票结束了、这户刚刚自己投了……）
+// 重新读取页面，显示现在的样子，说明留着。成功返回后端的回答（勾选清空，下一票用新键），不成功返回 null。
+async function sendBallot(page, body, { busy, fallback, reloadOn }) {
+  const key = api.keyForBody(page, body)
+  page.setData({ busy, formError: '' })
+  try {
+    const r = await api.post(`/budget-rounds/${page.data.id}/ballot`, body, { idempotencyKey: key })
+    page._key = null
+    page._keySig = null
+    page._selected = []
+    return r
+  } catch (err) {
+    const message = err.message || fallback
+    page.setData({ busy: '', formError: message })
+    if (reloadOn.includes(err.status)) {
+      await page.load()
+      page.setData({ formError: message })
+    }
+    return null
+  }
+}
+
+module.exports = { votable, ballotView, toggleChoice, chosen, sendBallot }

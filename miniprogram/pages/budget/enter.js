@@ -116,25 +116,10 @@ Component({
         '确认录入',
       )
       if (!ok) return
-      const body = { project_ids: ids, on_behalf_of_household_id: h.id }
-      const key = api.keyForBody(this, body)
-      this.setData({ busy: 'enter', formError: '' })
-      let r
-      try {
-        r = await api.post(`/budget-rounds/${this.data.id}/ballot`, body, { idempotencyKey: key })
-      } catch (err) {
-        const message = err.message || '没有录入成功，请稍后再试'
-        this.setData({ busy: '', formError: message })
-        // 投票结束了、这户刚刚自己投了：重新读取，页面显示现在的样子（说明留着）
-        if (err.status === 409) {
-          await this.load()
-          this.setData({ formError: message })
-        }
-        return
-      }
-      this._key = null
-      this._keySig = null
-      this._selected = []
+      const r = await budget.sendBallot(this, { project_ids: ids, on_behalf_of_household_id: h.id }, {
+        busy: 'enter', fallback: '没有录入成功，请稍后再试', reloadOn: [409],  // 投票结束了、这户刚刚自己投了
+      })
+      if (!r) return
       this.setData({ busy: '', household: null, doneNotice: `已替 ${h.address} 录入` })
       this.show(r)
       wx.showToast({ title: '已录入', icon: 'success' })

@@ -231,26 +231,10 @@ Component({
         this.data.changing ? '确认修改' : '确认投票',
       )
       if (!ok) return
-      const body = { project_ids: ids }
-      // 选择没变就是同一个键：网络断了自动重试、再点一次，后端记的都是这一票
-      const key = api.keyForBody(this, body)
-      this.setData({ busy: 'vote', formError: '' })
-      let r
-      try {
-        r = await api.post(`/budget-rounds/${this.data.id}/ballot`, body, { idempotencyKey: key })
-      } catch (err) {
-        this.setData({ busy: '', formError: err.message || '投票没有成功，请稍后再试' })
-        // 投票结束了、不在投票范围：重新读取，页面显示现在的样子（错误说明留着）
-        if (err.status === 409 || err.status === 403) {
-          const message = err.message
-          await this.load()
-          this.setData({ formError: message })
-        }
-        return
-      }
-      this._key = null
-      this._keySig = null
-      this._selected = []
+      const r = await budget.sendBallot(this, { project_ids: ids }, {
+        busy: 'vote', fallback: '投票没有成功，请稍后再试', reloadOn: [409, 403],  // 投票结束了、不在投票范围
+      })
+      if (!r) return
       this.setData({ busy: '', changing: false })
       this.show(r)
       wx.showToast({ title: '已投票', icon: 'success' })
