@@ -4,7 +4,7 @@ import re
 import secrets
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, g
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
@@ -96,7 +96,15 @@ def open_session(user):
 
 def token_claims(token):
     """What a validly signed, unexpired token claims (its session, generation and user), or 401.
-    The session itself is not checked here: `live_session` is, inside a statement."""
+    The session itself is not checked here: `live_session` is, inside a statement. Read once per
+    request: the rate limit's key and the hot path both ask."""
+    read = g.setdefault("token_claims", {})
+    if token not in read:
+        read[token] = _verified_claims(token)
+    return read[token]
+
+
+def _verified_claims(token):
     try:
         claims = _serializer().loads(token, max_age=current_app.config["TOKEN_TTL_SECONDS"])
     except SignatureExpired:

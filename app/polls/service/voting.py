@@ -175,13 +175,14 @@ def fast_cast(claims, args, respond, poll_id):
     ballot, params = _new_ballot(poll, key, poll.voter_key, choices, receipt, tracker, BallotVia.PHONE,
                                  BallotStatus.COUNTED, poll.user_id)
     params.update(voted_poll_id=poll.id, voted_voter_key=poll.voter_key, voted_at=utcnow())
+    inserts = [ballot]
     if record is not None:
+        inserts.insert(0, record[0])
         params.update(record[1])
     if dialect == "postgresql":  # one round trip: the writes as CTEs of one statement
         done = all(connection.execute(written[record is not None], params).one())
     else:
-        done = all(connection.execute(statement, params).first()
-                   for statement in (record[0] if record else None, ballot) if statement is not None)
+        done = all(connection.execute(statement, params).first() for statement in inserts)
         if done:
             connection.execute(_voted(), params)
     return response if done else None
