@@ -13,7 +13,7 @@ from app.community import acting
 from app.community.models import Community, Household, Role, RoleAssignment
 from app.errors import ApiError
 from app.extensions import db
-from app.matters.models import HELD_BACK, TRANSITIONS, HandlerType, Matter, MatterClass
+from app.matters.models import TRANSITIONS, HandlerType, Matter, MatterClass
 
 FULL, PUBLIC = "full", "public"
 
@@ -64,10 +64,10 @@ def is_staff(user, target):
 def view_level(user, matter):
     """FULL for the household, its family helpers, the submitter and those who triage or handle it;
     PUBLIC (submitter masked) for the community's residents once it is classified major or minor;
-    else None. A matter whose text WeChat has not passed (HELD_BACK: being checked, or risky) is
+    else None. A matter whose text WeChat has not passed (`held_back`: being checked, or risky) is
     the household's and the staff's alone: council members, grid workers and building heads are
     residents too, and read nothing before WeChat has."""
-    if matter.text_check in HELD_BACK:
+    if matter.held_back:
         return FULL if is_household(user, matter) or is_staff(user, matter) or follows(user, matter) else None
     if is_household(user, matter) or can(user, Action.VIEW_MATTERS, matter) or follows(user, matter):
         return FULL
@@ -158,7 +158,7 @@ AWAIT_VERDICT = frozenset({"classify", "merge"})
 
 
 def awaits_verdict(matter, step):
-    return step in AWAIT_VERDICT and matter.text_check in HELD_BACK
+    return step in AWAIT_VERDICT and matter.held_back
 
 
 def status_allows(matter, step):

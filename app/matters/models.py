@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text,
                         UniqueConstraint, text)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -219,6 +220,18 @@ class Matter(db.Model):
         if self.handler_team_id:
             path.add(("volunteer_team", self.handler_team_id))
         return frozenset(path)
+
+
+    @hybrid_property
+    def held_back(self):
+        """WeChat has not passed its text (being checked, or risky): the household's and the
+        staff's alone. On a matter, or as SQL for the lists that leave such matters out."""
+        return self.text_check in HELD_BACK
+
+    @held_back.inplace.expression
+    @classmethod
+    def _held_back(cls):
+        return cls.text_check.in_(sorted(HELD_BACK))
 
 
 class MatterEvent(db.Model):

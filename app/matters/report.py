@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.community.models import Building, Department, Grid, VolunteerTeam
 from app.extensions import db
-from app.matters.models import (CLASS_LABELS, HANDLER_LABELS, HELD_BACK, STATUS_LABELS, HandlerType, Matter,
+from app.matters.models import (CLASS_LABELS, HANDLER_LABELS, STATUS_LABELS, HandlerType, Matter,
                                 MatterClass, MatterEvent, MatterStatus, is_overdue)
 from app.matters.service import category_info, category_name, local_today
 from app.models_base import utcnow
@@ -32,11 +32,11 @@ def period_bounds(start, end):
 
 
 def _in_period(community, start, end):
-    """The period's matters, without those WeChat has not passed (HELD_BACK): council members,
+    """The period's matters, without those WeChat has not passed (`held_back`): council members,
     residents too, read the sheet and the statistics."""
     since, until = period_bounds(start, end)
     return (Matter.community_id == community.id, Matter.created_at >= since, Matter.created_at < until,
-            Matter.text_check.not_in(sorted(HELD_BACK)))
+            ~Matter.held_back)
 
 
 def _days_open(matter, now):

@@ -1,7 +1,7 @@
 """WeChat's content check (msgSecCheck) of a report's typed text, after the report is saved.
 
 A resident reporting a broken drain should not wait on WeChat, and nobody but the household and
-the community's staff reads a matter before WeChat has (access.view_level, HELD_BACK). So a
+the community's staff reads a matter before WeChat has (access.view_level, Matter.held_back). So a
 report is saved at once with its text `checking`, and a job asks WeChat after the commit:
 
 - pass (or "review", which WeChat leaves to us, as the synchronous check did) → `passed`: the

@@ -9,7 +9,7 @@ from app.community.models import Department, Role, RoleAssignment, VolunteerTeam
 from app.errors import ApiError, invalid
 from app.extensions import db
 from app.matters import access
-from app.matters.models import (CLASS_LABELS, HANDLER_LABELS, HANDLERS_BY_CLASS, HELD_BACK, OPEN, HandlerType, Matter,
+from app.matters.models import (CLASS_LABELS, HANDLER_LABELS, HANDLERS_BY_CLASS, OPEN, HandlerType, Matter,
                                 MatterEvent)
 from app.matters.service.handling import local_today, watch_due_date
 from app.matters.service.state import allow, tell_handlers, transition
@@ -130,7 +130,7 @@ def merge(actor, matter, into_id, reason=""):
     access.require(actor, matter, "merge")
     into = db.session.get(Matter, into_id)
     if into is None or into.id == matter.id or into.community_id != matter.community_id \
-            or into.status not in OPEN or into.text_check in HELD_BACK:
+            or into.status not in OPEN or into.held_back:
         raise invalid("into_id", "只能合并到本社区另一件未办结的诉求")
     transition(matter, "merge", actor, reason, data={"into_id": into.id})
     matter.merged_into_id = into.id

@@ -17,7 +17,6 @@ from app.matters.models import (
     CLASS_LABELS,
     HANDLER_LABELS,
     HANDLING,
-    HELD_BACK,
     OPEN,
     STATUS_LABELS,
     TEXT_CHECK_LABELS,
@@ -179,13 +178,13 @@ def community_matters(community, viewer, status=None, matter_class=None, grid_id
                       overdue=None, unsatisfied=None, cursor=None, limit=20):
     """A community's matters, newest first, filtered as the desk's table asks: the council's
     and staff's working list beyond the triage queue, each row with its handler (the department's
-    or team's name joined in), due date and rating. Those WeChat has not passed (HELD_BACK) are
+    or team's name joined in), due date and rating. Those WeChat has not passed (`held_back`) are
     listed to staff only, marked by `text_check` (access.view_level)."""
     query = (select(Matter, Department.name, VolunteerTeam.name).where(Matter.community_id == community.id)
              .outerjoin(Department, Department.id == Matter.handler_department_id)
              .outerjoin(VolunteerTeam, VolunteerTeam.id == Matter.handler_team_id))
     if not access.is_staff(viewer, community):
-        query = query.where(Matter.text_check.not_in(sorted(HELD_BACK)))
+        query = query.where(~Matter.held_back)
     if status:
         query = query.where(Matter.status == status)
     if matter_class:
@@ -217,12 +216,12 @@ def community_matters(community, viewer, status=None, matter_class=None, grid_id
 def triage_queue(community, cursor=None, limit=20):
     """Unclassified matters, oldest first, each with its household's flags and the open matters
     of the same building and category from the last 30 days (likely duplicates to merge). Not
-    those whose text WeChat is still checking (HELD_BACK), for staff either: they cannot be
+    those whose text WeChat is still checking (`held_back`), for staff either: they cannot be
     sorted until it has (access.AWAIT_VERDICT), and the council members working the queue are
     residents too. Staff find them in the community's table."""
     query = select(Matter).options(selectinload(Matter.household)).where(
         Matter.community_id == community.id, Matter.status == MatterStatus.SUBMITTED,
-        Matter.text_check.not_in(sorted(HELD_BACK)))
+        ~Matter.held_back)
     if cursor is not None:
         query = query.where(Matter.id > cursor)
     rows = list(db.session.scalars(query.order_by(Matter.id).limit(limit + 1)))
@@ -233,7 +232,7 @@ def triage_queue(community, cursor=None, limit=20):
         keys = {(m.building_id, m.category) for m in page}
         for other in db.session.execute(select(Matter.id, Matter.building_id, Matter.category).where(
                 tuple_(Matter.building_id, Matter.category).in_(keys), Matter.status.in_(list(OPEN)),
-                Matter.text_check.not_in(sorted(HELD_BACK)), Matter.created_at >= since).order_by(Matter.id)):
+                ~Matter.held_back, Matter.created_at >= since).order_by(Matter.id)):
             similar.setdefault((other.building_id, other.category), []).append(other.id)
     reported = {}  # the photos sent with each report (not handlers' later ones), one query per page
     for photo in db.session.scalars(select(MatterPhoto).where(
