@@ -97,6 +97,8 @@ describe('与后端 OpenAPI 文档一致', () => {
 // 请求体是变量（不是对象字面量）的调用：“文件 方法 路径” → 这个调用可能发的全部字段（按页面代码写，
 // 几种情况的并集；"a.b" 是嵌套，"a[].b" 是数组的每一项）。页面多发一个字段，就在这里加上。
 const REQUEST_BODIES = {
+  // sendBallot()：本户投票（pages/budget/round）只发 project_ids；替住户录入（pages/budget/enter）带上这户
+  'utils/budget.js POST /budget-rounds/${page.data.id}/ballot': ['project_ids', 'on_behalf_of_household_id'],
   // payload()：标题、类别、说明、地点，有定位时经纬度，有照片时照片编号
   'pages/matter-new/matter-new.js POST /matters': ['title', 'description', 'category', 'place_text', 'latitude', 'longitude', 'photo_ids', 'voice_note_id', 'on_behalf_of_household_id'],
   'pages/matter/matter.js POST /matters/${this.data.id}/evaluate': ['satisfaction', 'comment', 'on_behalf_of_household_id'],
@@ -147,9 +149,6 @@ const REQUEST_BODIES = {
   // ---- 社区账本、参与式预算（issue 21：pages/money、pages/budget） ----
   // payload()：收据号不填不发，转账没拍照不发 photo_id
   'pages/money/collect.js POST /funds/${this.data.fundId}/entries': ['kind', 'household_id', 'amount_fen', 'occurred_on', 'paid_by', 'receipt_no', 'photo_id'],
-  'pages/budget/round.js POST /budget-rounds/${this.data.id}/ballot': ['project_ids'],
-  // 替住户录入：这户赞成的项目和是哪一户
-  'pages/budget/enter.js POST /budget-rounds/${this.data.id}/ballot': ['project_ids', 'on_behalf_of_household_id'],
   // 估计的钱不填不发；由诉求转来的带 matter_id
   'pages/budget/propose.js POST /budget-rounds/${d.roundId}/projects': ['title', 'description', 'location', 'estimate_fen', 'matter_id'],
   // ---- 社区账本、参与式预算 end ----
