@@ -7,6 +7,7 @@ from pathlib import Path
 import redis
 import swagger_ui_bundle
 from flask import Flask, send_from_directory
+from flask.sessions import SessionInterface
 from werkzeug.routing import IntegerConverter
 
 from app import lifecycle, logs, unit_of_work
@@ -30,11 +31,24 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+class NoCookieSession(SessionInterface):
+    """No cookie session: the phone and the desk console sign in with bearer tokens. Flask's
+    default builds a signing serializer on every request to look for a cookie nobody sends.
+    `flask.session` is Flask's NullSession, which refuses to be written."""
+
+    def open_session(self, app, request):
+        return None
+
+    def save_session(self, app, session, response):
+        pass
+
+
 def create_app(config=None):
     """Build the app. `config` is a settings object (tests pass one); default: from the environment."""
     config = config or load_config()
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
     app.url_map.converters["int"] = IdConverter
+    app.session_interface = NoCookieSession()
     app.config.from_object(config)
     app.config["SETTINGS"] = config
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

@@ -186,6 +186,21 @@ def test_docs_page_is_served_without_a_cdn(client):
     assert client.get("/api/docs/static/swagger-ui-bundle.js").status_code == 200
 
 
+
+def test_no_cookie_is_set_or_read(app, client, places):
+    """Sign-in is by bearer token: no response sets a cookie, a session cookie sent is ignored,
+    and nothing can be kept in Flask's session."""
+    from flask import session
+
+    headers = login(client, "resident")
+    responses = [client.get("/api/v1/me", headers={**headers, "Cookie": "session=eyJ1c2VyIjoxfQ.forged"}),
+                 client.get("/api/v1/me", headers={"Cookie": "session=eyJ1c2VyIjoxfQ.forged"}),
+                 client.post("/api/v1/auth/login", json={"code": "dev:resident"})]
+    assert [response.status_code for response in responses] == [200, 401, 200]
+    assert not any("Set-Cookie" in response.headers for response in responses)
+    with app.test_request_context(), pytest.raises(RuntimeError):
+        session["user_id"] = 1
+
 # ---- migrations ------------------------------------------------------------------------------
 
 def test_models_and_migrations_agree(app):
