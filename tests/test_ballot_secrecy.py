@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import threading
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -325,3 +326,18 @@ def test_a_secret_polls_paper_ballot_photo_is_destroyed_once_a_supervisor_decide
     listed = client.get(f"{API}/polls/{poll['id']}/paper-ballots", headers=supervisor).get_json()["items"]
     assert [(p["status"], p["photo"], p["choices"]) for p in listed] == [("confirmed", None, None),
                                                                         ("rejected", None, None)]
+
+
+def test_receipts_and_trackers_are_unguessable_codes_of_the_readable_alphabet():
+    """Each character of a code is one of 32 equally likely (50 bits in all): no character is
+    favoured at any position, so a code can be neither guessed nor told from another's."""
+    from app.polls.secrecy import CODE_ALPHABET, CODE_LENGTH, new_code
+
+    codes = [new_code() for _ in range(20_000)]
+    assert len(set(codes)) == len(codes)
+    expected = len(codes) / len(CODE_ALPHABET)  # 625 per character and position
+    for position in range(CODE_LENGTH):
+        seen = Counter(code[position] for code in codes)
+        assert set(seen) == set(CODE_ALPHABET)
+        # ±6 standard deviations (about 24.6): a fair draw falls outside once in 10^8 runs
+        assert all(abs(count - expected) < 150 for count in seen.values()), (position, seen)
