@@ -10,6 +10,7 @@ to be taken there (the embedded default) as well.
 """
 from datetime import timedelta
 
+import psycopg
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
@@ -157,6 +158,37 @@ def test_a_connection_idle_for_a_while_is_checked_before_use(proxied, monkeypatc
     response, _statements, round_trips = costs(app, proxy, lambda: vote(client, poll, 1, heads[1]))
     assert response.status_code == 201 and round_trips == BALLOT_ROUND_TRIPS + 1
 
+
+
+def test_a_connection_broken_while_idle_is_replaced_before_a_request_uses_it(round_trip_proxy, make_app,
+                                                                             database_url, monkeypatch):
+    """The ping is what keeps a restart or a firewall's idle timeout from failing a resident's
+    request: the server ends every connection resting in the pool; without the ping the next
+    vote fails (503), with it the dead connection is replaced and the vote counts."""
+    if round_trip_proxy is None:
+        pytest.skip("SQLite has no connection to lose")
+    name = "yuanba-idle-in-pool"
+    url = make_url(round_trip_proxy.url(database_url)).update_query_dict({"application_name": name})
+    app = make_app(SQLALCHEMY_DATABASE_URI=url.render_as_string(hide_password=False))
+    client = app.test_client()
+    poll = open_poll(client, *estate(app, 3))
+    heads = [login(client, f"h{n}") for n in range(3)]
+
+    def end_idle_connections():
+        admin_url = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            return admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                 "WHERE application_name = %s AND state = 'idle'", (name,)).fetchone()[0]
+
+    monkeypatch.setattr(extensions, "PING_AFTER_IDLE_SECONDS", 3600)
+    assert end_idle_connections() >= 1
+    assert vote(client, poll, 0, heads[0]).status_code == 503
+    assert vote(client, poll, 0, heads[0]).status_code == 201  # the pool was emptied and refilled
+    monkeypatch.setattr(extensions, "PING_AFTER_IDLE_SECONDS", 0)
+    assert end_idle_connections() >= 1
+    assert vote(client, poll, 1, heads[1]).status_code == 201
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Ballot)) == 2
 
 @pytest.mark.parametrize("households", [3, 120])
 def test_a_report_costs_six_round_trips_whatever_the_size(proxied, monkeypatch, households):
