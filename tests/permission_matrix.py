@@ -455,6 +455,8 @@ MATRIX = [
     Row("POST", f"{A}/budget-rounds/<int:round_id>/ballot", "403 | ok: bhead grid staff admin | 404: @out",
         on="round_voting", body={"project_ids": ["@project_on_ballot"], "on_behalf_of_household_id": "@h1"},
         note="代办 for h1"),
+    Row("GET", f"{A}/budget-rounds/<int:round_id>/electors", "403 | ok: bhead bhead2 grid staff admin | 404: @out",
+        on="round_voting", note="the electors whoever looks after households may enter a ballot for"),
     Row("POST", f"{A}/budget-rounds/<int:round_id>/projects",
         "403 | ok: resident neighbour far council staff admin | 404: @out", on="round_proposing",
         body={"title": "楼道扶手"}, note="residents of the scope, the council, staff"),

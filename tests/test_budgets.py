@@ -316,6 +316,34 @@ def test_an_entered_ballot_never_replaces_the_households_own(app, client, people
     assert rows == {people["h1"]: ([a], True), people["h4"]: ([b], False)}
 
 
+def test_whoever_looks_after_households_sees_which_still_need_a_ballot_entered(app, client, people):
+    """替住户录入 starts from who has not voted: a building head sees the electors of the
+    building, whether each voted, and whether its ballot was entered for it; staff sees the
+    community's, page by page; a resident looks after nobody."""
+    rnd, (a,) = voting_round(client, people, [300000])
+    ok(ballot(client, "resident", rnd, a))
+    ok(ballot(client, "bhead", rnd, a, on_behalf_of_household_id=people["h4"]))
+
+    def electors(name, **query):
+        return ok(client.get(f"{API}/budget-rounds/{rnd['id']}/electors", query_string=query,
+                             headers=login(client, name)))
+
+    building = {item["household_id"]: (item["voted"], item["entered_for"]) for item in electors("bhead")["items"]}
+    assert building == {people["h1"]: (True, False), people["h3"]: (False, False), people["h4"]: (True, True)}
+    assert [item["household_id"] for item in electors("bhead", voted="false")["items"]] == [people["h3"]]
+    elder = next(item for item in electors("bhead")["items"] if item["household_id"] == people["h4"])
+    assert (elder["head_name"], elder["elderly_alone"], elder["unit"], elder["room"]) == ("王婆婆", True, "1单元", "201")
+    assert elder["voted_at"] is not None
+    community = [item["household_id"] for item in electors("staff", limit=100)["items"]]
+    assert set(community) > set(building) and people["h2"] in community
+    first = electors("staff", limit=2)
+    rest = electors("staff", cursor=first["next_cursor"], limit=100)
+    assert len(first["items"]) == 2 and rest["next_cursor"] is None
+    assert [item["household_id"] for item in first["items"] + rest["items"]] == community
+    refused = client.get(f"{API}/budget-rounds/{rnd['id']}/electors", headers=login(client, "neighbour"))
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "not_looking_after"
+
+
 def test_only_the_frozen_electorate_votes(app, client, people):
     rnd, (a,) = voting_round(client, people, [300000])
     with app.app_context():  # a family moves in once voting is open

@@ -11,6 +11,8 @@ from app.budgets.schemas import (
     AgendaRuleSchema,
     BallotInSchema,
     BoardSchema,
+    ElectorArgsSchema,
+    ElectorPageSchema,
     EvaluationInSchema,
     ProjectInSchema,
     ProjectSchema,
@@ -159,6 +161,16 @@ def board(round_id):
     """公示的选票, once closed: every ballot, shuffled, without household or time — to recount the
     result (its ballots_digest is over these)."""
     return service.board(_round(round_id))
+
+
+@blp.route("/budget-rounds/<int:round_id>/electors", methods=["GET"])
+@blp.arguments(ElectorArgsSchema, location="query")
+@blp.response(200, ElectorPageSchema)
+@requires()
+def electors(args, round_id):
+    """The round's elector households I look after (my building, grid or community), whether
+    each has voted and whether its ballot was entered for it: who still needs one entered."""
+    return service.electors(current_user(), _round(round_id), **args)
 
 
 @blp.route("/budget-rounds/<int:round_id>/ballot", methods=["POST"])

@@ -4,7 +4,7 @@ from marshmallow import validate
 from app.budgets.models import BudgetRule
 from app.matters.schemas import PhotoSchema
 from app.models_base import TIMES, Id, one_of
-from app.pagination import page_schema
+from app.pagination import PageArgsSchema, page_schema
 
 MAX_FEN = 10**11  # 10 亿元: far above any community's budget, well inside a BIGINT
 FEN = validate.Range(min=1, max=MAX_FEN)
@@ -161,6 +161,27 @@ class BoardSchema(ma.Schema):
 
 
 # ---- projects -------------------------------------------------------------------------------------
+
+class ElectorArgsSchema(PageArgsSchema):
+    limit = ma.fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+    voted = ma.fields.Boolean(load_default=None, metadata={"description": "false: those still to vote"})
+
+
+class BudgetElectorSchema(ma.Schema):
+    id = ma.fields.Integer(required=True, metadata={"description": "the elector row: the page's cursor"})
+    household_id = ma.fields.Integer(required=True)
+    building_name = ma.fields.String(required=True)
+    unit = ma.fields.String(required=True)
+    room = ma.fields.String(required=True)
+    head_name = ma.fields.String(allow_none=True, required=True)
+    elderly_alone = ma.fields.Boolean(required=True)
+    voted = ma.fields.Boolean(required=True)
+    voted_at = ma.fields.DateTime(allow_none=True, required=True)
+    entered_for = ma.fields.Boolean(required=True, metadata={"description": "its ballot was entered for it (替住户录入)"})
+
+
+ElectorPageSchema = page_schema(BudgetElectorSchema, "BudgetElectorPageSchema")
+
 
 class ProjectInSchema(ma.Schema):
     title = ma.fields.String(required=True, validate=validate.Length(min=2, max=60))

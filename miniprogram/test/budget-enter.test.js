@@ -23,7 +23,17 @@ beforeEach(() => {
   wx.modalConfirm = true
 })
 
-function listElders() {
+// 还没投票的一户（GET /budget-rounds/{id}/electors 的一条）
+function elector(id, householdId, fields = {}) {
+  return Object.assign({
+    id, household_id: householdId, building_name: '3幢', unit: '1单元', room: `${householdId}01`, head_name: null,
+    elderly_alone: false, voted: false, voted_at: null, entered_for: false,
+  }, fields)
+}
+
+// 选户要读的：还没投票的（这里没有），和选户组件列出的这栋楼的住户
+function listElders(waiting = []) {
+  wx.server.reply('GET', '/budget-rounds/3/electors', 200, { items: waiting, next_cursor: null })
   wx.server.reply('GET', '/buildings/3/households', 200, { items: ELDERS, next_cursor: null })
 }
 
@@ -92,6 +102,36 @@ test('楼栋长：列出负责的楼栋的住户；选一户后勾项目，放�
   // 回到选户，录下一户
   expect(page.querySelector('#ballot-form')).toBeUndefined()
   await until(() => page.querySelector('#household-picker') && page.querySelector('#household-picker').querySelector('#picker-household-1'))
+  expect(wx.server.unexpected).toEqual([])
+})
+
+test('先列出我照看的住户里还没投票的：点一户就替它录入，“更多”接着读，录好了重新读', async () => {
+  wx.server.reply('GET', '/budget-rounds/3/electors', 200, {
+    items: [elector(5, 1, { head_name: '李奶奶', elderly_alone: true })], next_cursor: 5,
+  })
+  wx.server.reply('GET', '/buildings/3/households', 200, { items: ELDERS, next_cursor: null })
+  const page = await open()
+  await until(() => page.querySelector('#waiting-1'))
+  expect(wx.server.calls('GET', '/budget-rounds/3/electors')[0].query).toEqual({ voted: 'false', limit: '50' })
+  expect(textOf(page, '#waiting-1')).toBe('3幢 1单元 101室 · 李奶奶 · 独居老人')
+
+  wx.server.reply('GET', '/budget-rounds/3/electors', 200, { items: [elector(9, 2)], next_cursor: null })
+  await tap(page, '#waiting-more-btn')
+  await until(() => page.querySelector('#waiting-2'))
+  expect(wx.server.calls('GET', '/budget-rounds/3/electors')[1].query).toEqual({ voted: 'false', limit: '50', cursor: '5' })
+  expect(textOf(page, '#waiting-2')).toBe('3幢 1单元 201室')
+  expect(page.querySelector('#waiting-more-btn')).toBeUndefined()
+
+  await tap(page, '#waiting-1')
+  expect(textOf(page, '#entry-household')).toBe('3幢 1单元 101室（李奶奶）')
+  expect(page.querySelector('#waiting')).toBeUndefined()
+  await tap(page, '#vote-11')
+  wx.server.reply('POST', '/budget-rounds/3/ballot', 200, round(3, { projects: PROJECTS, voted: 36 }))
+  listElders([elector(9, 2)])
+  await page.instance.onSubmit()
+  expect(ballotPosts().map(r => r.data)).toEqual([{ project_ids: [11], on_behalf_of_household_id: 1 }])
+  await until(() => wx.server.calls('GET', '/budget-rounds/3/electors').length === 3 && !page.querySelector('#waiting-1'))
+  expect(textOf(page, '#waiting-2')).toBe('3幢 1单元 201室')
   expect(wx.server.unexpected).toEqual([])
 })
 

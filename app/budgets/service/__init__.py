@@ -12,6 +12,7 @@ from app.budgets.service.proposals import propose, review, withdraw
 from app.budgets.service.rounds import ballots_digest, board, cancel, close, create, open_voting, start_review
 from app.budgets.service.views import (
     community_rounds,
+    electors,
     get_project,
     get_visible,
     my_rounds,
@@ -22,7 +23,8 @@ from app.budgets.service.views import (
 from app.budgets.service.voting import cast
 
 __all__ = [
-    "agenda_rules", "ballots_digest", "board", "cancel", "cast", "close", "community_rounds", "create", "create_rule", "evaluate",
+    "agenda_rules", "ballots_digest", "board", "cancel", "cast", "close", "community_rounds", "create", "create_rule", "electors",
+    "evaluate",
     "get_project", "get_visible", "my_rounds", "open_voting", "post_update", "project_view", "propose", "review",
     "round_summaries", "round_view", "rule_view", "sign_off", "start_review", "update_rule", "withdraw",
 ]

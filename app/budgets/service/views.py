@@ -12,7 +12,7 @@ from app.budgets.service import access
 from app.budgets.service.common import PROJECT_STATUS_LABELS, ROUND_STATUS_LABELS
 from app.budgets.service.proposals import REVIEWABLE
 from app.community import acting
-from app.community.models import Courtyard, Household
+from app.community.models import Building, Courtyard, Household
 from app.errors import ApiError
 from app.extensions import db
 from app.funds.models import Fund
@@ -103,6 +103,36 @@ def community_rounds(viewer, community, cursor=None, limit=20):
     """The community's rounds `viewer` may see, newest first (403 without a place in it)."""
     authorize(viewer, Action.VIEW_COMMUNITY, community)
     return _desc_page(select(BudgetRound).where(access.visible_rounds(viewer, community.id)), cursor, limit)
+
+
+def electors(viewer, rnd, voted=None, cursor=None, limit=50):
+    """The round's elector households that `viewer` looks after — a building head's building, a
+    grid worker's grid, staff's community (`acting.looked_after`, whom Act.BUDGET_BALLOT lets
+    them enter a ballot for) — each with whether it has voted and whether that ballot was entered
+    for it: so the elders who still need one are found without trying door after door. 403 for
+    whoever looks after nobody."""
+    scope = acting.looked_after(viewer)
+    if scope is False:
+        raise ApiError(403, "not_looking_after", "您没有负责照看的住户，不能替住户录入")
+    query = (select(BudgetElector, Household, Building.name, BudgetBallot.acting)
+             .join(Household, Household.id == BudgetElector.household_id)
+             .join(Building, Building.id == Household.building_id)
+             .outerjoin(BudgetBallot, (BudgetBallot.round_id == rnd.id)
+                        & (BudgetBallot.household_id == BudgetElector.household_id))
+             .where(BudgetElector.round_id == rnd.id))
+    if scope is not None:
+        query = query.where(scope)
+    if voted is not None:
+        query = query.where(BudgetElector.voted_at.is_not(None) if voted else BudgetElector.voted_at.is_(None))
+    if cursor is not None:
+        query = query.where(BudgetElector.id > cursor)
+    rows = db.session.execute(query.order_by(BudgetElector.id).limit(limit + 1)).all()
+    items = [{"id": elector.id, "household_id": household.id, "building_name": building, "unit": household.unit,
+              "room": household.room, "head_name": household.head_name, "elderly_alone": household.elderly_alone,
+              "voted": elector.voted_at is not None, "voted_at": elector.voted_at,
+              "entered_for": elector.voted_at is not None and entered is not None}
+             for elector, household, building, entered in rows[:limit]]
+    return {"items": items, "next_cursor": rows[limit - 1][0].id if len(rows) > limit else None}
 
 
 def my_rounds(user):

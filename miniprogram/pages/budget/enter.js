@@ -2,19 +2,35 @@
 // 家里没有手机、不会用手机的老人，由照看这户的楼栋长、网格员、社区工作人员替他们投
 // （后端 Act.BUDGET_BALLOT；家人代办不能替家里投票，所以选户组件不列“我代办的人家”）。
 // - 读这一轮（GET /budget-rounds/{id}）：不在投票中、我不照看住户（utils/households.js 的 canLookAfter）时只写说明。
-// - 选一户（components/household-picker：我照看的楼栋，GET /buildings/{id}/households）。
+// - 先列出我照看的住户里还没投票的（GET /budget-rounds/{id}/electors?voted=false，每次 50 户、“更多”），
+//   点一户就选它；独居老人写在地址后面。也可以在下面按楼栋找（components/household-picker：
+//   我照看的楼栋，GET /buildings/{id}/households）。
 // - 勾这户赞成的项目：和本户投票同一套勾选和合计（utils/budget.js），放不下的变灰、写明为什么。
 // - ui.confirm 念出这户的地址和选了什么，再 POST /budget-rounds/{id}/ballot {project_ids, on_behalf_of_household_id}，
 //   幂等键跟着这户和这份选择走（api.keyForBody）：网络断了自动重试、再点一次，后端记的都是这一票。
 // - 后端不收时把它的说明写在按钮上面（409 这户已经自己投过票、403 不归您照看或不在投票范围、422 超过预算）；
-//   投票结束了（409）重新读取。录好了写“已替 某某 录入”，回到选户，录下一户。
+//   投票结束了（409）重新读取。录好了写“已替 某某 录入”，回到选户，还没投票的重新读，录下一户。
 const api = require('../../utils/api')
 const elder = require('../../utils/elder')
 const ui = require('../../utils/ui')
 const budget = require('../../utils/budget')
 const households = require('../../utils/households')
 const detailPage = require('../../utils/detail-page')
-const { yuanText, formatMeetingTime } = require('../../utils/format')
+const { yuanText, formatMeetingTime, formatHouseAddress } = require('../../utils/format')
+
+const WAITING_PAGE = 50
+
+// 还没投票的一户 → 列表的一行，和选户组件点一户给的一样（id、address、headName）
+function toWaiting(e) {
+  const address = formatHouseAddress(e)
+  const headName = e.head_name || ''
+  return {
+    id: e.household_id,
+    address,
+    headName,
+    text: [address, headName, e.elderly_alone ? '独居老人' : ''].filter(Boolean).join(' · '),
+  }
+}
 
 Component({
   behaviors: [elder.behavior],
@@ -30,6 +46,8 @@ Component({
     busy: '',
     formError: '',
     doneNotice: '',
+    waiting: [],
+    waitingCursor: null,
   },
 
   methods: {
@@ -61,6 +79,33 @@ Component({
         canEnter: voting && households.canLookAfter(api.getUser()),
       })
       this.renderBallot()
+      if (this.data.canEnter) this.loadWaiting()
+    },
+
+    // 还没投票的：读不到（网络、不归我照看）就不列，下面按楼栋找照样能录
+    async loadWaiting(more) {
+      const cursor = more ? this.data.waitingCursor : null
+      let res
+      try {
+        res = await api.get(`/budget-rounds/${this.data.id}/electors`,
+          cursor ? { voted: false, limit: WAITING_PAGE, cursor } : { voted: false, limit: WAITING_PAGE }, { silent: true })
+      } catch (err) {
+        return
+      }
+      const items = ((res && res.items) || []).map(toWaiting)
+      this.setData({
+        waiting: more ? this.data.waiting.concat(items) : items,
+        waitingCursor: (res && res.next_cursor) || null,
+      })
+    },
+
+    onMoreWaiting() {
+      if (this.data.waitingCursor) return this.loadWaiting(true)
+    },
+
+    onPickWaiting(e) {
+      const h = this.data.waiting.find(item => item.id === Number(e.currentTarget.dataset.id))
+      if (h) this.onPickHousehold({ detail: h })
     },
 
     renderBallot(error) {
