@@ -160,8 +160,6 @@ class BoardSchema(ma.Schema):
         "description": "every ballot's sorted project ids, in random order, without household or time"})
 
 
-# ---- projects -------------------------------------------------------------------------------------
-
 class ElectorArgsSchema(PageArgsSchema):
     limit = ma.fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
     voted = ma.fields.Boolean(load_default=None, metadata={"description": "false: those still to vote"})
@@ -182,6 +180,8 @@ class BudgetElectorSchema(ma.Schema):
 
 ElectorPageSchema = page_schema(BudgetElectorSchema, "BudgetElectorPageSchema")
 
+
+# ---- projects -------------------------------------------------------------------------------------
 
 class ProjectInSchema(ma.Schema):
     title = ma.fields.String(required=True, validate=validate.Length(min=2, max=60))

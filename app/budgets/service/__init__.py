@@ -23,8 +23,8 @@ from app.budgets.service.views import (
 from app.budgets.service.voting import cast
 
 __all__ = [
-    "agenda_rules", "ballots_digest", "board", "cancel", "cast", "close", "community_rounds", "create", "create_rule", "electors",
-    "evaluate",
-    "get_project", "get_visible", "my_rounds", "open_voting", "post_update", "project_view", "propose", "review",
-    "round_summaries", "round_view", "rule_view", "sign_off", "start_review", "update_rule", "withdraw",
+    "agenda_rules", "ballots_digest", "board", "cancel", "cast", "close", "community_rounds", "create", "create_rule",
+    "electors", "evaluate", "get_project", "get_visible", "my_rounds", "open_voting", "post_update", "project_view",
+    "propose", "review", "round_summaries", "round_view", "rule_view", "sign_off", "start_review", "update_rule",
+    "withdraw",
 ]
