@@ -221,7 +221,6 @@ class Matter(db.Model):
             path.add(("volunteer_team", self.handler_team_id))
         return frozenset(path)
 
-
     @hybrid_property
     def held_back(self):
         """WeChat has not passed its text (being checked, or risky): the household's and the

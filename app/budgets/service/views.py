@@ -130,7 +130,7 @@ def electors(viewer, rnd, voted=None, cursor=None, limit=50):
     items = [{"id": elector.id, "household_id": household.id, "building_name": building, "unit": household.unit,
               "room": household.room, "head_name": household.head_name, "elderly_alone": household.elderly_alone,
               "voted": elector.voted_at is not None, "voted_at": elector.voted_at,
-              "entered_for": elector.voted_at is not None and entered is not None}
+              "entered_for": entered is not None}
              for elector, household, building, entered in rows[:limit]]
     return {"items": items, "next_cursor": rows[limit - 1][0].id if len(rows) > limit else None}
 
