@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 from app import lifecycle, logs, unit_of_work
 from app.errors import register_error_handlers
 from app.extensions import api, configure_sqlite, db, limiter, migrate, ping_when_idle
+from app.idempotency import give_back_replays
 from app.jobs import queue
 from app.models_base import MAX_ID
 from app.text import check_request_text
@@ -70,6 +71,7 @@ def create_app(config=None):
             ping_when_idle(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     limiter.init_app(app)
+    app.after_request(give_back_replays)
     api.init_app(app)
     app.json.ensure_ascii = False
 

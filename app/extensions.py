@@ -72,8 +72,8 @@ def _release(session, transaction):
         session.info.pop("held", None)
 
 
-# Per signed-in person (README: Security). Retries of one request replay (Idempotency-Key)
-# before the limit is counted.
+# Per signed-in person (README: Security). A retry of one request (Idempotency-Key) is
+# answered from its record and not counted (idempotency.give_back_replays).
 SUBMIT_LIMIT = "10 per minute;200 per day"
 UPLOAD_LIMIT = "60 per minute"
 VOTE_LIMIT = "20 per minute"

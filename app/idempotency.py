@@ -13,21 +13,25 @@ what: not a ballot's choices or receipt, not a guessable request body by hashing
 """
 import hashlib
 import hmac
+import logging
 from copy import deepcopy
 from functools import wraps
 
 from flask import Response, request
 from flask_smorest.utils import deepupdate
+from redis import RedisError
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.auth.permissions import current_user
 from app.errors import ApiError, invalid
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models_base import UTCDateTime, insert_once, prefixed, utcnow
 from app.sealing import derive, seal, unseal
 from app.text import has_forbidden
+
+log = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
@@ -107,10 +111,19 @@ def _replay(user, names, request_hash):
     return response
 
 
-def fresh(response):
-    """Not a replay: what a rate limit that sits in front of a hot path counts (`deduct_when`),
-    so a phone retrying with its key is answered, not refused."""
-    return response.headers.get(REPLAYED) != "true"
+def give_back_replays(response):
+    """after_request: a replay is answered, not counted, so a phone retrying with its key is
+    never refused for its retries. Limits count at the door, in one Redis call each (testing
+    first and counting after the view, as flask-limiter's `deduct_when` does, costs two); what
+    a replay was counted against is given back here. A limit whose window turned meanwhile
+    starts the new one a request short of full (fixed windows, flask-limiter's default)."""
+    if response.headers.get(REPLAYED) == "true":
+        for counted in limiter.current_limits:
+            try:
+                limiter.limiter.hit(counted.limit, *counted.request_args, cost=-1)
+            except RedisError:  # Redis down: limits are not kept anyway (RATELIMIT_SWALLOW_ERRORS)
+                log.warning("could not give back a replay's count", exc_info=True)
+    return response
 
 
 def well_formed(key):

@@ -110,6 +110,10 @@ def test_a_retried_request_replays_instead_of_counting(limited, places):
     answers = [limited.post(f"{API}/matters", json=body, headers=headers) for _ in range(15)]
     assert {r.status_code for r in answers} == {201}
     assert len({r.get_json()["id"] for r in answers}) == 1
+    # Each replay was counted at the door and given back: the first report took one of ten.
+    fresh = [limited.post(f"{API}/matters", json=body, headers={**headers, "Idempotency-Key": f"report-{n}"})
+             for n in range(10)]
+    assert [r.status_code for r in fresh] == [201] * 9 + [429]
 
 
 def test_bodies_and_pages_are_bounded(make_app, places):

@@ -9,9 +9,11 @@ an Idempotency-Key and without. Statements are counted on SQLite too, so the hot
 to be taken there (the embedded default) as well.
 """
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+import redis
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
@@ -23,7 +25,7 @@ from app.extensions import db
 from app.models_base import utcnow
 from app.matters.models import Matter
 from app.polls.models import Ballot, PollElector
-from tests.conftest import counting_statements, login
+from tests.conftest import TEST_REDIS_URL, counting_statements, login
 from tests.pgproxy import RoundTripProxy
 
 API = "/api/v1"
@@ -237,3 +239,45 @@ def test_a_reports_other_cases_take_the_regular_path(proxied):
     assert unknown.status_code == 422
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Matter)) == 1
+
+
+@pytest.fixture
+def limits_via_proxy(make_app):
+    """The app with its rate limits on, counted in the test's Redis through a counting proxy
+    (README: Security); skipped without a real Redis (TEST_REDIS_URL)."""
+    if not TEST_REDIS_URL:
+        pytest.skip("counts calls to a real Redis: TEST_REDIS_URL")
+    redis_url = urlsplit(TEST_REDIS_URL)
+    with RoundTripProxy(redis_url.hostname, redis_url.port or 6379) as proxy:
+        yield make_app(RATELIMIT_ENABLED=True,
+                       RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{proxy.port}{redis_url.path}"), proxy
+
+
+def test_a_limit_costs_one_call_to_redis_and_a_replay_gives_it_back(limits_via_proxy):
+    """A ballot or a report is counted against each of its limits in one call, before the view;
+    a retry with its key is answered from its record and its count given back, so a phone on a
+    flaky network is never refused for retrying (tests/test_limits.py)."""
+    app, proxy = limits_via_proxy
+    client = app.test_client()
+    poll = open_poll(client, *estate(app, 3))
+    heads = [login(client, f"h{n}") for n in range(3)]
+    assert vote(client, poll, 0, heads[2]).status_code == 201  # the pool's connection, the script loaded
+
+    def calls(send):
+        proxy.reset()
+        response = send()
+        assert response.status_code == 201, response.get_json()
+        return response, proxy.round_trips
+
+    keyed = {**heads[0], "Idempotency-Key": "vote-0"}
+    first, counted = calls(lambda: vote(client, poll, 1, keyed))
+    replay, given_back = calls(lambda: vote(client, poll, 1, keyed))
+    assert replay.headers["Idempotent-Replayed"] == "true" and replay.get_json() == first.get_json()
+    assert (counted, given_back) == (1, 2)
+    report = {"title": "路灯坏了", "category": "street_lamp"}
+    assert calls(lambda: client.post(f"{API}/matters", json=report, headers=heads[1]))[1] == 2  # per minute, per day
+    # What the replay was counted against went back: the voter has used one of twenty a minute.
+    stored = redis.Redis.from_url(TEST_REDIS_URL)
+    used = sorted((key.decode().split("/", 2)[2], int(stored.get(key))) for key in stored.keys("LIMITS:*/user:*"))
+    assert used == [("matters.submit/10/1/minute", 1), ("matters.submit/200/1/day", 1),
+                    ("polls.cast/20/1/minute", 1), ("polls.cast/20/1/minute", 1)]

@@ -5,7 +5,7 @@ from app.auth.permissions import Action, current_user, get_or_404, requires
 from app.community.models import Community
 from app.extensions import SUBMIT_LIMIT, UPLOAD_LIMIT, limiter, per_signed_in_user
 from app.hot_path import hot_path
-from app.idempotency import fresh, idempotent
+from app.idempotency import idempotent
 from app.matters import access, photos, report, service, voice
 from app.matters.schemas import (
     AssignSchema,
@@ -77,7 +77,7 @@ def add_category(args, community_id):
 
 
 @blp.route("/matters", methods=["POST"])
-@limiter.limit(SUBMIT_LIMIT, key_func=per_signed_in_user, deduct_when=fresh)
+@limiter.limit(SUBMIT_LIMIT, key_func=per_signed_in_user)
 @hot_path(service.fast_submit, MatterInSchema(), MatterSchema())
 @idempotent
 @blp.arguments(MatterInSchema)

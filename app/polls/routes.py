@@ -5,7 +5,7 @@ from app.auth.permissions import current_user, get_or_404, requires
 from app.community.models import Community
 from app.extensions import PAPER_ENTRY_LIMIT, VOTE_LIMIT, limiter, per_signed_in_user
 from app.hot_path import hot_path
-from app.idempotency import fresh, idempotent
+from app.idempotency import idempotent
 from app.matters.schemas import PeriodArgsSchema
 from app.meetings.schemas import ReasonSchema
 from app.pagination import PageArgsSchema
@@ -144,7 +144,7 @@ def cancel(args, poll_id):
 
 
 @blp.route("/polls/<int:poll_id>/ballots", methods=["POST"])
-@limiter.limit(VOTE_LIMIT, key_func=per_signed_in_user, deduct_when=fresh)
+@limiter.limit(VOTE_LIMIT, key_func=per_signed_in_user)
 @hot_path(service.fast_cast, CastSchema(), CastResultSchema())
 @idempotent
 @blp.arguments(CastSchema)
