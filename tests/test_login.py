@@ -5,9 +5,12 @@ from datetime import timedelta
 import pytest
 
 from app.auth.models import AuthSession, User
+from app.auth.permissions import current_user, grants_of
+from app.community import service as community
+from app.community.models import Household, Role
 from app.extensions import db
 from app.models_base import utcnow
-from tests.conftest import login
+from tests.conftest import counting_statements, login
 
 
 def test_wechat_login_goes_through_the_configured_base(wechat_app, fake_wechat, caplog):
@@ -191,3 +194,26 @@ def test_update_own_profile(client):
     assert response.get_json()["name"] == "王建国"
     bad = client.patch("/api/v1/me", json={"phone": "call me"}, headers=headers)
     assert bad.status_code == 422 and "phone" in bad.get_json()["error"]["details"]["fields"]
+
+
+def test_the_sign_in_read_brings_a_residents_grants(app, client, places):
+    """Every signed-in request starts by reading its session. A resident holding no role — most
+    of those who sign in — has their grants from that same read, and anyone else their
+    household; a request that changes someone's household reads their grants again."""
+    def grants_on_sign_in(name):
+        headers = login(client, name)
+        with app.test_request_context(headers=headers), counting_statements(app) as statements:
+            roles = [(grant.role, grant.scope_id) for grant in grants_of(current_user())]
+        return roles, len([sql for sql in statements if not sql.startswith("BEGIN")])  # SQLite's own
+
+    assert grants_on_sign_in("resident") == ([(Role.RESIDENT, places["h1"])], 1)
+    assert grants_on_sign_in("nobody") == ([], 1)
+    # The role and its building read; the household not (a building head living elsewhere).
+    assert grants_on_sign_in("bhead") == ([(Role.BUILDING_HEAD, places["b1"])], 3)
+
+    with app.test_request_context(headers=login(client, "nobody")):
+        user = current_user()
+        assert grants_of(user) == []
+        community.add_member(db.session.get(Household, places["h2"]), user)
+        assert [(grant.role, grant.scope_id) for grant in grants_of(user)] == [(Role.RESIDENT, places["h2"])]
+        db.session.rollback()

@@ -8,8 +8,10 @@ view (`view.permission`) so a table-driven test can walk every endpoint against 
 import enum
 from dataclasses import dataclass
 from functools import wraps
+from itertools import chain
 
 from flask import g, request
+from sqlalchemy import event
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.util import identity_key
 
@@ -147,9 +149,12 @@ def grants_of(user):
             continue  # its place was removed; the grant means nothing
         grants.append(Grant(Role(assignment.role), kind, assignment.scope_id,
                             place.scope_path if place else frozenset()))
-    membership = membership_of(user)
-    if membership:
-        household = membership.household
+    signed_in = g.get("_households", {})  # the sign-in read found the signed-in user's
+    if user.id in signed_in:
+        household = signed_in[user.id]
+    else:
+        household = membership.household if (membership := membership_of(user)) else None
+    if household is not None:
         grants.append(_resident(household))
     cache[user.id] = grants
     return grants
@@ -160,9 +165,21 @@ def _resident(household):
 
 
 def known_resident(user, household):
-    """This request's grants of a user a hot path's first statement found holding no role, living
-    in `household` (app/matters/service/reporting.py): what `grants_of` would read."""
-    g.setdefault("_grants", {})[user.id] = [_resident(household)]
+    """This request's grants of a user found holding no role, living in `household` (or none):
+    what `grants_of` would read, from the read that found them — the sign-in's (`current_user`),
+    a hot path's first statement (app/matters/service/reporting.py)."""
+    g.setdefault("_grants", {})[user.id] = [_resident(household)] if household is not None else []
+
+
+@event.listens_for(db.session, "after_flush")
+def _forget_grants(session, _flush_context):
+    """Grants are read once per request: one that changes someone's household or roles (a join
+    code used, a role granted) reads them again."""
+    if ("_grants" in g or "_households" in g) and any(
+            isinstance(changed, (HouseholdMember, RoleAssignment))
+            for changed in chain(session.new, session.dirty, session.deleted)):
+        g.pop("_grants", None)
+        g.pop("_households", None)
 
 
 def membership_of(user):
@@ -234,8 +251,11 @@ def current_user():
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise ApiError(401, "unauthorized", "请先登录")
-        user, auth_session = authenticate(token.strip())
+        user, auth_session, household, holds_roles = authenticate(token.strip())
         g.user, g.auth_session = user, auth_session
+        g.setdefault("_households", {})[user.id] = household
+        if not holds_roles:
+            known_resident(user, household)
     return user
 
 

@@ -6,11 +6,12 @@ from datetime import timedelta
 
 from flask import current_app, g
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import and_, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError
 
 from app import wechat
 from app.auth.models import AuthSession, User
+from app.community.models import Household, HouseholdMember, RoleAssignment
 from app.errors import ApiError, invalid
 from app.extensions import db
 from app.models_base import utcnow
@@ -126,18 +127,22 @@ def live_session(session_id, generation, now):
 
 
 def authenticate(token):
-    """The (user, session) a token stands for, or 401."""
+    """(user, session, their household or None, whether they hold any role) for a token, or 401.
+    One read: every signed-in request starts here, and a resident holding no role — most of
+    those who sign in — has their grants from it (`permissions.current_user`)."""
     claims = token_claims(token)
     valid, unexpired = live_session(str(claims.get("s")), claims.get("g"), utcnow())
-    # Session and user in one round trip: every signed-in request starts here.
-    row = db.session.execute(select(AuthSession, User, valid.label("valid"), unexpired.label("unexpired"))
+    row = db.session.execute(select(AuthSession, User, Household, valid.label("valid"), unexpired.label("unexpired"),
+                                    exists().where(RoleAssignment.user_id == User.id).label("holds_roles"))
                              .join(User, User.id == AuthSession.user_id)
+                             .outerjoin(HouseholdMember, HouseholdMember.user_id == User.id)
+                             .outerjoin(Household, Household.id == HouseholdMember.household_id)
                              .where(AuthSession.id == str(claims.get("s")))).first()
     if row is None or not row.valid:
         raise ApiError(401, "token_invalid", "登录状态无效，请重新登录")
     if not row.unexpired:
         raise ApiError(401, "token_expired", "登录已过期，请重新登录")
-    return row.User, row.AuthSession
+    return row.User, row.AuthSession, row.Household, row.holds_roles
 
 
 def refresh(auth_session):
