@@ -332,6 +332,10 @@ def test_whoever_looks_after_households_sees_which_still_need_a_ballot_entered(a
     assert building == {people["h1"]: (True, False), people["h3"]: (False, False), people["h4"]: (True, True)}
     assert [item["household_id"] for item in electors("bhead", voted="false")["items"]] == [people["h3"]]
     elder = next(item for item in electors("bhead")["items"] if item["household_id"] == people["h4"])
+    with app.app_context():
+        where = db.session.get(Building, people["b1"])
+        place = (db.session.get(Courtyard, where.courtyard_id).name, where.name)
+    assert (elder["courtyard_name"], elder["building_name"]) == place
     assert (elder["head_name"], elder["elderly_alone"], elder["unit"], elder["room"]) == ("王婆婆", True, "1单元", "201")
     assert elder["voted_at"] is not None
     community = [item["household_id"] for item in electors("staff", limit=100)["items"]]

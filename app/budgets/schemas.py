@@ -168,6 +168,8 @@ class ElectorArgsSchema(PageArgsSchema):
 class BudgetElectorSchema(ma.Schema):
     id = ma.fields.Integer(required=True, metadata={"description": "the elector row: the page's cursor"})
     household_id = ma.fields.Integer(required=True)
+    courtyard_name = ma.fields.String(required=True, metadata={
+        "description": "with the building: a community's courtyards each have their 1幢"})
     building_name = ma.fields.String(required=True)
     unit = ma.fields.String(required=True)
     room = ma.fields.String(required=True)

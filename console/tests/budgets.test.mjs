@@ -2,8 +2,10 @@
 // the API, as the mini-program does); the council reviews each proposal — accepting it at a
 // cost, or refusing it under a rule of the community's 五议三不议 —; staff open the vote and,
 // once households have voted, close it: the result table shows each project's approvals,
-// whether it is funded and why. The committee reports the winner done with a photo and a
-// supervisor signs it off; staff keep the 五议三不议 list.
+// whether it is funded and why. Staff see the round's households that have not voted (elders
+// living alone marked) and those that have, paged, with 代录 on a ballot a building head entered
+// for an elder. The committee reports the winner done with a photo and a supervisor signs it
+// off; staff keep the 五议三不议 list.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { startWorld } from './harness.mjs'
@@ -23,10 +25,10 @@ async function confirmBox(page, button) {
   await box.waitFor({ state: 'hidden' })
 }
 
-async function openRound(page) {
+async function openRound(page, shown = round) {
   await page.goto(world.url('budgets'))
-  await page.locator('[data-test="rounds-table"]').getByText(TITLE).click()
-  const detail = page.locator(`[data-test="round-${round.id}"]`)
+  await page.locator('[data-test="rounds-table"]').getByText(shown.title).click()
+  const detail = page.locator(`[data-test="round-${shown.id}"]`)
   await detail.waitFor()
   return detail
 }
@@ -139,6 +141,123 @@ test('staff open the vote and close it; the result shows approvals, winners and 
   assert.match(await detail.locator('[data-test="result-summary"]').innerText(), /资助 2 个项目共 900\.00 元，余 100\.00 元/)
   await world.screenshot(page, 'budgets-result')
   assert.deepEqual(await world.axe(page), [])
+})
+
+// "锦苑 1幢 1单元 101", as the panel writes an elector's address (each courtyard has its 1幢);
+// the row of an elector
+const addressOf = e => [e.courtyard_name, e.building_name, e.unit, e.room].filter(Boolean).join(' ')
+const rowOf = (rows, elector) => rows.filter({ hasText: addressOf(elector) }).filter({ hasText: elector.head_name })
+
+test('staff page through the households that have not voted and see the five that have', async () => {
+  const page = await world.pageAs('staff')
+  const detail = await openRound(page)
+  const panel = detail.locator('[data-test="electors"]')
+  const rows = panel.locator('[data-test="electors-table"] tbody tr')
+  const more = panel.getByRole('button', { name: '加载更多' })
+  const waiting = (await world.api('staff', 'GET', `/budget-rounds/${round.id}/electors?voted=false&limit=100`)).items
+  assert.equal(waiting.length, 100, 'the community has hundreds of households')
+
+  // 未投票 first, 50 a page
+  await rows.nth(49).waitFor()
+  assert.equal(await rows.count(), 50)
+  for (const [i, elector] of waiting.slice(0, 50).entries()) {
+    const [address, head, status] = (await rows.nth(i).locator('td').allInnerTexts()).map(t => t.trim())
+    assert.deepEqual([address, head.startsWith(elector.head_name), /独居老人/.test(head), status],
+      [addressOf(elector), true, elector.elderly_alone, '未投票'])
+  }
+  await more.click()
+  await rows.nth(99).waitFor()
+  assert.equal(await rows.count(), 100)
+  assert.equal(await more.isVisible(), true, 'more than 100 still to vote')
+  const elders = waiting.filter(e => e.elderly_alone)
+  assert.ok(elders.length > 0)
+  assert.equal(await rows.filter({ hasText: '独居老人' }).count(), elders.length)
+  assert.match(await rowOf(rows, elders.at(-1)).innerText(), /独居老人[\s\S]*未投票/)
+
+  // 已投票: the five households that voted themselves, when; none entered for them
+  await panel.getByRole('radiogroup', { name: '是否已投票' }).getByText('已投票', { exact: true }).click()
+  const voted = (await world.api('staff', 'GET', `/budget-rounds/${round.id}/electors?voted=true`)).items
+  assert.equal(voted.length, 5)
+  await rows.first().getByText(/^已投票 /).waitFor()
+  assert.equal(await rows.count(), 5)
+  for (const [i, elector] of voted.entries()) {
+    const cells = (await rows.nth(i).locator('td').allInnerTexts()).map(t => t.trim())
+    assert.equal(cells[0], addressOf(elector))
+    assert.match(cells[2], /^已投票 \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}$/)
+  }
+  assert.equal(await more.count(), 0)
+  assert.equal(await panel.getByText('代录', { exact: true }).count(), 0)
+  assert.deepEqual(await world.axe(page), [])
+})
+
+test('a building head enters an elder\'s ballot; staff see who is still to vote and who voted, 代录 marked', async () => {
+  // the demo's estate round, open for votes: its households are one courtyard's, 1幢 the building head's
+  const estate = (await world.api('staff', 'GET', '/communities/1/budget-rounds')).items.find(r => r.status === 'voting')
+  const { projects: [handrail] } = await world.api('staff', 'GET', `/budget-rounds/${estate.id}`)
+  const elderHome = (await world.api('elder', 'GET', '/me')).household.id
+  const residentHome = (await world.api('resident', 'GET', '/me')).household.id
+  const building = (await world.api('bhead', 'GET', `/budget-rounds/${estate.id}/electors?voted=false`)).items
+  const entered = building.find(e => e.elderly_alone && e.household_id !== elderHome)
+  assert.ok(entered, 'another elder living alone in the building head\'s building')
+  await world.api('bhead', 'POST', `/budget-rounds/${estate.id}/ballot`,
+    { project_ids: [handrail.id], on_behalf_of_household_id: entered.household_id })
+  await world.api('resident', 'POST', `/budget-rounds/${estate.id}/ballot`, { project_ids: [handrail.id] })
+  const all = (await world.api('staff', 'GET', `/budget-rounds/${estate.id}/electors?limit=100`)).items
+  const elder = all.find(e => e.household_id === elderHome)
+  const resident = all.find(e => e.household_id === residentHome)
+  assert.equal(elder.elderly_alone, true)
+
+  const page = await world.pageAs('staff')
+  const detail = await openRound(page, estate)
+  const panel = detail.locator('[data-test="electors"]')
+  const rows = panel.locator('[data-test="electors-table"] tbody tr')
+  const filter = label => panel.getByRole('radiogroup', { name: '是否已投票' }).getByText(label, { exact: true }).click()
+
+  // 未投票: everyone but the two, the elder living alone marked; fewer than a page
+  await rowOf(rows, elder).waitFor()
+  assert.equal(await rows.count(), all.length - 2)
+  assert.match(await rowOf(rows, elder).innerText(), /独居老人[\s\S]*未投票/)
+  assert.equal(await rowOf(rows, entered).count(), 0)
+  assert.equal(await rowOf(rows, resident).count(), 0)
+  assert.equal(await panel.getByRole('button', { name: '加载更多' }).count(), 0)
+
+  // 已投票: the resident's own ballot, and the elder's entered by the building head (代录)
+  await filter('已投票')
+  await rowOf(rows, entered).waitFor()
+  assert.equal(await rows.count(), 2)
+  assert.match(await rowOf(rows, entered).innerText(), /独居老人[\s\S]*已投票 \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}[\s\S]*代录/)
+  assert.match(await rowOf(rows, resident).innerText(), /已投票 \d{4}/)
+  assert.doesNotMatch(await rowOf(rows, resident).innerText(), /代录/)
+  await world.screenshot(page, 'budgets-electors')
+  assert.deepEqual(await world.axe(page), [])
+
+  // the list cannot be read: said in the panel, the rest of the round as it was; 重试 reads it
+  const electorsOf = url => url.pathname.endsWith(`/budget-rounds/${estate.id}/electors`)
+  await page.route(electorsOf, route => route.fulfill({ status: 503, contentType: 'application/json',
+    body: JSON.stringify({ error: { code: 'unavailable', message: '服务器暂时无法处理，请稍后再试', details: {} } }) }))
+  await filter('全部')
+  const failed = panel.locator('[data-test="electors-error"]')
+  await failed.getByText('投票户没有读出来：服务器暂时无法处理，请稍后再试').waitFor()
+  assert.equal(await panel.locator('[data-test="electors-table"]').count(), 0)
+  assert.equal(await detail.locator('[data-test="projects-table"]').getByText(handrail.title).isVisible(), true)
+  assert.equal(await detail.locator('[data-test="close-round"]').isVisible(), true)
+  assert.deepEqual(await world.axe(page), [])
+  await page.unroute(electorsOf)
+  await failed.getByRole('button', { name: '重试' }).click()
+  await rowOf(rows, elder).waitFor()
+  assert.equal(await rows.count(), all.length)
+  assert.equal(await failed.count(), 0)
+
+  // the elder votes on her phone; closing the round reads the list again
+  await filter('未投票')
+  await rows.nth(all.length - 2).waitFor({ state: 'detached' })
+  await rowOf(rows, elder).waitFor()
+  await world.api('elder', 'POST', `/budget-rounds/${estate.id}/ballot`, { project_ids: [handrail.id] })
+  await detail.locator('[data-test="close-round"]').click()
+  await confirmBox(page, '截止计票')
+  await detail.locator('[data-test="round-status"]').getByText('结果公示').waitFor()
+  await rowOf(rows, elder).waitFor({ state: 'detached' })
+  assert.equal(await rows.count(), all.length - 3)
 })
 
 test('the committee reports a funded project done with a photo; a supervisor signs it off', async () => {

@@ -237,6 +237,7 @@ const RESPONSE_READS = {
   'post /budget-rounds/{}/open-voting': ROUND,
   'post /budget-rounds/{}/close': ROUND,
   'post /budget-rounds/{}/cancel': ROUND,
+  'get /budget-rounds/{}/electors': paged(['courtyard_name', ...ADDRESS, 'head_name', 'elderly_alone', 'voted', 'voted_at', 'entered_for']),
   'get /budget-projects/{}': PROJECT,
   'post /budget-projects/{}/review': ['id'],
 }

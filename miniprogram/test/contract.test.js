@@ -434,7 +434,7 @@ const RESPONSE_READS = {
   'get /communities/{}/budget-rounds': paged(ROUND_BRIEF),
   'get /budget-rounds/{}': ROUND,
   'get /budget-rounds/{}/board': ['ballots'],
-  'get /budget-rounds/{}/electors': paged(['household_id', 'building_name', 'unit', 'room', 'head_name', 'elderly_alone']),
+  'get /budget-rounds/{}/electors': paged(['household_id', 'courtyard_name', 'building_name', 'unit', 'room', 'head_name', 'elderly_alone']),
   'post /budget-rounds/{}/ballot': ROUND,
   'post /budget-rounds/{}/projects': ['id'],
   'get /budget-projects/{}': BUDGET_PROJECT,

@@ -34,7 +34,8 @@ function withSuffix(value, suffix) {
 // household → “3栋 2单元 501室”（单元、室已带后缀时不重复添加）
 function formatHouseAddress(household) {
   if (!household) return ''
-  return [household.building_name || '', withSuffix(household.unit, '单元'), withSuffix(household.room, '室')]
+  return [household.courtyard_name || '', household.building_name || '', withSuffix(household.unit, '单元'),
+    withSuffix(household.room, '室')]
     .filter(Boolean)
     .join(' ')
 }

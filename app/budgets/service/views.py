@@ -114,8 +114,9 @@ def electors(viewer, rnd, voted=None, cursor=None, limit=50):
     scope = acting.looked_after(viewer)
     if scope is False:
         raise ApiError(403, "not_looking_after", "您没有负责照看的住户，不能替住户录入")
-    query = (select(BudgetElector, Household, Building.name, BudgetBallot.acting)
+    query = (select(BudgetElector, Household, Courtyard.name, Building.name, BudgetBallot.acting)
              .join(Household, Household.id == BudgetElector.household_id)
+             .join(Courtyard, Courtyard.id == Household.courtyard_id)
              .join(Building, Building.id == Household.building_id)
              .outerjoin(BudgetBallot, (BudgetBallot.round_id == rnd.id)
                         & (BudgetBallot.household_id == BudgetElector.household_id))
@@ -127,11 +128,11 @@ def electors(viewer, rnd, voted=None, cursor=None, limit=50):
     if cursor is not None:
         query = query.where(BudgetElector.id > cursor)
     rows = db.session.execute(query.order_by(BudgetElector.id).limit(limit + 1)).all()
-    items = [{"id": elector.id, "household_id": household.id, "building_name": building, "unit": household.unit,
-              "room": household.room, "head_name": household.head_name, "elderly_alone": household.elderly_alone,
-              "voted": elector.voted_at is not None, "voted_at": elector.voted_at,
-              "entered_for": entered is not None}
-             for elector, household, building, entered in rows[:limit]]
+    items = [{"id": elector.id, "household_id": household.id, "courtyard_name": courtyard, "building_name": building,
+              "unit": household.unit, "room": household.room, "head_name": household.head_name,
+              "elderly_alone": household.elderly_alone, "voted": elector.voted_at is not None,
+              "voted_at": elector.voted_at, "entered_for": entered is not None}
+             for elector, household, courtyard, building, entered in rows[:limit]]
     return {"items": items, "next_cursor": rows[limit - 1][0].id if len(rows) > limit else None}
 
 
