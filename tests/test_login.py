@@ -6,8 +6,9 @@ import pytest
 
 from app.auth.models import AuthSession, User
 from app.auth.permissions import current_user, grants_of
+from app.community import acting
 from app.community import service as community
-from app.community.models import Household, Role
+from app.community.models import Household, HouseholdHelper, Role
 from app.extensions import db
 from app.models_base import utcnow
 from tests.conftest import counting_statements, login
@@ -197,23 +198,31 @@ def test_update_own_profile(client):
 
 
 def test_the_sign_in_read_brings_a_residents_grants(app, client, places):
-    """Every signed-in request starts by reading its session. A resident holding no role — most
-    of those who sign in — has their grants from that same read, and anyone else their
-    household; a request that changes someone's household reads their grants again."""
-    def grants_on_sign_in(name):
+    """Every signed-in request starts by reading its session. A resident holding no role and
+    helping no household — most of those who sign in — has their grants and helper links from
+    that same read, and anyone else their household; a request that changes someone's household
+    reads their grants again."""
+    with app.app_context():
+        db.session.add(HouseholdHelper(household_id=places["h2"], user_id=places["nobody"], granted_as="head",
+                                       report_and_follow=True))
+        db.session.commit()
+
+    def on_sign_in(name):
         headers = login(client, name)
         with app.test_request_context(headers=headers), counting_statements(app) as statements:
-            roles = [(grant.role, grant.scope_id) for grant in grants_of(current_user())]
-        return roles, len([sql for sql in statements if not sql.startswith("BEGIN")])  # SQLite's own
+            user = current_user()
+            roles = [(grant.role, grant.scope_id) for grant in grants_of(user)]
+            helped = acting.helped(user)
+        return roles, helped, len([sql for sql in statements if not sql.startswith("BEGIN")])  # SQLite's own
 
-    assert grants_on_sign_in("resident") == ([(Role.RESIDENT, places["h1"])], 1)
-    assert grants_on_sign_in("nobody") == ([], 1)
-    # The role and its building read; the household not (a building head living elsewhere).
-    assert grants_on_sign_in("bhead") == ([(Role.BUILDING_HEAD, places["b1"])], 3)
+    assert on_sign_in("resident") == ([(Role.RESIDENT, places["h1"])], [], 1)
+    # A helper's links are read; a building head's role and its building, not the household.
+    assert on_sign_in("nobody") == ([], [places["h2"]], 2)
+    assert on_sign_in("bhead") == ([(Role.BUILDING_HEAD, places["b1"])], [], 3)
 
     with app.test_request_context(headers=login(client, "nobody")):
         user = current_user()
         assert grants_of(user) == []
-        community.add_member(db.session.get(Household, places["h2"]), user)
-        assert [(grant.role, grant.scope_id) for grant in grants_of(user)] == [(Role.RESIDENT, places["h2"])]
+        community.add_member(db.session.get(Household, places["other_household"]), user)
+        assert [(grant.role, grant.scope_id) for grant in grants_of(user)] == [(Role.RESIDENT, places["other_household"])]
         db.session.rollback()

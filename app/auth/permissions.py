@@ -251,11 +251,14 @@ def current_user():
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise ApiError(401, "unauthorized", "请先登录")
-        user, auth_session, household, holds_roles = authenticate(token.strip())
+        user, auth_session, household, holds_roles, helps = authenticate(token.strip())
         g.user, g.auth_session = user, auth_session
         g.setdefault("_households", {})[user.id] = household
         if not holds_roles:
             known_resident(user, household)
+        if not helps:
+            from app.community import acting  # it asks for grants: imported once this module is
+            acting.known_no_links(user)
     return user
 
 

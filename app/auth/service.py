@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import wechat
 from app.auth.models import AuthSession, User
-from app.community.models import Household, HouseholdMember, RoleAssignment
+from app.community.models import Household, HouseholdMember, RoleAssignment, live_link
 from app.errors import ApiError, invalid
 from app.extensions import db
 from app.models_base import utcnow
@@ -127,13 +127,15 @@ def live_session(session_id, generation, now):
 
 
 def authenticate(token):
-    """(user, session, their household or None, whether they hold any role) for a token, or 401.
-    One read: every signed-in request starts here, and a resident holding no role — most of
-    those who sign in — has their grants from it (`permissions.current_user`)."""
+    """(user, session, their household or None, whether they hold any role, whether they help a
+    household) for a token, or 401. One read: every signed-in request starts here, and a resident
+    holding no role and helping no one — most of those who sign in — has from it all that
+    permission checks ask (`permissions.current_user`)."""
     claims = token_claims(token)
     valid, unexpired = live_session(str(claims.get("s")), claims.get("g"), utcnow())
     row = db.session.execute(select(AuthSession, User, Household, valid.label("valid"), unexpired.label("unexpired"),
-                                    exists().where(RoleAssignment.user_id == User.id).label("holds_roles"))
+                                    exists().where(RoleAssignment.user_id == User.id).label("holds_roles"),
+                                    exists().where(live_link(User.id)).label("helps"))
                              .join(User, User.id == AuthSession.user_id)
                              .outerjoin(HouseholdMember, HouseholdMember.user_id == User.id)
                              .outerjoin(Household, Household.id == HouseholdMember.household_id)
@@ -142,7 +144,7 @@ def authenticate(token):
         raise ApiError(401, "token_invalid", "登录状态无效，请重新登录")
     if not row.unexpired:
         raise ApiError(401, "token_expired", "登录已过期，请重新登录")
-    return row.User, row.AuthSession, row.Household, row.holds_roles
+    return row.User, row.AuthSession, row.Household, row.holds_roles, row.helps
 
 
 def refresh(auth_session):

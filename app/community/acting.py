@@ -20,7 +20,7 @@ from flask import g
 from sqlalchemy import or_, select
 
 from app.auth.permissions import grants_of, household_id_of, is_admin
-from app.community.models import Household, HelperRight, HouseholdHelper, Role
+from app.community.models import Household, HelperRight, HouseholdHelper, Role, live_link
 from app.errors import ApiError, invalid
 from app.extensions import db
 
@@ -88,8 +88,13 @@ def helper_links(user):
     cache = g.setdefault("_helper_links", {})
     if user.id not in cache:
         cache[user.id] = {link.household_id: link for link in db.session.scalars(
-            select(HouseholdHelper).where(HouseholdHelper.user_id == user.id, HouseholdHelper.revoked_at.is_(None)))}
+            select(HouseholdHelper).where(live_link(user.id)))}
     return cache[user.id]
+
+
+def known_no_links(user):
+    """The sign-in read found the user helping no household (`permissions.current_user`)."""
+    g.setdefault("_helper_links", {})[user.id] = {}
 
 
 def forget_links(user_id):

@@ -306,6 +306,11 @@ class HouseholdHelper(db.Model):
         return [right.value for right in HelperRight if getattr(self, right.value)]
 
 
+def live_link(user_id):
+    """SQL: a link of `user_id` (a value, or a column to correlate) as a helper, not revoked."""
+    return (HouseholdHelper.user_id == user_id) & HouseholdHelper.revoked_at.is_(None)
+
+
 class HelperCode(db.Model):
     """A one-time code that links whoever enters it as a helper of the household, with the rights
     it carries. Hashed at rest and expiring, like a join code."""
