@@ -257,7 +257,7 @@ def current_user():
         if not holds_roles:
             known_resident(user, household)
         if not helps:
-            from app.community import acting  # it asks for grants: imported once this module is
+            from app.community import acting  # acting imports this module
             acting.known_no_links(user)
     return user
 
