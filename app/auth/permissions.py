@@ -253,8 +253,9 @@ def current_user():
             raise ApiError(401, "unauthorized", "请先登录")
         user, auth_session, household, holds_roles, helps = authenticate(token.strip())
         g.user, g.auth_session = user, auth_session
-        g.setdefault("_households", {})[user.id] = household
-        if not holds_roles:
+        if holds_roles:  # their roles are read when asked; their household is known
+            g.setdefault("_households", {})[user.id] = household
+        else:
             known_resident(user, household)
         if not helps:
             from app.community import acting  # acting imports this module
