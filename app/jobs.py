@@ -19,6 +19,17 @@ database session, and is one unit of work (app/unit_of_work.py): committed when 
 rolled back when it raises. A job carries the request id of the request (or job) that enqueued
 or scheduled it (app/logs.py), and its log lines show it beside the job's id.
 
+`queue.gather_after_commit(fn, item)` — for work done a batch at a time: `item` (an integer id)
+joins a set in Redis when the transaction commits, and one job, `_drain`, runs `fn` (a task
+taking a list) on up to GATHER_BATCH of them at once until the set is empty. A storm of reports
+is then a few jobs, not one each: rq's own bookkeeping costs a job more CPU than most jobs'
+work. Whoever adds an item also sets a flag (SET NX) and enqueues a drain only if it was unset;
+a drain clears the flag when it finds the set empty and looks once more, so an item added at
+any moment is taken by the running drain or by the one its adder enqueued. A batch that raises
+puts its items back for the drain's retry. Items lost with Redis, or popped by a worker that was
+killed, are the sweeps' to find again (`queue.gather`, `queue.gathered`). Inline, `fn` runs right
+after the commit on that commit's items.
+
 `queue.init_app(app, housekeeping=[…])` names tasks that every worker enqueues every
 WORKER_HOUSEKEEPING_SECONDS (rq's maintenance step, on that interval; an idle worker's wait for
 a job is no longer, so the cadence holds with no jobs flowing): the sweeps that put right what
@@ -61,6 +72,8 @@ RETRY = Retry(max=5, interval=[10, 60, 300, 1800, 7200])
 JOB_TIMEOUT = 600
 _PENDING = "yuanba_jobs_after_commit"
 _PENDING_SCHEDULES = "yuanba_schedules_after_commit"
+_PENDING_GATHERED = "yuanba_gathered_after_commit"
+GATHER_BATCH = 20  # items per run of a gathered task: a storm's jobs amortized, a verdict not long in coming
 _JOB_ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what rq accepts
 
 
@@ -123,6 +136,37 @@ class JobQueue:
     def cancel_after_commit(self, job_id):
         """`cancel`, when the current transaction commits."""
         db.session().info.setdefault(_PENDING_SCHEDULES, []).append((self.cancel, (job_id,)))
+
+    def gather_after_commit(self, fn, item):
+        """Hand the integer `item` to the gathered task `fn` when the current transaction commits
+        (module docstring)."""
+        db.session().info.setdefault(_PENDING_GATHERED, []).append((fn, item))
+
+    def gather(self, fn, items, drain=True):
+        """Add `items` to what waits for `fn` now; with `drain`, enqueue a drain whatever the flag
+        says (a sweep: the flag may outlive a drain that was lost), else only if none is on its way."""
+        backend = self._backend
+        if backend.queues is None:
+            _run_inline(backend.app, fn, (sorted(items),))
+            return
+        items_key, flag = _gather_keys(fn)
+        try:
+            with backend.connection.pipeline(transaction=False) as pipe:
+                pipe.sadd(items_key, *items)
+                pipe.set(flag, 1, nx=True, ex=JOB_TIMEOUT)
+                _, unflagged = pipe.execute()
+            if drain or unflagged:
+                _push(backend, [(_drain, (fn,))], DEFAULT)
+        except redis.RedisError as exc:
+            log.warning("could not hand %d item(s) to %s: %s; the sweep finds them", len(items), fn.__name__, exc)
+
+    def gathered(self, fn):
+        """The items waiting for `fn` (not those a running batch holds): what a sweep need not add
+        again."""
+        backend = self._backend
+        if backend.queues is None:
+            return set()
+        return {int(item) for item in backend.connection.smembers(_gather_keys(fn)[0])}
 
     def enqueue(self, calls, queue=DEFAULT):
         """Enqueue `[(fn, args), …]` now: one Redis round trip, or run each inline."""
@@ -251,6 +295,31 @@ def _push(backend, calls, queue):
         pipe.execute()
 
 
+def _gather_keys(fn):
+    """The Redis set of what waits for `fn`, and the flag that says a drain is on its way."""
+    name = f"yuanba:gathered:{fn.__module__}.{fn.__qualname__}"
+    return name, f"{name}:drain"
+
+
+def _drain(fn):
+    """The job that runs the gathered task `fn` a batch at a time until nothing waits (module
+    docstring)."""
+    connection = current_app.extensions["jobs"].connection
+    items_key, flag = _gather_keys(fn)
+    while True:
+        batch = connection.spop(items_key, GATHER_BATCH)
+        if not batch:
+            connection.delete(flag)  # from here on, whoever adds an item enqueues a drain
+            batch = connection.spop(items_key, GATHER_BATCH)  # what was added before the flag went
+            if not batch:
+                return
+        try:
+            fn(sorted(int(item) for item in batch))
+        except Exception:
+            connection.sadd(items_key, *batch)
+            raise
+
+
 def _meta():
     """What a job carries from whoever enqueues it: the request id, when there is one."""
     request_id = logs.current_request_id()
@@ -315,6 +384,11 @@ def _after_commit(session):
         by_queue.setdefault(name, []).append((fn, args))
     for name, calls in by_queue.items():
         queue.enqueue(calls, queue=name)
+    gathered = {}
+    for fn, item in session.info.pop(_PENDING_GATHERED, None) or []:
+        gathered.setdefault(fn, []).append(item)
+    for fn, items in gathered.items():
+        queue.gather(fn, items, drain=False)
     for method, args in session.info.pop(_PENDING_SCHEDULES, None) or []:
         method(*args)
 
@@ -324,3 +398,4 @@ def _after_rollback(session, previous_transaction):
     if previous_transaction.parent is None:
         session.info.pop(_PENDING, None)
         session.info.pop(_PENDING_SCHEDULES, None)
+        session.info.pop(_PENDING_GATHERED, None)

@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 
 from app import wechat
 from app.extensions import db
-from app.jobs import BULK, DEFAULT, queue, task
+from app.jobs import BULK, DEFAULT, GATHER_BATCH, queue, task
 from app.matters.models import Matter
 from app.notifications import service
 from app.notifications.models import Notification
@@ -34,6 +34,22 @@ ROOT = Path(__file__).resolve().parent.parent
 def remember(value):
     """A job for these tests: leaves `value` in Redis."""
     current_app.extensions["redis"].rpush("test:remembered", value)
+
+
+@task
+def remember_batch(items):
+    """A gathered task for these tests: leaves each batch in Redis; fails while test:fail is set;
+    on item 1, hands item 99 over as a request committing meanwhile would."""
+    connection = current_app.extensions["redis"]
+    if connection.get("test:fail"):
+        raise RuntimeError("this batch fails")
+    connection.rpush("test:batches", ",".join(map(str, items)))
+    if 1 in items:
+        queue.gather(remember_batch, [99], drain=False)
+
+
+def batches(app):
+    return [[int(item) for item in batch.split(b",")] for batch in app.extensions["redis"].lrange("test:batches", 0, -1)]
 
 
 @pytest.fixture
@@ -134,6 +150,66 @@ def test_enqueue_failure_keeps_the_change_and_the_pending_row(make_app, fake_wec
     notify_one(app, resident)
     assert notification_of(app, resident).wechat_status == "pending"
     assert "stay pending" in caplog.text
+
+
+# ---- gathered tasks -------------------------------------------------------------------------------
+
+def test_gathered_items_wait_for_the_commit_and_a_storm_is_one_job(rq_app):
+    with rq_app.app_context():
+        db.session.execute(select(1))
+        queue.gather_after_commit(remember_batch, 1000)
+        db.session.rollback()
+        for item in range(100, 145):  # 45 requests, each committing one
+            db.session.execute(select(1))
+            queue.gather_after_commit(remember_batch, item)
+            db.session.commit()
+    assert queued(rq_app) == 1
+    work(rq_app)
+    assert [len(batch) for batch in batches(rq_app)] == [GATHER_BATCH, GATHER_BATCH, 45 - 2 * GATHER_BATCH]
+    assert sorted(item for batch in batches(rq_app) for item in batch) == list(range(100, 145))
+    assert queued(rq_app) == 0
+
+
+def test_an_item_added_while_a_drain_runs_is_taken_by_it_and_one_added_after_gets_a_drain(rq_app):
+    with rq_app.app_context():
+        queue.gather_after_commit(remember_batch, 1)
+        db.session.commit()
+        work(rq_app)  # item 1's batch hands over 99 while the drain still holds the flag
+        assert batches(rq_app) == [[1], [99]] and queued(rq_app) == 0
+        queue.gather_after_commit(remember_batch, 2)
+        db.session.commit()
+        assert queued(rq_app) == 1  # the drain cleared the flag on its way out
+        work(rq_app)
+    assert batches(rq_app) == [[1], [99], [2]]
+
+
+def test_a_failed_batch_puts_its_items_back_for_the_retry(rq_app):
+    connection = rq_app.extensions["redis"]
+    connection.set("test:fail", 1)
+    with rq_app.app_context():
+        queue.gather_after_commit(remember_batch, 7)
+        queue.gather_after_commit(remember_batch, 8)
+        db.session.commit()
+        work(rq_app)
+        assert batches(rq_app) == [] and queue.gathered(remember_batch) == {7, 8}
+        queue.gather_after_commit(remember_batch, 9)
+        db.session.commit()
+        assert queued(rq_app) == 0  # the failed drain's retry is on its way: no second drain
+    connection.delete("test:fail")
+    assert len(make_due(rq_app)) == 1
+    work(rq_app)
+    assert batches(rq_app) == [[7, 8, 9]]
+
+
+def test_inline_a_gathered_task_runs_after_the_commit_on_its_items(make_app, connection):
+    app = make_app(REDIS_CLIENT=connection)
+    with app.app_context():
+        assert queue.inline
+        queue.gather_after_commit(remember_batch, 5)
+        queue.gather_after_commit(remember_batch, 4)
+        assert batches(app) == []
+        db.session.commit()
+    assert batches(app) == [[4, 5]]
 
 
 # ---- scheduled jobs --------------------------------------------------------------------------------

@@ -164,16 +164,31 @@ def test_wechat_down_leaves_the_text_unchecked_and_the_report_shown(rq_app, as_,
     assert listed(client, as_("council"), f"{API}/communities/{places['community']}/triage-queue") == [mid]
 
 
+def test_a_storm_of_reports_is_checked_in_batches_each_settled_by_its_own_verdict(rq_app, as_, fake_wechat):
+    client = rq_app.test_client()
+    fake_wechat.risky_words = {"违禁词"}
+    ids = [client.post(f"{API}/matters", json={**REPORT, "description": "含违禁词" if n % 10 == 3 else f"第{n}条"},
+                       headers=as_("resident")).get_json()["id"] for n in range(25)]
+    assert queued(rq_app) == 1  # one job for the storm, not one per report
+    work(rq_app)
+    assert sorted(check["content"] for check in checks(fake_wechat)) == sorted(
+        f"楼道灯坏了\n{'含违禁词' if n % 10 == 3 else f'第{n}条'}\n" for n in range(25))
+    views = [seen(client, as_("resident"), mid).get_json() for mid in ids]
+    assert [(view["text_check"], view["status"]) for view in views] == [
+        ("risky", "withdrawn") if n % 10 == 3 else ("passed", "submitted") for n in range(25)]
+    assert [view["timeline"][-1]["action"] for view in views if view["text_check"] == "risky"] == ["hold_back"] * 3
+
+
 def test_the_sweep_checks_again_a_report_whose_job_was_lost(rq_app, as_, fake_wechat):
     client = rq_app.test_client()
     lost, fresh = (client.post(f"{API}/matters", json=REPORT, headers=as_("resident")).get_json()["id"]
                    for _ in range(2))
-    rq_app.extensions["jobs"].queues[DEFAULT].empty()  # Redis lost its data
+    rq_app.extensions["jobs"].connection.flushdb()  # Redis lost its data
     with rq_app.app_context():
         assert sweep_checking in rq_app.extensions["jobs"].housekeeping
         db.session.execute(update(Matter).where(Matter.id == lost).values(created_at=utcnow() - timedelta(minutes=5)))
         db.session.commit()
-        assert sweep_checking() == 1  # the fresh one's job may still be on its way
+        assert sweep_checking() == 1  # the fresh one's check may still be on its way
         assert sweep_checking() == 0  # the lost one's is now
     work(rq_app)
     assert len(checks(fake_wechat)) == 1

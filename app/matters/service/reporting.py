@@ -114,7 +114,7 @@ def _file(user, place, household, agency, title, category, description, place_te
                      household_id=household.id, title=title, acting=agency.details())
     db.session.flush()
     if matter.text_check == TextCheck.CHECKING:
-        queue.enqueue_after_commit(text_check.check_report, matter.id)
+        queue.gather_after_commit(text_check.check_reports, matter.id)
     return matter, event
 
 

@@ -2,7 +2,8 @@
 
 A resident reporting a broken drain should not wait on WeChat, and nobody but the household and
 the community's staff reads a matter before WeChat has (access.view_level, Matter.held_back). So a
-report is saved at once with its text `checking`, and a job asks WeChat after the commit:
+report is saved at once with its text `checking`, and after the commit a worker asks WeChat,
+the reports of a storm a batch at a time (`queue.gather_after_commit`, app/jobs.py):
 
 - pass (or "review", which WeChat leaves to us, as the synchronous check did) → `passed`: the
   matter goes to the triage queue and its neighbours like any other;
@@ -15,12 +16,12 @@ report is saved at once with its text `checking`, and a job asks WeChat after th
   busy, and WeChat refusing the call (a submitter who has not opened the mini-program for two
   hours, or another errcode): a verdict that will not come is not waited for.
 
-A job lost with Redis's data (or never handed over: Redis down at the commit) leaves its
-matter `checking`; the workers' housekeeping (`sweep_checking`, registered in
-app/matters/lifecycle.py) enqueues the check again for every matter waiting longer than half
-the housekeeping interval that no queued job holds. Job and sweep may race: whichever settles
-the matter first wins, the other finds it settled (or fails on its version and, retried, finds
-it so).
+A report lost with Redis's data (or never handed over: Redis down at the commit; or in a batch
+whose worker was killed) stays `checking`; the workers' housekeeping (`sweep_checking`,
+registered in app/matters/lifecycle.py) hands the check over again for every matter waiting
+longer than half the housekeeping interval that is not waiting in Redis already. A batch and the
+sweep may race: whichever settles the matter first wins (each settles only what is still
+`checking`), the other finds it settled.
 
 Without Redis (jobs inline) the check runs right after the commit, in the request's thread: the
 201 still says `checking`, and the next read has the verdict.
@@ -29,9 +30,10 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import wechat
+from app.auth.models import User
 from app.extensions import db
 from app.jobs import queue, task
 from app.matters.access import status_allows
@@ -54,34 +56,45 @@ def initial_state(has_text):
     return TextCheck.CHECKING if current_app.config["WECHAT_APPID"] else TextCheck.UNCHECKED
 
 
-def _text_of(matter):
-    """What WeChat reads: what others would read."""
-    return f"{matter.title}\n{matter.description}\n{matter.place_text}"
-
-
-@task
-def check_report(matter_id):
-    """Ask WeChat about the matter's text and settle it (module docstring); the verdict, or None
-    when another run settled it first."""
-    matter = db.session.get(Matter, matter_id)
-    if matter is None or matter.text_check != TextCheck.CHECKING:
-        return None
-    openid, text = matter.submitter.openid, _text_of(matter)
-    db.session.rollback()  # deliberate: nothing staged yet; no transaction held while WeChat answers
+def _verdict(matter_id, openid, text):
     try:
-        verdict = TextCheck.RISKY if wechat.text_suggestion(openid, text) == "risky" else TextCheck.PASSED
+        return TextCheck.RISKY if wechat.text_suggestion(openid, text) == "risky" else TextCheck.PASSED
     except (wechat.WeChatUnavailable, wechat.WeChatRefused) as exc:
         log.warning("msgSecCheck gave no verdict on matter %s, shown unchecked: %s", matter_id,
                     getattr(exc, "errcode", exc.__class__.__name__))
-        verdict = TextCheck.UNCHECKED
-    matter = db.session.get(Matter, matter_id)
-    if matter is None or matter.text_check != TextCheck.CHECKING:
-        return None
-    matter.text_check = verdict
-    if verdict == TextCheck.RISKY and status_allows(matter, "hold_back"):  # not withdrawn meanwhile
-        _hold_back(matter)
+        return TextCheck.UNCHECKED
+
+
+@task
+def check_reports(matter_ids):
+    """Ask WeChat about each matter's text and settle those still `checking` (module docstring),
+    a batch gathered by app/jobs.py; the verdicts this run settled, by matter id. Passed and
+    unchecked are settled by one UPDATE each, under the same condition and version bump as an
+    edit through the ORM; a risky one is held back through the ORM, as any withdrawal."""
+    waiting = db.session.execute(
+        select(Matter.id, Matter.title, Matter.description, Matter.place_text, User.openid)
+        .join(User, User.id == Matter.submitter_id)
+        .where(Matter.id.in_(matter_ids), Matter.text_check == TextCheck.CHECKING).order_by(Matter.id)).all()
+    db.session.rollback()  # deliberate: nothing staged yet; no transaction held while WeChat answers
+    # What WeChat reads: what others would read.
+    verdicts = {row.id: _verdict(row.id, row.openid, f"{row.title}\n{row.description}\n{row.place_text}")
+                for row in waiting}
+    settled = {}
+    for verdict in (TextCheck.PASSED, TextCheck.UNCHECKED):
+        ids = [matter_id for matter_id, given in verdicts.items() if given == verdict]
+        if ids:
+            settled.update(dict.fromkeys(db.session.scalars(
+                update(Matter).where(Matter.id.in_(ids), Matter.text_check == TextCheck.CHECKING)
+                .values(text_check=verdict, version=Matter.version + 1).returning(Matter.id)
+                .execution_options(synchronize_session=False)), verdict))
+    for matter_id in (matter_id for matter_id, given in verdicts.items() if given == TextCheck.RISKY):
+        matter = db.session.get(Matter, matter_id)
+        if matter is not None and matter.text_check == TextCheck.CHECKING:
+            matter.text_check = settled[matter_id] = TextCheck.RISKY
+            if status_allows(matter, "hold_back"):  # not withdrawn meanwhile
+                _hold_back(matter)
     db.session.flush()
-    return verdict
+    return settled
 
 
 def _hold_back(matter):
@@ -100,16 +113,15 @@ def _hold_back(matter):
 
 @task
 def sweep_checking():
-    """Enqueue the check again for matters still `checking` whose job is gone (module docstring);
-    how many."""
+    """Hand the check over again for matters still `checking` that nothing waits to check (module
+    docstring); how many."""
     waited = timedelta(seconds=current_app.config["WORKER_HOUSEKEEPING_SECONDS"] / 2)
     waiting = list(db.session.scalars(select(Matter.id).where(
         Matter.text_check == TextCheck.CHECKING, Matter.created_at < utcnow() - waited,
     ).order_by(Matter.id).limit(SWEEP_LIMIT)))
-    db.session.rollback()  # deliberate: only read; inline, the checks below run now on connections of their own
-    on_the_way = {matter_id for (matter_id,) in queue.waiting_calls(check_report)} if waiting else set()
-    ids = [matter_id for matter_id in waiting if matter_id not in on_the_way]
+    db.session.rollback()  # deliberate: only read; inline, the checks below run now on a connection of their own
+    ids = sorted(set(waiting) - queue.gathered(check_reports)) if waiting else []
     if ids:
         log.warning("text-check sweep: checking %d matter(s) again", len(ids))
-        queue.enqueue([(check_report, (matter_id,)) for matter_id in ids])
+        queue.gather(check_reports, ids)
     return len(ids)
