@@ -10,7 +10,8 @@ Metrics and logs; deploy/grafana/yuanba.json and deploy/prometheus/alerts.yml re
   than the app, so the counts are kept where every app process can read them.
 - Read when Prometheus scrapes, by `StateCollector`, with one aggregate query each: the outbox
   (rows on their way by channel and state, the age of the oldest pending one), rq (each
-  queue's depth, the age of its oldest job, its failed jobs; the workers alive), the turnout
+  queue's depth, the age of its oldest job, its failed jobs; the reports waiting for the text
+  check; the workers alive), the turnout
   of open polls, and those counts. No thread of ours polls anything. These figures are the
   same from every app process: aggregate them with max(), not sum().
 
@@ -39,6 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.errors import ApiError
 from app.extensions import db
+from app.jobs import queue
 from app.models_base import utcnow
 
 log = logging.getLogger(__name__)
@@ -235,15 +237,20 @@ class StateCollector:
         failed = GaugeMetricFamily("yuanba_rq_failed_jobs", "Jobs in each queue's failed registry (flask jobs "
                                    "failed)", labels=["queue"])
         now = utcnow()
-        for name, queue in backend.queues.items():
-            depth.add_metric([name], queue.count)
-            head = queue.get_jobs(0, 1)
+        for name, waiting in backend.queues.items():
+            depth.add_metric([name], waiting.count)
+            head = waiting.get_jobs(0, 1)
             enqueued = head[0].enqueued_at if head else None
             if enqueued is not None and enqueued.tzinfo is None:
                 enqueued = enqueued.replace(tzinfo=timezone.utc)
             age.add_metric([name], (now - enqueued).total_seconds() if enqueued else 0)
-            failed.add_metric([name], FailedJobRegistry(queue=queue).count)
+            failed.add_metric([name], FailedJobRegistry(queue=waiting).count)
+        from app.matters.service.text_check import check_reports
+
+        checks = GaugeMetricFamily("yuanba_text_checks_waiting", "Reports handed to WeChat's text check that no "
+                                   "worker has taken yet (gathered in Redis, app/jobs.py)",
+                                   value=len(queue.gathered(check_reports)))
         # Worker.all skips (and unregisters) workers whose heartbeat key has expired.
         workers = GaugeMetricFamily("yuanba_rq_workers", "rq workers alive (heartbeat within its TTL)",
                                     value=len(Worker.all(connection=backend.connection)))
-        yield from (depth, age, failed, workers)
+        yield from (depth, age, failed, checks, workers)

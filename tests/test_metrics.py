@@ -18,6 +18,7 @@ from sqlalchemy import update
 from app import metrics
 from app.extensions import db
 from app.jobs import queue
+from app.matters.service.text_check import check_reports
 from app.models_base import utcnow
 from app.notifications import service
 from app.notifications.models import Notification
@@ -174,6 +175,12 @@ def test_the_outbox_and_the_queues_show_what_waits(rq_metered, fake_wechat):
     assert value(waiting, "yuanba_rq_queue_jobs", queue="default") == 1
     assert value(waiting, "yuanba_rq_queue_oldest_job_seconds", queue="default") > 0
     assert value(waiting, "yuanba_rq_workers") == 1
+    assert value(waiting, "yuanba_text_checks_waiting") == 0
+    with rq_metered.app_context():
+        queue.gather_after_commit(check_reports, 41)  # as a report's commit hands over its text
+        queue.gather_after_commit(check_reports, 42)
+        db.session.commit()
+    assert value(scrape(client), "yuanba_text_checks_waiting") == 2
 
     with rq_metered.app_context():
         worker.register_death()
@@ -186,6 +193,7 @@ def test_the_outbox_and_the_queues_show_what_waits(rq_metered, fake_wechat):
     assert value(sent, "yuanba_rq_queue_oldest_job_seconds", queue="default") == 0
     assert value(sent, "yuanba_rq_workers") == 0
     assert value(sent, "yuanba_rq_failed_jobs", queue="default") == 0
+    assert value(sent, "yuanba_text_checks_waiting") == 0
 
 
 def test_open_polls_show_their_turnout_until_they_close(metered, places):
