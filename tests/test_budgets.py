@@ -484,7 +484,7 @@ def test_a_funded_project_is_carried_out_signed_off_and_evaluated(app, client, p
 
     rated = ok(post(client, "resident", f"{url}/evaluations", {"rating": 4, "comment": "很实用"}))
     assert (rated["evaluation"], rated["my_evaluation"], rated["can"]["evaluate"]) == (
-        {"count": 1, "average": 4.0}, {"rating": 4, "comment": "很实用"}, False)
+        {"count": 1, "average": 4.0}, {"rating": 4, "comment": "很实用", "acting_label": None}, False)
     again = post(client, "daughter", f"{url}/evaluations", {"rating": 1})
     assert again.status_code == 409 and again.get_json()["error"]["message"] == "本户已经评议过这个项目"
     ok(post(client, "bhead", f"{url}/evaluations", {"rating": 5, "on_behalf_of_household_id": people["h4"]}))
@@ -492,6 +492,12 @@ def test_a_funded_project_is_carried_out_signed_off_and_evaluated(app, client, p
                 {"rating": 1, "on_behalf_of_household_id": people["h4"]}).status_code == 403
     final = ok(client.get(f"{API}{url}", headers=login(client, "far")))
     assert final["evaluation"] == {"count": 2, "average": 4.5} and final["can"]["evaluate"] is True
+    with app.app_context():  # the elder's son joins her household later and reads who rated for it
+        community.add_member(db.session.get(Household, people["h4"]), find_or_create_user("dev-elderson"))
+        db.session.scalar(select(User).where(User.openid == "dev-bhead")).name = "张大爷"
+        db.session.commit()
+    elders = ok(client.get(f"{API}{url}", headers=login(client, "elderson")))["my_evaluation"]
+    assert elders == {"rating": 5, "comment": "", "acting_label": "由张大爷（楼栋长）代办"}
     actions = [a for a, _h in audit_actions(app, "budget_project")]
     assert actions[-5:] == ["budget_project.updated", "budget_project.signed_off", "budget_project.updated",
                             "budget_project.signed_off", "budget_project.evaluated_for"]

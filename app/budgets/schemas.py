@@ -264,6 +264,7 @@ class EvaluationSummarySchema(ma.Schema):
 class MyEvaluationSchema(ma.Schema):
     rating = ma.fields.Integer(required=True)
     comment = ma.fields.String(required=True)
+    acting_label = ma.fields.String(allow_none=True, required=True, metadata={"description": "由张三（楼栋长）代办"})
 
 
 class ProjectActionsSchema(ma.Schema):

@@ -1,7 +1,7 @@
 // 预算项目（pages/budget/project）：审议结果、进展和照片、花了多少、监委会验收、群众评议；操作只看后端的 can。
 const { installWx, until } = require('./wx-mock')
 const { loadPage, textOf, tap, input } = require('./page-helper')
-const { RESIDENT, SUPERVISOR, login, project, publicLine, photo } = require('./money-fixtures')
+const { RESIDENT, HEAD, SUPERVISOR, login, project, publicLine, photo } = require('./money-fixtures')
 
 const PAGE = 'pages/budget/project'
 const NONE = { withdraw: false, review: false, update: false, sign_off: false, evaluate: false }
@@ -128,4 +128,75 @@ test('群众评议（can.evaluate）：先点星星；提交后显示本户的�
   await until(() => again.data.project.myEvaluation)
   expect(textOf(again, '#form-error')).toBe('本户已经评议过这个项目')
   expect(again.querySelector('#evaluate-form')).toBeUndefined()
+})
+
+test('别人替本户评的：本户的评议写明由谁代办', async () => {
+  const page = await open(RESIDENT, project(4, { status: 'signed_off', status_label: '已验收', evaluation: { count: 1, average: 5 },
+    my_evaluation: { rating: 5, comment: '', acting_label: '由张大爷（楼栋长）代办' } }), SPENDING)
+  expect(textOf(page, '#my-evaluation')).toContain('★★★★★')
+  expect(textOf(page, '#my-evaluation')).toContain('（由张大爷（楼栋长）代办）')
+})
+
+describe('替住户评议（验收以后，照看住户的和有权利的家人代办）', () => {
+  const { household, pickHousehold } = require('./acting-fixtures')
+  const signedOff = { status: 'signed_off', status_label: '已验收', evaluation: { count: 3, average: 4.333 } }
+
+  test('楼栋长选一户、点星星、确认后替这户评：带 on_behalf_of_household_id，重试用同一个幂等键', async () => {
+    const page = await open(HEAD, project(4, signedOff), SPENDING)
+    wx.server.reply('GET', '/buildings/3/households', 200, { items: [household(1, { head_name: '李奶奶' })], next_cursor: null })
+    await tap(page, '#act-start-btn')
+    await pickHousehold(page, 'act-picker', 1)
+    expect(textOf(page, '#act-card .subtitle')).toBe('替 3幢 1单元 101室（李奶奶） 评议')
+
+    await page.instance.onActEvaluate()
+    expect(textOf(page, '#act-error')).toBe('请先点星星：1 星很不满意，5 星很满意')
+    expect(wx.server.calls('POST', '/budget-projects/4/evaluations')).toHaveLength(0)
+
+    await tap(page, '#act-star-5')
+    await input(page, '#act-comment-input', ' 路平了，晚上走着放心 ')
+    wx.server.reply('POST', '/budget-projects/4/evaluations', 403, { error: { code: 'forbidden', message: '这户不归您照看' } })
+    await page.instance.onActEvaluate()
+    expect(wx.showModal.mock.calls[0][0].content).toContain('替 3幢 1单元 101室（李奶奶） 评 5 星，说：路平了，晚上走着放心')
+    expect(textOf(page, '#act-error')).toBe('这户不归您照看')
+
+    wx.server.reply('POST', '/budget-projects/4/evaluations', 200, project(4, Object.assign({}, signedOff, { evaluation: { count: 4, average: 4.5 } })))
+    wx.server.reply('GET', '/budget-projects/4/spending', 200, SPENDING)
+    await page.instance.onActEvaluate()
+    const sent = wx.server.calls('POST', '/budget-projects/4/evaluations')
+    expect(sent.map(r => r.data)).toEqual([1, 2].map(() => ({ rating: 5, comment: '路平了，晚上走着放心', on_behalf_of_household_id: 1 })))
+    expect(sent[0].header['Idempotency-Key']).toBeTruthy()
+    expect(sent[1].header['Idempotency-Key']).toBe(sent[0].header['Idempotency-Key'])
+    expect(textOf(page, '#act-done')).toBe('✓ 已替 3幢 1单元 101室（李奶奶） 评议')
+    expect(textOf(page, '#evaluation')).toContain('4 户评议，平均 4.5 星')
+    expect(page.querySelector('#act-card')).toBeUndefined()
+    expect(page.querySelector('#act-start-btn')).toBeDefined()
+    expect(page.querySelector('#my-evaluation')).toBeUndefined()  // 本户的评议没有变成这户的
+  })
+
+  test('这户已经评过（409）：写明是这户，不是本户；换一户、不代办了都能退回', async () => {
+    const page = await open(HEAD, project(4, signedOff), SPENDING)
+    wx.server.reply('GET', '/buildings/3/households', 200, { items: [household(2)], next_cursor: null })
+    await tap(page, '#act-start-btn')
+    await pickHousehold(page, 'act-picker', 2)
+    await tap(page, '#act-star-3')
+    wx.server.reply('POST', '/budget-projects/4/evaluations', 409, { error: { code: 'already_evaluated', message: '本户已经评议过这个项目' } })
+    await page.instance.onActEvaluate()
+    expect(textOf(page, '#act-error')).toBe('这户已经评议过这个项目')
+    expect(page.querySelector('#act-card')).toBeDefined()
+
+    wx.server.reply('GET', '/buildings/3/households', 200, { items: [household(2)], next_cursor: null })
+    await tap(page, '#act-switch-btn')
+    expect(page.querySelector('#act-picker')).toBeDefined()
+    await page.instance.onStopActing()
+    expect(page.querySelector('#act-card')).toBeUndefined()
+    expect(page.querySelector('#act-start-btn')).toBeDefined()
+  })
+
+  test('验收以前、不照看住户也不替谁代办的居民：没有“替住户评议”', async () => {
+    let page = await open(HEAD, project(4, { status: 'completed', status_label: '已完工，待验收' }), SPENDING)
+    expect(page.querySelector('#act-start-btn')).toBeUndefined()
+    page = await open(RESIDENT, project(4, Object.assign({}, signedOff, { can: can('evaluate') })), SPENDING)
+    expect(page.querySelector('#evaluate-form')).toBeDefined()
+    expect(page.querySelector('#act-start-btn')).toBeUndefined()
+  })
 })

@@ -99,6 +99,8 @@ describe('与后端 OpenAPI 文档一致', () => {
 const REQUEST_BODIES = {
   // sendBallot()：本户投票（pages/budget/round）只发 project_ids；替住户录入（pages/budget/enter）带上这户
   'utils/budget.js POST /budget-rounds/${page.data.id}/ballot': ['project_ids', 'on_behalf_of_household_id'],
+  // 替住户评议（onActEvaluate）：星、话和这户；本户评议是字面量，不在这里
+  'pages/budget/project.js POST /budget-projects/${this.data.id}/evaluations': ['rating', 'comment', 'on_behalf_of_household_id'],
   // payload()：标题、类别、说明、地点，有定位时经纬度，有照片时照片编号
   'pages/matter-new/matter-new.js POST /matters': ['title', 'description', 'category', 'place_text', 'latitude', 'longitude', 'photo_ids', 'voice_note_id', 'on_behalf_of_household_id'],
   'pages/matter/matter.js POST /matters/${this.data.id}/evaluate': ['satisfaction', 'comment', 'on_behalf_of_household_id'],
@@ -283,7 +285,7 @@ const ROUND = ROUND_BRIEF.concat([
 const BUDGET_PROJECT = [
   'title', 'status', 'status_label', 'round.id', 'round.title', 'location', 'description', 'proposer.name', 'matter_id', 'estimate_fen',
   'cost_fen', 'reviewed_at', 'review_reason', 'approvals', 'explanation', 'sign_off_note',
-  'evaluation', 'evaluation.count', 'evaluation.average', 'my_evaluation', 'my_evaluation.rating', 'my_evaluation.comment',
+  'evaluation', 'evaluation.count', 'evaluation.average', 'my_evaluation', 'my_evaluation.rating', 'my_evaluation.comment', 'my_evaluation.acting_label',
   'can.withdraw', 'can.sign_off', 'can.evaluate',
   'updates[].id', 'updates[].text', 'updates[].percent', 'updates[].completes', 'updates[].posted_by.name', 'updates[].created_at',
   'updates[].photos[].id', 'updates[].photos[].url', 'updates[].photos[].thumbnail_url',

@@ -59,6 +59,12 @@ def _explanations(rnd):
     return {line["id"]: line["explanation"] for line in (rnd.result or {}).get("projects", [])}
 
 
+def _entered_by(user_id, agency):
+    """What the household reads on something entered for it (a ballot, an evaluation): 由张三（楼栋长）代办;
+    None on what it entered itself."""
+    return acting.label(user_names([user_id]).get(user_id), agency["as"]) if agency else None
+
+
 def round_view(rnd, viewer):
     household_id = household_id_of(viewer)
     fund = db.session.get(Fund, rnd.fund_id)
@@ -72,9 +78,8 @@ def round_view(rnd, viewer):
     elector = access.elector(rnd, household_id)
     my_ballot = None
     if ballot is not None:
-        by = acting.label(user_names([ballot.cast_by_id]).get(ballot.cast_by_id), ballot.acting["as"]) \
-            if ballot.acting else None
-        my_ballot = {"project_ids": ballot.project_ids, "cast_at": ballot.cast_at, "acting_label": by}
+        my_ballot = {"project_ids": ballot.project_ids, "cast_at": ballot.cast_at,
+                     "acting_label": _entered_by(ballot.cast_by_id, ballot.acting)}
     return {
         **round_summaries([rnd])[0],
         "fund": {"id": fund.id, "name": fund.name, "balance_fen": fund.balance_fen},
@@ -179,7 +184,8 @@ def project_view(rnd, project, viewer):
                      "photos": photos.get(u.id, []), "posted_by": {"id": u.posted_by_id, "name": names.get(u.posted_by_id)},
                      "created_at": u.created_at} for u in updates],
         "evaluation": {"count": count, "average": round(float(average), 1)} if count else None,
-        "my_evaluation": {"rating": mine.rating, "comment": mine.comment} if mine else None,
+        "my_evaluation": {"rating": mine.rating, "comment": mine.comment,
+                          "acting_label": _entered_by(mine.user_id, mine.acting)} if mine else None,
         "can": {"withdraw": allows(access.check_withdraw, viewer, project),
                 "review": allows(access.check_review, viewer, rnd) and project.status in REVIEWABLE,
                 "update": allows(access.check_carry_out, viewer, rnd, project),

@@ -2,12 +2,17 @@
 // GET /budget-projects/{id}：名称、状态、属于哪一轮、地点、说明、谁提的（由诉求转来的可以点开诉求）、
 // 审议结果（不能办的理由；按“五议三不议”不议的，后端的理由里写明是哪一条）、预算、赞成户数和入选说明、
 // 进展（文字、进度、照片，完工的标出来）、花了多少（GET /budget-projects/{id}/spending：每一笔和发票照片）、
-// 监委会验收、群众评议（几户评了、平均几星；本户评的）。
+// 监委会验收、群众评议（几户评了、平均几星；本户评的，别人替本户评的写后端给的 acting_label）。
 // 操作只看后端的 can：
 // - 撤回（can.withdraw：提议人，审议前），先确认；
 // - 验收（can.sign_off：监委会，完工以后）：“验收通过”，或“不通过，要整改”（写明哪里不行，必填）；
 // - 评议（can.evaluate：这一轮的住户，验收以后，每户一次）：1–5 星，想说的话可以不写。
 // 这几样都不带幂等键、不自动重试：重发时后端答 409（已经做过），页面写出说明并重新读取。
+// - 替住户评议（验收以后；照看住户的楼栋长、网格员、社区工作人员，和有“反映问题、查看诉求”权利的家人代办，
+//   后端 Act.EVALUATE）：选一户（components/household-picker），点星星、写几句，ui.confirm 念出这户和几星，
+//   POST 评议带 on_behalf_of_household_id，幂等键跟着这户和这份评议走（api.keyForBody）：网络断了重试、
+//   再点一次，后端记的都是这一份。这户评过了（409）、不归您照看（403）把后端的说明写在按钮上面；
+//   评好了写“已替 某某 评议”，回到“替住户评议”，评下一户。
 const api = require('../../utils/api')
 const elder = require('../../utils/elder')
 const ui = require('../../utils/ui')
@@ -15,6 +20,7 @@ const money = require('../../utils/money')
 const upload = require('../../utils/upload')
 const matters = require('../../utils/matters')
 const detailPage = require('../../utils/detail-page')
+const households = require('../../utils/households')
 const { yuanText, formatRelativeTime } = require('../../utils/format')
 
 // 有花费的状态：入选以后
@@ -63,10 +69,18 @@ Component({
     rating: 0,
     comment: '',
     stars: [1, 2, 3, 4, 5],
+    canActFor: false,
+    actPicking: false,
+    actFor: null,
+    actRating: 0,
+    actComment: '',
+    actError: '',
+    actDone: '',
   },
 
   methods: {
     onLoad(query) {
+      this.setData({ canActFor: households.canActFor(api.getUser(), 'report_and_follow') })
       return detailPage.openById(this, query, '项目编号不对', this.load)
     },
 
@@ -103,7 +117,7 @@ Component({
           explanation: p.explanation || '',
           signOffText: signOffText(p),
           evaluationText: evaluation && evaluation.count ? `${evaluation.count} 户评议，平均 ${Number(evaluation.average).toFixed(1)} 星` : '',
-          myEvaluation: mine ? { stars: matters.stars(mine.rating), comment: mine.comment || '' } : null,
+          myEvaluation: mine ? { stars: matters.stars(mine.rating), comment: mine.comment || '', actingLabel: mine.acting_label || '' } : null,
         },
         updates: (p.updates || []).map(u => updateView(u, now)),
         can: p.can || {},
@@ -214,6 +228,51 @@ Component({
       }
       const comment = this.data.comment.trim()
       await this.run('evaluate', () => api.post(`/budget-projects/${this.data.id}/evaluations`, { rating, comment }), '已评议')
+    },
+
+    // ---------- 替住户评议 ----------
+
+    onStartActing() {
+      this.setData({ actPicking: true, actError: '', actDone: '' })
+    },
+
+    onPickActFor(e) {
+      const h = e.detail
+      this.setData({ actPicking: false, actFor: { id: h.id, text: h.headName ? `${h.address}（${h.headName}）` : h.address }, actRating: 0, actComment: '', actError: '' })
+    },
+
+    onStopActing() {
+      this.setData({ actPicking: false, actFor: null, actError: '' })
+    },
+
+    onPickActStar(e) {
+      this.setData({ actRating: Number(e.currentTarget.dataset.score), actError: '' })
+    },
+
+    async onActEvaluate() {
+      const actFor = this.data.actFor
+      if (!actFor || this.data.busy) return
+      const rating = this.data.actRating
+      if (!rating) {
+        this.setData({ actError: '请先点星星：1 星很不满意，5 星很满意' })
+        return
+      }
+      const comment = this.data.actComment.trim()
+      const said = comment ? `，说：${comment}` : ''
+      const ok = await ui.confirm('替住户评议', `替 ${actFor.text} 评 ${rating} 星${said}。会写明由您代办，评了不能改。`, '提交评议')
+      if (!ok) return
+      const body = { rating, comment, on_behalf_of_household_id: actFor.id }
+      this.setData({ busy: 'act-evaluate', actError: '' })
+      try {
+        const p = await api.post(`/budget-projects/${this.data.id}/evaluations`, body, { idempotencyKey: api.keyForBody(this, body) })
+        this._key = null
+        this.show(p)
+        this.setData({ busy: '', actFor: null, actRating: 0, actComment: '', actDone: `已替 ${actFor.text} 评议` })
+        wx.showToast({ title: '已替这户评议', icon: 'success' })
+      } catch (err) {
+        const message = err.code === 'already_evaluated' ? '这户已经评议过这个项目' : (err.message || '没有成功，请稍后再试')
+        this.setData({ busy: '', actError: message })
+      }
     },
   },
 })
