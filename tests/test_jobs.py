@@ -201,6 +201,18 @@ def test_a_failed_batch_puts_its_items_back_for_the_retry(rq_app):
     assert batches(rq_app) == [[7, 8, 9]]
 
 
+def test_redis_down_at_the_commit_leaves_the_items_to_the_sweep(make_app, free_port, caplog):
+    """The commit stands and says so in the log; the sweeps find what is still waiting by its rows."""
+    down = redis.Redis(host="127.0.0.1", port=free_port, socket_timeout=1, socket_connect_timeout=1,
+                       retry=Retry(NoBackoff(), 0))
+    app = make_app(JOBS_INLINE=False, REDIS_CLIENT=down)
+    with app.app_context():
+        db.session.execute(select(1))
+        queue.gather_after_commit(remember_batch, 3)
+        db.session.commit()
+    assert "could not hand 1 item(s) to remember_batch" in caplog.text and "the sweep finds them" in caplog.text
+
+
 def test_inline_a_gathered_task_runs_after_the_commit_on_its_items(make_app, connection):
     app = make_app(REDIS_CLIENT=connection)
     with app.app_context():
