@@ -20,12 +20,13 @@ rolled back when it raises. A job carries the request id of the request (or job)
 or scheduled it (app/logs.py), and its log lines show it beside the job's id.
 
 `queue.gather_after_commit(fn, item)` — for work done a batch at a time: `item` (an integer id)
-joins a set in Redis when the transaction commits, and one job, `_drain`, runs `fn` (a task
+joins a set in Redis when the transaction commits, and a job, `_drain`, runs `fn` (a task
 taking a list) on up to GATHER_BATCH of them at once until the set is empty. A storm of reports
 is then a few jobs, not one each: rq's own bookkeeping costs a job more CPU than most jobs'
-work. Whoever adds an item also sets a flag (SET NX) and enqueues a drain only if it was unset;
+work. Whoever adds an item also sets a flag (SET NX) and enqueues a drain if it was unset, and
+another whenever its add fills a batch, so a backlog is drained by as many workers as are free;
 a drain clears the flag when it finds the set empty and looks once more, so an item added at
-any moment is taken by the running drain or by the one its adder enqueued. A batch that raises
+any moment is taken by a running drain or by the one its adder enqueued. A batch that raises
 puts its items back for the drain's retry. Items lost with Redis, or popped by a worker that was
 killed, are the sweeps' to find again (`queue.gather`, `queue.gathered`). Inline, `fn` runs right
 after the commit on that commit's items.
@@ -154,9 +155,13 @@ class JobQueue:
             with backend.connection.pipeline(transaction=False) as pipe:
                 pipe.sadd(items_key, *items)
                 pipe.set(flag, 1, nx=True, ex=JOB_TIMEOUT)
-                _, unflagged = pipe.execute()
-            if drain or unflagged:
-                _push(backend, [(_drain, (fn,))], DEFAULT)
+                pipe.scard(items_key)
+                added, unflagged, waiting = pipe.execute()
+            # One more drain for each full batch this add completed: drains that fall behind (WeChat
+            # slow) are joined by others, up to as many as there are workers.
+            drains = bool(drain or unflagged) + waiting // GATHER_BATCH - (waiting - added) // GATHER_BATCH
+            if drains:
+                _push(backend, [(_drain, (fn,))] * drains, DEFAULT)
         except redis.RedisError as exc:
             log.warning("could not hand %d item(s) to %s: %s; the sweep finds them", len(items), fn.__name__, exc)
 
