@@ -152,7 +152,7 @@ class JobQueue:
             return
         items_key, flag = _gather_keys(fn)
         try:
-            with backend.connection.pipeline(transaction=False) as pipe:
+            with backend.connection.pipeline() as pipe:  # MULTI: the size is the one this add made
                 pipe.sadd(items_key, *items)
                 pipe.set(flag, 1, nx=True, ex=JOB_TIMEOUT)
                 pipe.scard(items_key)
