@@ -173,6 +173,11 @@ class JobQueue:
             return set()
         return {int(item) for item in backend.connection.smembers(_gather_keys(fn)[0])}
 
+    def gathered_count(self, fn):
+        """How many items wait for `fn` (a metric: read without listing them)."""
+        backend = self._backend
+        return backend.connection.scard(_gather_keys(fn)[0]) if backend.queues is not None else 0
+
     def enqueue(self, calls, queue=DEFAULT):
         """Enqueue `[(fn, args), …]` now: one Redis round trip, or run each inline."""
         backend = self._backend

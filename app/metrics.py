@@ -249,7 +249,7 @@ class StateCollector:
 
         checks = GaugeMetricFamily("yuanba_text_checks_waiting", "Reports handed to WeChat's text check that no "
                                    "worker has taken yet (gathered in Redis, app/jobs.py)",
-                                   value=len(queue.gathered(check_reports)))
+                                   value=queue.gathered_count(check_reports))
         # Worker.all skips (and unregisters) workers whose heartbeat key has expired.
         workers = GaugeMetricFamily("yuanba_rq_workers", "rq workers alive (heartbeat within its TTL)",
                                     value=len(Worker.all(connection=backend.connection)))
