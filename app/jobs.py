@@ -26,7 +26,8 @@ is then a few jobs, not one each: rq's own bookkeeping costs a job more CPU than
 work. Whoever adds an item also sets a flag (SET NX) and enqueues a drain if it was unset, and
 another whenever its add fills a batch, so a backlog is drained by as many workers as are free;
 a drain clears the flag when it finds the set empty and looks once more, so an item added at
-any moment is taken by a running drain or by the one its adder enqueued. A batch that raises
+any moment is taken by a running drain or by the one its adder enqueued. A drain that has run
+for DRAIN_SECONDS enqueues its successor and ends, inside rq's job timeout. A batch that raises
 puts its items back for the drain's retry. Items lost with Redis, or popped by a worker that was
 killed, are the sweeps' to find again (`queue.gather`, `queue.gathered`). Inline, `fn` runs right
 after the commit on that commit's items.
@@ -49,6 +50,7 @@ import logging
 import re
 import signal
 import threading
+import time
 from datetime import datetime, timezone
 
 import redis
@@ -75,6 +77,7 @@ _PENDING = "yuanba_jobs_after_commit"
 _PENDING_SCHEDULES = "yuanba_schedules_after_commit"
 _PENDING_GATHERED = "yuanba_gathered_after_commit"
 GATHER_BATCH = 20  # items per run of a gathered task: a storm's jobs amortized, a verdict not long in coming
+DRAIN_SECONDS = JOB_TIMEOUT / 2  # a drain hands over to a fresh one after this long, well inside its timeout
 _JOB_ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what rq accepts
 
 
@@ -314,8 +317,10 @@ def _gather_keys(fn):
 def _drain(fn):
     """The job that runs the gathered task `fn` a batch at a time until nothing waits (module
     docstring)."""
-    connection = current_app.extensions["jobs"].connection
+    backend = current_app.extensions["jobs"]
+    connection = backend.connection
     items_key, flag = _gather_keys(fn)
+    started = time.monotonic()
     while True:
         batch = connection.spop(items_key, GATHER_BATCH)
         if not batch:
@@ -328,6 +333,9 @@ def _drain(fn):
         except Exception:
             connection.sadd(items_key, *batch)
             raise
+        if time.monotonic() - started > DRAIN_SECONDS:  # a long backlog: the job timeout would cut a batch
+            _push(backend, [(_drain, (fn,))], DEFAULT)
+            return
 
 
 def _meta():

@@ -17,7 +17,7 @@ from flask import current_app
 from rq.job import Job
 from sqlalchemy import select, update
 
-from app import wechat
+from app import jobs, wechat
 from app.extensions import db
 from app.jobs import BULK, DEFAULT, GATHER_BATCH, queue, task
 from app.matters.models import Matter
@@ -202,6 +202,20 @@ def test_a_failed_batch_puts_its_items_back_for_the_retry(rq_app):
     assert len(make_due(rq_app)) == 1
     work(rq_app)
     assert batches(rq_app) == [[7, 8, 9]]
+
+
+def test_a_drain_running_long_hands_over_to_a_fresh_one(rq_app, monkeypatch):
+    """A backlog that outlasts rq's job timeout is carried on by successive drains, none cut mid-batch."""
+    monkeypatch.setattr(jobs, "DRAIN_SECONDS", 0)  # every drain has run long enough after one batch
+    with rq_app.app_context():
+        queue.gather(remember_batch, list(range(300, 345)), drain=False)  # one drain, and one a full batch
+        assert queued(rq_app) == 3
+        work(rq_app)
+        drains = [job for job in rq_app.extensions["jobs"].queues[DEFAULT].finished_job_registry.get_job_ids()
+                  if Job.fetch(job, connection=rq_app.extensions["redis"]).func_name == "app.jobs._drain"]
+        assert queue.gathered(remember_batch) == set() and queued(rq_app) == 0
+    assert [len(batch) for batch in batches(rq_app)] == [GATHER_BATCH, GATHER_BATCH, 45 - 2 * GATHER_BATCH]
+    assert len(drains) == 6  # three batches, each drain handing over after its first
 
 
 def test_redis_down_at_the_commit_leaves_the_items_to_the_sweep(make_app, free_port, caplog):
