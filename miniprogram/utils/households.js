@@ -87,6 +87,11 @@ function canActFor(user, right) {
   return canLookAfter(user) || helpedFor(user, right).length > 0
 }
 
+// 选中的一户（选户组件给的、或页面自己列出的 {address, headName}）写成一行：地址（户主）
+function pickedText(h) {
+  return h.headName ? `${h.address}（${h.headName}）` : h.address
+}
+
 // 一户的设置页（pages/helpers 家人代办、pages/sms 短信通知）的地址，从“住户”页或“我的信息”打开：
 // ?household=ID&address=…
 function householdPageUrl(page, h) {
@@ -115,6 +120,6 @@ function rightsText(rights) {
 }
 
 module.exports = {
-  HOUSEHOLD_ROLES, HELPER_RIGHTS, canLookAfter, lookAfterBuildings, memberItems, designateVoter, helpedFor, canActFor,
+  HOUSEHOLD_ROLES, HELPER_RIGHTS, canLookAfter, lookAfterBuildings, memberItems, designateVoter, helpedFor, canActFor, pickedText,
   rightsText, spacedCode, householdPageUrl, openHouseholdPage,
 }

@@ -121,7 +121,7 @@ Component({
       this._key = null
       this._keySig = null
       this.setData({
-        household: { id: h.id, address: h.address, text: h.headName ? `${h.address}（${h.headName}）` : h.address },
+        household: { id: h.id, address: h.address, text: households.pickedText(h) },
         doneNotice: '',
       })
       this.renderBallot()

@@ -238,7 +238,7 @@ Component({
 
     onPickActFor(e) {
       const h = e.detail
-      this.setData({ actPicking: false, actFor: { id: h.id, text: h.headName ? `${h.address}（${h.headName}）` : h.address }, actRating: 0, actComment: '', actError: '' })
+      this.setData({ actPicking: false, actFor: { id: h.id, text: households.pickedText(h) }, actRating: 0, actComment: '', actError: '' })
     },
 
     onStopActing() {

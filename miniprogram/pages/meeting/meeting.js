@@ -445,7 +445,7 @@ Component({
     onPickActFor(e) {
       const h = e.detail
       // 家人代办只能替家里回复，签到要到场的楼栋长、工作人员代
-      this.setData({ actPicking: false, actFor: { id: h.id, text: h.headName ? `${h.address}（${h.headName}）` : h.address, helper: Boolean(h.helper) }, actPeople: 1 })
+      this.setData({ actPicking: false, actFor: { id: h.id, text: households.pickedText(h), helper: Boolean(h.helper) }, actPeople: 1 })
     },
 
     onStopActing() {

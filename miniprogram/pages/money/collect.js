@@ -10,15 +10,12 @@ const elder = require('../../utils/elder')
 const ui = require('../../utils/ui')
 const { pagedList } = require('../../utils/paged-list')
 const money = require('../../utils/money')
+const households = require('../../utils/households')
 const detailPage = require('../../utils/detail-page')
 const onePhoto = require('../../behaviors/one-photo')
 const { yuan, yuanText, dateText, fenFromYuan, meetingPickerValues } = require('../../utils/format')
 
 const PAGE_SIZE = 50
-
-function householdText(item) {
-  return item.headName ? `${item.address}（${item.headName}）` : item.address
-}
 
 const list = pagedList({
   fetch(cursor) {
@@ -126,7 +123,7 @@ Component({
       this._key = null
       this._keySig = null
       this.setData({
-        selected: { id: item.id, text: householdText(item), contributedText: item.contributedText },
+        selected: { id: item.id, text: households.pickedText(item), contributedText: item.contributedText },
         amountText: this._suggestedFen ? yuan(this._suggestedFen) : '',
         paidBy: 'cash',
         occurredOn: today(),
