@@ -68,9 +68,9 @@ def _verdict(matter_id, openid, text):
 @task
 def check_reports(matter_ids):
     """Ask WeChat about each matter's text and settle those still `checking` (module docstring),
-    a batch gathered by app/jobs.py; the verdicts this run settled, by matter id. Passed and
-    unchecked are settled by one UPDATE each, under the same condition and version bump as an
-    edit through the ORM; a risky one is held back through the ORM, as any withdrawal."""
+    a batch gathered by app/jobs.py. Passed and unchecked are settled by one UPDATE each, under
+    the same condition and version bump as an edit through the ORM; a risky one is held back
+    through the ORM, as any withdrawal."""
     waiting = db.session.execute(
         select(Matter.id, Matter.title, Matter.description, Matter.place_text, User.openid)
         .join(User, User.id == Matter.submitter_id)
@@ -79,22 +79,20 @@ def check_reports(matter_ids):
     # What WeChat reads: what others would read.
     verdicts = {row.id: _verdict(row.id, row.openid, f"{row.title}\n{row.description}\n{row.place_text}")
                 for row in waiting}
-    settled = {}
     for verdict in (TextCheck.PASSED, TextCheck.UNCHECKED):
         ids = [matter_id for matter_id, given in verdicts.items() if given == verdict]
         if ids:
-            settled.update(dict.fromkeys(db.session.scalars(
+            db.session.execute(
                 update(Matter).where(Matter.id.in_(ids), Matter.text_check == TextCheck.CHECKING)
-                .values(text_check=verdict, version=Matter.version + 1).returning(Matter.id)
-                .execution_options(synchronize_session=False)), verdict))
+                .values(text_check=verdict, version=Matter.version + 1)
+                .execution_options(synchronize_session=False))
     for matter_id in (matter_id for matter_id, given in verdicts.items() if given == TextCheck.RISKY):
         matter = db.session.get(Matter, matter_id)
         if matter is not None and matter.text_check == TextCheck.CHECKING:
-            matter.text_check = settled[matter_id] = TextCheck.RISKY
+            matter.text_check = TextCheck.RISKY
             if status_allows(matter, "hold_back"):  # not withdrawn meanwhile
                 _hold_back(matter)
     db.session.flush()
-    return settled
 
 
 def _hold_back(matter):
