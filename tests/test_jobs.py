@@ -168,9 +168,15 @@ def test_gathered_items_wait_for_the_commit_and_a_storm_is_a_job_a_batch_at_most
     assert [len(batch) for batch in batches(rq_app)] == [GATHER_BATCH, GATHER_BATCH, 45 - 2 * GATHER_BATCH]
     assert sorted(item for batch in batches(rq_app) for item in batch) == list(range(100, 145))
     assert queued(rq_app) == 0
-    with rq_app.app_context():  # a sweep's backlog: a drain for each full batch, so free workers share it
-        queue.gather(remember_batch, list(range(200, 250)))
-    assert queued(rq_app) == 1 + 50 // GATHER_BATCH
+    # A drain lost with its flag still set: later adds enqueue one only for each full batch they
+    # make (so free workers share a backlog); a sweep's add enqueues one whatever the flag says.
+    with rq_app.app_context():
+        queue.gather(remember_batch, [200], drain=False)
+        rq_app.extensions["jobs"].queues[DEFAULT].empty()  # the drain is lost, its flag stays
+        queue.gather(remember_batch, list(range(201, 250)), drain=False)
+        assert queued(rq_app) == 50 // GATHER_BATCH  # a drain for each full batch only: the flag says one is coming
+        queue.gather(remember_batch, list(range(250, 259)))  # a sweep: a drain, whatever the flag says
+    assert queued(rq_app) == 50 // GATHER_BATCH + 1
 
 
 def test_an_item_added_while_a_drain_runs_is_taken_by_it_and_one_added_after_gets_a_drain(rq_app):

@@ -7,7 +7,7 @@ import logging
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.community import service as community
 from app.community.models import Household
@@ -15,6 +15,7 @@ from app.auth.service import find_or_create_user
 from app.extensions import db
 from app.jobs import DEFAULT
 from app.matters.models import Matter
+from app.matters.service import text_check
 from app.matters.service.text_check import sweep_checking
 from app.models_base import utcnow
 from tests.conftest import login, work
@@ -177,6 +178,30 @@ def test_a_storm_of_reports_is_checked_in_batches_each_settled_by_its_own_verdic
     assert [(view["text_check"], view["status"]) for view in views] == [
         ("risky", "withdrawn") if n % 10 == 3 else ("passed", "submitted") for n in range(25)]
     assert [view["timeline"][-1]["action"] for view in views if view["text_check"] == "risky"] == ["hold_back"] * 3
+
+
+def test_a_batch_settles_only_what_is_still_checking_and_bumps_the_version(rq_app, as_, monkeypatch):
+    """While WeChat answers a batch, the sweep's run settles one of its matters: the batch leaves
+    that verdict alone; the other it settles as an ORM edit would, version and all."""
+    client = rq_app.test_client()
+    first, second = (client.post(f"{API}/matters", json=REPORT, headers=as_("resident")).get_json()["id"]
+                     for _ in range(2))
+    asked = text_check._verdict
+
+    def meanwhile(matter_id, openid, text):
+        if matter_id == first:  # another run settles it now, in its own transaction
+            with db.engine.begin() as other:
+                other.execute(update(Matter).where(Matter.id == first).values(
+                    text_check="unchecked", version=Matter.version + 1))
+        return asked(matter_id, openid, text)
+
+    monkeypatch.setattr(text_check, "_verdict", meanwhile)
+    with rq_app.app_context():
+        text_check.check_reports([first, second])
+        settled = dict(db.session.execute(select(Matter.id, Matter.text_check).where(Matter.id.in_([first, second]))).all())
+        versions = dict(db.session.execute(select(Matter.id, Matter.version).where(Matter.id.in_([first, second]))).all())
+    assert (settled[first], settled[second]) == ("unchecked", "passed")
+    assert (versions[first], versions[second]) == (2, 2)
 
 
 def test_the_sweep_checks_again_a_report_whose_job_was_lost(rq_app, as_, fake_wechat):
