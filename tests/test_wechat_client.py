@@ -7,6 +7,7 @@ import pytest
 
 from app import wechat
 from app.errors import ApiError
+from tests.faults import TcpProxy
 from tests.matrix_world import push_query
 
 API = "/api/v1"
@@ -103,6 +104,22 @@ def test_text_is_checked_by_content_security_v2_and_sent_as_utf8(wechat_at, fake
     assert [(b["version"], b["openid"], b["scene"]) for b in checks] == [(2, "o-resident", 3)] * 2
     raw = [body for path, body in fake_wechat.raw_bodies if path == "/wxa/msg_sec_check"]
     assert "楼道的灯坏了".encode() in raw[1] and b"\\u" not in raw[1]
+
+
+def test_an_operators_proxy_for_wechat_is_used(wechat_at, fake_wechat, monkeypatch):
+    """A deployment that reaches WeChat through a forward proxy names it in the environment, as
+    for any requests client (read once, when the client is built)."""
+    for name in ("NO_PROXY", "no_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    host, port = fake_wechat.url.removeprefix("http://").rstrip("/").split(":")
+    proxy = TcpProxy(host, int(port))
+    try:
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
+        send(wechat_at())
+        assert proxy.connections  # what WeChat got came through the proxy
+    finally:
+        proxy.close()
+    assert fake_wechat.paths() == ["/cgi-bin/stable_token", "/cgi-bin/message/subscribe/send"]
 
 
 def test_a_token_cached_by_the_previous_release_is_used_as_it_is(wechat_at, fake_wechat, connection):
