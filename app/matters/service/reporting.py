@@ -94,7 +94,7 @@ def _file(user, place, household, agency, title, category, description, place_te
     are written by `_filing`'s statements, in one round trip on PostgreSQL."""
     community_id, grid_id, courtyard_id, building_id = place
     now = utcnow()
-    matter = dict(
+    matter_row = dict(
         community_id=community_id, grid_id=grid_id, courtyard_id=courtyard_id,
         building_id=building_id, household_id=household.id if household else None,
         submitter_id=user.id, recorded_by_id=user.id if agency else None,
@@ -103,19 +103,19 @@ def _file(user, place, household, agency, title, category, description, place_te
         status=MatterStatus.SUBMITTED, created_at=now, updated_at=now, version=1,
         text_check=text_check.initial_state(title != VOICE_TITLE or bool(description) or bool(place_text)),
     )
-    event = dict(action="submit", actor_id=user.id, status_to=MatterStatus.SUBMITTED, created_at=now,
-                 note=(RECORDED_NOTES.get(agency.role, RECORDED_NOTE) if agency else ""),
-                 data={"on_behalf": bool(agency), **({"acting": agency.details()} if agency else {})})
+    event_row = dict(action="submit", actor_id=user.id, status_to=MatterStatus.SUBMITTED, created_at=now,
+                     note=(RECORDED_NOTES.get(agency.role, RECORDED_NOTE) if agency else ""),
+                     data={"on_behalf": bool(agency), **({"acting": agency.details()} if agency else {})})
     connection = db.session.connection()
-    statements = _filing(connection.dialect.name, tuple(matter), tuple(event))
-    params = {**prefixed("matter_", matter), **prefixed("event_", event)}
+    statements = _filing(connection.dialect.name, tuple(matter_row), tuple(event_row))
+    params = {**prefixed("matter_", matter_row), **prefixed("event_", event_row)}
     if len(statements) == 1:
         matter_id, event_id = connection.execute(statements[0], params).one()
     else:  # SQLite: no INSERT in a WITH
         matter_id = connection.execute(statements[0], params).scalar_one()
         event_id = connection.execute(statements[1], {**params, "event_matter_id": matter_id}).scalar_one()
-    matter = inserted(db.session, Matter, id=matter_id, **matter)
-    event = inserted(db.session, MatterEvent, id=event_id, matter_id=matter_id, **event)
+    matter = inserted(db.session, Matter, id=matter_id, **matter_row)
+    event = inserted(db.session, MatterEvent, id=event_id, matter_id=matter_id, **event_row)
     photos.attach(user, photo_ids, matter)
     voice.attach(user, voice_note_id, matter)
     if agency:

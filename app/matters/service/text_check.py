@@ -72,8 +72,8 @@ def check_reports(matter_ids):
     a batch gathered by app/jobs.py. Passed and unchecked are settled by one UPDATE each, under
     the same condition and version bump as an edit through the ORM; a risky one is held back
     through the ORM, as any withdrawal."""
-    waiting, settle = _batch_statements()
-    waiting = db.session.connection().execute(waiting, {"ids": list(matter_ids)}).all()
+    read, settle = _batch_statements()
+    waiting = db.session.connection().execute(read, {"ids": list(matter_ids)}).all()
     db.session.rollback()  # deliberate: nothing staged yet; no transaction held while WeChat answers
     # What WeChat reads: what others would read.
     verdicts = {row.id: _verdict(row.id, row.openid, f"{row.title}\n{row.description}\n{row.place_text}")
