@@ -67,6 +67,8 @@ def test_a_building_head_reports_for_a_household_of_their_building_with_photos(c
     assert recorded.status_code == 201, recorded.get_json()
     matter = recorded.get_json()
     assert matter["on_behalf"] is True and [p["id"] for p in matter["photos"]] == [picture]
+    # the answer, built from the rows as written, is what reading the matter gives
+    assert get(client, "bhead", f"/matters/{matter['id']}").get_json() == matter
 
     # the household sees it as its own, with who recorded it for them
     seen = get(client, "resident", f"/matters/{matter['id']}").get_json()
