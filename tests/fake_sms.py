@@ -17,7 +17,9 @@ import json
 import threading
 import time
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.fake_wechat import QuietServer
 
 SECRET_ID, SECRET_KEY, SDK_APP_ID = "AKIDfake", "fake-secret-key", "1400000001"
 
@@ -44,7 +46,7 @@ class FakeSms:
         self.answers = []
         self.lock = threading.Lock()
         self.serial = 0
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = QuietServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 

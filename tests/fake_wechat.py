@@ -33,7 +33,9 @@ from urllib.parse import parse_qs, urlparse
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-class _Server(ThreadingHTTPServer):
+class QuietServer(ThreadingHTTPServer):
+    """The fake servers' HTTP server (WeChat's, the SMS provider's)."""
+
     def handle_error(self, request, client_address):
         """A client that gave up before a deliberately late answer is expected: no traceback.
         Printing one parses source lines with `ast` in this thread, and on Python 3.11 that can
@@ -63,7 +65,7 @@ class FakeWeChat:
         self.codes_made = []
         self.code_answers = []
         self.lock = threading.Lock()
-        self.server = _Server(("127.0.0.1", 0), self._handler())
+        self.server = QuietServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
