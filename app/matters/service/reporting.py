@@ -107,13 +107,16 @@ def _file(user, place, household, agency, title, category, description, place_te
                      note=(RECORDED_NOTES.get(agency.role, RECORDED_NOTE) if agency else ""),
                      data={"on_behalf": bool(agency), **({"acting": agency.details()} if agency else {})})
     connection = db.session.connection()
-    statements = _filing(connection.dialect.name, tuple(matter_row), tuple(event_row))
+    dialect = connection.dialect.name
+    statements = _filing(dialect, tuple(matter_row), tuple(event_row))
     params = {**prefixed("matter_", matter_row), **prefixed("event_", event_row)}
-    if len(statements) == 1:
-        matter_id, event_id = connection.execute(statements[0], params).one()
+    if dialect == "postgresql":
+        [both] = statements
+        matter_id, event_id = connection.execute(both, params).one()
     else:  # SQLite: no INSERT in a WITH
-        matter_id = connection.execute(statements[0], params).scalar_one()
-        event_id = connection.execute(statements[1], {**params, "event_matter_id": matter_id}).scalar_one()
+        matter, event = statements
+        matter_id = connection.execute(matter, params).scalar_one()
+        event_id = connection.execute(event, {**params, "event_matter_id": matter_id}).scalar_one()
     matter = inserted(db.session, Matter, id=matter_id, **matter_row)
     event = inserted(db.session, MatterEvent, id=event_id, matter_id=matter_id, **event_row)
     photos.attach(user, photo_ids, matter)
