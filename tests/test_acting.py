@@ -49,6 +49,15 @@ def audit(client, world, action):
     return entries["items"]
 
 
+def unsigned(matter):
+    """The matter with its photo links' signatures dropped: each signature carries the second it was made."""
+    for picture in matter["photos"]:
+        for link in ("url", "thumbnail_url"):
+            path, _, _ = picture[link].partition("?sig=")
+            picture[link] = path
+    return matter
+
+
 def ok(response):
     assert response.status_code < 300, response.get_json()
     return True
@@ -68,7 +77,7 @@ def test_a_building_head_reports_for_a_household_of_their_building_with_photos(c
     matter = recorded.get_json()
     assert matter["on_behalf"] is True and [p["id"] for p in matter["photos"]] == [picture]
     # the answer, built from the rows as written, is what reading the matter gives
-    assert get(client, "bhead", f"/matters/{matter['id']}").get_json() == matter
+    assert unsigned(get(client, "bhead", f"/matters/{matter['id']}").get_json()) == unsigned(matter)
 
     # the household sees it as its own, with who recorded it for them
     seen = get(client, "resident", f"/matters/{matter['id']}").get_json()
