@@ -192,6 +192,7 @@ def test_a_connection_broken_while_idle_is_replaced_before_a_request_uses_it(rou
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Ballot)) == 2
 
+
 @pytest.mark.parametrize("households", [3, 120])
 def test_a_report_costs_five_round_trips_whatever_the_size(proxied, monkeypatch, households):
     app, proxy = proxied
