@@ -137,8 +137,8 @@ def field_errors(messages, schema=None):
     flat = []
 
     def walk(node, field, path):
-        if isinstance(node, dict):
-            return {key: walk(value, _inner(field, key) if field is not None else None, [*path, key])
+        if isinstance(node, dict):  # keys as JSON has them: a list's item numbers beside its own `_schema`
+            return {str(key): walk(value, _inner(field, key) if field is not None else None, [*path, key])
                     for key, value in node.items()}
         if isinstance(node, list) and all(isinstance(item, str) for item in node):
             where = _where(path) or "提交的内容"
