@@ -51,11 +51,9 @@ def audit(client, world, action):
 
 def unsigned(matter):
     """The matter with its photo links' signatures dropped: each signature carries the second it was made."""
-    for picture in matter["photos"]:
-        for link in ("url", "thumbnail_url"):
-            path, _, _ = picture[link].partition("?sig=")
-            picture[link] = path
-    return matter
+    return {**matter, "photos": [{**picture, **{link: picture[link].partition("?sig=")[0]
+                                               for link in ("url", "thumbnail_url")}}
+                                 for picture in matter["photos"]]}
 
 
 def ok(response):
