@@ -114,9 +114,9 @@ def _file(user, place, household, agency, title, category, description, place_te
         [both] = statements
         matter_id, event_id = connection.execute(both, params).one()
     else:  # SQLite: no INSERT in a WITH
-        matter, event = statements
-        matter_id = connection.execute(matter, params).scalar_one()
-        event_id = connection.execute(event, {**params, "event_matter_id": matter_id}).scalar_one()
+        matter_insert, event_insert = statements
+        matter_id = connection.execute(matter_insert, params).scalar_one()
+        event_id = connection.execute(event_insert, {**params, "event_matter_id": matter_id}).scalar_one()
     matter = inserted(db.session, Matter, id=matter_id, **matter_row)
     event = inserted(db.session, MatterEvent, id=event_id, matter_id=matter_id, **event_row)
     photos.attach(user, photo_ids, matter)
@@ -144,8 +144,9 @@ def _filing(dialect, matter_columns, event_columns):
     if dialect != "postgresql":
         return matter, event.values(matter_id=bindparam("event_matter_id")).returning(MatterEvent.id)
     filed = matter.cte("filed")
-    return (event.values(matter_id=select(filed.c.id).scalar_subquery())
-            .returning(MatterEvent.matter_id, MatterEvent.id).add_cte(filed)),
+    both = (event.values(matter_id=select(filed.c.id).scalar_subquery())
+            .returning(MatterEvent.matter_id, MatterEvent.id).add_cte(filed))
+    return (both,)
 
 
 @functools.cache
