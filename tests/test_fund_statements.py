@@ -289,6 +289,27 @@ def test_each_supervisor_confirms_once_and_a_query_says_what_does_not_add_up(app
             "fund_statement.published", "fund_statement.confirmed", "fund_statement.queried"]
 
 
+
+def test_the_list_shows_where_each_statements_check_stands_and_a_query_is_never_outvoted(app, client, people):
+    fund_id = people["fund"]
+    a_month_of_money(app, client, people, months_ago(2))
+    first = ok(publish(client, fund_id, month=months_ago(2)), 201)
+    second = ok(publish(client, fund_id, month=months_ago(1)), 201)
+    assert (first["review"], first["review_label"]) == ("pending", "待监委会核实")
+
+    def listed():
+        items = ok(get(client, "neighbour", f"/funds/{fund_id}/statements"))["items"]
+        return {s["id"]: (s["review"], s["review_label"]) for s in items}
+
+    assert listed() == {first["id"]: ("pending", "待监委会核实"), second["id"]: ("pending", "待监委会核实")}
+    ok(post(client, "supervisor", f"/fund-statements/{first['id']}/confirmations", {"agrees": True}))
+    assert listed() == {first["id"]: ("confirmed", "监委会已核实"), second["id"]: ("pending", "待监委会核实")}
+    ok(post(client, "supervisor", f"/fund-statements/{second['id']}/confirmations",
+            {"agrees": False, "note": "少了一张收据"}))
+    after = ok(post(client, "supervisor2", f"/fund-statements/{second['id']}/confirmations", {"agrees": True}))
+    assert (after["review"], after["review_label"], after["confirmed"]) == ("queried", "监委会有疑问", False)
+    assert listed() == {first["id"]: ("confirmed", "监委会已核实"), second["id"]: ("queried", "监委会有疑问")}
+
 # ---- projects: spending against them and their statement ------------------------------------------------------
 
 def funded_round(app, people, costs):

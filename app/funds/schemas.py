@@ -1,7 +1,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from app.funds.models import EntryKind, PaidBy, StatementKind
+from app.funds.models import EntryKind, PaidBy, Review, StatementKind
 from app.matters.schemas import PhotoSchema
 from app.models_base import DAYS, Id, one_of
 from app.pagination import PageArgsSchema, page_schema
@@ -9,6 +9,8 @@ from app.pagination import PageArgsSchema, page_schema
 MAX_FEN = 10**11  # 10 亿元: far above any community's fund, well inside a BIGINT
 FEN = validate.Range(min=1, max=MAX_FEN)
 MONTH = validate.Regexp(r"^20\d\d-(0[1-9]|1[0-2])$", error="月份须写成年-月，如 2026-11")
+REVIEW_DOC = ("the supervisors' check (监委会核实): pending until one answers; queried while any answer "
+              "disagrees; confirmed when every answer agrees")
 RECORDED_KINDS = [EntryKind.CONTRIBUTION.value, EntryKind.GRANT.value, EntryKind.SPENDING.value]
 
 
@@ -171,6 +173,8 @@ class FundStatementSummarySchema(ma.Schema):
     out_fen = ma.fields.Integer(required=True)
     closing_fen = ma.fields.Integer(required=True, metadata={"description": "a project's: what is left of its cost"})
     published_at = ma.fields.DateTime(required=True)
+    review = ma.fields.String(required=True, validate=one_of(Review), metadata={"description": REVIEW_DOC})
+    review_label = ma.fields.String(required=True, metadata={"description": "待监委会核实, 监委会已核实, 监委会有疑问"})
 
 
 StatementPageSchema = page_schema(FundStatementSummarySchema, "FundStatementPageSchema")
@@ -234,6 +238,8 @@ class FundStatementSchema(ma.Schema):
     confirmations = ma.fields.List(ma.fields.Nested(StatementConfirmationSchema), required=True)
     confirmed = ma.fields.Boolean(required=True, metadata={
         "description": "at least one supervisor answered, and every one who did agrees"})
+    review = ma.fields.String(required=True, validate=one_of(Review), metadata={"description": REVIEW_DOC})
+    review_label = ma.fields.String(required=True)
     can = ma.fields.Nested(StatementActionsSchema, required=True)
 
 

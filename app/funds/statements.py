@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit import service as audit
@@ -22,7 +22,7 @@ from app.community.models import Household, HouseholdMember, Role, RoleAssignmen
 from app.errors import ApiError, invalid
 from app.extensions import db
 from app.funds import service
-from app.funds.models import Direction, FundEntry, FundStatement, StatementConfirmation, StatementKind
+from app.funds.models import Direction, FundEntry, FundStatement, Review, StatementConfirmation, StatementKind
 from app.models_base import utcnow
 from app.notifications.service import notify
 from app.notifications.templates import NotificationKind
@@ -31,6 +31,7 @@ PUBLISHABLE_PROJECTS = (ProjectStatus.COMPLETED, ProjectStatus.SIGNED_OFF)
 EXCEL_COLUMNS = ("序号", "日期", "类别", "收支", "金额（元）", "余额（元）", "住户", "方式", "对方", "摘要", "票据号",
                  "项目", "更正第几笔", "原因", "登记人", "登记时间")
 PAID_BY_LABELS = {"cash": "现金", "transfer": "转账", "other": "其他"}
+REVIEW_LABELS = {Review.PENDING: "待监委会核实", Review.CONFIRMED: "监委会已核实", Review.QUERIED: "监委会有疑问"}
 
 
 def digest(content):
@@ -143,10 +144,29 @@ def get_readable(user, statement_id):
     return statement
 
 
+def review(answered, queried):
+    """监委会核实: pending until a supervisor answers; queried while any answer disagrees (a
+    query is never outweighed by others agreeing); confirmed when every answer agrees."""
+    if queried:
+        return Review.QUERIED
+    return Review.CONFIRMED if answered else Review.PENDING
+
+
 def summaries(statements):
+    """The list's rows, each with where its check stands (one grouped read for the page)."""
+    tally = {row.statement_id: review(row.answered, row.queried) for row in db.session.execute(
+        select(StatementConfirmation.statement_id, func.count().label("answered"),
+               func.sum(case((StatementConfirmation.agrees.is_(False), 1), else_=0)).label("queried"))
+        .where(StatementConfirmation.statement_id.in_([s.id for s in statements]))
+        .group_by(StatementConfirmation.statement_id))}
     return [{"id": s.id, "kind": s.kind, "month": s.month, "project": s.content["project"], "opening_fen": s.opening_fen,
-             "in_fen": s.in_fen, "out_fen": s.out_fen, "closing_fen": s.closing_fen, "published_at": s.published_at}
+             "in_fen": s.in_fen, "out_fen": s.out_fen, "closing_fen": s.closing_fen, "published_at": s.published_at,
+             **_review_fields(tally.get(s.id, Review.PENDING))}
             for s in statements]
+
+
+def _review_fields(state):
+    return {"review": state, "review_label": REVIEW_LABELS[state]}
 
 
 def fund_statements(fund, cursor=None, limit=20):
@@ -212,6 +232,7 @@ def statement_view(statement, viewer):
         "confirmations": [{"user": {"id": c.user_id, "name": names.get(c.user_id)}, "agrees": c.agrees,
                            "note": c.note, "created_at": c.created_at} for c in answers],
         "confirmed": bool(answers) and all(c.agrees for c in answers),
+        **_review_fields(review(len(answers), sum(not c.agrees for c in answers))),
         "can": {"confirm": allows(check_confirm, viewer, statement)},
     }
 

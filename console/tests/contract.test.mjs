@@ -135,7 +135,7 @@ const LINE = ['kind', 'kind_label', 'direction', 'amount_fen', 'households', 'oc
 const STATEMENT = ['id', 'fund.name', 'kind', 'month', 'project.title', 'opening_fen', 'in_fen', 'out_fen', 'closing_fen',
   ...LINE.map(f => `lines[].${f}`), 'contributions.households', 'contributions.total_fen', 'digest', 'published_by.name',
   'published_at', 'confirmations[].user.id', 'confirmations[].user.name', 'confirmations[].agrees', 'confirmations[].note',
-  'confirmations[].created_at', 'confirmed', 'can.confirm']
+  'confirmations[].created_at', 'review', 'review_label', 'can.confirm']
 const ROUND_SUMMARY = ['id', 'title', 'scope_label', 'budget_fen', 'rule_label', 'status', 'status_label', 'proposals_until',
   'voting_until', 'closed_at']
 const ROUND = [...ROUND_SUMMARY, 'rule', 'description', 'fund.id', 'fund.name', 'fund.balance_fen', 'voting_opened_at',
@@ -224,7 +224,7 @@ const RESPONSE_READS = {
   'get /funds/{}/entries': paged(ENTRY),
   'get /funds/{}/contributors': paged(['household.id', 'household.address', 'head_name', 'contributed_fen', 'last_on']),
   'get /funds/{}/statements': paged(['id', 'kind', 'month', 'project.title', 'opening_fen', 'in_fen', 'out_fen',
-    'closing_fen', 'published_at']),
+    'closing_fen', 'published_at', 'review', 'review_label']),
   'post /funds/{}/statements': STATEMENT,
   'get /fund-statements/{}': STATEMENT,
   'post /fund-statements/{}/confirmations': STATEMENT,

@@ -271,7 +271,7 @@ const PUBLIC_LINE = ['kind', 'kind_label', 'direction', 'amount_fen', 'household
   'receipt_no', 'reason', 'project', 'project.title'].concat(MONEY_PHOTO)
 const STATEMENT = [
   'fund.name', 'kind', 'month', 'project', 'project.title', 'opening_fen', 'in_fen', 'out_fen', 'closing_fen', 'contributions.households',
-  'contributions.total_fen', 'digest', 'published_by.name', 'published_at', 'confirmed', 'can.confirm',
+  'contributions.total_fen', 'digest', 'published_by.name', 'published_at', 'review', 'can.confirm',
   'confirmations[].user.id', 'confirmations[].user.name', 'confirmations[].agrees', 'confirmations[].note', 'confirmations[].created_at',
 ].concat(PUBLIC_LINE.map(f => `lines[].${f}`))
 const ROUND_BRIEF = ['id', 'title', 'status', 'status_label', 'budget_fen']
@@ -422,7 +422,8 @@ const RESPONSE_READS = {
   // pages/money/index 的基金卡片；pages/money/contributions 只读 id、name（基金的名字）
   'get /communities/{}/funds': ['id', 'name', 'scope_label', 'description', 'balance_fen', 'in_fen', 'out_fen', 'suggested_fen',
     'my_household', 'my_household.contributed_fen', 'can.collect'].map(f => `items[].${f}`),
-  'get /funds/{}/statements': paged(['id', 'kind', 'month', 'project', 'project.title', 'closing_fen', 'published_at']),
+  'get /funds/{}/statements': paged(['id', 'kind', 'month', 'project', 'project.title', 'closing_fen', 'published_at', 'review',
+    'review_label']),
   'get /fund-statements/{}': STATEMENT,
   'post /fund-statements/{}/confirmations': STATEMENT,
   'get /contributions/mine': ['household', 'household.address', 'total_fen'].concat([

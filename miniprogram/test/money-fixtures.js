@@ -54,7 +54,7 @@ function statement(id, fields = {}) {
     contributions: { households: 120, total_fen: 1200000 },
     digest: 'a3f1c2d4e5b6978812345678deadbeefcafebabe0011223344556677889900aa',
     published_by: { id: 2, name: '王海燕' }, published_at: new Date(Date.now() - 60 * 60 * 1000).toISOString(),
-    confirmations: [], confirmed: false, can: { confirm: false },
+    confirmations: [], confirmed: false, review: 'pending', review_label: '待监委会核实', can: { confirm: false },
   }, fields)
 }
 

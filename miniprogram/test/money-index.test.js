@@ -9,7 +9,7 @@ function summary(id, fields = {}) {
   const s = statement(id, fields)
   return {
     id: s.id, kind: s.kind, month: s.month, project: s.project, opening_fen: s.opening_fen, in_fen: s.in_fen, out_fen: s.out_fen,
-    closing_fen: s.closing_fen, published_at: s.published_at,
+    closing_fen: s.closing_fen, published_at: s.published_at, review: s.review, review_label: s.review_label,
   }
 }
 
@@ -30,7 +30,11 @@ async function open(user, { funds = [fund(1)], statements = [summary(21)], round
 
 test('居民：基金的余额、收支、每户多少、我家交了多少；账目公示；范围里有我家的预算', async () => {
   const page = await open(RESIDENT, {
-    statements: [summary(21), summary(20, { kind: 'project', month: null, project: { id: 4, title: '院坝铺地砖' } })],
+    statements: [
+      summary(21),
+      summary(20, { kind: 'project', month: null, project: { id: 4, title: '院坝铺地砖' }, review: 'queried', review_label: '监委会有疑问' }),
+      summary(19, { month: '2026-10', review: 'confirmed', review_label: '监委会已核实' }),
+    ],
   })
 
   expect(textOf(page, '#fund-1')).toContain('院坝自筹基金')
@@ -45,6 +49,12 @@ test('居民：基金的余额、收支、每户多少、我家交了多少；�
   expect(textOf(page, '#statement-21')).toContain('2026年11月账目')
   expect(textOf(page, '#statement-21')).toContain('期末余额 12345.50 元')
   expect(textOf(page, '#statement-20')).toContain('项目：院坝铺地砖')
+  // 监委会核实到哪一步，列表上就看得到；有疑问的用醒目的颜色
+  expect(textOf(page, '#statement-21')).toContain('待监委会核实')
+  expect(textOf(page, '#statement-19')).toContain('监委会已核实')
+  expect(textOf(page, '#statement-20')).toContain('监委会有疑问')
+  expect(page.querySelector('#statement-20 .entry-queried')).toBeDefined()
+  expect(page.querySelector('#statement-19 .entry-queried')).toBeUndefined()
   expect(wx.server.calls('GET', '/funds/1/statements')[0].query).toEqual({ limit: '10' })
 
   expect(textOf(page, '#round-3')).toContain('2027 年院坝微更新')

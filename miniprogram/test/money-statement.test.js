@@ -39,7 +39,7 @@ test('显示期初、收入、支出、期末和每一笔；支出带发票照�
   expect(textOf(page, '#line-2')).toContain('支出')
   expect(textOf(page, '#line-2')).toContain('−2654.50 元')
   expect(textOf(page, '#line-2')).toContain('2026年11月20日 · 蜀光五金店 · 院坝地砖 · 票据号 FP-2026-88 · 项目：院坝铺地砖')
-  expect(textOf(page, '#confirmed-state')).toBe('还没有全部核实')
+  expect(textOf(page, '#confirmed-state')).toBe('等监委会核实')
   expect(textOf(page, '#digest')).toContain('a3f1c2d4e5b69788…')
   expect(page.querySelector('#line-0 .line-photo')).toBeUndefined()
 
@@ -76,6 +76,8 @@ test('监委会成员（can.confirm）：“核实无误”，确认后提交，
   expect(textOf(page, '#confirm-form')).toContain('请您核实这份账目')
   wx.server.reply('POST', '/fund-statements/21/confirmations', 201, statement(21, {
     confirmed: true,
+    review: 'confirmed',
+    review_label: '监委会已核实',
     confirmations: [{ user: { id: 7, name: '刘监督' }, agrees: true, note: '', created_at: new Date().toISOString() }],
     can: { confirm: false },
   }))
@@ -106,13 +108,17 @@ test('有疑问：必须写明哪里对不上；提交 agrees=false 和说明', 
 
   await input(page, '#note-input', ' 11月20日的发票金额是 2564.50 ')
   wx.server.reply('POST', '/fund-statements/21/confirmations', 201, statement(21, {
+    review: 'queried',
+    review_label: '监委会有疑问',
     confirmations: [{ user: { id: 7, name: '刘监督' }, agrees: false, note: '11月20日的发票金额是 2564.50', created_at: new Date().toISOString() }],
   }))
   await page.instance.onQuery()
   expect(confirmPosts().map(r => r.data)).toEqual([{ agrees: false, note: '11月20日的发票金额是 2564.50' }])
   expect(textOf(page, '#confirmations')).toContain('有疑问')
   expect(textOf(page, '#confirmations')).toContain('11月20日的发票金额是 2564.50')
-  expect(textOf(page, '#confirmed-state')).toBe('还没有全部核实')
+  expect(textOf(page, '#confirmed-state')).toBe('监委会有疑问，说明在下面')
+  expect(page.querySelector('#confirmed-state.queried')).toBeDefined()
+  expect(page.querySelector('#confirmed-state.confirmed')).toBeUndefined()
 })
 
 test('已经答过（409）：写出后端的说明并重新读取', async () => {

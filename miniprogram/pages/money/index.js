@@ -43,6 +43,8 @@ function statementView(s, now) {
     title: s.kind === 'project' ? `项目：${(s.project && s.project.title) || ''}` : `${monthText(s.month)}账目`,
     closingText: yuanText(s.closing_fen),
     publishedText: formatRelativeTime(s.published_at, now),
+    reviewLabel: s.review_label || '',
+    queried: s.review === 'queried',
   }
 }
 

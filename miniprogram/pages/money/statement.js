@@ -13,6 +13,13 @@ const detailPage = require('../../utils/detail-page')
 const { shortDigest } = require('../../utils/polls')
 const { yuanText, monthText, formatRelativeTime } = require('../../utils/format')
 
+// 监委会核实到哪一步（后端的 review）：有人提出疑问就一直是“有疑问”，别人核实无误也盖不过
+const REVIEW = {
+  pending: { css: 'unconfirmed', text: '等监委会核实' },
+  confirmed: { css: 'confirmed', text: '✓ 监委会已核实无误' },
+  queried: { css: 'queried', text: '监委会有疑问，说明在下面' },
+}
+
 function statementView(s, now) {
   const fundName = (s.fund && s.fund.name) || ''
   const period = s.kind === 'project' ? `项目“${(s.project && s.project.title) || ''}”` : monthText(s.month)
@@ -28,7 +35,7 @@ function statementView(s, now) {
       : '本期没有住户自筹',
     digestShort: shortDigest(s.digest),
     publishedText: `${(s.published_by && s.published_by.name) || ''} ${formatRelativeTime(s.published_at, now)}公示`,
-    confirmed: Boolean(s.confirmed),
+    review: REVIEW[s.review] || REVIEW.pending,
   }
 }
 

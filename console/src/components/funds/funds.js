@@ -1,5 +1,8 @@
 import { allPages, api } from '../../api'
 
+// How a statement's check by the supervisors (its `review`) is tagged: a query stands out.
+export const REVIEW_TAG = { pending: 'info', confirmed: 'success', queried: 'danger' }
+
 // The projects a fund pays for: those of its closed budget rounds whose status is one of
 // `statuses` (spending goes to a funded or completed project; a project's statement comes once
 // it is completed, or signed off), each with its round's title. A round's summary does not name its
