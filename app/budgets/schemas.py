@@ -54,6 +54,7 @@ class RoundSummarySchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     community_id = ma.fields.Integer(required=True)
     courtyard_id = ma.fields.Integer(allow_none=True, required=True)
+    fund_id = ma.fields.Integer(required=True, metadata={"description": "the fund it spends"})
     scope_label = ma.fields.String(required=True, metadata={"description": "全社区, or the estate's name"})
     title = ma.fields.String(required=True)
     budget_fen = ma.fields.Integer(required=True)

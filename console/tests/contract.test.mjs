@@ -136,7 +136,7 @@ const STATEMENT = ['id', 'fund.name', 'kind', 'month', 'project.title', 'opening
   ...LINE.map(f => `lines[].${f}`), 'contributions.households', 'contributions.total_fen', 'digest', 'published_by.name',
   'published_at', 'confirmations[].user.id', 'confirmations[].user.name', 'confirmations[].agrees', 'confirmations[].note',
   'confirmations[].created_at', 'review', 'review_label', 'can.confirm']
-const ROUND_SUMMARY = ['id', 'title', 'scope_label', 'budget_fen', 'rule_label', 'status', 'status_label', 'proposals_until',
+const ROUND_SUMMARY = ['id', 'fund_id', 'title', 'scope_label', 'budget_fen', 'rule_label', 'status', 'status_label', 'proposals_until',
   'voting_until', 'closed_at']
 const ROUND = [...ROUND_SUMMARY, 'rule', 'description', 'fund.id', 'fund.name', 'fund.balance_fen', 'voting_opened_at',
   'cancel_reason', 'electors', 'voted', 'projects[].id', 'projects[].title', 'projects[].location', 'projects[].estimate_fen',

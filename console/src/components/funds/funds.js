@@ -5,12 +5,13 @@ export const REVIEW_TAG = { pending: 'info', confirmed: 'success', queried: 'dan
 
 // The projects a fund pays for: those of its closed budget rounds whose status is one of
 // `statuses` (spending goes to a funded or completed project; a project's statement comes once
-// it is completed, or signed off), each with its round's title. A round's summary does not name its
-// fund, so the closed rounds are read one by one (a community has a handful).
+// it is completed, or signed off), each with its round's title: the fund's closed rounds are read
+// for their projects (a community has a handful).
 export async function fundProjects(fund, statuses) {
   const rounds = await allPages(cursor => api.get(`/communities/${fund.community_id}/budget-rounds`, { cursor, limit: 100 }))
-  const closed = await Promise.all(rounds.filter(r => r.status === 'closed').map(r => api.get(`/budget-rounds/${r.id}`)))
-  return closed.filter(r => r.fund.id === fund.id).flatMap(r =>
+  const closed = await Promise.all(rounds.filter(r => r.status === 'closed' && r.fund_id === fund.id)
+    .map(r => api.get(`/budget-rounds/${r.id}`)))
+  return closed.flatMap(r =>
     r.projects.filter(p => statuses.includes(p.status)).map(p => ({ ...p, round_title: r.title })))
 }
 
