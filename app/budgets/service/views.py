@@ -49,8 +49,7 @@ def _scope_labels(rounds):
 def round_summaries(rounds):
     labels = _scope_labels(rounds)
     return [{"id": r.id, "community_id": r.community_id, "courtyard_id": r.courtyard_id, "fund_id": r.fund_id,
-             "scope_label": labels[r.id],
-             "title": r.title, "budget_fen": r.budget_fen, "rule": r.rule,
+             "scope_label": labels[r.id], "title": r.title, "budget_fen": r.budget_fen, "rule": r.rule,
              "rule_label": rules.RULE_LABELS[rules.BudgetRule(r.rule)], "status": r.status,
              "status_label": ROUND_STATUS_LABELS[r.status], "proposals_until": r.proposals_until,
              "voting_until": r.voting_until, "closed_at": r.closed_at} for r in rounds]
