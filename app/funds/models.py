@@ -43,13 +43,6 @@ class StatementKind(StrEnum):
     PROJECT = "project"
 
 
-class Review(StrEnum):
-    """Where the supervisors' check of a statement stands (worked out from its confirmations)."""
-    PENDING = "pending"
-    CONFIRMED = "confirmed"
-    QUERIED = "queried"
-
-
 class Fund(db.Model):
     """A community's fund, or an estate's (`courtyard_id`): 蜀羽家园's 100 元/户 pot."""
 

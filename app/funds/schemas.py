@@ -1,7 +1,8 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from app.funds.models import EntryKind, PaidBy, Review, StatementKind
+from app.funds.models import EntryKind, PaidBy, StatementKind
+from app.funds.statements import Review
 from app.matters.schemas import PhotoSchema
 from app.models_base import DAYS, Id, one_of
 from app.pagination import PageArgsSchema, page_schema

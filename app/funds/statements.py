@@ -5,6 +5,7 @@ contributions are one line, their total (service.public_lines)."""
 import hashlib
 import io
 import json
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -22,7 +23,7 @@ from app.community.models import Household, HouseholdMember, Role, RoleAssignmen
 from app.errors import ApiError, invalid
 from app.extensions import db
 from app.funds import service
-from app.funds.models import Direction, FundEntry, FundStatement, Review, StatementConfirmation, StatementKind
+from app.funds.models import Direction, FundEntry, FundStatement, StatementConfirmation, StatementKind
 from app.models_base import utcnow
 from app.notifications.service import notify
 from app.notifications.templates import NotificationKind
@@ -31,6 +32,16 @@ PUBLISHABLE_PROJECTS = (ProjectStatus.COMPLETED, ProjectStatus.SIGNED_OFF)
 EXCEL_COLUMNS = ("序号", "日期", "类别", "收支", "金额（元）", "余额（元）", "住户", "方式", "对方", "摘要", "票据号",
                  "项目", "更正第几笔", "原因", "登记人", "登记时间")
 PAID_BY_LABELS = {"cash": "现金", "transfer": "转账", "other": "其他"}
+
+
+class Review(StrEnum):
+    """Where the supervisors' check of a statement stands: worked out from its confirmations
+    (`review`), never stored."""
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    QUERIED = "queried"
+
+
 REVIEW_LABELS = {Review.PENDING: "待监委会核实", Review.CONFIRMED: "监委会已核实", Review.QUERIED: "监委会有疑问"}
 
 
@@ -219,6 +230,7 @@ def statement_view(statement, viewer):
     `viewer` may confirm it."""
     content = statement.content
     answers = confirmations(statement)
+    state = review(len(answers), sum(not c.agrees for c in answers))
     names = user_names([statement.published_by_id, *(c.user_id for c in answers)])
     photos = service.photos_of(line.get("photo_id") for line in content["lines"])
     return {
@@ -231,8 +243,8 @@ def statement_view(statement, viewer):
         "published_at": statement.published_at,
         "confirmations": [{"user": {"id": c.user_id, "name": names.get(c.user_id)}, "agrees": c.agrees,
                            "note": c.note, "created_at": c.created_at} for c in answers],
-        "confirmed": bool(answers) and all(c.agrees for c in answers),
-        **_review_fields(review(len(answers), sum(not c.agrees for c in answers))),
+        "confirmed": state == Review.CONFIRMED,
+        **_review_fields(state),
         "can": {"confirm": allows(check_confirm, viewer, statement)},
     }
 
