@@ -99,10 +99,9 @@ def create_app(config=None):
     app.extensions["notification_templates"] = templates if config.WECHAT_APPID else {}
     app.extensions["sms_templates"] = (sms.load_templates(config.SMS_TEMPLATES, config.SMS_SIGN_NAME)
                                        if config.SMS_PROVIDER else {})
-    for module in (health, auth_routes, community_routes, matter_routes, meeting_routes, poll_routes,
-                   notification_routes, fund_routes, budget_routes, audit_routes, privacy_routes, printing_routes,
-                   wechat_push):
-        api.register_blueprint(module.blp)
+    api.register_blueprints([module.blp for module in (
+        health, auth_routes, community_routes, matter_routes, meeting_routes, poll_routes, notification_routes,
+        fund_routes, budget_routes, audit_routes, privacy_routes, printing_routes, wechat_push)])
 
     from app import console, metrics
     app.register_blueprint(console.blp)  # the desk console's built files at /console/

@@ -64,11 +64,16 @@ def _schema(database_url):
 
 
 def _empty_tables():
+    """Every table emptied, children first, and every id counting from 1 again. On PostgreSQL
+    the DELETEs go in one round trip: TRUNCATE gives each of the fifty tables new files, a
+    tenth of a second a test for the few rows a test leaves."""
+    tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(t.name for t in db.metadata.sorted_tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.session.execute(text("; ".join(
+            [f"DELETE FROM {table.name}" for table in tables]
+            + ["SELECT setval(oid, 1, false) FROM pg_class WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace"])))
     else:
-        for table in reversed(db.metadata.sorted_tables):
+        for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
 

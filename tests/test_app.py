@@ -13,7 +13,7 @@ from sqlalchemy import CheckConstraint, inspect
 
 from app.auth.models import User
 from app.community.models import Community, Grid, Household, HouseholdMember, RoleAssignment
-from app.extensions import db
+from app.extensions import api, db
 from app.matters.models import Matter
 from app.notifications.models import Notification
 from config import ConfigError, load_config
@@ -178,6 +178,17 @@ def test_openapi_documents_every_endpoint(app, client):
     login_op = spec["paths"]["/api/v1/auth/login"]["post"]
     assert login_op["security"] == []
     assert "Idempotency-Key" in str(spec["paths"]["/api/v1/households/join"]["post"]["parameters"])
+
+
+def test_a_later_app_serves_the_document_a_fresh_build_writes(make_app):
+    """The document is written once a process (Api.register_blueprints); another app serves
+    the same, and other document settings write another."""
+    api._documents.clear()
+    fresh = make_app().test_client().get("/api/openapi.json").get_json()
+    assert make_app().test_client().get("/api/openapi.json").get_json() == fresh
+    retitled = make_app(API_TITLE="院坝测试").test_client().get("/api/openapi.json").get_json()
+    assert retitled["info"]["title"] == "院坝测试" != fresh["info"]["title"]
+    assert retitled["paths"] == fresh["paths"] and len(api._documents) == 2
 
 
 def test_docs_page_is_served_without_a_cdn(client):
