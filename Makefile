@@ -87,10 +87,13 @@ test-backend: $(VENV)/.dev font nginx
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest -q
 
 ## A longer hunt of tests/test_fuzz.py (`make test` runs it with 10 examples per operation and role).
+## FUZZ_SEED=<n> draws other examples than the same derandomized ones each time.
 FUZZ_MAX_EXAMPLES ?= 200
+FUZZ_SEED ?=
 fuzz: $(VENV)/.dev font
-	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
-		$(BIN)/python -m pytest -q tests/test_fuzz.py
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) TEST_DATABASE_URL=$(TEST_DATABASE_URL) \
+		TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest -q tests/test_fuzz.py \
+		$(if $(FUZZ_SEED),--hypothesis-seed=$(FUZZ_SEED))
 
 $(OPENAPI): $(VENV)/.runtime $(shell find app config -name '*.py')
 	mkdir -p build
