@@ -92,8 +92,7 @@ FUZZ_MAX_EXAMPLES ?= 200
 FUZZ_SEED ?=
 fuzz: $(VENV)/.dev font
 	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) TEST_DATABASE_URL=$(TEST_DATABASE_URL) \
-		TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest -q tests/test_fuzz.py \
-		$(if $(FUZZ_SEED),--hypothesis-seed=$(FUZZ_SEED))
+		TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 $(OPENAPI): $(VENV)/.runtime $(shell find app config -name '*.py')
 	mkdir -p build

@@ -18,6 +18,7 @@ import pytest
 import redis
 import schemathesis
 from hypothesis import HealthCheck, settings
+from hypothesis import seed as hypothesis_seed
 from PIL import Image
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -39,9 +40,10 @@ ROLES = ["resident", "bhead", "staff", "supervisor", "admin"]
 # Examples per operation and role in the fuzzing phase (the coverage phase adds its own:
 # boundaries, wrong types, missing fields). `make fuzz` hunts with 200.
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", 10))
-# Unset, every run draws the same examples; `make fuzz FUZZ_SEED=<n>` hunts among others (the
-# Makefile hands the seed to hypothesis, and the same seed draws the same ones again).
-DERANDOMIZE = not os.environ.get("FUZZ_SEED")
+# Unset, every run draws the same examples; `make fuzz FUZZ_SEED=<n>` hunts among others, and the
+# same seed draws the same ones again. A seed set on the test overrides both `derandomize` and
+# the random seed schemathesis would otherwise pick for each run.
+SEED = os.environ.get("FUZZ_SEED")
 # A word in Latin letters, outside the “…” that quote what the client sent (an unknown key);
 # the names of file formats and sizes people know are fine.
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}(?![^“]*”)")
@@ -238,8 +240,9 @@ def headers(fuzz_app, role):
 
 @pytest.mark.parametrize("role", ROLES)
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=DERANDOMIZE, database=None,
+@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
+@hypothesis_seed(int(SEED) if SEED else None)
 def test_every_operation_as_every_role(case, role, headers, fuzz_app):
     response = case.call(app=fuzz_app, headers=headers)
     case.validate_response(response, checks=CHECKS, headers=headers)
